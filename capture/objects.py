@@ -1,0 +1,161 @@
+"""The encrypted object store: photos, recordings, signatures, anything too big for a row.
+
+An object is written to ``objects/.incoming``, fsynced, then renamed to ``objects/ab/cdef...``
+where the name is the HMAC of its plaintext. Only then may the caller commit the database row
+that refers to it (``ObjectRow``); an object without a row is an orphan, swept at the next unlock.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from capture import crypto
+from capture.errors import ObjectDamaged, ObjectMissing
+from capture.files import fsync_dir, raise_if_disk_full
+
+INCOMING = ".incoming"
+READ_SIZE = crypto.CHUNK_SIZE
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    name: str
+    size: int
+    duplicate: bool  # the same content was already in the vault; nothing new was written
+
+
+class ObjectWriter:
+    """Streams plaintext in, encrypted bytes out, one chunk in memory. Use as a context manager:
+    leaving it with an exception removes the partial file; ``result`` is set after a clean exit."""
+
+    def __init__(self, store: ObjectStore) -> None:
+        self._store = store
+        self._temp = store.incoming / (secrets.token_hex(16) + ".part")
+        self._file: BinaryIO = open(self._temp, "xb")  # noqa: SIM115 - closed in finish/abort
+        self._encryptor = crypto.StreamEncryptor(store.payload_key, self._file)
+        self._name = crypto.object_name(store.name_key)
+        self._size = 0
+        self.result: StoredObject | None = None
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self._name.update(data)
+        self._size += len(data)
+        try:
+            self._encryptor.write(data)
+        except OSError as error:
+            raise_if_disk_full(error)
+            raise
+
+    def finish(self) -> StoredObject:
+        try:
+            self._encryptor.close()
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+            name = self._name.hexdigest()
+            final = self._store.path_of(name)
+            if final.exists():
+                self._temp.unlink()
+                self.result = StoredObject(name, self._size, duplicate=True)
+                return self.result
+            final.parent.mkdir(exist_ok=True)
+            os.replace(self._temp, final)
+            fsync_dir(final.parent)
+        except OSError as error:
+            self.abort()
+            raise_if_disk_full(error)
+            raise
+        self.result = StoredObject(name, self._size, duplicate=False)
+        return self.result
+
+    def abort(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        self._temp.unlink(missing_ok=True)
+
+    def __enter__(self) -> ObjectWriter:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if kind is None:
+            self.finish()
+        else:
+            self.abort()
+
+
+class ObjectStore:
+    def __init__(self, root: Path, payload_key: bytes, name_key: bytes) -> None:
+        self.root = root
+        self.payload_key = payload_key
+        self.name_key = name_key
+        self.incoming = root / INCOMING
+        self.incoming.mkdir(parents=True, exist_ok=True)
+
+    def path_of(self, name: str) -> Path:
+        if len(name) != 64 or any(c not in "0123456789abcdef" for c in name):
+            raise ValueError(f"not an object name: {name!r}")
+        return self.root / name[:2] / name[2:]
+
+    def writer(self) -> ObjectWriter:
+        return ObjectWriter(self)
+
+    def put_stream(self, source: BinaryIO) -> StoredObject:
+        with self.writer() as writer:
+            while block := source.read(READ_SIZE):
+                writer.write(block)
+        assert writer.result is not None
+        return writer.result
+
+    def put_bytes(self, data: bytes) -> StoredObject:
+        with self.writer() as writer:
+            writer.write(data)
+        assert writer.result is not None
+        return writer.result
+
+    def chunks(self, name: str) -> Iterator[bytes]:
+        """The plaintext, chunk by chunk; ObjectDamaged as soon as a chunk fails its tag."""
+        try:
+            handle = open(self.path_of(name), "rb", buffering=0)  # noqa: SIM115
+        except FileNotFoundError:
+            raise ObjectMissing(name=name) from None
+        with handle:
+            try:
+                yield from crypto.decrypt_stream(self.payload_key, handle)
+            except crypto.DecryptionFailed as failure:
+                raise ObjectDamaged(name=name, chunk=failure.chunk, reason=failure.reason) from None
+
+    def read_bytes(self, name: str) -> bytes:
+        return b"".join(self.chunks(name))
+
+    def verify(self, name: str) -> int:
+        """Decrypt everything and check the name is the HMAC of what came out. Returns the size."""
+        mac = crypto.object_name(self.name_key)
+        size = 0
+        for chunk in self.chunks(name):
+            mac.update(chunk)
+            size += len(chunk)
+        if mac.hexdigest() != name:
+            raise ObjectDamaged(name=name, chunk=None, reason="content does not match its name")
+        return size
+
+    def names_on_disk(self) -> Iterable[str]:
+        for folder in self.root.iterdir():
+            if folder.is_dir() and len(folder.name) == 2:
+                for entry in folder.iterdir():
+                    yield folder.name + entry.name
+
+    def remove(self, name: str) -> None:
+        self.path_of(name).unlink(missing_ok=True)
+
+    def sweep_incoming(self) -> int:
+        """Partial writes left by a crash: never reported as stored, so safe to drop."""
+        removed = 0
+        for entry in self.incoming.iterdir():
+            entry.unlink(missing_ok=True)
+            removed += 1
+        return removed

@@ -1,0 +1,122 @@
+"""One sentence, in the user's language, for any error the core raises.
+
+    ui.errors.user_message(error) -> str
+
+Each ``capture.errors`` class carries an English ``message`` template; it is the source string
+of a translation in the ``errors`` context. The table below only exists so that ``lupdate`` sees
+those strings (a test checks it lists every core error class, so the two cannot drift apart).
+Placeholders are filled from ``error.details``; a role or an action is translated too. Anything
+that is not a core error gets a generic sentence: the details go to the log, not to the user.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from capture.errors import CaptureError
+from capture.roles import Action
+from ui import viewmodels
+
+log = logging.getLogger(__name__)
+
+CORE_MESSAGES = (
+    QT_TRANSLATE_NOOP("errors", "Something went wrong in the station's vault."),
+    QT_TRANSLATE_NOOP("errors", "No vault was found at {path}. Run the setup first."),
+    QT_TRANSLATE_NOOP("errors", "A vault already exists at {path}; it was left untouched."),
+    QT_TRANSLATE_NOOP("errors", "The vault is locked. Sign in again to continue."),
+    QT_TRANSLATE_NOOP("errors", "The user name or passphrase is wrong. "
+                      "Check the keyboard language and Caps Lock."),
+    QT_TRANSLATE_NOOP("errors", "Too many wrong passphrases. "
+                      "Wait {seconds} seconds before trying again."),
+    QT_TRANSLATE_NOOP("errors", "This recovery key does not open this vault."),
+    QT_TRANSLATE_NOOP("errors", "The recovery key has a typing mistake. "
+                      "Check each group of four characters."),
+    QT_TRANSLATE_NOOP("errors", "The passphrase is too short: use at least {minimum} characters."),
+    QT_TRANSLATE_NOOP("errors", "You signed in with the recovery key: "
+                      "choose a new passphrase first."),
+    QT_TRANSLATE_NOOP("errors", "Your role ({role}) may not {action}. Ask the station admin."),
+    QT_TRANSLATE_NOOP("errors", "The account could not be changed."),
+    QT_TRANSLATE_NOOP("errors", "The province or commune code {code} is not in the official list."),
+    QT_TRANSLATE_NOOP("errors", "Part of the vault is damaged: {what}. "
+                      "Run the vault check for details."),
+    QT_TRANSLATE_NOOP("errors", "The stored file {name} is damaged "
+                      "(it fails its authentication check)."),
+    QT_TRANSLATE_NOOP("errors", "The stored file {name} is missing from the vault."),
+    QT_TRANSLATE_NOOP("errors", "The disk is full. Nothing was lost; free some space and try again."),
+    QT_TRANSLATE_NOOP("errors", "The vault is already open in another window of the app. "
+                      "Close that one first."),
+    QT_TRANSLATE_NOOP("errors", "The user name {username} is already taken on this station."),
+    QT_TRANSLATE_NOOP("errors", "The station needs at least one active admin; "
+                      "this change would leave none."),
+    QT_TRANSLATE_NOOP("errors", "There is no account named {username} on this station."),
+    QT_TRANSLATE_NOOP("errors", "A user name needs 2 to 40 letters, digits, dots, "
+                      "dashes or underscores."),
+    # Raised with a specific message rather than a class of its own (capture/station.py).
+    QT_TRANSLATE_NOOP("errors", "Auto-lock must be between 1 and 120 minutes."),
+)
+
+ACTIONS = (
+    QT_TRANSLATE_NOOP("actions", "create, change or disable accounts"),
+    QT_TRANSLATE_NOOP("actions", "set another user's passphrase"),
+    QT_TRANSLATE_NOOP("actions", "change the station's name or place"),
+    QT_TRANSLATE_NOOP("actions", "make a new recovery key"),
+    QT_TRANSLATE_NOOP("actions", "enrol the station with the command"),
+    QT_TRANSLATE_NOOP("actions", "read the audit log"),
+    QT_TRANSLATE_NOOP("actions", "export the audit log"),
+    QT_TRANSLATE_NOOP("actions", "run the vault check"),
+    QT_TRANSLATE_NOOP("actions", "record visits, photos and testimony"),
+    QT_TRANSLATE_NOOP("actions", "approve or return visits"),
+    QT_TRANSLATE_NOOP("actions", "build batches for the command"),
+    QT_TRANSLATE_NOOP("actions", "send batches or write them to USB"),
+    QT_TRANSLATE_NOOP("actions", "see the station's reports"),
+    QT_TRANSLATE_NOOP("actions", "store files in the vault"),
+)
+
+GENERIC = QT_TRANSLATE_NOOP("errors", "Something unexpected went wrong. Nothing was deleted; "
+                            "try again, and tell the station admin if it happens again.")
+DISK_FULL = QT_TRANSLATE_NOOP("errors", "The disk is full. Nothing was lost; "
+                              "free some space and try again.")
+
+
+def _tr(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def _translated_details(details: dict[str, object]) -> dict[str, object]:
+    out = dict(details)
+    if "role" in out:
+        try:
+            out["role"] = viewmodels.role_label(str(out["role"]))
+        except ValueError:
+            pass
+    if "action" in out:
+        try:
+            out["action"] = _tr("actions", Action(str(out["action"])).value)
+        except ValueError:
+            pass
+    return out
+
+
+def user_message(error: BaseException) -> str:
+    """One translated sentence saying what happened and what to do."""
+    if isinstance(error, CaptureError):
+        template = type(error).message
+        details = getattr(error, "details", {}) or {}
+        try:
+            default_text = template.format(**details)
+        except (KeyError, IndexError, ValueError):
+            default_text = template
+        if str(error) != default_text:
+            # Raised with its own sentence (e.g. the auto-lock range): translate that sentence.
+            template = str(error)
+        translated = _tr("errors", template)
+        try:
+            return translated.format(**_translated_details(details))
+        except (KeyError, IndexError, ValueError):
+            return translated
+    if isinstance(error, OSError) and getattr(error, "errno", None) == 28:  # ENOSPC
+        return _tr("errors", DISK_FULL)
+    log.error("unexpected error shown to the user as the generic sentence", exc_info=error)
+    return _tr("errors", GENERIC)

@@ -77,38 +77,43 @@ def _check_key_files(vault: UnlockedVault, report: CheckReport) -> None:
 
 
 def _check_database(vault: UnlockedVault, report: CheckReport) -> None:
-    raw = vault.engine.raw_connection()
+    conn = vault.fresh_connection()
     try:
-        cursor = raw.cursor()
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        report.pages_checked = cursor.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        report.pages_checked = conn.execute("PRAGMA page_count").fetchone()[0]
         bad_pages = set()
-        for (line,) in cursor.execute("PRAGMA cipher_integrity_check").fetchall():
+        for (line,) in conn.execute("PRAGMA cipher_integrity_check").fetchall():
             match = _PAGE.search(line)
             if match:
                 bad_pages.add(int(match.group(1)))
             report.problems.append(Problem("database", f"page {match.group(1)}" if match
                                            else "database file", line))
-        tables = [r[0] for r in cursor.execute(
+        tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").fetchall()]
-        for table in tables:
-            report.tables_checked += 1
-            try:
-                rows = cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from schema
-                while rows.fetchmany(1000):
-                    pass
-            except Exception as error:  # sqlcipher3.DatabaseError and friends
-                report.problems.append(Problem("database", f"table {table}",
-                                               f"cannot be read in full: {error}"))
-        if not bad_pages:
-            try:
-                lines = [r[0] for r in cursor.execute("PRAGMA integrity_check").fetchall()]
-            except Exception as error:
-                lines = [str(error)]
-            if lines != ["ok"]:
-                report.problems.extend(Problem("database", "structure", line) for line in lines)
     finally:
-        raw.close()
+        conn.close()
+    for table in tables:
+        report.tables_checked += 1
+        conn = vault.fresh_connection()
+        try:
+            rows = conn.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from the schema
+            while rows.fetchmany(1000):
+                pass
+        except Exception as error:  # sqlcipher3.DatabaseError and friends
+            report.problems.append(Problem("database", f"table {table}",
+                                           f"cannot be read in full: {error}"))
+        finally:
+            conn.close()
+    if not bad_pages:
+        conn = vault.fresh_connection()
+        try:
+            lines = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        except Exception as error:
+            lines = [str(error)]
+        finally:
+            conn.close()
+        if lines != ["ok"]:
+            report.problems.extend(Problem("database", "structure", line) for line in lines)
 
 
 def _check_audit(vault: UnlockedVault, report: CheckReport) -> None:

@@ -23,6 +23,9 @@ def connect_raw(path: Path, db_key: bytes) -> sqlcipher3.Connection:
     """A keyed DB-API connection. The key is given raw, so SQLCipher runs no KDF of its own:
     the one slow KDF is Argon2id on the passphrase."""
     conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
+    # Damage is reported by the vault check in words; SQLCipher's own log would only print
+    # hex page errors onto the operator's terminal.
+    conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -56,6 +59,14 @@ def open_engine(path: Path, db_key: bytes) -> Engine:
     def _begin(conn):  # type: ignore[no-untyped-def]
         mode = "IMMEDIATE" if conn.get_execution_options().get("sohoa_write") else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+    # SQLCipher keeps a page's HMAC failure as a sticky error on the connection, so every later
+    # read on it fails too. Treat it as a dead connection: the pool drops it and the next query
+    # gets a fresh one, and the tables not on the damaged page stay usable.
+    @event.listens_for(engine, "handle_error")
+    def _drop_poisoned(context):  # type: ignore[no-untyped-def]
+        if isinstance(context.original_exception, sqlcipher3.DatabaseError):
+            context.is_disconnect = True
 
     return engine
 

@@ -454,3 +454,10 @@ class UnlockedVault:
     @property
     def engine(self) -> Engine:
         return self._engine_or_raise()
+
+    def fresh_connection(self):  # type: ignore[no-untyped-def]
+        """A DB-API connection outside the pool, for the check: one damaged page poisons the
+        connection that read it, so each table is read on its own connection."""
+        self._engine_or_raise()
+        assert self._master is not None
+        return db.connect_raw(self.path / db.DB_NAME, _Keys(bytes(self._master)).database)

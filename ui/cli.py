@@ -1,0 +1,109 @@
+"""The operators' and admins' command line: ``sohoa vault check``, ``sohoa vault info``.
+
+It speaks the user's language through the same Qt translations as the app (QCoreApplication,
+no window), and every failure is one sentence from ``ui.errors.user_message``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+
+from capture import paths
+from capture.check import check_vault
+from capture.errors import CaptureError
+from capture.vault import Vault
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("cli", text)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sohoa", description="Số hóa ký ức — station tools")
+    parser.add_argument("--lang", choices=["vi", "en"], default=None,
+                        help="language of messages (default: the app's setting, Vietnamese)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    vault = commands.add_parser("vault", help="the station vault").add_subparsers(
+        dest="vault_command", required=True)
+    for name, text in (("check", "verify every page, object and audit event"),
+                       ("info", "show where the vault is and what it holds, without unlocking")):
+        sub = vault.add_parser(name, help=text)
+        sub.add_argument("--vault", type=Path, default=None, help="vault folder")
+        if name == "check":
+            sub.add_argument("--user", required=True, help="your user name")
+            sub.add_argument("--passphrase-stdin", action="store_true",
+                             help="read the passphrase from the first line of standard input")
+            sub.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+def _passphrase(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return getpass.getpass(tr("Passphrase: "))
+
+
+def _human_size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""
+
+
+def _check(args: argparse.Namespace) -> int:
+    path = args.vault or paths.default_vault()
+    unlocked = Vault(path).unlock(args.user, _passphrase(args.passphrase_stdin))
+    try:
+        report = check_vault(unlocked)
+    finally:
+        unlocked.lock()
+    if args.json:
+        print(report.as_json())
+    else:
+        print(tr("Checked {pages} database pages, {tables} tables, {events} audit events and "
+                 "{objects} stored files ({size}).").format(
+            pages=report.pages_checked, tables=report.tables_checked,
+            events=report.audit_events, objects=report.objects_checked,
+            size=_human_size(report.bytes_checked)))
+        if report.ok:
+            print(tr("Nothing is damaged."))
+        else:
+            print(tr("{count} problems found:").format(count=len(report.problems)))
+            for problem in report.problems:
+                print(f"  - [{problem.area}] {problem.subject}: {problem.detail}")
+    return 0 if report.ok else 1
+
+
+def _info(args: argparse.Namespace) -> int:
+    path = args.vault or paths.default_vault()
+    Vault(path)  # raises VaultNotFound with a clear message
+    files = [p for p in (path / "objects").rglob("*") if p.is_file()]
+    total = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    print(tr("Vault: {path}").format(path=path))
+    print(tr("Stored files: {count}; size on disk: {size}.").format(
+        count=len(files), size=_human_size(total)))
+    print(tr("Everything in it is encrypted; unlock it in the app or with 'sohoa vault check'."))
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    app = QCoreApplication.instance() or QCoreApplication(["sohoa"])
+    from ui import errors, i18n
+
+    i18n.install(app, args.lang)
+    try:
+        if args.command == "vault" and args.vault_command == "check":
+            return _check(args)
+        return _info(args)
+    except CaptureError as error:
+        print(errors.user_message(error), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Everything a fresh Debian/Ubuntu machine needs to run the app and the tests. Idempotent: when
+# nothing changed it only asks dpkg-query and compares one hash, and returns in well under a second.
+#
+#   1. system packages (apt-get, only those missing; `apt-get update` once, only if one is missing)
+#   2. .venv (created if missing or broken)
+#   3. pip install -e '.[test]' when pyproject.toml changed since the last install
+#      (its hash is kept in .venv/.sohoa-installed)
+#
+# Environment: SOHOA_PYTHON=/path/to/python3.x picks the interpreter for a new .venv.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+VENV="$ROOT/.venv"
+STAMP="$VENV/.sohoa-installed"
+
+# One list. Later work appends here (one package a line, with the reason).
+SYSTEM_PACKAGES=(
+    # Python: a venv needs ensurepip, which Debian ships apart
+    python3
+    python3-venv
+    # Qt 6 (PySide6 wheels) — what libQt6Core/Gui/Widgets/DBus/Network, the offscreen and xcb
+    # platform plugins and the xcb GL integrations link against (found with objdump -p NEEDED)
+    libglib2.0-0
+    libzstd1
+    zlib1g
+    libgssapi-krb5-2
+    libbrotli1
+    libdbus-1-3
+    libegl1
+    libgl1
+    libfontconfig1
+    libfreetype6
+    libx11-6
+    libx11-xcb1
+    libxkbcommon0
+    libxkbcommon-x11-0
+    libxcb1
+    libxcb-cursor0
+    libxcb-glx0
+    libxcb-icccm4
+    libxcb-image0
+    libxcb-keysyms1
+    libxcb-randr0
+    libxcb-render0
+    libxcb-render-util0
+    libxcb-shape0
+    libxcb-shm0
+    libxcb-sync1
+    libxcb-util1
+    libxcb-xfixes0
+    libxcb-xkb1
+    # a real X server for window tests and screenshots
+    xvfb
+    xauth
+    # fonts with every Vietnamese diacritic (the app bundles its own too)
+    fonts-dejavu-core
+    # tests: pdftoppm renders the consent PDFs, sqlite3 shows the vault database is not plain SQLite
+    poppler-utils
+    sqlite3
+)
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+installed_packages() {
+    # One dpkg-query for the whole list (fast). Ubuntu 24.04 renamed some libraries with a "t64"
+    # suffix (libglib2.0-0t64); either name counts. Prints the installed names, t64 stripped.
+    local names=()
+    for p in "$@"; do names+=("$p" "${p}t64"); done
+    dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "${names[@]}" 2>/dev/null \
+        | awk '$1 == "ii" { sub(/t64$/, "", $2); print $2 }' || true
+}
+
+as_root() {
+    if [[ "$(id -u)" == 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo "$@"
+    else
+        say "need root to run: $*"
+        say "install sudo, or run this script as root once"
+        exit 1
+    fi
+}
+
+python_ok() {  # a Python ≥ 3.11 (pyproject's requires-python)
+    "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
+}
+
+install_system_packages() {
+    if ! command -v dpkg-query >/dev/null; then
+        say "not a Debian/Ubuntu system: install the equivalent of these yourself:"
+        say "  ${SYSTEM_PACKAGES[*]}"
+        return 0
+    fi
+    local wanted=("${SYSTEM_PACKAGES[@]}")
+    # Ubuntu 22.04's python3 is 3.10: bring a 3.11 beside it.
+    if [[ -z "${SOHOA_PYTHON:-}" ]] && ! python_ok python3 && ! command -v python3.11 >/dev/null \
+        && ! command -v python3.12 >/dev/null; then
+        wanted+=(python3.11 python3.11-venv)
+    fi
+    local -A have=()
+    local p missing=()
+    while read -r p; do have["$p"]=1; done < <(installed_packages "${wanted[@]}")
+    for p in "${wanted[@]}"; do
+        [[ -n "${have[$p]:-}" ]] || missing+=("$p")
+    done
+    if ((${#missing[@]} == 0)); then
+        return 0
+    fi
+    say "installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    local apt=(apt-get -y -q -o DPkg::Lock::Timeout=600)
+    as_root env DEBIAN_FRONTEND=noninteractive "${apt[@]}" -qq update
+    as_root env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends \
+        "${missing[@]}"
+}
+
+pick_python() {
+    if [[ -n "${SOHOA_PYTHON:-}" ]]; then
+        echo "$SOHOA_PYTHON"
+        return
+    fi
+    for candidate in python3 python3.13 python3.12 python3.11; do
+        if command -v "$candidate" >/dev/null && python_ok "$candidate"; then
+            command -v "$candidate"
+            return
+        fi
+    done
+    say "no Python 3.11 or newer found; set SOHOA_PYTHON to one"
+    exit 1
+}
+
+make_venv() {
+    if [[ -x "$VENV/bin/python" ]] && "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
+        return 0
+    fi
+    if [[ -e "$VENV" ]]; then
+        say "$VENV is broken (its Python is gone?): making it again"
+        rm -rf "$VENV"
+    fi
+    local python
+    python="$(pick_python)"
+    say "creating $VENV with $python ($("$python" --version 2>&1))"
+    "$python" -m venv "$VENV"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+}
+
+install_project() {
+    local want
+    want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+    if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]]; then
+        return 0
+    fi
+    say "installing the project and its test tools into .venv (pyproject.toml changed)"
+    (cd "$ROOT" && PIP_NO_INPUT=1 "$VENV/bin/python" -m pip install -q \
+        --disable-pip-version-check -e '.[test]')
+    echo "$want" >"$STAMP"
+}
+
+install_system_packages
+make_venv
+install_project

@@ -1,0 +1,1 @@
+"""The command server (``sohoa-server``). Imports neither ui/ nor the station vault."""

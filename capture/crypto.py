@@ -113,7 +113,7 @@ class StreamEncryptor:
 
     def _emit(self, chunk: bytes | bytearray | memoryview, last: bool) -> None:
         nonce = _chunk_nonce(self._counter, last)
-        self._sink.write(self._aead.encrypt(nonce, bytes(chunk), self._header))
+        self._sink.write(self._aead.encrypt(nonce, chunk, self._header))
         self._counter += 1
 
 

@@ -44,7 +44,8 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("errors", "The stored file {name} is damaged "
                       "(it fails its authentication check)."),
     QT_TRANSLATE_NOOP("errors", "The stored file {name} is missing from the vault."),
-    QT_TRANSLATE_NOOP("errors", "The disk is full. Nothing was lost; free some space and try again."),
+    QT_TRANSLATE_NOOP("errors", "The disk is full. Nothing was lost; "
+                      "free some space and try again."),
     QT_TRANSLATE_NOOP("errors", "The vault is already open in another window of the app. "
                       "Close that one first."),
     QT_TRANSLATE_NOOP("errors", "The user name {username} is already taken on this station."),

@@ -17,20 +17,24 @@ from ui.viewmodels import RecoverySheet, recovery_groups
 DPI = 300
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RecoveryPdf", text)
-
-
 def instructions() -> list[str]:
     return [
-        _tr("This key opens the station's vault if every passphrase is forgotten. "
+        QCoreApplication.translate(
+            "RecoveryPdf",
+            "This key opens the station's vault if every passphrase is forgotten. "
             "Without it, and without a passphrase, everything recorded on this laptop is lost."),
-        _tr("Keep this sheet in a safe, locked place, away from the laptop. "
+        QCoreApplication.translate(
+            "RecoveryPdf",
+            "Keep this sheet in a safe, locked place, away from the laptop. "
             "Do not photograph it and do not send it by message or e-mail."),
-        _tr("Anyone who has this key and the laptop can read everything in the vault. "
+        QCoreApplication.translate(
+            "RecoveryPdf",
+            "Anyone who has this key and the laptop can read everything in the vault. "
             "If the sheet is lost or seen by someone else, the station admin must make a new "
             "recovery key at once."),
-        _tr("To use it: on the sign-in screen choose \"Forgot passphrase? Use the recovery "
+        QCoreApplication.translate(
+            "RecoveryPdf",
+            "To use it: on the sign-in screen choose \"Forgot passphrase? Use the recovery "
             "key\", type your user name and the key, then choose a new passphrase."),
     ]
 
@@ -42,7 +46,7 @@ def save(path: Path, sheet: RecoverySheet) -> Path:
     writer.setResolution(DPI)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(20, 20, 20, 20), QPageLayout.Unit.Millimeter)
-    writer.setTitle(_tr("Recovery key"))
+    writer.setTitle(QCoreApplication.translate("RecoveryPdf", "Recovery key"))
     writer.setCreator("Số hóa ký ức")
     painter = QPainter()
     if not painter.begin(writer):
@@ -65,19 +69,20 @@ def _draw(painter: QPainter, width: int, sheet: RecoverySheet) -> None:
         painter.drawText(QRectF(0, y, width, rect.height()), wrap, text)
         y += rect.height() + gap * DPI / 6
 
+    station = QCoreApplication.translate("RecoveryPdf", "Station: {name}")
+    place = QCoreApplication.translate("RecoveryPdf", "Place: {ward}, {province}")
+    made = QCoreApplication.translate("RecoveryPdf", "Made on: {date}")
     painter.setPen(QColor("#1b2a3a"))
     block("Số hóa ký ức", 12, bold=False, gap=0.2)
-    block(_tr("Station recovery key"), 22, bold=True)
-    block(_tr("Station: {name}").format(name=sheet.station_name), 13, gap=0.2)
-    block(_tr("Place: {ward}, {province}").format(ward=sheet.ward_name,
-                                                  province=sheet.province_name), 13, gap=0.2)
-    block(_tr("Made on: {date}").format(date=sheet.created_on.strftime("%d/%m/%Y")), 13)
+    block(QCoreApplication.translate("RecoveryPdf", "Station recovery key"), 22, bold=True)
+    block(station.format(name=sheet.station_name), 13, gap=0.2)
+    block(place.format(ward=sheet.ward_name, province=sheet.province_name), 13, gap=0.2)
+    block(made.format(date=sheet.created_on.strftime("%d/%m/%Y")), 13)
 
     # The key: three rows of three groups, large and monospaced, in a ruled box.
     groups = recovery_groups(sheet.recovery_key)
     rows = [groups[i:i + 3] for i in range(0, len(groups), 3)]
-    font = mono_font(26)
-    painter.setFont(font)
+    painter.setFont(mono_font(26))
     line = painter.fontMetrics().height() * 1.5
     box = QRectF(0, y, width, line * len(rows) + DPI * 0.4)
     painter.setPen(QPen(QColor("#1b2a3a"), DPI / 50))
@@ -90,10 +95,12 @@ def _draw(painter: QPainter, width: int, sheet: RecoverySheet) -> None:
     y = box.bottom() + DPI * 0.3
 
     painter.setPen(QColor("#1b2a3a"))
-    block(_tr("What to do with this sheet"), 14, bold=True, gap=0.3)
+    block(QCoreApplication.translate("RecoveryPdf", "What to do with this sheet"), 14,
+          bold=True, gap=0.3)
     for text in instructions():
         block("•  " + text, 12, gap=0.4)
-    block(_tr("Write down the user names of the station's accounts here:"), 12, gap=0.3)
+    block(QCoreApplication.translate(
+        "RecoveryPdf", "Write down the user names of the station's accounts here:"), 12, gap=0.3)
     painter.setPen(QPen(QColor("#8899aa"), DPI / 100))
     for _ in range(4):
         y += DPI * 0.35

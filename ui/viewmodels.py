@@ -37,8 +37,9 @@ class Page(StrEnum):
     SETTINGS = "settings"
 
 
-# What a page is for, by the action the core would ask for. Settings shows for every role that
-# has something to set there; the admin manages accounts and the station in it.
+# What a page is for, by the action the core would ask for. Settings shows for every role:
+# everyone chooses a language and changes their own passphrase there; the admin also manages
+# accounts and the automatic lock.
 _PAGE_ACTION = {
     Page.VISITS: Action.CAPTURE,
     Page.REVIEW: Action.REVIEW,
@@ -51,8 +52,7 @@ def pages_for(role: Role | str) -> list[Page]:
     """The navigation a role sees, in order. Hidden pages are the ones the core would refuse."""
     role = Role(role)
     shown = [page for page, action in _PAGE_ACTION.items() if allowed(role, action)]
-    if role in (Role.VOLUNTEER, Role.ADMIN):
-        shown.append(Page.SETTINGS)
+    shown.append(Page.SETTINGS)
     return shown
 
 

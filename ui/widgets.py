@@ -24,6 +24,7 @@ def heading(text: str, level: int = 1) -> QLabel:
     label = QLabel(text)
     label.setObjectName("heading" if level == 1 else "subheading")
     label.setWordWrap(True)
+    label.setIndent(0)
     return label
 
 

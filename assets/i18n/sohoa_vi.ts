@@ -1,0 +1,721 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="vi_VN">
+<context>
+    <name>AdminPage</name>
+    <message>
+        <source>The station admin</source>
+        <translation>Quản trị trạm</translation>
+    </message>
+    <message>
+        <source>The admin creates the accounts of the team. You can add volunteers, coordinators and sync operators later, in Settings.</source>
+        <translation>Quản trị trạm tạo tài khoản cho cả nhóm. Bạn có thể thêm tình nguyện viên, điều phối viên và cán bộ đồng bộ sau, trong mục Cài đặt.</translation>
+    </message>
+    <message>
+        <source>For example: Nguyễn Thị Lan</source>
+        <translation>Ví dụ: Nguyễn Thị Lan</translation>
+    </message>
+    <message>
+        <source>For example: lan.nguyen</source>
+        <translation>Ví dụ: lan.nguyen</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>User name (used to sign in)</source>
+        <translation>Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>A user name needs 2 to 40 letters, digits, dots, dashes or underscores, without spaces.</source>
+        <translation>Tên đăng nhập gồm 2 đến 40 chữ cái, chữ số, dấu chấm, gạch ngang hoặc gạch dưới, không có dấu cách.</translation>
+    </message>
+</context>
+<context>
+    <name>AppWindow</name>
+    <message>
+        <source>Digitize Memories</source>
+        <translation>Số hóa ký ức</translation>
+    </message>
+</context>
+<context>
+    <name>CreatingPage</name>
+    <message>
+        <source>Creating the station</source>
+        <translation>Đang tạo trạm</translation>
+    </message>
+    <message>
+        <source>Creating the encrypted vault and the station&apos;s keys. This takes a few seconds.</source>
+        <translation>Đang tạo kho dữ liệu mã hóa và các khóa của trạm. Việc này mất vài giây.</translation>
+    </message>
+    <message>
+        <source>The station was not created.</source>
+        <translation>Chưa tạo được trạm.</translation>
+    </message>
+</context>
+<context>
+    <name>LanguagePage</name>
+    <message>
+        <source>Welcome to Digitize Memories</source>
+        <translation>Chào mừng đến với Số hóa ký ức</translation>
+    </message>
+    <message>
+        <source>This laptop is not set up yet. In a few steps you will name the station, create the first admin account and print the recovery key. First, choose the language.</source>
+        <translation>Máy tính này chưa được cài đặt. Qua vài bước, bạn sẽ đặt tên cho trạm, tạo tài khoản quản trị đầu tiên và in khóa khôi phục. Trước hết, hãy chọn ngôn ngữ.</translation>
+    </message>
+</context>
+<context>
+    <name>LoginScreen</name>
+    <message>
+        <source>Sign in</source>
+        <translation>Đăng nhập</translation>
+    </message>
+    <message>
+        <source>Digitize Memories — the station&apos;s vault is locked.</source>
+        <translation>Số hóa ký ức — kho dữ liệu của trạm đang khóa.</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Mật khẩu</translation>
+    </message>
+    <message>
+        <source>Forgot passphrase? Use the recovery key</source>
+        <translation>Quên mật khẩu? Dùng khóa khôi phục</translation>
+    </message>
+    <message>
+        <source>Someone else signs in</source>
+        <translation>Người khác đăng nhập</translation>
+    </message>
+    <message>
+        <source>Sign in with the recovery key</source>
+        <translation>Đăng nhập bằng khóa khôi phục</translation>
+    </message>
+    <message>
+        <source>Type your user name and the recovery key printed when the station was set up. Then you will choose a new passphrase.</source>
+        <translation>Nhập tên đăng nhập của bạn và khóa khôi phục đã in ra khi cài đặt trạm. Sau đó bạn sẽ đặt mật khẩu mới.</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>Khóa khôi phục</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Quay lại</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Choose a new passphrase</source>
+        <translation>Đặt mật khẩu mới</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Save and continue</source>
+        <translation>Lưu và tiếp tục</translation>
+    </message>
+    <message>
+        <source>The station is locked</source>
+        <translation>Trạm đang khóa</translation>
+    </message>
+    <message>
+        <source>It locked itself after a while without use, to protect the families&apos; data. {name}, type your passphrase to continue where you were.</source>
+        <translation>Trạm tự khóa sau một thời gian không dùng, để bảo vệ dữ liệu của các gia đình. {name} ơi, hãy nhập mật khẩu để làm tiếp từ chỗ đang dừng.</translation>
+    </message>
+    <message>
+        <source>Type your user name and your passphrase.</source>
+        <translation>Hãy nhập tên đăng nhập và mật khẩu.</translation>
+    </message>
+    <message>
+        <source>An admin gave you a temporary passphrase. Choose your own now; only you will know it.</source>
+        <translation>Quản trị trạm đã cấp cho bạn mật khẩu tạm thời. Hãy đặt mật khẩu riêng ngay bây giờ; chỉ mình bạn biết mật khẩu này.</translation>
+    </message>
+    <message>
+        <source>You can try again now.</source>
+        <translation>Bây giờ bạn có thể thử lại.</translation>
+    </message>
+    <message>
+        <source>Type your user name and the recovery key.</source>
+        <translation>Hãy nhập tên đăng nhập và khóa khôi phục.</translation>
+    </message>
+    <message>
+        <source>The recovery key worked. Choose a new passphrase now: you will sign in with it from now on.</source>
+        <translation>Khóa khôi phục hợp lệ. Hãy đặt mật khẩu mới ngay: từ nay bạn sẽ đăng nhập bằng mật khẩu này.</translation>
+    </message>
+</context>
+<context>
+    <name>PassphrasePair</name>
+    <message>
+        <source>The passphrase needs at least 10 characters.</source>
+        <translation>Mật khẩu cần có ít nhất 10 ký tự.</translation>
+    </message>
+    <message>
+        <source>The two passphrases are not the same.</source>
+        <translation>Hai mật khẩu chưa giống nhau.</translation>
+    </message>
+    <message>
+        <source>At least 10 characters. A short sentence you can remember is good, for example a line of a song.</source>
+        <translation>Ít nhất 10 ký tự. Nên dùng một câu ngắn dễ nhớ, ví dụ một câu hát.</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>Mật khẩu mới</translation>
+    </message>
+    <message>
+        <source>Type it again</source>
+        <translation>Nhập lại mật khẩu</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyPage</name>
+    <message>
+        <source>The recovery key</source>
+        <translation>Khóa khôi phục</translation>
+    </message>
+    <message>
+        <source>If every passphrase is forgotten, only this key can open the station&apos;s vault. It is shown only this once. Write it down on paper, or save it as a PDF and print it, then keep it in a safe place away from the laptop.</source>
+        <translation>Nếu mọi mật khẩu đều bị quên, chỉ khóa này mới mở được kho dữ liệu của trạm. Khóa chỉ hiện ra một lần này. Hãy chép ra giấy, hoặc lưu thành tệp PDF rồi in ra, sau đó cất ở nơi an toàn, để riêng với máy tính.</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>Lưu thành PDF…</translation>
+    </message>
+    <message>
+        <source>I have written down or printed the recovery key</source>
+        <translation>Tôi đã chép lại hoặc in khóa khôi phục</translation>
+    </message>
+    <message>
+        <source>Save the recovery key as PDF</source>
+        <translation>Lưu khóa khôi phục thành PDF</translation>
+    </message>
+    <message>
+        <source>recovery-key.pdf</source>
+        <translation>khoa-khoi-phuc.pdf</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Tệp PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved to {path}. Print it now, then keep the paper in a safe place.</source>
+        <translation>Đã lưu vào {path}. Hãy in ra ngay, rồi cất tờ giấy ở nơi an toàn.</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryPdf</name>
+    <message>
+        <source>This key opens the station&apos;s vault if every passphrase is forgotten. Without it, and without a passphrase, everything recorded on this laptop is lost.</source>
+        <translation>Khóa này mở được kho dữ liệu của trạm khi mọi mật khẩu đều bị quên. Nếu mất cả khóa này lẫn mật khẩu, mọi thứ đã ghi trên máy tính này sẽ mất.</translation>
+    </message>
+    <message>
+        <source>Keep this sheet in a safe, locked place, away from the laptop. Do not photograph it and do not send it by message or e-mail.</source>
+        <translation>Cất tờ giấy này ở nơi an toàn, có khóa, để riêng với máy tính. Không chụp ảnh, không gửi qua tin nhắn hay thư điện tử.</translation>
+    </message>
+    <message>
+        <source>Anyone who has this key and the laptop can read everything in the vault. If the sheet is lost or seen by someone else, the station admin must make a new recovery key at once.</source>
+        <translation>Ai có khóa này và máy tính đều đọc được toàn bộ kho dữ liệu. Nếu tờ giấy bị mất hoặc bị người khác nhìn thấy, quản trị trạm phải tạo khóa khôi phục mới ngay.</translation>
+    </message>
+    <message>
+        <source>To use it: on the sign-in screen choose &quot;Forgot passphrase? Use the recovery key&quot;, type your user name and the key, then choose a new passphrase.</source>
+        <translation>Cách dùng: ở màn hình đăng nhập, chọn &quot;Quên mật khẩu? Dùng khóa khôi phục&quot;, nhập tên đăng nhập và khóa này, rồi đặt mật khẩu mới.</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>Khóa khôi phục</translation>
+    </message>
+    <message>
+        <source>Station recovery key</source>
+        <translation>Khóa khôi phục của trạm</translation>
+    </message>
+    <message>
+        <source>Station: {name}</source>
+        <translation>Trạm: {name}</translation>
+    </message>
+    <message>
+        <source>Place: {ward}, {province}</source>
+        <translation>Địa bàn: {ward}, {province}</translation>
+    </message>
+    <message>
+        <source>Made on: {date}</source>
+        <translation>Ngày tạo: {date}</translation>
+    </message>
+    <message>
+        <source>What to do with this sheet</source>
+        <translation>Cần làm gì với tờ giấy này</translation>
+    </message>
+    <message>
+        <source>Write down the user names of the station&apos;s accounts here:</source>
+        <translation>Ghi tên đăng nhập của các tài khoản trong trạm vào đây:</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Settings</source>
+        <translation>Cài đặt</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Ngôn ngữ</translation>
+    </message>
+    <message>
+        <source>Use this language</source>
+        <translation>Dùng ngôn ngữ này</translation>
+    </message>
+    <message>
+        <source>The new language is used from the next start of the app.</source>
+        <translation>Ngôn ngữ mới được dùng từ lần mở ứng dụng sau.</translation>
+    </message>
+    <message>
+        <source>Saved. Close and open the app again to see it in {lang}.</source>
+        <translation>Đã lưu. Hãy đóng rồi mở lại ứng dụng để dùng {lang}.</translation>
+    </message>
+    <message>
+        <source>My passphrase</source>
+        <translation>Mật khẩu của tôi</translation>
+    </message>
+    <message>
+        <source>Current passphrase</source>
+        <translation>Mật khẩu hiện tại</translation>
+    </message>
+    <message>
+        <source>Change my passphrase</source>
+        <translation>Đổi mật khẩu</translation>
+    </message>
+    <message>
+        <source>Your passphrase was changed. Use the new one from now on.</source>
+        <translation>Đã đổi mật khẩu. Từ nay hãy dùng mật khẩu mới.</translation>
+    </message>
+    <message>
+        <source>Automatic lock</source>
+        <translation>Tự động khóa</translation>
+    </message>
+    <message>
+        <source>The station locks itself after this many minutes without use, so that a laptop left open does not show the families&apos; data.</source>
+        <translation>Trạm tự khóa sau số phút không dùng này, để máy tính bỏ mở không làm lộ dữ liệu của các gia đình.</translation>
+    </message>
+    <message>
+        <source> minutes</source>
+        <translation> phút</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <source>The automatic lock was saved.</source>
+        <translation>Đã lưu thời gian tự động khóa.</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Tài khoản</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Vai trò</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Change role</source>
+        <translation>Đổi vai trò</translation>
+    </message>
+    <message>
+        <source>Reset passphrase…</source>
+        <translation>Đặt lại mật khẩu…</translation>
+    </message>
+    <message>
+        <source>Disable account…</source>
+        <translation>Vô hiệu hóa tài khoản…</translation>
+    </message>
+    <message>
+        <source>New account</source>
+        <translation>Tài khoản mới</translation>
+    </message>
+    <message>
+        <source>Temporary passphrase (at least 10 characters; the person chooses their own at first sign-in)</source>
+        <translation>Mật khẩu tạm thời (ít nhất 10 ký tự; người dùng sẽ tự đặt mật khẩu riêng khi đăng nhập lần đầu)</translation>
+    </message>
+    <message>
+        <source>Create account</source>
+        <translation>Tạo tài khoản</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Đang hoạt động</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>Đã vô hiệu hóa</translation>
+    </message>
+    <message>
+        <source>Type the person&apos;s full name and a user name.</source>
+        <translation>Hãy nhập họ tên và tên đăng nhập của người dùng.</translation>
+    </message>
+    <message>
+        <source>The account {username} was created. Give the person the temporary passphrase in private.</source>
+        <translation>Đã tạo tài khoản {username}. Hãy trao mật khẩu tạm thời riêng cho người đó.</translation>
+    </message>
+    <message>
+        <source>The role of {username} was changed.</source>
+        <translation>Đã đổi vai trò của {username}.</translation>
+    </message>
+    <message>
+        <source>Reset passphrase</source>
+        <translation>Đặt lại mật khẩu</translation>
+    </message>
+    <message>
+        <source>A temporary passphrase for {username} (at least 10 characters). They will choose their own at the next sign-in.</source>
+        <translation>Mật khẩu tạm thời cho {username} (ít nhất 10 ký tự). Người này sẽ tự đặt mật khẩu riêng ở lần đăng nhập tới.</translation>
+    </message>
+    <message>
+        <source>{username} must now sign in with the temporary passphrase.</source>
+        <translation>{username} giờ phải đăng nhập bằng mật khẩu tạm thời.</translation>
+    </message>
+    <message>
+        <source>Disable account</source>
+        <translation>Vô hiệu hóa tài khoản</translation>
+    </message>
+    <message>
+        <source>{username} will no longer be able to sign in. What they recorded stays in the vault. Disable the account?</source>
+        <translation>{username} sẽ không đăng nhập được nữa. Những gì người này đã ghi vẫn được giữ trong kho dữ liệu. Vô hiệu hóa tài khoản?</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>Vô hiệu hóa</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>{username} was disabled.</source>
+        <translation>Đã vô hiệu hóa {username}.</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Set up the station — Digitize Memories</source>
+        <translation>Cài đặt trạm — Số hóa ký ức</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Quay lại</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Tiếp theo</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>Hoàn tất</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Create the station</source>
+        <translation>Tạo trạm</translation>
+    </message>
+</context>
+<context>
+    <name>Shell</name>
+    <message>
+        <source>Lock</source>
+        <translation>Khóa</translation>
+    </message>
+    <message>
+        <source>Lock the station now; sign in again to continue.</source>
+        <translation>Khóa trạm ngay; đăng nhập lại để làm tiếp.</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Chuyến thăm</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Duyệt</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Đồng bộ</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Báo cáo</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Cài đặt</translation>
+    </message>
+    <message>
+        <source>No visits yet</source>
+        <translation>Chưa có chuyến thăm nào</translation>
+    </message>
+    <message>
+        <source>Each visit to a family will be listed here: the household, the martyrs they remember, the keepsakes photographed, the testimony recorded and the signed consent. Recording visits comes in the next version of the app.</source>
+        <translation>Mỗi chuyến thăm gia đình sẽ được liệt kê ở đây: hộ gia đình, các liệt sĩ mà gia đình nhớ đến, kỷ vật đã chụp, lời kể đã ghi âm và phiếu đồng ý đã ký. Chức năng ghi chuyến thăm sẽ có trong phiên bản tới của ứng dụng.</translation>
+    </message>
+    <message>
+        <source>Nothing to review</source>
+        <translation>Chưa có gì cần duyệt</translation>
+    </message>
+    <message>
+        <source>Visits that volunteers finish will wait here for you to check the consent, the photos, the recordings and the names, then approve them or send them back with a comment.</source>
+        <translation>Các chuyến thăm do tình nguyện viên hoàn thành sẽ chờ ở đây để bạn kiểm tra phiếu đồng ý, ảnh, bản ghi âm và họ tên, rồi duyệt hoặc trả lại kèm nhận xét.</translation>
+    </message>
+    <message>
+        <source>No batches yet</source>
+        <translation>Chưa có gói dữ liệu nào</translation>
+    </message>
+    <message>
+        <source>Approved visits will be packed here into sealed batches, sent to the provincial Military Command over the network or on a USB stick, with the command&apos;s receipt for each.</source>
+        <translation>Các chuyến thăm đã duyệt sẽ được đóng thành gói dữ liệu niêm phong tại đây, gửi về Bộ Chỉ huy quân sự tỉnh qua mạng hoặc bằng USB, kèm biên nhận của Bộ Chỉ huy cho từng gói.</translation>
+    </message>
+    <message>
+        <source>No figures yet</source>
+        <translation>Chưa có số liệu</translation>
+    </message>
+    <message>
+        <source>The weekly, monthly and quarterly figures of the station will appear here once visits are recorded: tips received, leads verified, DNA samples.</source>
+        <translation>Số liệu tuần, tháng và quý của trạm sẽ hiện ở đây khi đã có chuyến thăm: số thông tin tiếp nhận, manh mối đã xác minh, mẫu ADN.</translation>
+    </message>
+    <message>
+        <source>{name} · {role}</source>
+        <translation>{name} · {role}</translation>
+    </message>
+</context>
+<context>
+    <name>StationPage</name>
+    <message>
+        <source>The station</source>
+        <translation>Trạm</translation>
+    </message>
+    <message>
+        <source>A station is this laptop and the team that uses it. Give it a name the command will recognise, and the province and commune or ward where the team works.</source>
+        <translation>Trạm là chiếc máy tính này cùng nhóm sử dụng nó. Hãy đặt cho trạm một cái tên mà Bộ Chỉ huy nhận ra được, và chọn tỉnh, xã hoặc phường nơi nhóm làm việc.</translation>
+    </message>
+    <message>
+        <source>For example: Youth Union of Ba Đình ward, team 1</source>
+        <translation>Ví dụ: Đoàn Thanh niên phường Ba Đình, tổ 1</translation>
+    </message>
+    <message>
+        <source>Type to search, or choose from the list</source>
+        <translation>Gõ để tìm, hoặc chọn trong danh sách</translation>
+    </message>
+    <message>
+        <source>Choose the province first</source>
+        <translation>Hãy chọn tỉnh trước</translation>
+    </message>
+    <message>
+        <source>Station name</source>
+        <translation>Tên trạm</translation>
+    </message>
+    <message>
+        <source>Province or city</source>
+        <translation>Tỉnh hoặc thành phố</translation>
+    </message>
+    <message>
+        <source>Commune or ward</source>
+        <translation>Xã hoặc phường</translation>
+    </message>
+</context>
+<context>
+    <name>actions</name>
+    <message>
+        <source>create, change or disable accounts</source>
+        <translation>tạo, sửa hoặc vô hiệu hóa tài khoản</translation>
+    </message>
+    <message>
+        <source>set another user&apos;s passphrase</source>
+        <translation>đặt mật khẩu cho người dùng khác</translation>
+    </message>
+    <message>
+        <source>change the station&apos;s name or place</source>
+        <translation>đổi tên hoặc địa bàn của trạm</translation>
+    </message>
+    <message>
+        <source>make a new recovery key</source>
+        <translation>tạo khóa khôi phục mới</translation>
+    </message>
+    <message>
+        <source>enrol the station with the command</source>
+        <translation>đăng ký trạm với Bộ Chỉ huy</translation>
+    </message>
+    <message>
+        <source>read the audit log</source>
+        <translation>xem nhật ký kiểm tra</translation>
+    </message>
+    <message>
+        <source>export the audit log</source>
+        <translation>xuất nhật ký kiểm tra</translation>
+    </message>
+    <message>
+        <source>run the vault check</source>
+        <translation>chạy kiểm tra kho dữ liệu</translation>
+    </message>
+    <message>
+        <source>record visits, photos and testimony</source>
+        <translation>ghi chuyến thăm, ảnh và lời kể</translation>
+    </message>
+    <message>
+        <source>approve or return visits</source>
+        <translation>duyệt hoặc trả lại chuyến thăm</translation>
+    </message>
+    <message>
+        <source>build batches for the command</source>
+        <translation>đóng gói dữ liệu gửi Bộ Chỉ huy</translation>
+    </message>
+    <message>
+        <source>send batches or write them to USB</source>
+        <translation>gửi gói dữ liệu hoặc chép ra USB</translation>
+    </message>
+    <message>
+        <source>see the station&apos;s reports</source>
+        <translation>xem báo cáo của trạm</translation>
+    </message>
+    <message>
+        <source>store files in the vault</source>
+        <translation>lưu tệp vào kho dữ liệu</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>Something went wrong in the station&apos;s vault.</source>
+        <translation>Kho dữ liệu của trạm gặp lỗi.</translation>
+    </message>
+    <message>
+        <source>No vault was found at {path}. Run the setup first.</source>
+        <translation>Không tìm thấy kho dữ liệu tại {path}. Hãy cài đặt trạm trước.</translation>
+    </message>
+    <message>
+        <source>A vault already exists at {path}; it was left untouched.</source>
+        <translation>Đã có kho dữ liệu tại {path}; kho này được giữ nguyên.</translation>
+    </message>
+    <message>
+        <source>The vault is locked. Sign in again to continue.</source>
+        <translation>Kho dữ liệu đang khóa. Hãy đăng nhập lại để làm tiếp.</translation>
+    </message>
+    <message>
+        <source>The user name or passphrase is wrong. Check the keyboard language and Caps Lock.</source>
+        <translation>Tên đăng nhập hoặc mật khẩu không đúng. Hãy kiểm tra kiểu gõ tiếng Việt và phím Caps Lock.</translation>
+    </message>
+    <message>
+        <source>Too many wrong passphrases. Wait {seconds} seconds before trying again.</source>
+        <translation>Nhập sai mật khẩu quá nhiều lần. Hãy chờ {seconds} giây rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>This recovery key does not open this vault.</source>
+        <translation>Khóa khôi phục này không mở được kho dữ liệu này.</translation>
+    </message>
+    <message>
+        <source>The recovery key has a typing mistake. Check each group of four characters.</source>
+        <translation>Khóa khôi phục bị gõ nhầm. Hãy kiểm tra lại từng nhóm bốn ký tự.</translation>
+    </message>
+    <message>
+        <source>The passphrase is too short: use at least {minimum} characters.</source>
+        <translation>Mật khẩu quá ngắn: hãy dùng ít nhất {minimum} ký tự.</translation>
+    </message>
+    <message>
+        <source>You signed in with the recovery key: choose a new passphrase first.</source>
+        <translation>Bạn đã đăng nhập bằng khóa khôi phục: hãy đặt mật khẩu mới trước.</translation>
+    </message>
+    <message>
+        <source>Your role ({role}) may not {action}. Ask the station admin.</source>
+        <translation>Với vai trò {role}, bạn không được {action}. Hãy hỏi quản trị trạm.</translation>
+    </message>
+    <message>
+        <source>The account could not be changed.</source>
+        <translation>Không thay đổi được tài khoản.</translation>
+    </message>
+    <message>
+        <source>The province or commune code {code} is not in the official list.</source>
+        <translation>Mã tỉnh hoặc xã {code} không có trong danh mục chính thức.</translation>
+    </message>
+    <message>
+        <source>Part of the vault is damaged: {what}. Run the vault check for details.</source>
+        <translation>Một phần kho dữ liệu bị hỏng: {what}. Hãy chạy kiểm tra kho dữ liệu để biết chi tiết.</translation>
+    </message>
+    <message>
+        <source>The stored file {name} is damaged (it fails its authentication check).</source>
+        <translation>Tệp đã lưu {name} bị hỏng (không qua được bước kiểm tra xác thực).</translation>
+    </message>
+    <message>
+        <source>The stored file {name} is missing from the vault.</source>
+        <translation>Tệp đã lưu {name} không còn trong kho dữ liệu.</translation>
+    </message>
+    <message>
+        <source>The disk is full. Nothing was lost; free some space and try again.</source>
+        <translation>Ổ đĩa đã đầy. Chưa mất dữ liệu nào; hãy giải phóng bớt dung lượng rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>The vault is already open in another window of the app. Close that one first.</source>
+        <translation>Kho dữ liệu đang mở trong một cửa sổ khác của ứng dụng. Hãy đóng cửa sổ đó trước.</translation>
+    </message>
+    <message>
+        <source>The user name {username} is already taken on this station.</source>
+        <translation>Tên đăng nhập {username} đã có người dùng ở trạm này.</translation>
+    </message>
+    <message>
+        <source>The station needs at least one active admin; this change would leave none.</source>
+        <translation>Trạm cần ít nhất một quản trị trạm đang hoạt động; thay đổi này sẽ khiến trạm không còn ai.</translation>
+    </message>
+    <message>
+        <source>There is no account named {username} on this station.</source>
+        <translation>Trạm này không có tài khoản nào tên {username}.</translation>
+    </message>
+    <message>
+        <source>A user name needs 2 to 40 letters, digits, dots, dashes or underscores.</source>
+        <translation>Tên đăng nhập gồm 2 đến 40 chữ cái, chữ số, dấu chấm, gạch ngang hoặc gạch dưới.</translation>
+    </message>
+    <message>
+        <source>Auto-lock must be between 1 and 120 minutes.</source>
+        <translation>Thời gian tự động khóa phải từ 1 đến 120 phút.</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong. Nothing was deleted; try again, and tell the station admin if it happens again.</source>
+        <translation>Đã xảy ra lỗi ngoài dự kiến. Không có gì bị xóa; hãy thử lại, và báo quản trị trạm nếu lỗi lặp lại.</translation>
+    </message>
+</context>
+<context>
+    <name>roles</name>
+    <message>
+        <source>Station admin</source>
+        <translation>Quản trị trạm</translation>
+    </message>
+    <message>
+        <source>Volunteer</source>
+        <translation>Tình nguyện viên</translation>
+    </message>
+    <message>
+        <source>Coordinator</source>
+        <translation>Điều phối viên</translation>
+    </message>
+    <message>
+        <source>Sync operator</source>
+        <translation>Cán bộ đồng bộ</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,182 @@
+"""The desktop application: ``main(argv) -> int``.
+
+Start: the bundled font, the saved language, then the setup wizard if this laptop has no vault,
+else the sign-in. After sign-in, the workspace (``Shell``). Any keyboard or mouse input counts as
+activity (``vault.touch()``); a timer asks the vault to lock itself when idle for the station's
+auto-lock minutes. Locked, the window hides the workspace behind the sign-in; the same person
+signing in again finds it as they left it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
+
+from capture import paths
+from capture.keyslots import KdfParams
+from capture.vault import Clock, UnlockedVault, Vault, utc_now
+from ui import i18n, tasks
+from ui.login import LoginScreen
+from ui.resources import apply_style, assets_dir
+from ui.shell import Shell
+from ui.wizard import SetupWizard
+
+IDLE_CHECK_MS = 15_000
+_ACTIVITY = {
+    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+    QEvent.Type.Wheel, QEvent.Type.TouchBegin,
+}
+
+
+class ActivityFilter(QObject):
+    """Tells the vault the user is there, on any input anywhere in the app."""
+
+    def __init__(self, window: AppWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY:
+            vault = self._window.vault
+            if vault is not None and not vault.is_locked:
+                vault.touch()
+        return False
+
+
+class AppWindow(QMainWindow):
+    """One window; its stack holds the wizard, the sign-in, or the workspace."""
+
+    def __init__(self, vault_path: Path, *, clock: Clock = utc_now,
+                 kdf: KdfParams | None = None, idle_check_ms: int = IDLE_CHECK_MS) -> None:
+        super().__init__()
+        self.setObjectName("appWindow")
+        self.vault_path = Path(vault_path)
+        self.clock = clock
+        self.kdf = kdf
+        self.vault: UnlockedVault | None = None
+        self.wizard: SetupWizard | None = None
+        self.shell: Shell | None = None
+        self.setWindowTitle(self.tr("Digitize Memories"))
+        icon = assets_dir() / "icons" / "sohoa.png"
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.resize(1100, 760)
+        self.setMinimumSize(860, 640)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.login = LoginScreen(self.vault_path, clock)
+        self.login.signed_in.connect(self._signed_in)
+        self.login.switch_user.connect(self._switch_user)
+        self.stack.addWidget(self.login)
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setInterval(idle_check_ms)
+        self.idle_timer.timeout.connect(self._check_idle)
+        self._activity = ActivityFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._activity)
+        if Vault.exists(self.vault_path):
+            self.show_login()
+        else:
+            self.show_wizard()
+
+    # -- what the window shows -----------------------------------------------------------------
+
+    def current(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def show_wizard(self) -> None:
+        self.wizard = SetupWizard(self.vault_path, kdf=self.kdf, clock=self.clock)
+        self.wizard.completed.connect(self._setup_done)
+        self.stack.addWidget(self.wizard)
+        self.stack.setCurrentWidget(self.wizard)
+
+    def show_login(self) -> None:
+        self.login.reset()
+        self.stack.setCurrentWidget(self.login)
+
+    def _setup_done(self, vault: UnlockedVault) -> None:
+        if self.wizard is not None:
+            self.stack.removeWidget(self.wizard)
+            self.wizard.deleteLater()
+            self.wizard = None
+        self._signed_in(vault)
+
+    def _signed_in(self, vault: UnlockedVault) -> None:
+        self.vault = vault
+        vault.touch()
+        if self.shell is not None and self.shell.vault.actor.user_id == vault.actor.user_id:
+            self.shell.set_vault(vault)
+        else:
+            self._drop_shell()
+            self.shell = Shell(vault)
+            self.shell.lock_requested.connect(self.lock)
+            self.stack.addWidget(self.shell)
+        self.stack.setCurrentWidget(self.shell)
+        self.idle_timer.start()
+
+    def _drop_shell(self) -> None:
+        if self.shell is not None:
+            self.stack.removeWidget(self.shell)
+            self.shell.deleteLater()
+            self.shell = None
+
+    def _switch_user(self) -> None:
+        self._drop_shell()
+        self.show_login()
+
+    # -- locking -------------------------------------------------------------------------------
+
+    def _check_idle(self) -> None:
+        vault = self.vault
+        if vault is None:
+            return
+        # On the database worker, so a write still running finishes before the keys go.
+        tasks.Task(self, vault.lock_if_idle).success(
+            lambda locked: locked and self._show_locked(vault)).run(tasks.Pool.DATABASE)
+
+    def lock(self) -> None:
+        vault = self.vault
+        if vault is None:
+            return
+        tasks.Task(self, vault.lock).success(lambda _: self._show_locked(vault)
+                                             ).run(tasks.Pool.DATABASE)
+
+    def _show_locked(self, vault: UnlockedVault) -> None:
+        if vault is not self.vault:
+            return
+        self.idle_timer.stop()
+        self.vault = None
+        self.login.resume_for(vault.actor.username, vault.actor.full_name)
+        self.stack.setCurrentWidget(self.login)
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.idle_timer.stop()
+        tasks.wait_for_all()
+        if self.vault is not None:
+            self.vault.lock()
+            self.vault = None
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._activity)
+        super().closeEvent(event)
+
+
+def create_app(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app.setApplicationName("sohoa")
+    app.setApplicationDisplayName("Số hóa ký ức")
+    apply_style(app)
+    i18n.install(app)
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    app = create_app(list(argv or []))
+    window = AppWindow(paths.default_vault())
+    window.show()
+    return app.exec()

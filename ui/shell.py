@@ -1,0 +1,157 @@
+"""The signed-in workspace: a top bar (station, user, Lock), a left navigation filtered by role,
+and one page per part of the work. The pages other than Settings say honestly what will be there.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from capture.vault import UnlockedVault
+from ui import tasks, viewmodels
+from ui.settings_page import SettingsPage
+from ui.viewmodels import Page
+from ui.widgets import heading, paragraph
+
+
+class PlaceholderPage(QWidget):
+    """An empty state that says what this page will hold, and nothing invented."""
+
+    def __init__(self, title: str, empty: str, explanation: str) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 24)
+        layout.addWidget(heading(title))
+        layout.addStretch(1)
+        empty_label = QLabel(empty)
+        empty_label.setObjectName("emptyState")
+        empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_label.setWordWrap(True)
+        layout.addWidget(empty_label)
+        more = paragraph(explanation)
+        more.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(more)
+        layout.addStretch(2)
+
+
+class Shell(QWidget):
+    lock_requested = Signal()
+
+    def __init__(self, vault: UnlockedVault, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shell")
+        self.vault = vault
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._top_bar())
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(220)
+        self.pages = QStackedWidget()
+        body.addWidget(self.nav)
+        body.addWidget(self.pages, 1)
+        layout.addLayout(body, 1)
+        self.page_widgets: dict[Page, QWidget] = {}
+        for page in viewmodels.pages_for(vault.actor.role):
+            widget = self._make_page(page)
+            self.page_widgets[page] = widget
+            self.pages.addWidget(widget)
+            item = QListWidgetItem(self._page_title(page))
+            item.setData(Qt.ItemDataRole.UserRole, page.value)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        self.refresh_header()
+
+    def visible_pages(self) -> list[Page]:
+        return [Page(self.nav.item(i).data(Qt.ItemDataRole.UserRole))
+                for i in range(self.nav.count())]
+
+    def show_page(self, page: Page) -> None:
+        self.nav.setCurrentRow(self.visible_pages().index(page))
+
+    def set_vault(self, vault: UnlockedVault) -> None:
+        """The same user signed in again after a lock: keep everything, swap the key."""
+        self.vault = vault
+        self.refresh_header()
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _top_bar(self) -> QWidget:
+        bar = QFrame()
+        bar.setObjectName("topBar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(16, 8, 16, 8)
+        self.station_label = QLabel()
+        self.station_label.setObjectName("stationLabel")
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.user_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.lock_button = QPushButton(self.tr("Lock"))
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.setToolTip(self.tr("Lock the station now; sign in again to continue."))
+        self.lock_button.clicked.connect(self.lock_requested)
+        row.addWidget(self.station_label, 1)
+        row.addWidget(self.user_label)
+        row.addWidget(self.lock_button)
+        return bar
+
+    def _page_title(self, page: Page) -> str:
+        return {
+            Page.VISITS: self.tr("Visits"),
+            Page.REVIEW: self.tr("Review"),
+            Page.SYNC: self.tr("Sync"),
+            Page.REPORTS: self.tr("Reports"),
+            Page.SETTINGS: self.tr("Settings"),
+        }[page]
+
+    def _make_page(self, page: Page) -> QWidget:
+        if page is Page.SETTINGS:
+            return SettingsPage(lambda: self.vault)
+        title = self._page_title(page)
+        if page is Page.VISITS:
+            return PlaceholderPage(title, self.tr("No visits yet"), self.tr(
+                "Each visit to a family will be listed here: the household, the martyrs they "
+                "remember, the keepsakes photographed, the testimony recorded and the signed "
+                "consent. Recording visits comes in the next version of the app."))
+        if page is Page.REVIEW:
+            return PlaceholderPage(title, self.tr("Nothing to review"), self.tr(
+                "Visits that volunteers finish will wait here for you to check the consent, "
+                "the photos, the recordings and the names, then approve them or send them "
+                "back with a comment."))
+        if page is Page.SYNC:
+            return PlaceholderPage(title, self.tr("No batches yet"), self.tr(
+                "Approved visits will be packed here into sealed batches, sent to the "
+                "provincial Military Command over the network or on a USB stick, with the "
+                "command's receipt for each."))
+        return PlaceholderPage(title, self.tr("No figures yet"), self.tr(
+            "The weekly, monthly and quarterly figures of the station will appear here once "
+            "visits are recorded: tips received, leads verified, DNA samples."))
+
+    def refresh_header(self) -> None:
+        tasks.Task(self, viewmodels.header, self.vault).success(self._show_header).failure(
+            lambda _error: None).run(tasks.Pool.DATABASE)
+
+    def _show_header(self, header: viewmodels.Header) -> None:
+        self.station_label.setText(f"<b>{_escape(header.station_name)}</b><br>"
+                                   f"{_escape(header.place)}")
+        self.user_label.setText(self.tr("{name} · {role}").format(
+            name=_escape(header.full_name), role=viewmodels.role_label(header.role)))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

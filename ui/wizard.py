@@ -105,6 +105,9 @@ class StationPage(QWizardPage):
         return (bool(self.name.text().strip()) and self.province.code() is not None
                 and self.ward.code() is not None)
 
+    def validatePage(self) -> bool:
+        return self.isComplete()
+
     def setup(self) -> StationSetup:
         province, ward = self.province.code(), self.ward.code()
         assert province is not None and ward is not None
@@ -155,6 +158,10 @@ class AdminPage(QWizardPage):
         return (bool(self.full_name.text().strip()) and viewmodels.username_ok(
             self.username.text()) and self.passphrase.is_valid())
 
+    def validatePage(self) -> bool:
+        # Also when next() is called directly: a mismatched passphrase never reaches the core.
+        return self.isComplete()
+
     def new_user(self) -> NewUser:
         return NewUser(self.username.text().strip(), self.full_name.text().strip(),
                        self.passphrase.passphrase(), Role.ADMIN)
@@ -177,11 +184,12 @@ class CreatingPage(QWizardPage):
         layout.addStretch()
 
     def initializePage(self) -> None:
-        if self._done:
+        wizard = self._wizard
+        if self._done or not (wizard.station_page.isComplete()
+                              and wizard.admin_page.isComplete()):
             return
         self.banner.clear()
         self.busy.show()
-        wizard = self._wizard
         tasks.Task(self, Vault.create, wizard.vault_path, wizard.station_page.setup(),
                    wizard.admin_page.new_user(), clock=wizard.clock, kdf=wizard.kdf
                    ).success(self._created).failure(self._failed).run()
@@ -290,7 +298,8 @@ class SetupWizard(QWizard):
         self._build()
 
     def _build(self) -> None:
-        for page_id in list(self.pageIds()):
+        # Last page first, so that removing a page never makes the wizard show a later one.
+        for page_id in reversed(list(self.pageIds())):
             page = self.page(page_id)
             self.removePage(page_id)
             page.deleteLater()

@@ -54,4 +54,6 @@ def apply_style(app: QApplication) -> None:
     app.setFont(ui_font())
     qss = assets_dir() / "styles" / "app.qss"
     if qss.exists():
-        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+        # url() in a style sheet is relative to the working directory: anchor it to the assets.
+        text = qss.read_text(encoding="utf-8").replace("@ASSETS@", assets_dir().as_posix())
+        app.setStyleSheet(text)

@@ -6,13 +6,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from capture.keyslots import KdfParams  # noqa: E402
-from capture.roles import Role  # noqa: E402
-from capture.vault import NewUser, StationSetup, Vault  # noqa: E402
+from capture.keyslots import KdfParams
+from capture.roles import Role
+from capture.vault import NewUser, StationSetup, Vault
 
 ADMIN_PASSPHRASE = "một câu thật dài để nhớ"
 HANOI, BA_DINH = 1, 4

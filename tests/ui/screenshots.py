@@ -88,7 +88,8 @@ def main() -> int:
         window.shell.visible_pages()[-1]].table.rowCount() > 0)
     shot(window, "08-main-admin-settings")
     vault = window.vault
-    accounts.create_user(vault, NewUser("hung", "Trần Văn Hùng", "mật khẩu tạm thời", Role.VOLUNTEER))
+    accounts.create_user(vault, NewUser("hung", "Trần Văn Hùng", "mật khẩu tạm thời",
+                                        Role.VOLUNTEER))
     window.lock()
     wait_until(lambda: window.current() is window.login)
     shot(window, "09-locked")

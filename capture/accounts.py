@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from capture.errors import AccountError
-from capture.keyslots import check_passphrase_strength, normalize_username
+from capture.keyslots import check_passphrase_strength, check_username, normalize_username
 from capture.models import User
 from capture.roles import Action, Role
 from capture.vault import NewUser, UnlockedVault
@@ -25,23 +25,12 @@ class UnknownUser(AccountError):
     message = "There is no account named {username} on this station."
 
 
-class InvalidUsername(AccountError):
-    message = "A user name needs 2 to 40 letters, digits, dots, dashes or underscores."
-
-
 @dataclass(frozen=True)
 class Account:
     username: str
     full_name: str
     role: Role
     active: bool
-
-
-def _check_username(username: str) -> str:
-    name = normalize_username(username)
-    if not 2 <= len(name) <= 40 or not all(c.isalnum() or c in "._-" for c in name):
-        raise InvalidUsername()
-    return name
 
 
 def list_accounts(vault: UnlockedVault) -> list[Account]:
@@ -53,7 +42,7 @@ def list_accounts(vault: UnlockedVault) -> list[Account]:
 
 def create_user(vault: UnlockedVault, new: NewUser) -> Account:
     vault.require(Action.MANAGE_ACCOUNTS)
-    name = _check_username(new.username)
+    name = check_username(new.username)
     check_passphrase_strength(new.passphrase)
     with vault.writing() as session:
         if session.scalar(select(User).where(User.username == name)) is not None:

@@ -20,9 +20,10 @@ def _canonical(detail: dict[str, object]) -> str:
     return json.dumps(detail, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def event_hash(seq: int, at: datetime, actor: str, action: str, entity: str, entity_id: str,
-               detail: str, prev_hash: str) -> str:
-    fields = [seq, at.astimezone(UTC).isoformat(timespec="microseconds"), actor, action, entity, entity_id, detail, prev_hash]
+def event_hash(seq: int, at: datetime, actor: str, action: str, entity: str,
+               entity_id: str, detail: str, prev_hash: str) -> str:
+    stamp = at.astimezone(UTC).isoformat(timespec="microseconds")
+    fields = [seq, stamp, actor, action, entity, entity_id, detail, prev_hash]
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -58,7 +59,8 @@ def verify_chain(session: Session) -> tuple[int, list[ChainBreak]]:
     for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(1000):
         count += 1
         if event.seq != expected_seq:
-            breaks.append(ChainBreak(event.seq, f"events {expected_seq}–{event.seq - 1} are missing"))
+            missing = f"events {expected_seq}–{event.seq - 1} are missing"
+            breaks.append(ChainBreak(event.seq, missing))
         if event.prev_hash != prev:
             breaks.append(ChainBreak(event.seq, "does not follow the event before it"))
         at = event.at

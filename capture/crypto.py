@@ -36,7 +36,7 @@ MAX_CHUNKS = 2**88 - 1
 
 
 class DecryptionFailed(Exception):
-    """Opaque on purpose (as Fernet's InvalidToken): wrong key, tampering and truncation look alike."""
+    """Opaque on purpose (as Fernet's InvalidToken): a wrong key and tampering look alike."""
 
     def __init__(self, reason: str, chunk: int | None = None) -> None:
         self.reason = reason
@@ -44,7 +44,8 @@ class DecryptionFailed(Exception):
         super().__init__(reason if chunk is None else f"{reason} (chunk {chunk})")
 
 
-def derive_key(key: bytes, purpose: str, salt: bytes | None = None, length: int = KEY_SIZE) -> bytes:
+def derive_key(key: bytes, purpose: str, salt: bytes | None = None,
+               length: int = KEY_SIZE) -> bytes:
     """A key for one named purpose. Two purposes never share a key."""
     return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=purpose.encode()).derive(
         key

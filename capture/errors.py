@@ -1,7 +1,8 @@
 """Every failure the core reports. One root, messages written for the person who will see them.
 
-The English text is the source string; the desktop app shows it translated (``ui/errors.py`` maps
-each class to a ``tr()`` string), so keep each message one plain sentence: what happened, what to do.
+The English text is the source string; the desktop app shows it translated (``ui/errors.py``
+maps each class to a ``tr()`` string), so keep each message one plain sentence: what happened,
+what to do.
 """
 
 from __future__ import annotations
@@ -59,6 +60,14 @@ class PermissionDenied(CaptureError):
 
 class AccountError(CaptureError):
     message = "The account could not be changed."
+
+
+class InvalidUsername(AccountError):
+    message = "A user name needs 2 to 40 letters, digits, dots, dashes or underscores."
+
+
+class AutoLockOutOfRange(AccountError):
+    message = "Auto-lock must be between 1 and 120 minutes."
 
 
 class UnknownPlace(CaptureError):

@@ -50,7 +50,7 @@ class ProcessLock:
         self._handle = None
 
     def acquire(self) -> bool:
-        handle = open(self._path, "a+b")  # noqa: SIM115 - held for the lock's lifetime
+        handle = open(self._path, "a+b")
         try:
             if os.name == "nt":
                 import msvcrt

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from capture import crypto
 from capture.errors import (
+    InvalidUsername,
     MistypedRecoveryKey,
     TooManyAttempts,
     VaultDamaged,
@@ -75,6 +76,18 @@ def normalize_passphrase(passphrase: str) -> str:
 
 def normalize_username(username: str) -> str:
     return unicodedata.normalize("NFC", username).strip().casefold()
+
+
+def valid_username(username: str) -> bool:
+    name = normalize_username(username)
+    return 2 <= len(name) <= 40 and all(c.isalnum() or c in "._-" for c in name)
+
+
+def check_username(username: str) -> str:
+    """The normalized name, or InvalidUsername."""
+    if not valid_username(username):
+        raise InvalidUsername()
+    return normalize_username(username)
 
 
 def check_passphrase_strength(passphrase: str) -> None:

@@ -41,7 +41,7 @@ class ObjectWriter:
     def __init__(self, store: ObjectStore) -> None:
         self._store = store
         self._temp = store.incoming / (secrets.token_hex(16) + ".part")
-        self._file: BinaryIO = open(self._temp, "xb")  # noqa: SIM115 - closed in finish/abort
+        self._file: BinaryIO = open(self._temp, "xb")
         self._encryptor = crypto.StreamEncryptor(store.payload_key, self._file)
         self._name = crypto.object_name(store.name_key)
         self._size = 0
@@ -131,7 +131,7 @@ class ObjectStore:
     def chunks(self, name: str) -> Iterator[bytes]:
         """The plaintext, chunk by chunk; ObjectDamaged as soon as a chunk fails its tag."""
         try:
-            handle = open(self.path_of(name), "rb", buffering=0)  # noqa: SIM115
+            handle = open(self.path_of(name), "rb", buffering=0)
         except FileNotFoundError:
             raise ObjectMissing(name=name) from None
         with handle:

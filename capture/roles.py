@@ -17,7 +17,7 @@ class Role(StrEnum):
 class Action(StrEnum):
     # The value reads in a sentence: "Your role (volunteer) may not <value>."
     MANAGE_ACCOUNTS = "create, change or disable accounts"
-    RESET_OTHERS_PASSPHRASE = "set another user's passphrase"
+    RESET_OTHERS_PASSPHRASE = "set another user's passphrase"  # noqa: S105 - a sentence
     EDIT_STATION = "change the station's name or place"
     REPLACE_RECOVERY_KEY = "make a new recovery key"
     ENROL_STATION = "enrol the station with the command"

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select
 
 from capture import places
-from capture.errors import AccountError
+from capture.errors import AutoLockOutOfRange
 from capture.models import Station
 from capture.roles import Action
 from capture.vault import UnlockedVault
@@ -66,7 +66,7 @@ def update(vault: UnlockedVault, name: str, province_code: int, ward_code: int) 
 def set_auto_lock(vault: UnlockedVault, minutes: int) -> None:
     vault.require(Action.EDIT_STATION)
     if not 1 <= minutes <= 120:
-        raise AccountError("Auto-lock must be between 1 and 120 minutes.")
+        raise AutoLockOutOfRange()
     with vault.writing() as session:
         station = session.scalars(select(Station)).one()
         station.auto_lock_minutes = minutes

@@ -1,9 +1,9 @@
 """The station vault: one folder holding an encrypted database, encrypted objects and the key file.
 
     vault/
-      keyslots.json, keyslots.backup.json   the master key, wrapped per user and by the recovery key
-      vault.db (+ -wal)                     SQLCipher 4, keyed with a key derived from the master key
-      objects/ab/cdef...                    streaming-AEAD objects named by an HMAC of their plaintext
+      keyslots.json, keyslots.backup.json  the master key, wrapped per user and by recovery key
+      vault.db (+ -wal)                    SQLCipher 4, keyed with a key from the master key
+      objects/ab/cdef...                   streaming-AEAD objects named by an HMAC of plaintext
 
 ``Vault.create`` sets a station up; ``Vault(path).unlock(...)`` gives an ``UnlockedVault`` for one
 signed-in user, which every other core function takes as its first argument.
@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PrivateFormat, NoEncryption
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
@@ -37,9 +37,15 @@ from capture.errors import (
     VaultNotFound,
     WrongPassphrase,
 )
-from capture.keyslots import KdfParams, KeySlots, check_passphrase_strength, new_recovery_key
 from capture.files import ProcessLock
-from capture.keyslots import normalize_username
+from capture.keyslots import (
+    KdfParams,
+    KeySlots,
+    check_passphrase_strength,
+    check_username,
+    new_recovery_key,
+    normalize_username,
+)
 from capture.models import ObjectRow, Station, User
 from capture.objects import ObjectStore, StoredObject
 from capture.roles import Action, Role, require
@@ -128,6 +134,7 @@ class Vault:
         if cls.exists(path) or (path / db.DB_NAME).exists():
             raise VaultExists(path=str(path))
         places.check_place(station.province_code, station.ward_code)
+        check_username(admin.username)
         check_passphrase_strength(admin.passphrase)
         kdf = kdf or KdfParams()
         path.mkdir(parents=True, exist_ok=True)

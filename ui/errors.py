@@ -54,7 +54,6 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("errors", "There is no account named {username} on this station."),
     QT_TRANSLATE_NOOP("errors", "A user name needs 2 to 40 letters, digits, dots, "
                       "dashes or underscores."),
-    # Raised with a specific message rather than a class of its own (capture/station.py).
     QT_TRANSLATE_NOOP("errors", "Auto-lock must be between 1 and 120 minutes."),
 )
 

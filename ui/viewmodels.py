@@ -13,7 +13,7 @@ from enum import StrEnum
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from capture import accounts, places, station
-from capture.keyslots import MIN_PASSPHRASE, normalize_passphrase, normalize_username
+from capture.keyslots import MIN_PASSPHRASE, normalize_passphrase, valid_username
 from capture.roles import Action, Role, allowed
 from capture.vault import NewUser, UnlockedVault
 
@@ -162,5 +162,4 @@ def create_account(vault: UnlockedVault, full_name: str, username: str, role: Ro
 
 def username_ok(username: str) -> bool:
     """The core's rule for user names (capture.accounts), checked as the user types."""
-    name = normalize_username(username)
-    return 2 <= len(name) <= 40 and all(c.isalnum() or c in "._-" for c in name)
+    return valid_username(username)

@@ -1,5 +1,7 @@
 """The audit log is hash-chained: editing or removing an event shows in the vault check."""
 
+import itertools
+
 from capture import accounts, audit
 from capture.check import check_vault
 from capture.roles import Role
@@ -25,7 +27,7 @@ def test_every_change_is_recorded_in_a_chain(make_vault):
         ("create", "user"), ("change", "user"), ("change", "recovery_key")]
     assert all(e.actor == "admin" for e in events)
     assert events[0].prev_hash == audit.GENESIS
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
     with vault.reading() as session:
         assert audit.verify_chain(session) == (len(events), [])
 
@@ -35,8 +37,8 @@ def test_an_edited_event_is_named_by_the_check(make_vault):
     accounts.create_user(vault, NewUser("lan", "Lan", "tạm thời 12345", Role.VOLUNTEER))
     target = _events(vault)[-1].seq
     with vault.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE audit_events SET detail = '{\"role\":\"admin\"}' "
-                             f"WHERE seq = {target}")
+        conn.exec_driver_sql("UPDATE audit_events SET detail = ? WHERE seq = ?",
+                             ('{"role":"admin"}', target))
     report = check_vault(vault)
     assert [(p.area, p.subject) for p in report.problems] == [("audit", f"event {target}")]
     assert "changed" in report.problems[0].detail

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -45,13 +45,16 @@ class ObjectWriter:
         self._encryptor = crypto.StreamEncryptor(store.payload_key, self._file)
         self._name = crypto.object_name(store.name_key)
         self._size = 0
+        self._hashing: Future[None] | None = None
         self.result: StoredObject | None = None
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         self._size += len(data)
-        hashing = _hasher.submit(self._name.update, data) if len(data) >= PARALLEL_HASH_MIN \
-            else None
-        if hashing is None:
+        self._wait_for_hash()  # blocks are hashed in order
+        hashing = None
+        if len(data) >= PARALLEL_HASH_MIN:
+            hashing = _hasher.submit(self._name.update, data)
+        else:
             self._name.update(data)
         try:
             self._encryptor.write(data)
@@ -60,10 +63,20 @@ class ObjectWriter:
             raise
         finally:
             if hashing is not None:
-                hashing.result()  # the caller may reuse its buffer once write() returns
+                if type(data) is bytes:
+                    # Immutable: let the hash run on while the caller reads the next block.
+                    self._hashing = hashing
+                else:
+                    hashing.result()  # the caller may reuse its buffer once write() returns
+
+    def _wait_for_hash(self) -> None:
+        if self._hashing is not None:
+            hashing, self._hashing = self._hashing, None
+            hashing.result()
 
     def finish(self) -> StoredObject:
         try:
+            self._wait_for_hash()
             self._encryptor.close()
             self._file.flush()
             os.fsync(self._file.fileno())
@@ -85,6 +98,9 @@ class ObjectWriter:
         return self.result
 
     def abort(self) -> None:
+        if self._hashing is not None:
+            self._hashing.cancel() or self._hashing.exception()
+            self._hashing = None
         if not self._file.closed:
             self._file.close()
         self._temp.unlink(missing_ok=True)

@@ -86,3 +86,122 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text)  # canonical JSON
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# --- the visit (PRODUCT.md "The visit — the unit of work") -------------------------------------
+# Dates a family remembers are often partial ("1968", "3/1972"): they are kept as text in the
+# shape YYYY, YYYY-MM or YYYY-MM-DD (capture/visits.py checks it), never as a guessed full date.
+
+
+class Visit(Base):
+    __tablename__ = "visits"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    visit_date: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    province_code: Mapped[int] = mapped_column(Integer)
+    ward_code: Mapped[int] = mapped_column(Integer)
+    village: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(Text, default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    latitude: Mapped[float | None] = mapped_column(nullable=True)
+    longitude: Mapped[float | None] = mapped_column(nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Martyr(Base):
+    __tablename__ = "martyrs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    full_name: Mapped[str] = mapped_column(Text)
+    other_names: Mapped[str] = mapped_column(Text, default="")
+    birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    home_town: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(Text, default="")
+    enlistment_date: Mapped[str] = mapped_column(String(10), default="")
+    death_date: Mapped[str] = mapped_column(String(10), default="")
+    death_place: Mapped[str] = mapped_column(Text, default="")
+    burial_info: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Person(Base):
+    """Someone present at the visit: a relative, a witness or a veteran."""
+
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20))  # relative | witness | veteran
+    full_name: Mapped[str] = mapped_column(Text)
+    relationship: Mapped[str] = mapped_column(Text, default="")  # to the martyr, for relatives
+    martyr_id: Mapped[str | None] = mapped_column(ForeignKey("martyrs.id"), nullable=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    unit: Mapped[str] = mapped_column(Text, default="")  # veterans
+    battles: Mapped[str] = mapped_column(Text, default="")  # veterans
+    dna_willing: Mapped[bool] = mapped_column(Boolean, default=False)
+    dna_contact: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Item(Base):
+    """A keepsake, diary, letter, map, photograph, death notice, certificate or other."""
+
+    __tablename__ = "items"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(Text, default="")
+    condition: Mapped[str] = mapped_column(Text, default="")
+    martyr_id: Mapped[str | None] = mapped_column(ForeignKey("martyrs.id"), nullable=True)
+    cover_page_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class Page(Base):
+    """One photographed page or view of an item, or a video clip of it. The original is the
+    object, bit-exact; rotation is applied to previews only."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    media: Mapped[str] = mapped_column(String(10), default="photo")  # photo | video
+    object_name: Mapped[str] = mapped_column(ForeignKey("objects.name"))
+    original_filename: Mapped[str] = mapped_column(Text, default="")
+    rotation: Mapped[int] = mapped_column(Integer, default=0)  # extra, clockwise, 0/90/180/270
+    meta: Mapped[str] = mapped_column(Text, default="{}")  # JSON: EXIF, size, duration, quality
+    thumbnail_object: Mapped[str | None] = mapped_column(ForeignKey("objects.name"),
+                                                         nullable=True)
+    preview_object: Mapped[str | None] = mapped_column(ForeignKey("objects.name"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Lead(Base):
+    """A clue: a possible burial place or other lead, with where it came from."""
+
+    __tablename__ = "leads"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    martyr_id: Mapped[str | None] = mapped_column(ForeignKey("martyrs.id"), nullable=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    latitude: Mapped[float | None] = mapped_column(nullable=True)
+    longitude: Mapped[float | None] = mapped_column(nullable=True)
+    grid_reference: Mapped[str] = mapped_column(Text, default="")  # as spoken or drawn
+    source_kind: Mapped[str] = mapped_column(String(20), default="other")  # testimony|page|other
+    source_ref: Mapped[str] = mapped_column(String(64), default="")  # marker or page id
+    confidence: Mapped[str] = mapped_column(String(10), default="medium")  # low|medium|high

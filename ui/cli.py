@@ -18,9 +18,7 @@ from capture.check import check_vault
 from capture.errors import CaptureError
 from capture.vault import Vault
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("cli", text)
+translate = QCoreApplication.translate
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 def _passphrase(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return getpass.getpass(tr("Passphrase: "))
+    return getpass.getpass(translate("cli", "Passphrase: "))
 
 
 def _human_size(size: int) -> str:
@@ -66,15 +64,16 @@ def _check(args: argparse.Namespace) -> int:
     if args.json:
         print(report.as_json())
     else:
-        print(tr("Checked {pages} database pages, {tables} tables, {events} audit events and "
-                 "{objects} stored files ({size}).").format(
+        print(translate("cli", "Checked {pages} database pages, {tables} tables, "
+                        "{events} audit events and {objects} stored files ({size}).").format(
             pages=report.pages_checked, tables=report.tables_checked,
             events=report.audit_events, objects=report.objects_checked,
             size=_human_size(report.bytes_checked)))
         if report.ok:
-            print(tr("Nothing is damaged."))
+            print(translate("cli", "Nothing is damaged."))
         else:
-            print(tr("{count} problems found:").format(count=len(report.problems)))
+            print(translate("cli", "{count} problems found:").format(
+                count=len(report.problems)))
             for problem in report.problems:
                 print(f"  - [{problem.area}] {problem.subject}: {problem.detail}")
     return 0 if report.ok else 1
@@ -85,10 +84,11 @@ def _info(args: argparse.Namespace) -> int:
     Vault(path)  # raises VaultNotFound with a clear message
     files = [p for p in (path / "objects").rglob("*") if p.is_file()]
     total = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-    print(tr("Vault: {path}").format(path=path))
-    print(tr("Stored files: {count}; size on disk: {size}.").format(
+    print(translate("cli", "Vault: {path}").format(path=path))
+    print(translate("cli", "Stored files: {count}; size on disk: {size}.").format(
         count=len(files), size=_human_size(total)))
-    print(tr("Everything in it is encrypted; unlock it in the app or with 'sohoa vault check'."))
+    print(translate("cli", "Everything in it is encrypted; unlock it in the app or with "
+                    "'sohoa vault check'."))
     return 0
 
 

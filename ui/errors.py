@@ -55,6 +55,25 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("errors", "A user name needs 2 to 40 letters, digits, dots, "
                       "dashes or underscores."),
     QT_TRANSLATE_NOOP("errors", "Auto-lock must be between 1 and 120 minutes."),
+    # capture/visits.py
+    QT_TRANSLATE_NOOP("errors", "The visit could not be changed."),
+    QT_TRANSLATE_NOOP("errors", "This visit no longer exists on this station."),
+    QT_TRANSLATE_NOOP("errors", "This visit was already submitted ({status}); it can only be "
+                      "changed once it is returned to you."),
+    QT_TRANSLATE_NOOP("errors", "Write the date as a year (1968), a month and year (03/1968) "
+                      "or a full date."),
+    QT_TRANSLATE_NOOP("errors", "The GPS position is outside the valid range "
+                      "(latitude ±90, longitude ±180)."),
+    QT_TRANSLATE_NOOP("errors", "The year of birth {year} is not plausible."),
+    QT_TRANSLATE_NOOP("errors", "Only an empty visit can be deleted; "
+                      "this one already holds records."),
+    QT_TRANSLATE_NOOP("errors", "The martyr's full name is needed "
+                      "(write what the family knows)."),
+    QT_TRANSLATE_NOOP("errors", "The person's name is needed."),
+    QT_TRANSLATE_NOOP("errors", "Remove the item's pages first."),
+    QT_TRANSLATE_NOOP("errors", "The new order must list every page of the item once."),
+    QT_TRANSLATE_NOOP("errors", "A page must point at a file stored in the vault."),
+    QT_TRANSLATE_NOOP("errors", "The cover must be one of the item's own pages."),
 )
 
 ACTIONS = (

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
@@ -89,7 +90,7 @@ def _tool(name: str) -> str:
 
 def ui_sources() -> list[Path]:
     root = Path(__file__).resolve().parent
-    return sorted(p for p in root.rglob("*.py") if p.name not in {"cli.py", "__main__.py"})
+    return sorted(p for p in root.rglob("*.py") if p.name != "__main__.py")
 
 
 def update_sources(ts: Path | None = None) -> None:
@@ -104,3 +105,33 @@ def compile_translations(language: str = "vi") -> Path:
     subprocess.run([_tool("pyside6-lrelease"), str(ts_path(language)), "-qm",
                     str(qm_path(language))], check=True, capture_output=True)
     return qm_path(language)
+
+
+def unfinished(ts: Path | None = None) -> list[tuple[str, str]]:
+    """(context, source) of every message still waiting for its translation."""
+    root = ElementTree.parse(ts or ts_path()).getroot()  # noqa: S314 - our own file
+    return [(context.findtext("name", ""), message.findtext("source", ""))
+            for context in root.iter("context") for message in context.iter("message")
+            if message.find("translation").get("type") == "unfinished"]
+
+
+def translate(done: dict[tuple[str, str], str], ts: Path | None = None) -> int:
+    """Fill in translations, keyed by (context, English source). Returns how many were set.
+    The usual round: ``update_sources()``, ``unfinished()``, ``translate({...})``,
+    ``compile_translations()``."""
+    ts = ts or ts_path()
+    tree = ElementTree.parse(ts)  # noqa: S314 - our own file
+    count = 0
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name", "")
+        for message in context.iter("message"):
+            key = (name, message.findtext("source", ""))
+            if key in done:
+                translation = message.find("translation")
+                translation.text = done[key]
+                translation.attrib.pop("type", None)
+                count += 1
+    body = ElementTree.tostring(tree.getroot(), encoding="unicode")
+    ts.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n",
+                  encoding="utf-8")
+    return count

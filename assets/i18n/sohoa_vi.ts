@@ -46,7 +46,7 @@
         <translation>Đang tạo trạm</translation>
     </message>
     <message>
-        <source>Creating the encrypted vault and the station&apos;s keys. This takes a few seconds.</source>
+        <source>Creating the encrypted vault and the station's keys. This takes a few seconds.</source>
         <translation>Đang tạo kho dữ liệu mã hóa và các khóa của trạm. Việc này mất vài giây.</translation>
     </message>
     <message>
@@ -72,7 +72,7 @@
         <translation>Đăng nhập</translation>
     </message>
     <message>
-        <source>Digitize Memories — the station&apos;s vault is locked.</source>
+        <source>Digitize Memories — the station's vault is locked.</source>
         <translation>Số hóa ký ức — kho dữ liệu của trạm đang khóa.</translation>
     </message>
     <message>
@@ -128,7 +128,7 @@
         <translation>Trạm đang khóa</translation>
     </message>
     <message>
-        <source>It locked itself after a while without use, to protect the families&apos; data. {name}, type your passphrase to continue where you were.</source>
+        <source>It locked itself after a while without use, to protect the families' data. {name}, type your passphrase to continue where you were.</source>
         <translation>Trạm tự khóa sau một thời gian không dùng, để bảo vệ dữ liệu của các gia đình. {name} ơi, hãy nhập mật khẩu để làm tiếp từ chỗ đang dừng.</translation>
     </message>
     <message>
@@ -182,7 +182,7 @@
         <translation>Khóa khôi phục</translation>
     </message>
     <message>
-        <source>If every passphrase is forgotten, only this key can open the station&apos;s vault. It is shown only this once. Write it down on paper, or save it as a PDF and print it, then keep it in a safe place away from the laptop.</source>
+        <source>If every passphrase is forgotten, only this key can open the station's vault. It is shown only this once. Write it down on paper, or save it as a PDF and print it, then keep it in a safe place away from the laptop.</source>
         <translation>Nếu mọi mật khẩu đều bị quên, chỉ khóa này mới mở được kho dữ liệu của trạm. Khóa chỉ hiện ra một lần này. Hãy chép ra giấy, hoặc lưu thành tệp PDF rồi in ra, sau đó cất ở nơi an toàn, để riêng với máy tính.</translation>
     </message>
     <message>
@@ -213,7 +213,7 @@
 <context>
     <name>RecoveryPdf</name>
     <message>
-        <source>This key opens the station&apos;s vault if every passphrase is forgotten. Without it, and without a passphrase, everything recorded on this laptop is lost.</source>
+        <source>This key opens the station's vault if every passphrase is forgotten. Without it, and without a passphrase, everything recorded on this laptop is lost.</source>
         <translation>Khóa này mở được kho dữ liệu của trạm khi mọi mật khẩu đều bị quên. Nếu mất cả khóa này lẫn mật khẩu, mọi thứ đã ghi trên máy tính này sẽ mất.</translation>
     </message>
     <message>
@@ -225,8 +225,8 @@
         <translation>Ai có khóa này và máy tính đều đọc được toàn bộ kho dữ liệu. Nếu tờ giấy bị mất hoặc bị người khác nhìn thấy, quản trị trạm phải tạo khóa khôi phục mới ngay.</translation>
     </message>
     <message>
-        <source>To use it: on the sign-in screen choose &quot;Forgot passphrase? Use the recovery key&quot;, type your user name and the key, then choose a new passphrase.</source>
-        <translation>Cách dùng: ở màn hình đăng nhập, chọn &quot;Quên mật khẩu? Dùng khóa khôi phục&quot;, nhập tên đăng nhập và khóa này, rồi đặt mật khẩu mới.</translation>
+        <source>To use it: on the sign-in screen choose "Forgot passphrase? Use the recovery key", type your user name and the key, then choose a new passphrase.</source>
+        <translation>Cách dùng: ở màn hình đăng nhập, chọn "Quên mật khẩu? Dùng khóa khôi phục", nhập tên đăng nhập và khóa này, rồi đặt mật khẩu mới.</translation>
     </message>
     <message>
         <source>Recovery key</source>
@@ -253,7 +253,7 @@
         <translation>Cần làm gì với tờ giấy này</translation>
     </message>
     <message>
-        <source>Write down the user names of the station&apos;s accounts here:</source>
+        <source>Write down the user names of the station's accounts here:</source>
         <translation>Ghi tên đăng nhập của các tài khoản trong trạm vào đây:</translation>
     </message>
 </context>
@@ -300,7 +300,7 @@
         <translation>Tự động khóa</translation>
     </message>
     <message>
-        <source>The station locks itself after this many minutes without use, so that a laptop left open does not show the families&apos; data.</source>
+        <source>The station locks itself after this many minutes without use, so that a laptop left open does not show the families' data.</source>
         <translation>Trạm tự khóa sau số phút không dùng này, để máy tính bỏ mở không làm lộ dữ liệu của các gia đình.</translation>
     </message>
     <message>
@@ -368,7 +368,7 @@
         <translation>Đã vô hiệu hóa</translation>
     </message>
     <message>
-        <source>Type the person&apos;s full name and a user name.</source>
+        <source>Type the person's full name and a user name.</source>
         <translation>Hãy nhập họ tên và tên đăng nhập của người dùng.</translation>
     </message>
     <message>
@@ -490,7 +490,7 @@
         <translation>Chưa có gói dữ liệu nào</translation>
     </message>
     <message>
-        <source>Approved visits will be packed here into sealed batches, sent to the provincial Military Command over the network or on a USB stick, with the command&apos;s receipt for each.</source>
+        <source>Approved visits will be packed here into sealed batches, sent to the provincial Military Command over the network or on a USB stick, with the command's receipt for each.</source>
         <translation>Các chuyến thăm đã duyệt sẽ được đóng thành gói dữ liệu niêm phong tại đây, gửi về Bộ Chỉ huy quân sự tỉnh qua mạng hoặc bằng USB, kèm biên nhận của Bộ Chỉ huy cho từng gói.</translation>
     </message>
     <message>
@@ -548,11 +548,11 @@
         <translation>tạo, sửa hoặc vô hiệu hóa tài khoản</translation>
     </message>
     <message>
-        <source>set another user&apos;s passphrase</source>
+        <source>set another user's passphrase</source>
         <translation>đặt mật khẩu cho người dùng khác</translation>
     </message>
     <message>
-        <source>change the station&apos;s name or place</source>
+        <source>change the station's name or place</source>
         <translation>đổi tên hoặc địa bàn của trạm</translation>
     </message>
     <message>
@@ -592,7 +592,7 @@
         <translation>gửi gói dữ liệu hoặc chép ra USB</translation>
     </message>
     <message>
-        <source>see the station&apos;s reports</source>
+        <source>see the station's reports</source>
         <translation>xem báo cáo của trạm</translation>
     </message>
     <message>
@@ -601,9 +601,40 @@
     </message>
 </context>
 <context>
+    <name>cli</name>
+    <message>
+        <source>Passphrase: </source>
+        <translation>Mật khẩu: </translation>
+    </message>
+    <message>
+        <source>Checked {pages} database pages, {tables} tables, {events} audit events and {objects} stored files ({size}).</source>
+        <translation>Đã kiểm tra {pages} trang cơ sở dữ liệu, {tables} bảng, {events} sự kiện nhật ký và {objects} tệp đã lưu ({size}).</translation>
+    </message>
+    <message>
+        <source>Nothing is damaged.</source>
+        <translation>Không có gì bị hư hỏng.</translation>
+    </message>
+    <message>
+        <source>{count} problems found:</source>
+        <translation>Tìm thấy {count} vấn đề:</translation>
+    </message>
+    <message>
+        <source>Vault: {path}</source>
+        <translation>Kho dữ liệu: {path}</translation>
+    </message>
+    <message>
+        <source>Stored files: {count}; size on disk: {size}.</source>
+        <translation>Tệp đã lưu: {count}; dung lượng trên đĩa: {size}.</translation>
+    </message>
+    <message>
+        <source>Everything in it is encrypted; unlock it in the app or with 'sohoa vault check'.</source>
+        <translation>Mọi thứ trong kho đều được mã hóa; hãy mở khóa trong ứng dụng hoặc bằng lệnh 'sohoa vault check'.</translation>
+    </message>
+</context>
+<context>
     <name>errors</name>
     <message>
-        <source>Something went wrong in the station&apos;s vault.</source>
+        <source>Something went wrong in the station's vault.</source>
         <translation>Kho dữ liệu của trạm gặp lỗi.</translation>
     </message>
     <message>
@@ -693,6 +724,58 @@
     <message>
         <source>Auto-lock must be between 1 and 120 minutes.</source>
         <translation>Thời gian tự động khóa phải từ 1 đến 120 phút.</translation>
+    </message>
+    <message>
+        <source>The visit could not be changed.</source>
+        <translation>Không thay đổi được chuyến thăm.</translation>
+    </message>
+    <message>
+        <source>This visit no longer exists on this station.</source>
+        <translation>Chuyến thăm này không còn trên trạm.</translation>
+    </message>
+    <message>
+        <source>This visit was already submitted ({status}); it can only be changed once it is returned to you.</source>
+        <translation>Chuyến thăm này đã được gửi duyệt ({status}); chỉ sửa được khi được trả lại cho bạn.</translation>
+    </message>
+    <message>
+        <source>Write the date as a year (1968), a month and year (03/1968) or a full date.</source>
+        <translation>Hãy ghi ngày dưới dạng năm (1968), tháng và năm (03/1968) hoặc ngày đầy đủ.</translation>
+    </message>
+    <message>
+        <source>The GPS position is outside the valid range (latitude ±90, longitude ±180).</source>
+        <translation>Tọa độ GPS nằm ngoài phạm vi hợp lệ (vĩ độ ±90, kinh độ ±180).</translation>
+    </message>
+    <message>
+        <source>The year of birth {year} is not plausible.</source>
+        <translation>Năm sinh {year} không hợp lý.</translation>
+    </message>
+    <message>
+        <source>Only an empty visit can be deleted; this one already holds records.</source>
+        <translation>Chỉ xóa được chuyến thăm còn trống; chuyến thăm này đã có dữ liệu.</translation>
+    </message>
+    <message>
+        <source>The martyr's full name is needed (write what the family knows).</source>
+        <translation>Cần có họ tên liệt sĩ (hãy ghi những gì gia đình biết).</translation>
+    </message>
+    <message>
+        <source>The person's name is needed.</source>
+        <translation>Cần có tên của người này.</translation>
+    </message>
+    <message>
+        <source>Remove the item's pages first.</source>
+        <translation>Hãy xóa các trang của hiện vật trước.</translation>
+    </message>
+    <message>
+        <source>The new order must list every page of the item once.</source>
+        <translation>Thứ tự mới phải có mỗi trang của hiện vật đúng một lần.</translation>
+    </message>
+    <message>
+        <source>A page must point at a file stored in the vault.</source>
+        <translation>Mỗi trang phải gắn với một tệp đã lưu trong kho.</translation>
+    </message>
+    <message>
+        <source>The cover must be one of the item's own pages.</source>
+        <translation>Ảnh bìa phải là một trang của chính hiện vật này.</translation>
     </message>
     <message>
         <source>Something unexpected went wrong. Nothing was deleted; try again, and tell the station admin if it happens again.</source>

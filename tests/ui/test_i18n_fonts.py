@@ -3,7 +3,8 @@ font draws every Vietnamese letter."""
 
 from __future__ import annotations
 
-import inspect
+import importlib
+import pkgutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -76,11 +77,15 @@ def test_language_setting_is_saved_without_anything_personal(app, sohoa_home: Pa
 
 
 def _core_error_classes() -> list[type[CaptureError]]:
-    found = []
-    for module in (capture.errors, capture.accounts):
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, CaptureError) and cls not in found:
-                found.append(cls)
+    """Every CaptureError subclass anywhere in capture/, so a new module cannot slip by."""
+    for module in pkgutil.walk_packages(capture.__path__, "capture."):
+        if ".migrations" not in module.name:
+            importlib.import_module(module.name)
+    found, queue = [], [CaptureError]
+    while queue:
+        cls = queue.pop()
+        found.append(cls)
+        queue.extend(cls.__subclasses__())
     return found
 
 

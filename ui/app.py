@@ -172,6 +172,7 @@ def create_app(argv: list[str]) -> QApplication:
     app.setApplicationDisplayName("Số hóa ký ức")
     apply_style(app)
     i18n.install(app)
+    app.garbage_collector = tasks.GarbageCollector(app)  # type: ignore[attr-defined]
     return app
 
 

@@ -15,13 +15,16 @@ Picard's tests do); the UI tests here mostly keep real threads and wait with ``q
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +34,24 @@ class Pool(Enum):
     DATABASE = "database"
 
 
-_pools: dict[Pool, QThreadPool] = {}
-_pools_guard = threading.Lock()
+# Plain Python executors, not QThreadPool + QRunnable: a QRunnable subclass with auto-delete
+# is freed by Qt while Python may still hold (and later garbage-collect) its wrapper, which
+# crashed the app under load. Results still reach the GUI thread by a queued Qt signal.
+_executors: dict[Pool, ThreadPoolExecutor] = {}
+_guard = threading.Lock()
+_pending: set[Future[Any]] = set()
+_running: set[Task] = set()  # a task stays referenced until its callbacks have run
 _synchronous = False
 
 
-def pool(kind: Pool) -> QThreadPool:
-    with _pools_guard:
-        if kind not in _pools:
-            created = QThreadPool()
-            created.setObjectName(f"sohoa-{kind.value}")
+def executor(kind: Pool) -> ThreadPoolExecutor:
+    with _guard:
+        if kind not in _executors:
             # The database pool has one worker: one writer at a time, in the order asked.
-            created.setMaxThreadCount(1 if kind is Pool.DATABASE else 2)
-            _pools[kind] = created
-        return _pools[kind]
+            _executors[kind] = ThreadPoolExecutor(
+                max_workers=1 if kind is Pool.DATABASE else 2,
+                thread_name_prefix=f"sohoa-{kind.value}")
+        return _executors[kind]
 
 
 def run_synchronously(enabled: bool) -> None:
@@ -54,31 +61,11 @@ def run_synchronously(enabled: bool) -> None:
 
 
 def wait_for_all(timeout_ms: int = 30_000) -> bool:
-    """Block until every pool is idle (used at exit so a write is never cut off)."""
-    return all(p.waitForDone(timeout_ms) for p in list(_pools.values()))
-
-
-class _Job(QRunnable):
-    def __init__(self, task: Task) -> None:
-        super().__init__()
-        self._task = task
-        self.setAutoDelete(True)
-
-    def run(self) -> None:
-        task = self._task
-        try:
-            result = task._fn(*task._args, **task._kwargs)
-        except Exception as error:
-            self._emit(task._failed, error)
-        else:
-            self._emit(task._succeeded, result)
-
-    @staticmethod
-    def _emit(signal: Any, value: object) -> None:
-        try:
-            signal.emit(value)
-        except RuntimeError:
-            pass  # the task's parent widget was deleted meanwhile: nobody is waiting
+    """Block until every task's work is done (used at exit so a write is never cut off)."""
+    with _guard:
+        pending = list(_pending)
+    _done, not_done = wait_futures(pending, timeout=timeout_ms / 1000)
+    return not not_done
 
 
 class Task(QObject):
@@ -116,8 +103,28 @@ class Task(QObject):
             else:
                 self._deliver_success(result)
             return self
-        pool(kind).start(_Job(self))
+        _running.add(self)
+        future = executor(kind).submit(self._work)
+        with _guard:
+            _pending.add(future)
+        future.add_done_callback(_forget)
         return self
+
+    def _work(self) -> None:
+        """On the worker thread: run, then hand the outcome to the GUI thread."""
+        try:
+            result = self._fn(*self._args, **self._kwargs)
+        except Exception as error:
+            self._emit(self._failed, error)
+        else:
+            self._emit(self._succeeded, result)
+
+    @staticmethod
+    def _emit(signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            pass  # the task's parent widget was deleted meanwhile: nobody is waiting
 
     @Slot(object)
     def _deliver_success(self, result: object) -> None:
@@ -139,4 +146,45 @@ class Task(QObject):
 
     def _done(self) -> None:
         self.finished.emit()
+        _running.discard(self)
         self.deleteLater()
+
+
+def _forget(future: Future[Any]) -> None:
+    with _guard:
+        _pending.discard(future)
+
+
+class GarbageCollector(QObject):
+    """Python's cyclic garbage collector, run only on the GUI thread and only while no task is
+    at work. Left automatic, it runs in whichever thread happens to allocate, and finalizers of
+    Qt wrappers and database cursors then run beside a worker using the same objects; that
+    crashed the app (SIGSEGV in "Garbage-collecting", a worker mid-write). The recipe is
+    pyqtgraph's and Summerfield's: gc.disable(), then collect from a timer on the GUI thread."""
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 1000) -> None:
+        super().__init__(parent)
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.collect)
+        self._timer.start(interval_ms)
+
+    @Slot()
+    def collect(self) -> None:
+        with _guard:
+            busy = bool(_pending)
+        if busy:
+            return
+        # The generation counts decide how deep to go, as automatic collection would.
+        threshold = gc.get_threshold()
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if counts[generation] > threshold[generation]:
+                gc.collect(generation)
+                return
+
+    def stop(self) -> None:
+        self._timer.stop()
+        if self._was_enabled:
+            gc.enable()

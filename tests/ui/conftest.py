@@ -27,13 +27,18 @@ def sohoa_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def app(qapp):  # type: ignore[no-untyped-def]
-    """The application as ``ui.app.create_app`` sets it up: bundled font, style, Vietnamese."""
-    from ui import i18n
+    """The application as ``ui.app.create_app`` sets it up: bundled font, style, Vietnamese,
+    garbage collected on the GUI thread only between tasks."""
+    from ui import i18n, tasks
     from ui.resources import apply_style
 
     apply_style(qapp)
     i18n.install(qapp, "vi")
+    collector = tasks.GarbageCollector(qapp)
     yield qapp
+    tasks.wait_for_all()
+    collector.stop()
+    collector.deleteLater()
     i18n.install(qapp, "vi")
 
 

@@ -49,3 +49,35 @@ def test_synchronous_mode_for_tests(qapp) -> None:  # type: ignore[no-untyped-de
     finally:
         tasks.run_synchronously(False)
     assert out == [7]
+
+
+def test_garbage_is_collected_on_the_gui_thread_only_between_tasks(qapp, qtbot) -> None:  # type: ignore[no-untyped-def]
+    import gc
+    import threading
+
+    from ui import tasks
+
+    collector = tasks.GarbageCollector(interval_ms=20)
+    try:
+        assert not gc.isenabled()
+        release = threading.Event()
+        task = tasks.Task(qapp, release.wait, 10)
+        task.run()
+
+        class Cycle:
+            pass
+
+        def make_garbage() -> None:
+            for _ in range(gc.get_threshold()[0] + 50):
+                a, b = Cycle(), Cycle()
+                a.b, b.a = b, a
+
+        make_garbage()
+        before = gc.get_count()[0]
+        qtbot.wait(100)  # several ticks while the task is at work: nothing collected
+        assert gc.get_count()[0] >= before
+        release.set()
+        qtbot.waitUntil(lambda: gc.get_count()[0] < before, timeout=5000)
+    finally:
+        collector.stop()
+    assert gc.isenabled()

@@ -58,6 +58,14 @@ SYSTEM_PACKAGES=(
     # tests: pdftoppm renders the consent PDFs, sqlite3 shows the vault database is not plain SQLite
     poppler-utils
     sqlite3
+    # recorder: PortAudio for sounddevice; libsndfile (FLAC, MP3) for soundfile when its wheel
+    # does not bundle it; a PulseAudio null sink, paplay/pactl and Vietnamese speech from espeak-ng
+    # for the real-audio tests and bench on a machine without a sound card
+    libportaudio2
+    libsndfile1
+    pulseaudio
+    pulseaudio-utils
+    espeak-ng
 )
 
 say() { printf 'setup: %s\n' "$*" >&2; }

@@ -74,6 +74,25 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("errors", "The new order must list every page of the item once."),
     QT_TRANSLATE_NOOP("errors", "A page must point at a file stored in the vault."),
     QT_TRANSLATE_NOOP("errors", "The cover must be one of the item's own pages."),
+    # capture/importer.py
+    QT_TRANSLATE_NOOP("errors", "The file {name} could not be imported."),
+    QT_TRANSLATE_NOOP("errors", "The file {name} is empty (0 bytes): there is nothing to import."),
+    QT_TRANSLATE_NOOP("errors", "The file {name} is not a photo or video this app can read."),
+    QT_TRANSLATE_NOOP("errors", "The photo {name} is damaged or incomplete. Copy it again from "
+                      "the camera or phone and import the copy."),
+    QT_TRANSLATE_NOOP("errors", "The file {name} claims to be {width}×{height} pixels, far "
+                      "larger than any camera photo; it was skipped to keep the laptop "
+                      "responsive."),
+    QT_TRANSLATE_NOOP("errors", "The video {name} is damaged or incomplete. Copy it again from "
+                      "the camera or phone and import the copy."),
+    QT_TRANSLATE_NOOP("errors", "The file {name} could not be read. Check that it is a file "
+                      "and you may open it."),
+    QT_TRANSLATE_NOOP("errors", "The file {name} disappeared before it was imported. Was the "
+                      "card or phone unplugged? Plug it in again and repeat the import."),
+    QT_TRANSLATE_NOOP("errors", "The camera details (EXIF) in {name} are damaged; the photo "
+                      "was imported without them."),
+    # capture/media.py
+    QT_TRANSLATE_NOOP("errors", "There is no picture to show for this page."),
 )
 
 ACTIONS = (

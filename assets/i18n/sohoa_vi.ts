@@ -176,6 +176,13 @@
     </message>
 </context>
 <context>
+    <name>RecorderScreen</name>
+    <message>
+        <source>Recorder</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>RecoveryKeyPage</name>
     <message>
         <source>The recovery key</source>
@@ -776,6 +783,46 @@
     <message>
         <source>The cover must be one of the item's own pages.</source>
         <translation>Ảnh bìa phải là một trang của chính hiện vật này.</translation>
+    </message>
+    <message>
+        <source>The file {name} could not be imported.</source>
+        <translation>Không nhập được tệp {name}.</translation>
+    </message>
+    <message>
+        <source>The file {name} is empty (0 bytes): there is nothing to import.</source>
+        <translation>Tệp {name} trống (0 byte): không có gì để nhập.</translation>
+    </message>
+    <message>
+        <source>The file {name} is not a photo or video this app can read.</source>
+        <translation>Tệp {name} không phải là ảnh hay video mà ứng dụng đọc được.</translation>
+    </message>
+    <message>
+        <source>The photo {name} is damaged or incomplete. Copy it again from the camera or phone and import the copy.</source>
+        <translation>Ảnh {name} bị hỏng hoặc chưa chép xong. Hãy chép lại từ máy ảnh hoặc điện thoại rồi nhập bản mới.</translation>
+    </message>
+    <message>
+        <source>The file {name} claims to be {width}×{height} pixels, far larger than any camera photo; it was skipped to keep the laptop responsive.</source>
+        <translation>Tệp {name} ghi kích thước {width}×{height} điểm ảnh, lớn hơn nhiều so với bất kỳ ảnh chụp nào; tệp đã được bỏ qua để máy không bị treo.</translation>
+    </message>
+    <message>
+        <source>The video {name} is damaged or incomplete. Copy it again from the camera or phone and import the copy.</source>
+        <translation>Video {name} bị hỏng hoặc chưa chép xong. Hãy chép lại từ máy quay hoặc điện thoại rồi nhập bản mới.</translation>
+    </message>
+    <message>
+        <source>The file {name} could not be read. Check that it is a file and you may open it.</source>
+        <translation>Không đọc được tệp {name}. Hãy kiểm tra đó có đúng là một tệp và bạn có quyền mở nó.</translation>
+    </message>
+    <message>
+        <source>The file {name} disappeared before it was imported. Was the card or phone unplugged? Plug it in again and repeat the import.</source>
+        <translation>Tệp {name} đã biến mất trước khi kịp nhập. Thẻ nhớ hay điện thoại có bị rút ra không? Hãy cắm lại và nhập lại.</translation>
+    </message>
+    <message>
+        <source>The camera details (EXIF) in {name} are damaged; the photo was imported without them.</source>
+        <translation>Thông tin máy ảnh (EXIF) trong {name} bị hỏng; ảnh vẫn được nhập nhưng không có thông tin đó.</translation>
+    </message>
+    <message>
+        <source>There is no picture to show for this page.</source>
+        <translation>Trang này không có hình để hiển thị.</translation>
     </message>
     <message>
         <source>Something unexpected went wrong. Nothing was deleted; try again, and tell the station admin if it happens again.</source>

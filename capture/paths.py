@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -32,3 +33,13 @@ def cache_dir() -> Path:
 
 def default_vault() -> Path:
     return data_dir() / "vault"
+
+
+def assets_dir() -> Path:
+    """``SOHOA_ASSETS`` if set, else beside a frozen app, else the repository's ``assets/``."""
+    if os.environ.get("SOHOA_ASSETS"):
+        return Path(os.environ["SOHOA_ASSETS"])
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "assets"
+    return Path(__file__).resolve().parent.parent / "assets"

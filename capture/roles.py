@@ -30,6 +30,7 @@ class Action(StrEnum):
     SEND_BATCH = "send batches or write them to USB"
     VIEW_REPORTS = "see the station's reports"
     STORE_OBJECT = "store files in the vault"
+    RECORD_WITHDRAWAL = "record a family's withdrawal of consent"
 
 
 _ALLOWED: dict[Role, frozenset[Action]] = {
@@ -44,12 +45,13 @@ _ALLOWED: dict[Role, frozenset[Action]] = {
             Action.EXPORT_AUDIT_LOG,
             Action.CHECK_VAULT,
             Action.VIEW_REPORTS,
+            Action.RECORD_WITHDRAWAL,
         }
     ),
-    Role.VOLUNTEER: frozenset({Action.CAPTURE, Action.STORE_OBJECT}),
+    Role.VOLUNTEER: frozenset({Action.CAPTURE, Action.STORE_OBJECT, Action.RECORD_WITHDRAWAL}),
     Role.COORDINATOR: frozenset(
         {Action.CAPTURE, Action.STORE_OBJECT, Action.REVIEW, Action.VIEW_REPORTS,
-         Action.READ_AUDIT_LOG}
+         Action.READ_AUDIT_LOG, Action.RECORD_WITHDRAWAL}
     ),
     Role.OPERATOR: frozenset(
         {Action.BUILD_BATCH, Action.SEND_BATCH, Action.VIEW_REPORTS, Action.CHECK_VAULT}

@@ -52,6 +52,14 @@ def signing_key(vault: UnlockedVault) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(vault.station().signing_key)
 
 
+def sign(vault: UnlockedVault, message: bytes) -> bytes:
+    """Sign with the station key without handing the key out. Callers prefix their own domain
+    (e.g. b"sohoa consent record v1\0") so a signature for one purpose never passes for another."""
+    if vault.is_locked:
+        vault.require(Action.CAPTURE)  # raises VaultLocked
+    return Ed25519PrivateKey.from_private_bytes(vault.station().signing_key).sign(message)
+
+
 def update(vault: UnlockedVault, name: str, province_code: int, ward_code: int) -> None:
     vault.require(Action.EDIT_STATION)
     places.check_place(province_code, ward_code)

@@ -93,6 +93,27 @@ CORE_MESSAGES = (
                       "was imported without them."),
     # capture/media.py
     QT_TRANSLATE_NOOP("errors", "There is no picture to show for this page."),
+    # capture/consent.py, capture/review.py
+    QT_TRANSLATE_NOOP("errors", "The consent could not be recorded."),
+    QT_TRANSLATE_NOOP("errors", "Keeping the material and using it to search for martyrs is "
+                      "the one required part of the consent; without it, nothing "
+                      "can be kept."),
+    QT_TRANSLATE_NOOP("errors", "The consent needs the family's signature drawn on screen, or"
+                      " a recorded verbal consent."),
+    QT_TRANSLATE_NOOP("errors", "Write the name of the family member who gives the consent."),
+    QT_TRANSLATE_NOOP("errors", "The embargo date must be a real date in the future, or left "
+                      "empty."),
+    QT_TRANSLATE_NOOP("errors", "This consent record does not exist on this station."),
+    QT_TRANSLATE_NOOP("errors", "The visit has no photos, videos or recordings yet: there is "
+                      "nothing to consent to."),
+    QT_TRANSLATE_NOOP("errors", "The review step could not be done."),
+    QT_TRANSLATE_NOOP("errors", "{count} photos, videos or recordings are not covered by the "
+                      "family's consent. Take the consent (or an amendment) before "
+                      "submitting."),
+    QT_TRANSLATE_NOOP("errors", "A consent record of this visit fails its signature check; it"
+                      " cannot be approved."),
+    QT_TRANSLATE_NOOP("errors", "This visit is {status}; that step is not possible now."),
+    QT_TRANSLATE_NOOP("errors", "Say what needs fixing when you return a visit."),
 )
 
 ACTIONS = (
@@ -110,6 +131,7 @@ ACTIONS = (
     QT_TRANSLATE_NOOP("actions", "send batches or write them to USB"),
     QT_TRANSLATE_NOOP("actions", "see the station's reports"),
     QT_TRANSLATE_NOOP("actions", "store files in the vault"),
+    QT_TRANSLATE_NOOP("actions", "record a family's withdrawal of consent"),
 )
 
 GENERIC = QT_TRANSLATE_NOOP("errors", "Something unexpected went wrong. Nothing was deleted; "

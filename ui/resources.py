@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
+
+from capture.paths import assets_dir
 
 FONT_FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSansMono-Bold.ttf")
 UI_FAMILY = "Noto Sans"
 MONO_FAMILY = "Noto Sans Mono"
 BASE_POINT_SIZE = 11
-
-
-def assets_dir() -> Path:
-    """``SOHOA_ASSETS`` if set, else beside a frozen app, else the repository's ``assets/``."""
-    if os.environ.get("SOHOA_ASSETS"):
-        return Path(os.environ["SOHOA_ASSETS"])
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "assets"
-    return Path(__file__).resolve().parent.parent / "assets"
 
 
 def load_fonts() -> list[str]:

@@ -40,6 +40,37 @@
     </message>
 </context>
 <context>
+    <name>CameraDialog</name>
+    <message>
+        <source>Take a photo</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Take the photo</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No camera found — import photos from the phone or card instead.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Hold the page flat and still, in good light.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The camera stopped working. Unplug it, plug it in again and reopen this window.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Photo kept. Take the next page, or close.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>CreatingPage</name>
     <message>
         <source>Creating the station</source>
@@ -52,6 +83,126 @@
     <message>
         <source>The station was not created.</source>
         <translation>Chưa tạo được trạm.</translation>
+    </message>
+</context>
+<context>
+    <name>DrivePicker</name>
+    <message>
+        <source>Import from a card or phone</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Plug in the memory card, the USB stick or the phone (on the phone, choose "File transfer"). The app finds the photos in its DCIM folder by itself.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Looking for cards and phones…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Look again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Import</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No memory card or phone found. Plug one in, then press "Look again".</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>Gallery</name>
+    <message>
+        <source>Looks blurred: if you can, take this page again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Looks too dark: more light would help.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Looks too bright: some writing may be lost in the glare.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ImportPanel</name>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">Hủy</translation>
+    </message>
+    <message>
+        <source>Looking for photos and videos…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Stopping after the current file…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{done} of {total} files imported — {name}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Importing {total} files…</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ImportReportDialog</name>
+    <message>
+        <source>Import report</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Import finished</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{n} imported</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{n} already in the vault</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{n} could not be imported</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{n} not imported (cancelled)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Imported (the same file is already in another item)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Already in the vault: this file was imported before.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not imported: the import was cancelled.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not be imported.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -150,6 +301,44 @@
     <message>
         <source>The recovery key worked. Choose a new passphrase now: you will sign in with it from now on.</source>
         <translation>Khóa khôi phục hợp lệ. Hãy đặt mật khẩu mới ngay: từ nay bạn sẽ đăng nhập bằng mật khẩu này.</translation>
+    </message>
+</context>
+<context>
+    <name>PageModel</name>
+    <message>
+        <source>Page</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This page is the item's cover.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>PageViewer</name>
+    <message>
+        <source>Page</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Opening…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Play</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Video playback is not available on this laptop.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -606,6 +795,10 @@
         <source>store files in the vault</source>
         <translation>lưu tệp vào kho dữ liệu</translation>
     </message>
+    <message>
+        <source>record a family's withdrawal of consent</source>
+        <translation>ghi nhận việc gia đình rút lại sự đồng ý</translation>
+    </message>
 </context>
 <context>
     <name>cli</name>
@@ -823,6 +1016,54 @@
     <message>
         <source>There is no picture to show for this page.</source>
         <translation>Trang này không có hình để hiển thị.</translation>
+    </message>
+    <message>
+        <source>The consent could not be recorded.</source>
+        <translation>Không ghi được phiếu đồng ý.</translation>
+    </message>
+    <message>
+        <source>Keeping the material and using it to search for martyrs is the one required part of the consent; without it, nothing can be kept.</source>
+        <translation>Lưu giữ tư liệu và dùng để tìm kiếm liệt sĩ là phần bắt buộc của phiếu đồng ý; thiếu phần này thì không được giữ lại gì.</translation>
+    </message>
+    <message>
+        <source>The consent needs the family's signature drawn on screen, or a recorded verbal consent.</source>
+        <translation>Phiếu đồng ý cần chữ ký của gia đình trên màn hình, hoặc lời đồng ý đã được ghi âm.</translation>
+    </message>
+    <message>
+        <source>Write the name of the family member who gives the consent.</source>
+        <translation>Hãy ghi tên người trong gia đình đứng ra đồng ý.</translation>
+    </message>
+    <message>
+        <source>The embargo date must be a real date in the future, or left empty.</source>
+        <translation>Ngày hết hạn chưa công bố phải là một ngày có thật trong tương lai, hoặc để trống.</translation>
+    </message>
+    <message>
+        <source>This consent record does not exist on this station.</source>
+        <translation>Phiếu đồng ý này không có trên trạm.</translation>
+    </message>
+    <message>
+        <source>The visit has no photos, videos or recordings yet: there is nothing to consent to.</source>
+        <translation>Chuyến thăm chưa có ảnh, video hay bản ghi âm nào: chưa có gì để đồng ý.</translation>
+    </message>
+    <message>
+        <source>The review step could not be done.</source>
+        <translation>Không thực hiện được bước duyệt.</translation>
+    </message>
+    <message>
+        <source>{count} photos, videos or recordings are not covered by the family's consent. Take the consent (or an amendment) before submitting.</source>
+        <translation>Có {count} ảnh, video hoặc bản ghi âm chưa nằm trong phiếu đồng ý của gia đình. Hãy lấy phiếu đồng ý (hoặc phiếu bổ sung) trước khi gửi duyệt.</translation>
+    </message>
+    <message>
+        <source>A consent record of this visit fails its signature check; it cannot be approved.</source>
+        <translation>Một phiếu đồng ý của chuyến thăm này không qua được kiểm tra chữ ký số; không thể duyệt.</translation>
+    </message>
+    <message>
+        <source>This visit is {status}; that step is not possible now.</source>
+        <translation>Chuyến thăm này đang ở trạng thái {status}; bước này chưa làm được lúc này.</translation>
+    </message>
+    <message>
+        <source>Say what needs fixing when you return a visit.</source>
+        <translation>Khi trả lại chuyến thăm, hãy ghi rõ cần sửa gì.</translation>
     </message>
     <message>
         <source>Something unexpected went wrong. Nothing was deleted; try again, and tell the station admin if it happens again.</source>

@@ -1,0 +1,715 @@
+"""The recorder: PortAudio frames → a ring → a writer thread → committed FLAC segments → one FLAC.
+
+States (named, as a recording is a state machine): IDLE → RECORDING ⇄ PAUSED → FINISHING →
+STOPPED. A lost device or a nearly full disk goes RECORDING → FINISHING → STOPPED by itself,
+keeping everything; ``start()`` again continues the same testimony as a new part.
+
+- The audio callback only copies frames into a preallocated ring and counts overflows; no locks,
+  no Python objects beyond the slice views (Friture's rule).
+- The writer thread drains the ring every 50 ms and, every ``segment_seconds`` (0.5 s), encodes a
+  small FLAC, makes it durable in the object store and commits its object row and segment row in
+  one transaction. A kill loses at most the segment being filled (< 1 s).
+- When a part ends, its segments are joined, streamed, into one FLAC object; the segments go only
+  after that object's row has committed. At the next unlock ``recover_unfinished`` joins the
+  segments of any part a crash left behind and says how much it kept.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import queue
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+import numpy as np
+import soundfile as sf
+from sqlalchemy import delete, func, select
+
+from capture.audio import FlacObjectSink, ObjectReader, decode_blocks, encode_flac, subtype_for
+from capture.errors import CaptureError, DiskFull
+from capture.models import ObjectRow
+from capture.roles import Action
+from capture.testimony import PartState, RecordingSegment, Testimony, TestimonyPart
+from capture.vault import UnlockedVault
+
+SAMPLE_RATE = 48_000
+SEGMENT_SECONDS = 0.5
+RING_SECONDS = 20
+DRAIN_INTERVAL = 0.05
+SILENT_DEVICE_SECONDS = 2.0  # no callback for this long while recording: the device is gone
+DISK_RESERVE_BYTES = 64 * 1024 * 1024
+DISK_WARN_SECONDS = 15 * 60
+FLAC_BYTES_PER_SECOND_GUESS = SAMPLE_RATE * 3 * 0.7  # until the first segments say otherwise
+
+
+class RecorderError(CaptureError):
+    message = "The recording could not continue. What was recorded until now is kept."
+
+
+class NoInputDevice(RecorderError):
+    message = "No microphone was found. Plug one in and choose it in the list."
+
+
+class DeviceFailed(RecorderError):
+    message = "The microphone could not be opened ({reason}). Choose another one and try again."
+
+
+class State(StrEnum):
+    IDLE = "idle"
+    RECORDING = "recording"
+    PAUSED = "paused"
+    FINISHING = "finishing"
+    STOPPED = "stopped"
+
+
+class EndReason(StrEnum):
+    STOPPED = "stopped"
+    DEVICE_LOST = "device_lost"
+    DISK_FULL = "disk_full"
+    RECOVERED = "recovered"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Event:
+    """What the writer thread tells the screen; drained by ``Recorder.events()``."""
+
+    kind: str  # segment | device_lost | disk_low | part_ended | error
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class Ring:
+    """Single producer (the audio callback), single consumer (the writer). Counters only grow;
+    each side writes only its own counter, so no lock is needed."""
+
+    def __init__(self, frames: int, channels: int, dtype: str) -> None:
+        self.buffer = np.zeros((frames, channels), dtype=dtype)
+        self.capacity = frames
+        self.written = 0
+        self.read = 0
+        self.dropped = 0
+
+    def push(self, block: np.ndarray) -> None:
+        n = len(block)
+        if n > self.capacity - (self.written - self.read):
+            self.dropped += n  # the writer fell 20 s behind: count it, never block the callback
+            return
+        start = self.written % self.capacity
+        first = min(n, self.capacity - start)
+        self.buffer[start:start + first] = block[:first]
+        if first < n:
+            self.buffer[:n - first] = block[first:]
+        self.written += n
+
+    def pull(self, out: np.ndarray) -> int:
+        n = min(len(out), self.written - self.read)
+        start = self.read % self.capacity
+        first = min(n, self.capacity - start)
+        out[:first] = self.buffer[start:start + first]
+        if first < n:
+            out[first:n] = self.buffer[:n - first]
+        self.read += n
+        return n
+
+    def latest(self, n: int) -> np.ndarray:
+        """The last ``n`` frames the callback left (for the level meter on the GUI thread)."""
+        end = self.written
+        n = min(n, end, self.capacity)
+        index = np.arange(end - n, end) % self.capacity
+        return self.buffer[index]
+
+
+Push = Callable[[np.ndarray, bool], None]
+
+
+class InputSource(Protocol):
+    name: str
+    dtype: str
+
+    def start(self, push: Push, lost: Callable[[str], None]) -> None: ...
+    def stop(self) -> None: ...
+
+
+def input_devices() -> list[str]:
+    """Names of the input devices PortAudio sees, the system default first."""
+    import sounddevice as sd
+
+    try:
+        devices = sd.query_devices()
+        default = sd.default.device[0]
+    except sd.PortAudioError:
+        return []
+    names = [d["name"] for d in devices if d["max_input_channels"] > 0]
+    if isinstance(default, int) and 0 <= default < len(devices):
+        first = devices[default]["name"]
+        if first in names:
+            names.remove(first)
+            names.insert(0, first)
+    return names
+
+
+class DeviceSource:
+    """A real input device through PortAudio (sounddevice)."""
+
+    def __init__(self, device: str | int | None = None, sample_rate: int = SAMPLE_RATE,
+                 channels: int = 1, latency: float = 0.1) -> None:
+        import sounddevice as sd
+
+        self._sd = sd
+        self.device = device
+        self.sample_rate = sample_rate
+        self.channels = channels
+        self.latency = latency  # explicit: 'low' took 2 s to start on PulseAudio here
+        try:
+            info = sd.query_devices(device, "input")
+        except (sd.PortAudioError, ValueError) as error:
+            raise NoInputDevice() if device is None else DeviceFailed(reason=str(error)) \
+                from None
+        self.name = str(info["name"])
+        self.dtype = "int16"
+        try:  # 24-bit where the device path offers it (carried in int32), else 16-bit
+            sd.check_input_settings(device, channels=channels, dtype="int32",
+                                    samplerate=sample_rate)
+            self.dtype = "int32"
+        except sd.PortAudioError:
+            pass
+        self._stream: Any = None
+        self._stopping = False
+
+    def start(self, push: Push, lost: Callable[[str], None]) -> None:
+        sd = self._sd
+
+        def callback(indata: np.ndarray, frames: int, when: Any, status: Any) -> None:
+            push(indata, bool(status.input_overflow))
+
+        def finished() -> None:
+            if not self._stopping:
+                lost("stream finished")
+
+        try:
+            self._stream = sd.InputStream(device=self.device, samplerate=self.sample_rate,
+                                          channels=self.channels, dtype=self.dtype,
+                                          latency=self.latency, callback=callback,
+                                          finished_callback=finished)
+            self._stream.start()
+        except sd.PortAudioError as error:
+            raise DeviceFailed(reason=str(error)) from None
+
+    def stop(self) -> None:
+        self._stopping = True
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.abort()
+                stream.close()
+            except self._sd.PortAudioError:
+                pass  # a device that is gone cannot be closed cleanly; what we have is kept
+
+
+class SyntheticSource:
+    """Frames from a function, on a thread, through the same push as a device (tests, bench).
+    ``realtime=False`` feeds as fast as the writer keeps up (three-hour tests in minutes)."""
+
+    def __init__(self, make: Callable[[int, int], np.ndarray], *, realtime: bool = True,
+                 block: int = 960, name: str = "synthetic", dtype: str = "int32",
+                 limit_frames: int | None = None) -> None:
+        self._make = make
+        self.realtime = realtime
+        self.block = block
+        self.name = name
+        self.dtype = dtype
+        self.limit_frames = limit_frames
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.started_at: float | None = None
+        self.fail_after: float | None = None  # seconds; then behave like a pulled-out device
+
+    def start(self, push: Push, lost: Callable[[str], None]) -> None:
+        def run() -> None:
+            sent = 0
+            self.started_at = time.monotonic()
+            while not self._stop.is_set():
+                if self.limit_frames is not None and sent >= self.limit_frames:
+                    return
+                if self.fail_after is not None and sent >= self.fail_after * SAMPLE_RATE:
+                    lost("device removed")
+                    return
+                push(self._make(sent, self.block), False)
+                sent += self.block
+                if self.realtime:
+                    delay = self.started_at + sent / SAMPLE_RATE - time.monotonic()
+                    if delay > 0:
+                        self._stop.wait(delay)
+                elif self.limit_frames is not None:
+                    pass
+
+        self._thread = threading.Thread(target=run, name="synthetic-audio", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+class Recorder:
+    """Records one testimony, part after part. Thread use: construct, start, pause, resume, stop,
+    levels and events from one thread (the GUI's); the writer thread does the rest."""
+
+    def __init__(self, vault: UnlockedVault, testimony_id: str, *,
+                 sample_rate: int = SAMPLE_RATE, channels: int = 1,
+                 segment_seconds: float = SEGMENT_SECONDS,
+                 disk_reserve_bytes: int = DISK_RESERVE_BYTES,
+                 disk_warn_seconds: float = DISK_WARN_SECONDS,
+                 on_segment: Callable[[int], None] | None = None) -> None:
+        vault.require(Action.CAPTURE)
+        self._vault = vault
+        self.testimony_id = testimony_id
+        self.sample_rate = sample_rate
+        self.channels = channels
+        self.segment_frames = max(1, int(segment_seconds * sample_rate))
+        self.disk_reserve_bytes = disk_reserve_bytes
+        self.disk_warn_seconds = disk_warn_seconds
+        self._on_segment = on_segment
+        self.state = State.IDLE
+        self._events: queue.SimpleQueue[Event] = queue.SimpleQueue()
+        self._source: InputSource | None = None
+        self._ring: Ring | None = None
+        self._thread: threading.Thread | None = None
+        self._stop_requested = threading.Event()
+        self._wake = threading.Event()
+        self._lost_reason: str | None = None
+        self._paused = False
+        self.part_id: str | None = None
+        self.overflows = 0
+        self.frames_committed = 0  # in the current part
+        self.frames_captured = 0  # in the current part, pulled by the writer
+        self._part_bytes = 0
+        self._last_push = 0.0
+        self._offset_seconds = 0.0  # earlier parts, on the testimony's timeline
+        self.end_reason: str | None = None
+        self.disk_seconds_left: float | None = None
+        self._disk_warned = False
+
+    # -- control (GUI thread) ----------------------------------------------------------------
+
+    def start(self, source: InputSource) -> str:
+        """Begin a new part with this source. Returns the part id."""
+        if self.state in (State.RECORDING, State.PAUSED, State.FINISHING):
+            raise RecorderError()
+        self._wait_for_writer()
+        part_id = str(uuid.uuid4())
+        subtype = subtype_for(source.dtype)
+        with self._vault.writing() as session:
+            testimony = session.get(Testimony, self.testimony_id)
+            if testimony is None:
+                raise RecorderError()
+            position = session.scalar(select(func.count()).select_from(TestimonyPart).where(
+                TestimonyPart.testimony_id == self.testimony_id)) or 0
+            self._offset_seconds = sum(
+                p.duration for p in session.scalars(select(TestimonyPart).where(
+                    TestimonyPart.testimony_id == self.testimony_id)))
+            session.add(TestimonyPart(id=part_id, testimony_id=self.testimony_id,
+                                      position=position, source="recorded",
+                                      device_name=source.name, sample_rate=self.sample_rate,
+                                      channels=self.channels, subtype=subtype,
+                                      started_at=self._vault.clock(), frames=0,
+                                      state=PartState.RECORDING.value))
+            self._vault.audit(session, "create", "testimony_part", part_id,
+                              testimony=self.testimony_id, device=source.name)
+        self.part_id = part_id
+        self._source = source
+        self._ring = Ring(RING_SECONDS * self.sample_rate, self.channels, source.dtype)
+        self._subtype = subtype
+        self._stop_requested.clear()
+        self._lost_reason = None
+        self._paused = False
+        self.overflows = 0
+        self.frames_committed = 0
+        self.frames_captured = 0
+        self._part_bytes = 0
+        self._disk_warned = False
+        self.end_reason = None
+        self._last_push = time.monotonic()
+        self.state = State.RECORDING
+        self._thread = threading.Thread(target=self._write_loop, name="recorder-writer",
+                                        daemon=False)
+        self._thread.start()
+        try:
+            source.start(self._push, self._lost)
+        except CaptureError:
+            self._lost_reason = "could not start"
+            self._wake.set()
+            self._wait_for_writer()
+            raise
+        return part_id
+
+    def pause(self) -> None:
+        if self.state == State.RECORDING:
+            self._paused = True
+            self.state = State.PAUSED
+            self._wake.set()
+
+    def resume(self) -> None:
+        if self.state == State.PAUSED:
+            self._last_push = time.monotonic()
+            self._paused = False
+            self.state = State.RECORDING
+
+    def stop(self) -> None:
+        """End the part: stop the device, commit what is left, join the segments. Blocks until
+        done (seconds for a long recording): call it off the GUI thread."""
+        if self.state in (State.RECORDING, State.PAUSED):
+            self.state = State.FINISHING
+            self._stop_requested.set()
+            self._wake.set()
+        self._wait_for_writer()
+
+    def _wait_for_writer(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    # -- what the screen shows ---------------------------------------------------------------
+
+    def events(self) -> list[Event]:
+        out = []
+        while True:
+            try:
+                out.append(self._events.get_nowait())
+            except queue.Empty:
+                return out
+
+    def position_seconds(self) -> float:
+        """Now, on the testimony's timeline (where a marker added now belongs)."""
+        return self._offset_seconds + self.frames_captured / self.sample_rate
+
+    def part_seconds(self) -> float:
+        return self.frames_captured / self.sample_rate
+
+    def levels(self, window: int = 2400) -> tuple[float, float, bool]:
+        """(peak dBFS, RMS dBFS, clipped) of the last 50 ms the callback left in the ring."""
+        ring = self._ring
+        if ring is None or ring.written == 0 or self.state != State.RECORDING:
+            return -120.0, -120.0, False
+        frames = ring.latest(window).astype(np.float64)
+        full = 2.0 ** 31 if ring.buffer.dtype == np.int32 else 2.0 ** 15
+        peak = float(np.max(np.abs(frames))) / full
+        rms = float(np.sqrt(np.mean(frames * frames))) / full
+        return (20 * math.log10(max(peak, 1e-6)), 20 * math.log10(max(rms, 1e-6)),
+                peak >= 0.999)
+
+    # -- audio thread ------------------------------------------------------------------------
+
+    def _push(self, block: np.ndarray, overflow: bool) -> None:
+        if overflow:
+            self.overflows += 1
+        if self._paused:
+            return
+        self._last_push = time.monotonic()
+        ring = self._ring
+        if ring is not None:
+            ring.push(block)
+
+    def _lost(self, reason: str) -> None:
+        self._lost_reason = reason
+        self._wake.set()
+
+    # -- writer thread -----------------------------------------------------------------------
+
+    def _write_loop(self) -> None:
+        ring = self._ring
+        assert ring is not None and self.part_id is not None
+        segment = np.empty((self.segment_frames, self.channels), dtype=ring.buffer.dtype)
+        fill = 0
+        seq = 0
+        reason = EndReason.STOPPED
+        next_disk_check = 0.0
+        try:
+            while True:
+                self._wake.wait(DRAIN_INTERVAL)
+                self._wake.clear()
+                stopping = self._stop_requested.is_set()
+                if self._lost_reason is None and not self._paused and not stopping and \
+                        time.monotonic() - self._last_push > SILENT_DEVICE_SECONDS:
+                    self._lost_reason = "no audio from the device"
+                lost = self._lost_reason is not None
+                if lost or stopping:
+                    self._stop_source()
+                while True:
+                    got = ring.pull(segment[fill:])
+                    fill += got
+                    self.frames_captured += got
+                    if fill < self.segment_frames:
+                        break
+                    self._commit_segment(segment, fill, seq)
+                    seq += 1
+                    fill = 0
+                if fill and (self._paused or lost or stopping):
+                    self._commit_segment(segment, fill, seq)
+                    seq += 1
+                    fill = 0
+                if lost:
+                    reason = EndReason.DEVICE_LOST
+                    break
+                if stopping:
+                    break
+                if time.monotonic() >= next_disk_check:
+                    next_disk_check = time.monotonic() + 1.0
+                    if not self._disk_ok():
+                        reason = EndReason.DISK_FULL
+                        self._stop_source()
+                        fill += ring.pull(segment[fill:])
+                        if fill:
+                            self._commit_segment(segment, fill, seq)
+                        break
+        except DiskFull:
+            reason = EndReason.DISK_FULL
+            self._stop_source()
+        except Exception as error:
+            reason = EndReason.ERROR
+            self._stop_source()
+            self._events.put(Event("error", {"error": error}))
+        self.state = State.FINISHING
+        self.frames_captured = self.frames_committed
+        try:
+            joined = finish_part(self._vault, self.part_id, reason, overflows=self.overflows)
+        except CaptureError as error:
+            # The segments stay; the next unlock joins them (recover_unfinished).
+            joined = None
+            self._events.put(Event("error", {"error": error}))
+        self.end_reason = reason.value
+        if reason == EndReason.DEVICE_LOST:
+            self._events.put(Event("device_lost", {"reason": self._lost_reason or "",
+                                                   "seconds": self.frames_committed
+                                                   / self.sample_rate}))
+        self._events.put(Event("part_ended", {"reason": reason.value, "part": self.part_id,
+                                              "seconds": self.frames_committed / self.sample_rate,
+                                              "joined": joined is not None,
+                                              "overflows": self.overflows}))
+        self._offset_seconds += self.frames_committed / self.sample_rate
+        self.frames_captured = 0
+        self.state = State.STOPPED
+
+    def _stop_source(self) -> None:
+        source = self._source
+        if source is not None:
+            self._source = None
+            source.stop()
+
+    def _commit_segment(self, segment: np.ndarray, frames: int, seq: int) -> None:
+        assert self.part_id is not None
+        data = encode_flac(segment[:frames], self.sample_rate, self._subtype,
+                           f"sohoa segment {self.part_id}/{seq}")
+        stored = self._vault.objects.put_bytes(data)  # durable before its row commits
+        with self._vault.writing() as session:
+            if session.get(ObjectRow, stored.name) is None:
+                session.add(ObjectRow(name=stored.name, size=stored.size,
+                                      media_type="audio/flac", label="recording segment",
+                                      created_at=self._vault.clock(),
+                                      created_by=self._vault.actor.user_id))
+            session.add(RecordingSegment(part_id=self.part_id, seq=seq,
+                                         object_name=stored.name, frames=frames))
+            part = session.get(TestimonyPart, self.part_id)
+            assert part is not None
+            part.frames = part.frames + frames
+            part.overflows = self.overflows
+        self.frames_committed += frames
+        self._part_bytes += stored.size
+        self._events.put(Event("segment", {"frames": self.frames_committed}))
+        if self._on_segment is not None:
+            self._on_segment(self.frames_committed)
+
+    def _disk_ok(self) -> bool:
+        """Warn while there is still time; stop while the join still fits."""
+        free = shutil.disk_usage(self._vault.path).free
+        seconds = self.frames_committed / self.sample_rate
+        rate = self._part_bytes / seconds if seconds >= 5 else FLAC_BYTES_PER_SECOND_GUESS
+        # Each further second costs a segment now and its share of the joined file later.
+        spare = free - self.disk_reserve_bytes - self._part_bytes
+        self.disk_seconds_left = max(0.0, spare / (2 * rate))
+        if self.disk_seconds_left <= self.disk_warn_seconds and not self._disk_warned:
+            self._disk_warned = True
+            self._events.put(Event("disk_low", {"seconds_left": self.disk_seconds_left}))
+        return spare > 0
+
+
+def disk_seconds_left(vault: UnlockedVault, reserve: int = DISK_RESERVE_BYTES) -> float:
+    """Recording time left on the vault's disk before anything is recorded."""
+    free = shutil.disk_usage(vault.path).free
+    return max(0.0, (free - reserve) / (2 * FLAC_BYTES_PER_SECOND_GUESS))
+
+
+# -- joining and recovery ------------------------------------------------------------------------
+
+
+def _segment_frames(vault: UnlockedVault, names: list[str]) -> Iterator[np.ndarray]:
+    for name in names:
+        data = vault.objects.read_bytes(name)
+        frames, _ = sf.read(io.BytesIO(data), dtype="int32", always_2d=True)
+        yield frames
+
+
+def write_flac_object(vault: UnlockedVault, blocks: Iterator[np.ndarray], sample_rate: int,
+                      channels: int, subtype: str, total_frames: int | None,
+                      ) -> tuple[str, int, int]:
+    """Stream int32 blocks into one FLAC object. Returns (object name, size, frames); the object
+    is durable and its row committed (label 'testimony')."""
+    frames = 0
+    with vault.objects.writer() as writer:
+        sink = FlacObjectSink(writer, total_frames)
+        with sf.SoundFile(sink, "w", sample_rate, channels, subtype, format="FLAC") as out:
+            for block in blocks:
+                out.write(block)
+                frames += len(block)
+        sink.finish()
+    stored = writer.result
+    assert stored is not None
+    with vault.writing() as session:
+        if session.get(ObjectRow, stored.name) is None:
+            session.add(ObjectRow(name=stored.name, size=stored.size, media_type="audio/flac",
+                                  label="testimony", created_at=vault.clock(),
+                                  created_by=vault.actor.user_id))
+            vault.audit(session, "create", "object", stored.name, size=stored.size,
+                        media_type="audio/flac")
+    return stored.name, stored.size, frames
+
+
+def finish_part(vault: UnlockedVault, part_id: str, reason: EndReason | str,
+                overflows: int | None = None) -> str | None:
+    """Join a part's segments into one FLAC object, then drop the segments. Returns the object
+    name, or None when the part had no audio at all (then the part is removed)."""
+    with vault.reading() as session:
+        part = session.get(TestimonyPart, part_id)
+        if part is None or part.state != PartState.RECORDING.value:
+            return None
+        segments = list(session.scalars(select(RecordingSegment)
+                                        .where(RecordingSegment.part_id == part_id)
+                                        .order_by(RecordingSegment.seq)))
+        names = [s.object_name for s in segments]
+        total = sum(s.frames for s in segments)
+        rate, channels, subtype = part.sample_rate, part.channels, part.subtype
+    if not names:
+        with vault.writing() as session:
+            part = session.get(TestimonyPart, part_id)
+            if part is not None:
+                session.delete(part)
+                vault.audit(session, "delete", "testimony_part", part_id, reason="empty")
+        return None
+    name, _, frames = write_flac_object(vault, _segment_frames(vault, names), rate, channels,
+                                        subtype, total)
+    with vault.writing() as session:
+        part = session.get(TestimonyPart, part_id)
+        assert part is not None
+        part.object_name = name
+        part.frames = frames
+        part.state = PartState.COMPLETE.value
+        part.end_reason = str(reason)
+        if overflows is not None:
+            part.overflows = overflows
+        session.execute(delete(RecordingSegment).where(RecordingSegment.part_id == part_id))
+        still_used = set(session.scalars(select(TestimonyPart.object_name)
+                                         .where(TestimonyPart.object_name.in_(names))))
+        for segment_name in names:
+            if segment_name not in still_used:
+                row = session.get(ObjectRow, segment_name)
+                if row is not None:
+                    session.delete(row)
+        vault.audit(session, "complete", "testimony_part", part_id, reason=str(reason),
+                    seconds=round(frames / rate, 3), object=name)
+    for segment_name in names:  # after the commit; a crash here leaves orphans the unlock sweeps
+        vault.objects.remove(segment_name)
+    return name
+
+
+@dataclass(frozen=True)
+class Recovered:
+    testimony_id: str
+    part_id: str
+    speaker_name: str
+    seconds: float
+
+
+def recover_unfinished(vault: UnlockedVault, busy_part_ids: set[str] | frozenset[str] = frozenset()
+                       ) -> list[Recovered]:
+    """Join the segments of every part a crash left unfinished. Call after unlocking."""
+    with vault.reading() as session:
+        rows = session.execute(
+            select(TestimonyPart.id, TestimonyPart.testimony_id, Testimony.speaker_name)
+            .join(Testimony, Testimony.id == TestimonyPart.testimony_id)
+            .where(TestimonyPart.state == PartState.RECORDING.value)).all()
+    recovered = []
+    for part_id, testimony_id, speaker in rows:
+        if part_id in busy_part_ids:
+            continue
+        finish_part(vault, part_id, EndReason.RECOVERED)
+        with vault.reading() as session:
+            part = session.get(TestimonyPart, part_id)
+            seconds = part.duration if part is not None else 0.0
+        recovered.append(Recovered(testimony_id, part_id, speaker, seconds))
+    return recovered
+
+
+# -- import and reading back ---------------------------------------------------------------------
+
+
+def import_recording(vault: UnlockedVault, testimony_id: str, path: Any) -> str:
+    """Add a phone's recording as a new part: the original file bit-exact, and a FLAC of it for
+    playback and the waveform. Returns the part id."""
+    from pathlib import Path
+
+    vault.require(Action.CAPTURE)
+    path = Path(path)
+    rate, channels, subtype, blocks = decode_blocks(path)
+    with open(path, "rb") as handle:
+        original = vault.store_object(handle, media_type="application/octet-stream",
+                                      label="original recording")
+    name, _, frames = write_flac_object(vault, blocks, rate, channels, subtype, None)
+    part_id = str(uuid.uuid4())
+    with vault.writing() as session:
+        if session.get(Testimony, testimony_id) is None:
+            raise RecorderError()
+        position = session.scalar(select(func.count()).select_from(TestimonyPart).where(
+            TestimonyPart.testimony_id == testimony_id)) or 0
+        session.add(TestimonyPart(id=part_id, testimony_id=testimony_id, position=position,
+                                  source="imported", device_name="", sample_rate=rate,
+                                  channels=channels, subtype=subtype,
+                                  started_at=vault.clock(), frames=frames,
+                                  state=PartState.COMPLETE.value, end_reason="imported",
+                                  object_name=name, original_object=original.name,
+                                  original_filename=path.name))
+        vault.audit(session, "create", "testimony_part", part_id, testimony=testimony_id,
+                    imported=True, seconds=round(frames / rate, 3))
+    return part_id
+
+
+def open_audio(vault: UnlockedVault, object_name: str) -> sf.SoundFile:
+    """A seekable decoded view of a stored FLAC; one encrypted chunk in memory at a time."""
+    return sf.SoundFile(ObjectReader(vault.objects, object_name))
+
+
+def waveform(vault: UnlockedVault, object_name: str, columns: int = 2000) -> np.ndarray:
+    """Peak per column (0..1), for drawing; computed in one streamed pass."""
+    with open_audio(vault, object_name) as audio:
+        total = max(1, audio.frames)
+        per = max(1, math.ceil(total / columns))
+        peaks = np.zeros(math.ceil(total / per), dtype=np.float32)
+        index = 0
+        for block in audio.blocks(per * 64, dtype="float32", always_2d=True):
+            mono = np.abs(block).max(axis=1)
+            usable = len(mono) // per * per
+            if usable:
+                chunk = mono[:usable].reshape(-1, per).max(axis=1)
+                peaks[index:index + len(chunk)] = chunk
+                index += len(chunk)
+            if usable < len(mono):
+                peaks[index] = mono[usable:].max()
+                index += 1
+    return peaks[:index]

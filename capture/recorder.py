@@ -43,7 +43,8 @@ SAMPLE_RATE = 48_000
 SEGMENT_SECONDS = 0.5
 RING_SECONDS = 20
 DRAIN_INTERVAL = 0.05
-SILENT_DEVICE_SECONDS = 2.0  # no callback for this long while recording: the device is gone
+SILENT_DEVICE_SECONDS = 5.0  # no audio this long while recording: the device is gone (PulseAudio
+# may take ~2 s to start an idle source, so less would misfire)
 DISK_RESERVE_BYTES = 64 * 1024 * 1024
 DISK_WARN_SECONDS = 15 * 60
 FLAC_BYTES_PER_SECOND_GUESS = SAMPLE_RATE * 3 * 0.7  # until the first segments say otherwise

@@ -87,7 +87,7 @@ def test_pause_and_resume_stay_in_one_part(volunteer):
     recorder.start(rec.SyntheticSource(tone, realtime=True))
     time.sleep(0.6)
     recorder.pause()
-    time.sleep(2.5)  # longer than the silent-device watchdog: a pause is not a lost device
+    time.sleep(5.5)  # longer than the silent-device watchdog: a pause is not a lost device
     assert recorder.state == rec.State.PAUSED
     recorder.resume()
     time.sleep(0.6)

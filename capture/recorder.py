@@ -220,8 +220,9 @@ class SyntheticSource:
 
     def __init__(self, make: Callable[[int, int], np.ndarray], *, realtime: bool = True,
                  block: int = 960, name: str = "synthetic", dtype: str = "int32",
-                 limit_frames: int | None = None) -> None:
+                 limit_frames: int | None = None, speed: float = 1.0) -> None:
         self._make = make
+        self.speed = speed  # with realtime: this many seconds of audio per second
         self.realtime = realtime
         self.block = block
         self.name = name
@@ -245,11 +246,10 @@ class SyntheticSource:
                 push(self._make(sent, self.block), False)
                 sent += self.block
                 if self.realtime:
-                    delay = self.started_at + sent / SAMPLE_RATE - time.monotonic()
+                    delay = (self.started_at + sent / SAMPLE_RATE / self.speed
+                             - time.monotonic())
                     if delay > 0:
                         self._stop.wait(delay)
-                elif self.limit_frames is not None:
-                    pass
 
         self._thread = threading.Thread(target=run, name="synthetic-audio", daemon=True)
         self._thread.start()

@@ -66,6 +66,10 @@ SYSTEM_PACKAGES=(
     pulseaudio
     pulseaudio-utils
     espeak-ng
+    # sync: the stock tools that must open what we make (age decrypts a batch, minisign -V
+    # verifies its signature)
+    age
+    minisign
 )
 
 say() { printf 'setup: %s\n' "$*" >&2; }

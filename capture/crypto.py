@@ -152,6 +152,31 @@ def decrypt_stream(objects_key: bytes, source: BinaryIO) -> Iterator[bytes]:
         current = following
 
 
+class ChunkDecryptor:
+    """Random access to an object: decrypts chunk ``i`` alone (for seeking in a video). The
+    caller says which chunk is the last, from the file's size; a cut-off file then fails the
+    tag of what it takes for the last chunk, exactly as in ``decrypt_stream``."""
+
+    def __init__(self, objects_key: bytes, header: bytes) -> None:
+        if len(header) != HEADER_SIZE or header[: len(MAGIC)] != MAGIC:
+            raise DecryptionFailed("not an object of this vault", chunk=None)
+        self._header = header
+        self._aead = AESGCM(derive_key(objects_key, "sohoa/object/payload/v1",
+                                       salt=header[len(MAGIC):]))
+
+    @staticmethod
+    def offset(index: int) -> int:
+        return HEADER_SIZE + index * (CHUNK_SIZE + TAG_SIZE)
+
+    def decrypt(self, index: int, sealed: bytes, last: bool) -> bytes:
+        if len(sealed) < TAG_SIZE or (not last and len(sealed) != CHUNK_SIZE + TAG_SIZE):
+            raise DecryptionFailed("object is truncated", chunk=index)
+        try:
+            return self._aead.decrypt(_chunk_nonce(index, last), sealed, self._header)
+        except InvalidTag:
+            raise DecryptionFailed("chunk fails its authentication tag", chunk=index) from None
+
+
 def object_name(name_key: bytes) -> hmac.HMAC:
     """A running HMAC of the plaintext: the object's name, so equal content dedupes without a
     plain hash on disk that anyone could match against a known photo."""

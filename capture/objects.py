@@ -7,8 +7,10 @@ that refers to it (``ObjectRow``); an object without a row is an orphan, swept a
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -156,6 +158,10 @@ class ObjectStore:
             except crypto.DecryptionFailed as failure:
                 raise ObjectDamaged(name=name, chunk=failure.chunk, reason=failure.reason) from None
 
+    def open_random(self, name: str) -> ObjectReader:
+        """A seekable, read-only file object over the plaintext (video playback)."""
+        return ObjectReader(self, name)
+
     def read_bytes(self, name: str) -> bytes:
         return b"".join(self.chunks(name))
 
@@ -186,3 +192,80 @@ class ObjectStore:
             entry.unlink(missing_ok=True)
             removed += 1
         return removed
+
+
+class ObjectReader(io.RawIOBase):
+    """Seekable plaintext of one object with one decrypted chunk in memory; nothing is written
+    anywhere. Safe to use from one thread at a time per call (calls are serialised by a lock, so
+    a media player reading on its own thread and a seek from the GUI thread do not interleave).
+    ``ObjectDamaged`` (an OSError would hide it) when a chunk fails its tag."""
+
+    def __init__(self, store: ObjectStore, name: str) -> None:
+        super().__init__()
+        try:
+            self._file = open(store.path_of(name), "rb", buffering=0)
+        except FileNotFoundError:
+            raise ObjectMissing(name=name) from None
+        self._name = name
+        self._lock = threading.Lock()
+        try:
+            self._decryptor = crypto.ChunkDecryptor(store.payload_key,
+                                                    self._file.read(crypto.HEADER_SIZE))
+        except crypto.DecryptionFailed as failure:
+            self._file.close()
+            raise ObjectDamaged(name=name, chunk=None, reason=failure.reason) from None
+        sealed = os.fstat(self._file.fileno()).st_size - crypto.HEADER_SIZE
+        self._chunks = max(1, -(-sealed // (crypto.CHUNK_SIZE + crypto.TAG_SIZE)))
+        self.size = max(0, sealed - self._chunks * crypto.TAG_SIZE)
+        self._position = 0
+        self._cached: tuple[int, bytes] | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self.size}[whence]
+        if base + offset < 0:
+            raise ValueError("negative seek position")
+        self._position = base + offset
+        return self._position
+
+    def _chunk(self, index: int) -> bytes:
+        if self._cached is not None and self._cached[0] == index:
+            return self._cached[1]
+        self._file.seek(crypto.ChunkDecryptor.offset(index))
+        sealed = self._file.read(crypto.CHUNK_SIZE + crypto.TAG_SIZE)
+        try:
+            plain = self._decryptor.decrypt(index, sealed, last=index == self._chunks - 1)
+        except crypto.DecryptionFailed as failure:
+            raise ObjectDamaged(name=self._name, chunk=failure.chunk,
+                                reason=failure.reason) from None
+        self._cached = (index, plain)
+        return plain
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        with self._lock:
+            if self.closed:
+                raise ValueError("read from a closed object")
+            view = memoryview(buffer).cast("B")
+            done = 0
+            while done < len(view) and self._position < self.size:
+                index, within = divmod(self._position, crypto.CHUNK_SIZE)
+                piece = self._chunk(index)[within:within + len(view) - done]
+                view[done:done + len(piece)] = piece
+                done += len(piece)
+                self._position += len(piece)
+            return done
+
+    def close(self) -> None:
+        with self._lock:
+            if not self.closed:
+                self._file.close()
+                self._cached = None
+            super().close()

@@ -501,25 +501,36 @@ def add_page(vault: UnlockedVault, item_id: str, object_name: str, *, media: str
              thumbnail_object: str | None = None, preview_object: str | None = None) -> str:
     """Attach a stored object (already committed in the vault) as the item's next page."""
     vault.require(Action.CAPTURE)
-    page_id = _new_id()
     with vault.writing() as session:
-        item = session.get(Item, item_id)
-        if item is None:
-            raise VisitNotFound()
-        visit = _editable_visit(session, item.visit_id)
-        for name in filter(None, (object_name, thumbnail_object, preview_object)):
-            if session.get(ObjectRow, name) is None:
-                raise PageWithoutObject()
-        session.add(Page(id=page_id, item_id=item_id, media=media, object_name=object_name,
-                         position=_next_position(session, Page, Page.item_id, item_id),
-                         original_filename=original_filename,
-                         meta=json.dumps(meta or {}, ensure_ascii=False, sort_keys=True),
-                         thumbnail_object=thumbnail_object, preview_object=preview_object,
-                         created_at=vault.clock()))
-        if item.cover_page_id is None:
-            item.cover_page_id = page_id
-        _touch(vault, visit)
-        vault.audit(session, "create", "page", page_id, item=item_id, object=object_name)
+        return insert_page(vault, session, item_id, object_name, media=media,
+                           original_filename=original_filename, meta=meta,
+                           thumbnail_object=thumbnail_object, preview_object=preview_object)
+
+
+def insert_page(vault: UnlockedVault, session: Session, item_id: str, object_name: str, *,
+                media: str = "photo", original_filename: str = "",
+                meta: dict[str, Any] | None = None, thumbnail_object: str | None = None,
+                preview_object: str | None = None) -> str:
+    """``add_page`` inside the caller's write transaction (the importer commits the objects'
+    rows and the page together, so a failed import leaves neither)."""
+    page_id = _new_id()
+    item = session.get(Item, item_id)
+    if item is None:
+        raise VisitNotFound()
+    visit = _editable_visit(session, item.visit_id)
+    for name in filter(None, (object_name, thumbnail_object, preview_object)):
+        if session.get(ObjectRow, name) is None:
+            raise PageWithoutObject()
+    session.add(Page(id=page_id, item_id=item_id, media=media, object_name=object_name,
+                     position=_next_position(session, Page, Page.item_id, item_id),
+                     original_filename=original_filename,
+                     meta=json.dumps(meta or {}, ensure_ascii=False, sort_keys=True),
+                     thumbnail_object=thumbnail_object, preview_object=preview_object,
+                     created_at=vault.clock()))
+    if item.cover_page_id is None:
+        item.cover_page_id = page_id
+    _touch(vault, visit)
+    vault.audit(session, "create", "page", page_id, item=item_id, object=object_name)
     return page_id
 
 

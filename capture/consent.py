@@ -435,7 +435,9 @@ def coverage(vault: UnlockedVault, visit_id: str, check_captures: bool = False) 
         for cover in view.covers:
             if cover.object_name not in withdrawn:
                 covered[cover.object_name] = view.scopes
-    uncovered = [c for c in current if c.object_name not in covered]
+    # Withdrawn captures are accounted for (they stay on the station), not missing a consent.
+    uncovered = [c for c in current if c.object_name not in covered
+                 and c.object_name not in withdrawn]
     return Coverage(covered, uncovered, withdrawn, invalid)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from capture import accounts
 from capture.keyslots import KdfParams
 from capture.roles import Role
 from capture.vault import Clock, NewUser, StationSetup, UnlockedVault, Vault, utc_now
@@ -73,3 +74,20 @@ def make_vault(tmp_path: Path, fast_kdf: KdfParams) -> Iterator[MakeVault]:
     yield make
     for vault in made:
         vault.lock()
+
+
+VOLUNTEER_PASS = "mật khẩu của Lan"
+
+
+@pytest.fixture
+def volunteer(make_vault):
+    """A signed-in volunteer (admins manage; volunteers capture), on a vault whose admin is
+    'admin' / 'mật khẩu quản trị'."""
+    admin, _ = make_vault()
+    accounts.create_user(admin, NewUser("lan", "Trần Thị Lan", "tạm thời 12345", Role.VOLUNTEER))
+    path = admin.path
+    admin.lock()
+    vault = Vault(path).unlock("lan", "tạm thời 12345")
+    vault.set_new_passphrase(VOLUNTEER_PASS)
+    yield vault
+    vault.lock()

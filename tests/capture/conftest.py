@@ -1,24 +1,6 @@
 import pytest
 
-from capture import accounts
-from capture.roles import Role
-from capture.vault import NewUser, Vault
-
-VOLUNTEER_PASS = "mật khẩu của Lan"
-
-
-@pytest.fixture
-def volunteer(make_vault):
-    """A signed-in volunteer (admins manage; volunteers capture), on a vault whose admin is
-    'admin' / 'mật khẩu quản trị'."""
-    admin, _ = make_vault()
-    accounts.create_user(admin, NewUser("lan", "Trần Thị Lan", "tạm thời 12345", Role.VOLUNTEER))
-    path = admin.path
-    admin.lock()
-    vault = Vault(path).unlock("lan", "tạm thời 12345")
-    vault.set_new_passphrase(VOLUNTEER_PASS)
-    yield vault
-    vault.lock()
+from tests.conftest import VOLUNTEER_PASS  # noqa: F401 - tests import it from here
 
 
 @pytest.fixture

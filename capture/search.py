@@ -1,14 +1,32 @@
 """Search across visits, martyrs, people, items and leads, ignoring Vietnamese diacritics and
 case: "nguyen van hung" finds "Nguyễn Văn Hùng", "dong" finds "Đồng". An FTS5 index inside the
-encrypted database holds the folded text; it is kept current by capture/visits.py."""
+encrypted database holds the folded text; capture/visits.py keeps it current.
+
+Folding is done here in Python, character by character (so a folded text has the original's
+length and a hit maps back onto the original spelling for the snippet): decompose, drop the
+marks, lower-case, and đ/Đ become d, which Unicode does not decompose.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from capture.roles import Action, allowed
 from capture.vault import UnlockedVault
+
+CREATE_INDEX = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
+    "folded, visit_id UNINDEXED, kind UNINDEXED, ref_id UNINDEXED, title UNINDEXED, "
+    "body UNINDEXED, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')"
+)
+SNIPPET_WIDTH = 60
 
 
 @dataclass(frozen=True)
@@ -20,10 +38,111 @@ class SearchHit:
     snippet: str  # the matching text around the first hit, original spelling
 
 
-def search(vault: UnlockedVault, query: str, limit: int = 50) -> list[SearchHit]:
-    raise NotImplementedError
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", char)[0].lower()
+    return base[0] if base else char
+
+
+def fold(value: str) -> str:
+    """'Nguyễn Văn Đồng' -> 'nguyen van dong'; same length as the input (NFC)."""
+    value = unicodedata.normalize("NFC", value)
+    if value.isascii():
+        return value.lower()
+    return "".join(_fold_char(c) for c in value)
+
+
+# Which columns of each table are searched, and which one names the record.
+_SOURCES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "visit": ("visits", "contact_name",
+              ("contact_name", "village", "address", "contact_phone", "notes")),
+    "martyr": ("martyrs", "full_name",
+               ("full_name", "other_names", "home_town", "unit", "death_place", "burial_info",
+                "notes")),
+    "person": ("people", "full_name",
+               ("full_name", "relationship", "unit", "battles", "dna_contact", "notes")),
+    "item": ("items", "title", ("title", "description", "owner", "condition")),
+    "lead": ("leads", "description", ("description", "grid_reference", "source_ref")),
+}
+
+
+def _rows(connection: Any, visit_id: str) -> list[tuple[str, str, str, str, str, str]]:
+    out = []
+    for kind, (table, title_column, columns) in _SOURCES.items():
+        key = "id" if kind == "visit" else "visit_id"
+        query = (f"SELECT id, {title_column}, {', '.join(columns)} "  # noqa: S608 - fixed names
+                 f"FROM {table} WHERE {key} = ?")
+        for row in connection.exec_driver_sql(query, (visit_id,)).fetchall():
+            ref_id, title, *values = row
+            body = " · ".join(str(v).strip() for v in values if v and str(v).strip())
+            if body:
+                out.append((fold(body), visit_id, kind, ref_id, title or "", body))
+    return out
+
+
+def reindex_connection(connection: Any, visit_id: str) -> None:
+    """Rebuild one visit's rows on a SQLAlchemy connection (also used by the migration)."""
+    connection.exec_driver_sql("DELETE FROM search_index WHERE visit_id = ?", (visit_id,))
+    rows = _rows(connection, visit_id)
+    if rows:
+        connection.exec_driver_sql(
+            "INSERT INTO search_index (folded, visit_id, kind, ref_id, title, body) "
+            "VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
 def reindex_visit(session: Session, visit_id: str) -> None:
     """Rebuild the index rows of one visit inside the caller's write transaction."""
-    raise NotImplementedError
+    session.flush()
+    reindex_connection(session.connection(), visit_id)
+
+
+def rebuild(connection: Connection) -> None:
+    connection.exec_driver_sql("DELETE FROM search_index")
+    for (visit_id,) in connection.exec_driver_sql("SELECT id FROM visits").fetchall():
+        reindex_connection(connection, visit_id)
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+def fts_query(query: str) -> str:
+    """Every word must appear; the last one may be unfinished (typing as you search)."""
+    words = _TOKEN.findall(fold(query))
+    if not words:
+        return ""
+    parts = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
+    return " ".join(parts)
+
+
+def _snippet(body: str, folded_words: list[str]) -> str:
+    folded = fold(body)
+    start = -1
+    for word in folded_words:
+        match = re.search(r"\b" + re.escape(word), folded)
+        if match:
+            start = match.start()
+            break
+    if len(body) <= SNIPPET_WIDTH or start < 0:
+        return body[:SNIPPET_WIDTH] + ("…" if len(body) > SNIPPET_WIDTH else "")
+    begin = max(0, start - SNIPPET_WIDTH // 3)
+    end = min(len(body), begin + SNIPPET_WIDTH)
+    return ("…" if begin else "") + body[begin:end] + ("…" if end < len(body) else "")
+
+
+def search(vault: UnlockedVault, query: str, limit: int = 50) -> list[SearchHit]:
+    """Best matches first. Empty or punctuation-only queries find nothing."""
+    if not allowed(vault.actor.role, Action.REVIEW):
+        vault.require(Action.CAPTURE)
+    match = fts_query(query)
+    if not match:
+        return []
+    words = _TOKEN.findall(fold(query))
+    with vault.reading() as session:
+        rows = session.execute(text(
+            "SELECT visit_id, kind, ref_id, title, body FROM search_index "
+            "WHERE search_index MATCH :match ORDER BY rank LIMIT :limit"),
+            {"match": match, "limit": limit}).all()
+    return [SearchHit(visit_id, kind, ref_id, title, _snippet(body, words))
+            for visit_id, kind, ref_id, title, body in rows]

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from capture import places
+from capture import places, search
 from capture.errors import CaptureError
 from capture.models import Item, Lead, Martyr, ObjectRow, Page, Person, Visit
 from capture.roles import Action, allowed
@@ -318,6 +318,7 @@ def create_visit(vault: UnlockedVault, household: Household, visit_date: date | 
                           status=VisitStatus.DRAFT.value, created_by=vault.actor.user_id,
                           created_at=now, updated_at=now, **_values(household)))
         vault.audit(session, "create", "visit", visit_id, ward=household.ward_code)
+        search.reindex_visit(session, visit_id)
     return visit_id
 
 
@@ -330,6 +331,7 @@ def update_household(vault: UnlockedVault, visit_id: str, household: Household) 
         changed = _assign(visit, household)
         _touch(vault, visit)
         vault.audit(session, "change", "visit", visit_id, fields=changed)
+        search.reindex_visit(session, visit_id)
 
 
 def _assign(row: object, data: object) -> list[str]:
@@ -354,6 +356,7 @@ def delete_visit(vault: UnlockedVault, visit_id: str) -> None:
                 raise VisitNotEmpty()
         session.delete(visit)
         vault.audit(session, "delete", "visit", visit_id)
+        search.reindex_visit(session, visit_id)
 
 
 def list_visits(vault: UnlockedVault) -> list[VisitSummary]:
@@ -459,6 +462,7 @@ def add(vault: UnlockedVault, visit_id: str, data: MartyrData | PersonData | Ite
                           **_values(data)))
         _touch(vault, visit)
         vault.audit(session, "create", entity, row_id, visit=visit_id)
+        search.reindex_visit(session, visit_id)
     return row_id
 
 
@@ -472,6 +476,7 @@ def update(vault: UnlockedVault, row_id: str,
         changed = _assign(row, data)
         _touch(vault, visit)
         vault.audit(session, "change", entity, row_id, fields=changed)
+        search.reindex_visit(session, visit.id)
 
 
 def remove(vault: UnlockedVault, kind: type, row_id: str) -> None:
@@ -491,6 +496,7 @@ def remove(vault: UnlockedVault, kind: type, row_id: str) -> None:
         session.delete(row)
         _touch(vault, visit)
         vault.audit(session, "delete", entity, row_id, visit=visit.id)
+        search.reindex_visit(session, visit.id)
 
 
 # --- pages ------------------------------------------------------------------------------------

@@ -1,0 +1,82 @@
+"""Search ignores Vietnamese diacritics and case, finds every kind of record, stays current."""
+
+from __future__ import annotations
+
+from capture import search, visits
+from capture.search import fold
+
+
+def visit_with_people(vault):
+    visit_id = visits.create_visit(vault, visits.Household(
+        1, 4, village="Thôn Đông Hòa", contact_name="Lê Thị Hoa", address="Xã Quảng Điền"))
+    martyr = visits.add(vault, visit_id, visits.MartyrData(
+        "Nguyễn Văn Hùng", other_names="Hùng Đen", home_town="Quảng Trị",
+        unit="Trung đoàn 95, Sư đoàn 325", death_place="Đồi Không Tên, Khe Sanh"))
+    person = visits.add(vault, visit_id, visits.PersonData(
+        visits.PersonKind.VETERAN, "Trần Đức Thắng", unit="Tiểu đoàn 8", battles="Thành cổ"))
+    item = visits.add(vault, visit_id, visits.ItemData(
+        visits.ItemKind.DIARY, title="Nhật ký chiến trường", owner="Bà Hoa",
+        description="Sổ bìa xanh, 1972, nhiều trang ướt"))
+    lead = visits.add(vault, visit_id, visits.LeadData(
+        description="Chôn cạnh gốc cây đa lớn phía bắc đồi", grid_reference="XD 123 456"))
+    return visit_id, martyr, person, item, lead
+
+
+def test_fold_strips_every_vietnamese_mark_and_d_bar_and_keeps_length():
+    text = "Nguyễn Văn Hùng, ĐỒNG THÁP, Đặng Thị Ánh"
+    assert fold(text) == "nguyen van hung, dong thap, dang thi anh"
+    assert len(fold(text)) == len(text)
+    # combining input (typed with VNI/Unikey in decomposed form) folds the same
+    import unicodedata
+
+    assert fold(unicodedata.normalize("NFD", "Hùng")) == "hung"
+
+
+def test_search_ignores_diacritics_and_case_across_every_kind_of_record(volunteer):
+    visit_id, martyr, person, item, lead = visit_with_people(volunteer)
+    hits = search.search(volunteer, "nguyen van hung")
+    assert [(h.kind, h.ref_id, h.title) for h in hits] == [("martyr", martyr, "Nguyễn Văn Hùng")]
+    assert hits[0].visit_id == visit_id and "Nguyễn Văn Hùng" in hits[0].snippet
+    assert {h.kind for h in search.search(volunteer, "DONG HOA")} == {"visit"}
+    assert search.search(volunteer, "tran duc thang")[0].ref_id == person
+    assert search.search(volunteer, "nhat ky")[0].ref_id == item
+    assert search.search(volunteer, "cay da")[0].ref_id == lead
+    assert search.search(volunteer, "khe sanh")[0].ref_id == martyr
+    assert search.search(volunteer, "Trung đoàn 95")[0].ref_id == martyr
+    # typing: the last word may be unfinished
+    assert search.search(volunteer, "nguyen van hu")[0].ref_id == martyr
+    assert search.search(volunteer, "nguyen van hoa") == []
+    assert search.search(volunteer, "  ,;  ") == []
+    assert search.search(volunteer, '"quoted" OR NEAR(') == []  # no FTS syntax leaks through
+
+
+def test_the_index_follows_edits_and_removals(volunteer):
+    visit_id, martyr, person, item, lead = visit_with_people(volunteer)
+    visits.update(volunteer, martyr, visits.MartyrData("Phạm Quốc Bảo"))
+    assert search.search(volunteer, "nguyen van hung") == []
+    assert search.search(volunteer, "pham quoc bao")[0].ref_id == martyr
+    visits.remove(volunteer, visits.LeadData, lead)
+    assert search.search(volunteer, "cay da") == []
+    visits.update_household(volunteer, visit_id, visits.Household(1, 4, contact_name="Võ Thị Sáu"))
+    assert search.search(volunteer, "vo thi sau")[0].kind == "visit"
+    assert search.search(volunteer, "dong hoa") == []
+    empty = visits.create_visit(volunteer, visits.Household(1, 4, contact_name="Mai Văn Tám"))
+    assert search.search(volunteer, "mai van tam")[0].visit_id == empty
+    visits.delete_visit(volunteer, empty)
+    assert search.search(volunteer, "mai van tam") == []
+
+
+def test_the_index_survives_locking_and_is_inside_the_encrypted_database(volunteer):
+    from capture.vault import Vault
+    from tests.capture.conftest import VOLUNTEER_PASS
+
+    visit_with_people(volunteer)
+    path = volunteer.path
+    volunteer.lock()
+    data = b"".join(p.read_bytes() for p in path.glob("vault.db*"))
+    assert b"nguyen van hung" not in data and "Nguyễn".encode() not in data
+    again = Vault(path).unlock("lan", VOLUNTEER_PASS)
+    try:
+        assert search.search(again, "nguyen van hung")
+    finally:
+        again.lock()

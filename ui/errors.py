@@ -58,6 +58,15 @@ CORE_MESSAGES = (
     # capture/visits.py
     QT_TRANSLATE_NOOP("errors", "The visit could not be changed."),
     QT_TRANSLATE_NOOP("errors", "This visit no longer exists on this station."),
+    # capture/testimony.py, capture/audio.py, capture/recorder.py
+    QT_TRANSLATE_NOOP("errors", "This testimony is no longer in the vault."),
+    QT_TRANSLATE_NOOP("errors", "This file is not a recording the app can read ({name})."),
+    QT_TRANSLATE_NOOP("errors", "The recording could not continue. "
+                      "What was recorded until now is kept."),
+    QT_TRANSLATE_NOOP("errors", "No microphone was found. "
+                      "Plug one in and choose it in the list."),
+    QT_TRANSLATE_NOOP("errors", "The microphone could not be opened ({reason}). "
+                      "Choose another one and try again."),
     QT_TRANSLATE_NOOP("errors", "This visit was already submitted ({status}); it can only be "
                       "changed once it is returned to you."),
     QT_TRANSLATE_NOOP("errors", "Write the date as a year (1968), a month and year (03/1968) "

@@ -1,18 +1,678 @@
-"""The recorder screen (stub; the full screen follows)."""
+"""The recorder screen: one visit's testimony — record, mark, describe, play back.
+
+The audio path is ``capture.recorder`` (Qt-free). This screen only polls it: a 50 ms QTimer
+reads the level of the last frames the callback left in the ring and drains the writer's events
+(Friture's pattern), so nothing here ever runs on the audio thread. Stopping (which joins the
+segments into one FLAC) and the waveform run as background tasks.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import threading
+from collections.abc import Callable
+from typing import Any
 
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from capture import recorder as rec
+from capture import testimony as tm
+from capture.models import Martyr, Person
 from capture.vault import UnlockedVault
+from ui import settings as app_settings
+from ui import tasks
+from ui.errors import user_message
+from ui.widgets import Banner, heading
+
+SourceFactory = Callable[[str], rec.InputSource]
+
+
+def _clock(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+class LevelMeter(QWidget):
+    """Peak (bar) and RMS (inner bar) in dBFS from -60 to 0, and a clipping light that stays lit
+    for a second."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("levelMeter")
+        self.setMinimumHeight(22)
+        self.peak_db = -120.0
+        self.rms_db = -120.0
+        self.clip_ticks = 0
+
+    def set_levels(self, peak_db: float, rms_db: float, clipped: bool) -> None:
+        self.peak_db, self.rms_db = peak_db, rms_db
+        self.clip_ticks = 20 if clipped else max(0, self.clip_ticks - 1)
+        self.update()
+
+    @property
+    def clipping(self) -> bool:
+        return self.clip_ticks > 0
+
+    def paintEvent(self, event: Any) -> None:
+        painter = QPainter(self)
+        rect = QRectF(self.rect()).adjusted(1, 1, -28, -1)
+        painter.fillRect(rect, QColor("#e8e8e8"))
+
+        def width(db: float) -> float:
+            return rect.width() * min(1.0, max(0.0, (db + 60) / 60))
+
+        colour = QColor("#d08c00") if self.peak_db > -6 else QColor("#2e8b57")
+        painter.fillRect(QRectF(rect.left(), rect.top(), width(self.peak_db), rect.height()),
+                         colour.lighter(140))
+        inner = rect.adjusted(0, rect.height() / 4, 0, -rect.height() / 4)
+        painter.fillRect(QRectF(inner.left(), inner.top(), width(self.rms_db), inner.height()),
+                         colour)
+        light = QRectF(self.width() - 22, (self.height() - 18) / 2, 18, 18)
+        painter.setBrush(QColor("#d32f2f") if self.clipping else QColor("#bdbdbd"))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(light)
+
+
+class Waveform(QWidget):
+    """Peaks drawn across the width, markers as ticks, the play position as a line. A click
+    seeks (``seek_requested`` in seconds)."""
+
+    seek_requested = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("waveform")
+        self.setMinimumHeight(90)
+        self.peaks = np.zeros(0, dtype=np.float32)
+        self.duration = 0.0
+        self.markers: list[float] = []
+        self.position = 0.0
+
+    def set_data(self, peaks: np.ndarray, duration: float, markers: list[float]) -> None:
+        self.peaks, self.duration, self.markers = peaks, duration, markers
+        self.update()
+
+    def set_position(self, seconds: float) -> None:
+        self.position = seconds
+        self.update()
+
+    def mousePressEvent(self, event: Any) -> None:
+        if self.duration > 0:
+            self.seek_requested.emit(event.position().x() / max(1, self.width()) * self.duration)
+
+    def paintEvent(self, event: Any) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#fafafa"))
+        w, h = self.width(), self.height()
+        middle = h / 2
+        if len(self.peaks):
+            painter.setPen(QColor("#1f6feb"))
+            columns = np.interp(np.linspace(0, len(self.peaks) - 1, w),
+                                np.arange(len(self.peaks)), self.peaks)
+            for x, peak in enumerate(columns):
+                half = float(peak) * (h / 2 - 2)
+                painter.drawLine(x, int(middle - half), x, int(middle + half))
+        if self.duration > 0:
+            painter.setPen(QColor("#c62828"))
+            for at in self.markers:
+                x = int(at / self.duration * w)
+                painter.drawLine(x, 0, x, h)
+            painter.setPen(QColor("#000000"))
+            x = int(self.position / self.duration * w)
+            painter.drawLine(x, 0, x, h)
+
+
+class Player:
+    """Plays a stored FLAC through PortAudio from a thread that decrypts and decodes one block
+    at a time; ``position`` in seconds is what the screen shows and moves."""
+
+    def __init__(self, vault: UnlockedVault, object_name: str) -> None:
+        self._vault = vault
+        self._name = object_name
+        self.position = 0.0
+        self._seek_to: float | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    @property
+    def playing(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def seek(self, seconds: float) -> None:
+        self.position = max(0.0, seconds)
+        self._seek_to = self.position
+
+    def play(self) -> None:
+        if self.playing:
+            return
+        self._stop.clear()
+        self._seek_to = self.position
+        self._thread = threading.Thread(target=self._run, name="player", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+
+    def _run(self) -> None:
+        try:
+            import sounddevice as sd
+
+            with rec.open_audio(self._vault, self._name) as audio, \
+                    sd.OutputStream(samplerate=audio.samplerate, channels=audio.channels,
+                                    dtype="float32", latency=0.1) as out:
+                block = audio.samplerate // 10
+                while not self._stop.is_set():
+                    if self._seek_to is not None:
+                        audio.seek(min(int(self._seek_to * audio.samplerate), audio.frames))
+                        self._seek_to = None
+                    data = audio.read(block, dtype="float32", always_2d=True)
+                    if not len(data):
+                        return
+                    out.write(data)
+                    self.position = audio.tell() / audio.samplerate
+        except Exception as error:
+            self.error = error
 
 
 class RecorderScreen(QWidget):
-    def __init__(self, vault: UnlockedVault, visit_id: str,
-                 parent: QWidget | None = None) -> None:
+    recording_stopped = Signal()
+
+    def __init__(self, vault: UnlockedVault, visit_id: str, parent: QWidget | None = None,
+                 source_factory: SourceFactory | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recorderScreen")
         self._vault = vault
         self.visit_id = visit_id
+        self._source_factory = source_factory or (lambda name: rec.DeviceSource(name or None))
+        self.recorder: rec.Recorder | None = None
+        self.testimony_id: str | None = None
+        self.player: Player | None = None
+        self._pending_marker_at: float | None = None
+        self._build()
+        self._timer = QTimer(self)
+        self._timer.setInterval(50)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.begin_marker)
+        QShortcut(QKeySequence(Qt.Key.Key_M), self, self.begin_marker)
+        self._load_people()
+        self._load_testimonies()
+        self._recover()
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Recorder")))
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(heading(self.tr("Testimony"), 2))
+        self.banner = Banner()
+        self.banner.setObjectName("recorderBanner")
+        layout.addWidget(self.banner)
+
+        pick = QHBoxLayout()
+        self.testimonies = QComboBox()
+        self.testimonies.setObjectName("testimonyChoice")
+        self.testimonies.currentIndexChanged.connect(self._testimony_chosen)
+        pick.addWidget(QLabel(self.tr("Recording:")))
+        pick.addWidget(self.testimonies, 1)
+        self.new_button = QPushButton(self.tr("New testimony"))
+        self.new_button.clicked.connect(self.new_testimony)
+        pick.addWidget(self.new_button)
+        layout.addLayout(pick)
+
+        about = QGroupBox(self.tr("Who is speaking"))
+        form = QFormLayout(about)
+        self.speaker = QComboBox()
+        self.speaker.setObjectName("speaker")
+        self.speaker.setEditable(True)
+        self.speaker.lineEdit().setPlaceholderText(self.tr("A person of the visit, or a name"))
+        form.addRow(self.tr("Speaker"), self.speaker)
+        self.language = QLineEdit()
+        self.language.setObjectName("language")
+        self.language.setPlaceholderText(self.tr("e.g. Vietnamese, Huế dialect"))
+        form.addRow(self.tr("Language or dialect"), self.language)
+        self.martyrs = QListWidget()
+        self.martyrs.setObjectName("martyrLinks")
+        self.martyrs.setMaximumHeight(70)
+        form.addRow(self.tr("About the martyrs"), self.martyrs)
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("notes")
+        self.notes.setMaximumHeight(60)
+        form.addRow(self.tr("Notes"), self.notes)
+        self.save_button = QPushButton(self.tr("Save details"))
+        self.save_button.clicked.connect(self.save_details)
+        form.addRow("", self.save_button)
+        layout.addWidget(about)
+
+        record = QGroupBox(self.tr("Record"))
+        box = QVBoxLayout(record)
+        row = QHBoxLayout()
+        self.devices = QComboBox()
+        self.devices.setObjectName("deviceChoice")
+        row.addWidget(QLabel(self.tr("Microphone")))
+        row.addWidget(self.devices, 1)
+        box.addLayout(row)
+        self.meter = LevelMeter()
+        box.addWidget(self.meter)
+        self.level_label = QLabel()
+        self.level_label.setObjectName("levelLabel")
+        box.addWidget(self.level_label)
+        buttons = QHBoxLayout()
+        self.record_button = QPushButton(self.tr("Record"))
+        self.record_button.setObjectName("recordButton")
+        self.record_button.clicked.connect(self.start_recording)
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.pause_button.setObjectName("pauseButton")
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.clicked.connect(self.stop_recording)
+        for button in (self.record_button, self.pause_button, self.stop_button):
+            buttons.addWidget(button)
+        box.addLayout(buttons)
+        self.elapsed = QLabel()
+        self.elapsed.setObjectName("elapsed")
+        box.addWidget(self.elapsed)
+        self.disk_left = QLabel()
+        self.disk_left.setObjectName("diskLeft")
+        box.addWidget(self.disk_left)
+        marker_row = QHBoxLayout()
+        self.marker_label = QLineEdit()
+        self.marker_label.setObjectName("markerLabel")
+        self.marker_label.setPlaceholderText(self.tr("Marker (press M or F2 while recording)"))
+        self.marker_label.returnPressed.connect(self.add_marker)
+        self.marker_kind = QComboBox()
+        self.marker_kind.setObjectName("markerKind")
+        for kind, text in ((tm.MarkerKind.PERSON, self.tr("Person")),
+                           (tm.MarkerKind.PLACE, self.tr("Place")),
+                           (tm.MarkerKind.UNIT, self.tr("Unit")),
+                           (tm.MarkerKind.DATE, self.tr("Date")),
+                           (tm.MarkerKind.COORDINATE, self.tr("Coordinates")),
+                           (tm.MarkerKind.OTHER, self.tr("Other"))):
+            self.marker_kind.addItem(text, kind.value)
+        self.marker_button = QPushButton(self.tr("Add marker"))
+        self.marker_button.clicked.connect(self.add_marker)
+        marker_row.addWidget(self.marker_label, 1)
+        marker_row.addWidget(self.marker_kind)
+        marker_row.addWidget(self.marker_button)
+        box.addLayout(marker_row)
+        layout.addWidget(record)
+
+        playback = QGroupBox(self.tr("Listen"))
+        play_box = QVBoxLayout(playback)
+        self.waveform = Waveform()
+        self.waveform.seek_requested.connect(self.seek)
+        play_box.addWidget(self.waveform)
+        play_row = QHBoxLayout()
+        self.play_button = QPushButton(self.tr("Play"))
+        self.play_button.setObjectName("playButton")
+        self.play_button.clicked.connect(self.toggle_play)
+        self.play_position = QLabel()
+        self.play_position.setObjectName("playPosition")
+        play_row.addWidget(self.play_button)
+        play_row.addWidget(self.play_position, 1)
+        play_box.addLayout(play_row)
+        self.marker_list = QListWidget()
+        self.marker_list.setObjectName("markerList")
+        self.marker_list.itemActivated.connect(self._marker_chosen)
+        self.marker_list.itemClicked.connect(self._marker_chosen)
+        play_box.addWidget(self.marker_list)
+        layout.addWidget(playback, 1)
+        self._fill_devices()
+        self._update_controls()
+
+    def _fill_devices(self) -> None:
+        remembered = app_settings.load().recorder_device
+        names = rec.input_devices()
+        if remembered and remembered not in names:
+            names.insert(0, remembered)
+        for name in names:
+            self.devices.addItem(name, name)
+        if remembered:
+            self.devices.setCurrentIndex(self.devices.findData(remembered))
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def _load_people(self) -> None:
+        with self._vault.reading() as session:
+            people = [(p.id, p.full_name) for p in session.query(Person)
+                      .filter(Person.visit_id == self.visit_id).order_by(Person.position)]
+            martyrs = [(m.id, m.full_name) for m in session.query(Martyr)
+                       .filter(Martyr.visit_id == self.visit_id).order_by(Martyr.position)]
+        self.speaker.clear()
+        self.speaker.addItem("", None)
+        for person_id, name in people:
+            self.speaker.addItem(name, person_id)
+        self.martyrs.clear()
+        for martyr_id, name in martyrs:
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, martyr_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.martyrs.addItem(item)
+
+    def _load_testimonies(self, select: str | None = None) -> None:
+        ids = tm.list_testimonies(self._vault, self.visit_id)
+        self.testimonies.blockSignals(True)
+        self.testimonies.clear()
+        for number, testimony_id in enumerate(ids, 1):
+            view = tm.load_testimony(self._vault, testimony_id)
+            title = view.speaker_name or self.tr("Testimony %1").replace("%1", str(number))
+            self.testimonies.addItem(f"{title} — {_clock(view.duration)}", testimony_id)
+        self.testimonies.blockSignals(False)
+        if ids:
+            index = self.testimonies.findData(select) if select else len(ids) - 1
+            self.testimonies.setCurrentIndex(max(0, index))
+            self._testimony_chosen()
+
+    def new_testimony(self) -> str:
+        testimony_id = tm.create_testimony(self._vault, self.visit_id)
+        self._load_testimonies(select=testimony_id)
+        return testimony_id
+
+    def _testimony_chosen(self) -> None:
+        testimony_id = self.testimonies.currentData()
+        if not testimony_id or self._busy():
+            return
+        self.testimony_id = testimony_id
+        view = tm.load_testimony(self._vault, testimony_id)
+        index = self.speaker.findData(view.speaker_person_id) if view.speaker_person_id else -1
+        if index >= 0:
+            self.speaker.setCurrentIndex(index)
+        else:
+            self.speaker.setCurrentIndex(0)
+            self.speaker.setEditText(view.speaker_name)
+        self.language.setText(view.language)
+        self.notes.setPlainText(view.notes)
+        for row in range(self.martyrs.count()):
+            item = self.martyrs.item(row)
+            checked = item.data(Qt.ItemDataRole.UserRole) in view.martyr_ids
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self._show_playback(view)
+
+    def save_details(self, quiet: bool = False) -> None:
+        if self.testimony_id is None:
+            self.testimony_id = tm.create_testimony(self._vault, self.visit_id)
+            self.save_details(quiet)
+            self._load_testimonies(select=self.testimony_id)
+            return
+        assert self.testimony_id is not None
+        person = self.speaker.currentData()
+        name = self.speaker.currentText().strip()
+        martyr_ids = [self.martyrs.item(r).data(Qt.ItemDataRole.UserRole)
+                      for r in range(self.martyrs.count())
+                      if self.martyrs.item(r).checkState() == Qt.CheckState.Checked]
+        try:
+            tm.update_testimony(self._vault, self.testimony_id, speaker_person_id=person or "",
+                                speaker_name=name, language=self.language.text().strip(),
+                                notes=self.notes.toPlainText(), martyr_ids=martyr_ids)
+        except Exception as error:
+            self.banner.show_error(user_message(error))
+            return
+        if not quiet:
+            self.banner.show_info(self.tr("Saved."))
+
+    def _recover(self) -> None:
+        busy = {self.recorder.part_id} if self.recorder and self.recorder.part_id else set()
+        tasks.Task(self, rec.recover_unfinished, self._vault, busy).success(
+            self._recovered).failure(
+            lambda error: self.banner.show_error(user_message(error))).run(tasks.Pool.DATABASE)
+
+    def _recovered(self, found: list[rec.Recovered]) -> None:
+        if not found:
+            return
+        lines = [self.tr("Recovered the recording of %1 up to second %2.")
+                 .replace("%1", item.speaker_name or self.tr("an unnamed speaker"))
+                 .replace("%2", str(int(item.seconds))) for item in found]
+        self.banner.show_info(" ".join(lines))
+        self._load_testimonies(select=self.testimony_id)
+
+    # -- recording -----------------------------------------------------------------------------
+
+    def _busy(self) -> bool:
+        return self.recorder is not None and self.recorder.state in (
+            rec.State.RECORDING, rec.State.PAUSED, rec.State.FINISHING)
+
+    def start_recording(self) -> None:
+        if self._busy():
+            return
+        self.banner.clear()
+        self._stop_player()
+        if self.testimony_id is None:
+            # keep what was typed on the blank screen: it belongs to this first testimony
+            self.testimony_id = tm.create_testimony(self._vault, self.visit_id)
+            self.save_details(quiet=True)
+            self._load_testimonies(select=self.testimony_id)
+        else:
+            self.save_details(quiet=True)  # who speaks is known before the first word
+        name = self.devices.currentData() or ""
+        try:
+            source = self._source_factory(name)
+            if self.recorder is None or self.recorder.testimony_id != self.testimony_id:
+                self.recorder = rec.Recorder(self._vault, self.testimony_id)
+            self.recorder.start(source)
+        except Exception as error:
+            self.banner.show_error(user_message(error))
+            self._update_controls()
+            return
+        chosen = name or source.name
+        if chosen and app_settings.load().recorder_device != chosen:
+            saved = app_settings.load()
+            saved.recorder_device = chosen
+            app_settings.save(saved)
+        self._update_controls()
+
+    def toggle_pause(self) -> None:
+        if self.recorder is None:
+            return
+        if self.recorder.state == rec.State.RECORDING:
+            self.recorder.pause()
+        elif self.recorder.state == rec.State.PAUSED:
+            self.recorder.resume()
+        self._update_controls()
+
+    def stop_recording(self) -> None:
+        recorder = self.recorder
+        if recorder is None or recorder.state not in (rec.State.RECORDING, rec.State.PAUSED):
+            return
+        self.stop_button.setEnabled(False)
+        tasks.Task(self, recorder.stop).success(lambda _: self._after_stop()).failure(
+            lambda error: self.banner.show_error(user_message(error))).run()
+
+    def _after_stop(self) -> None:
+        self.save_details(quiet=True)
+        self._drain_events()
+        self._update_controls()
+        self._load_testimonies(select=self.testimony_id)
+        self.recording_stopped.emit()
+
+    def begin_marker(self) -> None:
+        """One key while recording: the time is taken now; the label may be typed after."""
+        if self.recorder is not None and self.recorder.state in (rec.State.RECORDING,
+                                                                 rec.State.PAUSED):
+            self._pending_marker_at = self.recorder.position_seconds()
+        else:
+            self._pending_marker_at = self.waveform.position
+        self.marker_label.setFocus()
+
+    def add_marker(self) -> None:
+        if self.testimony_id is None:
+            return
+        at = self._pending_marker_at
+        if at is None:
+            at = self.recorder.position_seconds() if self._busy() and self.recorder \
+                else self.waveform.position
+        self._pending_marker_at = None
+        try:
+            tm.add_marker(self._vault, self.testimony_id, at, self.marker_label.text().strip(),
+                          self.marker_kind.currentData())
+        except Exception as error:
+            self.banner.show_error(user_message(error))
+            return
+        self.marker_label.clear()
+        self._show_playback(tm.load_testimony(self._vault, self.testimony_id), waveform=False)
+
+    def _update_controls(self) -> None:
+        state = self.recorder.state if self.recorder is not None else rec.State.IDLE
+        active = state in (rec.State.RECORDING, rec.State.PAUSED)
+        self.record_button.setEnabled(state in (rec.State.IDLE, rec.State.STOPPED))
+        self.record_button.setText(self.tr("Record") if self.testimony_id is None or not
+                                   self.waveform.duration else self.tr("Continue recording"))
+        self.pause_button.setEnabled(active)
+        self.pause_button.setText(self.tr("Resume") if state == rec.State.PAUSED
+                                  else self.tr("Pause"))
+        self.stop_button.setEnabled(active)
+        self.devices.setEnabled(not active)
+        self.testimonies.setEnabled(not active)
+        self.new_button.setEnabled(not active)
+        self.play_button.setEnabled(not active and self._playable() is not None)
+
+    def _tick(self) -> None:
+        recorder = self.recorder
+        if recorder is not None and recorder.state in (rec.State.RECORDING, rec.State.PAUSED):
+            peak, rms, clipped = recorder.levels()
+            self.meter.set_levels(peak, rms, clipped)
+            self.level_label.setText(self.tr("Peak %1 dBFS, RMS %2 dBFS, overflows: %3")
+                                     .replace("%1", f"{peak:.0f}").replace("%2", f"{rms:.0f}")
+                                     .replace("%3", str(recorder.overflows)))
+            self.elapsed.setText(self.tr("Recorded %1").replace(
+                "%1", _clock(recorder.position_seconds())))
+            left = recorder.disk_seconds_left
+            if left is not None:
+                self.disk_left.setText(self.tr("Space left on the disk: about %1 minutes")
+                                       .replace("%1", str(int(left // 60))))
+        elif self.disk_left.text() == "":
+            seconds = rec.disk_seconds_left(self._vault)
+            self.disk_left.setText(self.tr("Space left on the disk: about %1 minutes")
+                                   .replace("%1", str(int(seconds // 60))))
+        if recorder is not None:
+            self._drain_events()
+        if self.player is not None:
+            self.waveform.set_position(self.player.position)
+            self.play_position.setText(_clock(self.player.position))
+            if not self.player.playing:
+                self.play_button.setText(self.tr("Play"))
+                if self.player.error is not None:
+                    self.banner.show_error(self.tr("Playback is not possible: no sound output "
+                                                   "was found."))
+                    self.player.error = None
+
+    def _drain_events(self) -> None:
+        assert self.recorder is not None
+        for event in self.recorder.events():
+            if event.kind == "device_lost":
+                self.banner.show_error(
+                    self.tr("The microphone stopped working. The first %1 are kept. Choose a "
+                            "microphone and press Continue recording.")
+                    .replace("%1", _clock(event.detail["seconds"])))
+                self._refill_devices()
+            elif event.kind == "disk_low":
+                self.banner.show_error(
+                    self.tr("The disk is nearly full: about %1 minutes of recording left.")
+                    .replace("%1", str(int(event.detail["seconds_left"] // 60))))
+            elif event.kind == "part_ended" and event.detail["reason"] == "disk_full":
+                self.banner.show_error(self.tr("The disk is full: the recording was stopped and "
+                                               "everything recorded is kept."))
+            elif event.kind == "error":
+                self.banner.show_error(user_message(event.detail["error"]))
+            if event.kind == "part_ended":
+                self.save_details(quiet=True)
+                self._update_controls()
+                self._load_testimonies(select=self.testimony_id)
+
+    def _refill_devices(self) -> None:
+        current = self.devices.currentData()
+        self.devices.clear()
+        for name in rec.input_devices():
+            self.devices.addItem(name, name)
+        if current:
+            self.devices.setCurrentIndex(max(0, self.devices.findData(current)))
+
+    # -- playback ------------------------------------------------------------------------------
+
+    def _playable(self) -> tuple[str, tm.PartView] | None:
+        if self.testimony_id is None:
+            return None
+        view = tm.load_testimony(self._vault, self.testimony_id)
+        parts = [p for p in view.parts if p.object_name]
+        return (parts[0].object_name, parts[0]) if parts else None  # type: ignore[return-value]
+
+    def _show_playback(self, view: tm.TestimonyView, waveform: bool = True) -> None:
+        self.marker_list.clear()
+        kinds = {self.marker_kind.itemData(i): self.marker_kind.itemText(i)
+                 for i in range(self.marker_kind.count())}
+        for marker in view.markers:
+            item = QListWidgetItem(f"{_clock(marker.at_seconds)}  [{kinds.get(marker.kind, '')}]"
+                                   f"  {marker.label}")
+            item.setData(Qt.ItemDataRole.UserRole, marker.at_seconds)
+            self.marker_list.addItem(item)
+        first = next((p for p in view.parts if p.object_name), None)
+        markers = [m.at_seconds for m in view.markers]
+        if first is None:
+            self.waveform.set_data(np.zeros(0, dtype=np.float32), 0.0, markers)
+        elif waveform:
+            name, duration = first.object_name, first.duration
+            tasks.Task(self, rec.waveform, self._vault, name).success(
+                lambda peaks: self.waveform.set_data(peaks, duration, markers)).failure(
+                lambda error: self.banner.show_error(user_message(error))).run()
+            self.waveform.set_data(self.waveform.peaks, duration, markers)
+        else:
+            self.waveform.set_data(self.waveform.peaks, self.waveform.duration, markers)
+        self._update_controls()
+
+    def _marker_chosen(self, item: QListWidgetItem) -> None:
+        self.seek(float(item.data(Qt.ItemDataRole.UserRole)))
+
+    def seek(self, seconds: float) -> None:
+        playable = self._playable()
+        if playable is None:
+            return
+        if self.player is None:
+            self.player = Player(self._vault, playable[0])
+        self.player.seek(seconds)
+        self.waveform.set_position(seconds)
+        self.play_position.setText(_clock(seconds))
+
+    def toggle_play(self) -> None:
+        playable = self._playable()
+        if playable is None:
+            return
+        if self.player is None:
+            self.player = Player(self._vault, playable[0])
+        if self.player.playing:
+            self.player.stop()
+            self.play_button.setText(self.tr("Play"))
+        else:
+            self.player.play()
+            self.play_button.setText(self.tr("Pause playback"))
+
+    def _stop_player(self) -> None:
+        if self.player is not None:
+            self.player.stop()
+            self.player = None
+
+    def closeEvent(self, event: Any) -> None:
+        self._stop_player()
+        if self._busy() and self.recorder is not None:
+            self.recorder.stop()
+        super().closeEvent(event)
+

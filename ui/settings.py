@@ -24,6 +24,7 @@ DEFAULT_LANGUAGE = "vi"
 @dataclass
 class Settings:
     language: str = DEFAULT_LANGUAGE
+    recorder_device: str = ""  # the input device's name only, as PortAudio lists it
     schema_version: int = SCHEMA_VERSION
 
 
@@ -50,7 +51,9 @@ def load(path: Path | None = None) -> Settings:
         data = _MIGRATIONS[version](data)
         version = int(data["schema_version"])
     language = data.get("language")
-    return Settings(language=language if language in LANGUAGES else DEFAULT_LANGUAGE)
+    device = data.get("recorder_device", "")
+    return Settings(language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
+                    recorder_device=device if isinstance(device, str) else "")
 
 
 def save(settings: Settings, path: Path | None = None) -> None:

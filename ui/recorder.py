@@ -560,7 +560,13 @@ class RecorderScreen(QWidget):
             if left is not None:
                 self.disk_left.setText(self.tr("Space left on the disk: about %1 minutes")
                                        .replace("%1", str(int(left // 60))))
-        elif self.disk_left.text() == "":
+        else:
+            if self.meter.peak_db > -120:
+                self.meter.set_levels(-120.0, -120.0, False)
+                self.level_label.clear()
+        if not (recorder is not None and recorder.state in (rec.State.RECORDING,
+                                                             rec.State.PAUSED)) \
+                and self.disk_left.text() == "":
             seconds = rec.disk_seconds_left(self._vault)
             self.disk_left.setText(self.tr("Space left on the disk: about %1 minutes")
                                    .replace("%1", str(int(seconds // 60))))

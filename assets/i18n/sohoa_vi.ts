@@ -71,6 +71,265 @@
     </message>
 </context>
 <context>
+    <name>ConsentStep</name>
+    <message>
+        <source>Consent of the family</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Read the consent to the family, or let them read it. Then tick with them what they agree to. Nothing leaves this laptop without it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Consent records of this visit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show the receipt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Record a withdrawal…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The family takes back all or part of this consent (by phone, letter or in person).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Witness: {name} ({username}), the volunteer signed in on this laptop.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Record consent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>What the family agrees to</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>1. Keep the material in the campaign archive and use it to search for and identify martyrs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Required: without it nothing can be kept. The material is encrypted and goes only to the provincial Military Command.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>2. Share with the authorities that search for and identify martyrs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The Ministry of Defence, the Ministry of Home Affairs and the specialised units named in the consent.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>3. Public use in newspapers and the media</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>With the family's name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Without the name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not at all</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>4. The family may be contacted to give a DNA sample</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Who to contact, phone number or address</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>5. Not to be made public before a date (optional)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No such date</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Who gives the consent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Full name of the family's representative</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>wife</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>son</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>daughter</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>brother</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>sister</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>nephew or niece</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>grandchild</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>other relative</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Relationship to the martyr</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Relationship</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Signed on the screen</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Said aloud in a recorded testimony</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The family's representative signs with the mouse, a finger or a pen.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The recording (and the marker) where the family says they agree</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>e.g. cannot write; agreed at minute 12</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Testimony</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>For those who cannot write: read the consent aloud while recording, and set a marker where they say what they agree to.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Consent recorded</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Give the family the receipt, printed or as a PDF. With this reference code they can take back or change their consent at any time.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reference code</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save receipt as PDF…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Back to the consent records</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{count} photos or recordings were added after the last consent: the family needs to consent to them too (record the consent again).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The family's consent covers everything recorded in this visit.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>↩ {code} · withdrawal of {target} · asked by {name} · {when}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>✓ valid</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>replaced by a later consent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>✓ valid, partly withdrawn</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>✗ fails its signature check</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{code} · {state} · signed by {name} · {when}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Signed by {signer} on {when}; witness {witness}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save receipt as PDF</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Receipt saved: {path}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The withdrawal is recorded ({code}). What it names will not be sent; the command is told with the next batch.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>CreatingPage</name>
     <message>
         <source>Creating the station</source>
@@ -124,6 +383,69 @@
     </message>
     <message>
         <source>Looks too bright: some writing may be lost in the glare.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>HouseholdSection</name>
+    <message>
+        <source>Type to search, or choose from the list</source>
+        <translation type="unfinished">Gõ để tìm, hoặc chọn trong danh sách</translation>
+    </message>
+    <message>
+        <source>For example: thôn Đông, tổ 5</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>for example 21.0285</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>for example 105.8542</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Latitude</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Longitude</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Province or city</source>
+        <translation type="unfinished">Tỉnh hoặc thành phố</translation>
+    </message>
+    <message>
+        <source>Commune or ward</source>
+        <translation type="unfinished">Xã hoặc phường</translation>
+    </message>
+    <message>
+        <source>Village or residential group</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Contact person</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>GPS position</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Write both numbers in decimal degrees: latitude between -90 and 90, longitude between -180 and 180 (Vietnam is about 8 to 23 and 102 to 110).</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -342,6 +664,65 @@
     </message>
 </context>
 <context>
+    <name>PagesPanel</name>
+    <message>
+        <source>Add photos…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>From a folder…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>From a card or phone…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Take a photo</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>↺ Turn left</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>↻ Turn right</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>★ Set as cover</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Remove page</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No pages yet. Add the photos of this item: drag them here, or use the buttons above.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{n} pages</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose photos and videos</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Photos and videos (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif *.webp *.mp4 *.mov *.m4v *.3gp *.avi *.mkv *.JPG *.JPEG *.PNG *.HEIC *.MP4 *.MOV);;All files (*)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose a folder of photos</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>PassphrasePair</name>
     <message>
         <source>The passphrase needs at least 10 characters.</source>
@@ -365,10 +746,177 @@
     </message>
 </context>
 <context>
+    <name>RecordSection</name>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>(no name yet)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Remove “{name}” from this visit?</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>RecorderScreen</name>
     <message>
-        <source>Recorder</source>
-        <translation type="unfinished" />
+        <source>Testimony</source>
+        <translation>Lời kể</translation>
+    </message>
+    <message>
+        <source>Recording:</source>
+        <translation>Bản ghi:</translation>
+    </message>
+    <message>
+        <source>New testimony</source>
+        <translation>Lời kể mới</translation>
+    </message>
+    <message>
+        <source>Who is speaking</source>
+        <translation>Người kể</translation>
+    </message>
+    <message>
+        <source>A person of the visit, or a name</source>
+        <translation>Một người trong chuyến thăm, hoặc gõ tên</translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation>Người kể</translation>
+    </message>
+    <message>
+        <source>e.g. Vietnamese, Huế dialect</source>
+        <translation>ví dụ: tiếng Việt, giọng Huế</translation>
+    </message>
+    <message>
+        <source>Language or dialect</source>
+        <translation>Ngôn ngữ hoặc phương ngữ</translation>
+    </message>
+    <message>
+        <source>About the martyrs</source>
+        <translation>Về các liệt sĩ</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>Save details</source>
+        <translation>Lưu thông tin</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Ghi âm</translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation>Micro</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Tạm dừng</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
+    </message>
+    <message>
+        <source>Marker (press M or F2 while recording)</source>
+        <translation>Đánh dấu (bấm M hoặc F2 khi đang ghi)</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Người</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>Địa điểm</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Ngày tháng</translation>
+    </message>
+    <message>
+        <source>Coordinates</source>
+        <translation>Tọa độ</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Khác</translation>
+    </message>
+    <message>
+        <source>Add marker</source>
+        <translation>Thêm dấu</translation>
+    </message>
+    <message>
+        <source>Listen</source>
+        <translation>Nghe lại</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Phát</translation>
+    </message>
+    <message>
+        <source>Testimony %1</source>
+        <translation>Lời kể %1</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Đã lưu.</translation>
+    </message>
+    <message>
+        <source>Recovered the recording of %1 up to second %2.</source>
+        <translation>Đã khôi phục bản ghi của %1 đến giây %2.</translation>
+    </message>
+    <message>
+        <source>an unnamed speaker</source>
+        <translation>người kể chưa có tên</translation>
+    </message>
+    <message>
+        <source>Continue recording</source>
+        <translation>Ghi tiếp</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Ghi tiếp</translation>
+    </message>
+    <message>
+        <source>Peak %1 dBFS, RMS %2 dBFS, overflows: %3</source>
+        <translation>Đỉnh %1 dBFS, RMS %2 dBFS, tràn bộ đệm: %3</translation>
+    </message>
+    <message>
+        <source>Recorded %1</source>
+        <translation>Đã ghi %1</translation>
+    </message>
+    <message>
+        <source>Space left on the disk: about %1 minutes</source>
+        <translation>Dung lượng đĩa còn ghi được khoảng %1 phút</translation>
+    </message>
+    <message>
+        <source>Playback is not possible: no sound output was found.</source>
+        <translation>Không phát được: không tìm thấy loa hoặc tai nghe.</translation>
+    </message>
+    <message>
+        <source>The microphone stopped working. The first %1 are kept. Choose a microphone and press Continue recording.</source>
+        <translation>Micro đã ngừng hoạt động. Phần đã ghi (%1) được giữ nguyên. Hãy chọn micro rồi bấm Ghi tiếp.</translation>
+    </message>
+    <message>
+        <source>The disk is nearly full: about %1 minutes of recording left.</source>
+        <translation>Đĩa sắp đầy: chỉ còn ghi được khoảng %1 phút.</translation>
+    </message>
+    <message>
+        <source>The disk is full: the recording was stopped and everything recorded is kept.</source>
+        <translation>Đĩa đã đầy: việc ghi âm đã dừng và mọi phần đã ghi được giữ nguyên.</translation>
+    </message>
+    <message>
+        <source>Pause playback</source>
+        <translation>Dừng phát</translation>
     </message>
 </context>
 <context>
@@ -703,6 +1251,17 @@
     </message>
 </context>
 <context>
+    <name>SignaturePad</name>
+    <message>
+        <source>Sign here with the mouse, a finger or a pen.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Sign here</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>StationPage</name>
     <message>
         <source>The station</source>
@@ -735,6 +1294,340 @@
     <message>
         <source>Commune or ward</source>
         <translation>Xã hoặc phường</translation>
+    </message>
+</context>
+<context>
+    <name>VisitEditor</name>
+    <message>
+        <source>← All visits</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This visit is shown as it was submitted; it can be changed again only if it is returned to you.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>— not linked —</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>+ Add a martyr</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No martyr recorded yet. Add each fallen soldier the family remembers, even if only a name is known.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>+ Add a person</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nobody recorded yet: add the relatives, witnesses and veterans present.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>+ Add an item</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No items yet. Add each keepsake, diary, letter or map, then its photos.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>+ Add a lead</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No leads yet. A lead is a clue to where a martyr may rest: a place, coordinates, a grid reference as it was said.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Household</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Martyrs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>People present</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Items and photos</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Testimony</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Leads</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>1968, 03/1968 or 15/03/1968</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation type="unfinished">Họ và tên</translation>
+    </message>
+    <message>
+        <source>Other names (alias, name at home)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Year of birth</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Home town</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Enlisted</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Date of death</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Place of death</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>What is known of the burial</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Relative</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Witness</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Veteran</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Who they are</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Relationship to the martyr</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>for example: younger sister, nephew</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Martyr</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unit (veterans)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Battles (veterans)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Willing to give a DNA sample</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>How to reach them for the DNA sample</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Title</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>for example: Letter to his mother, 1971</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Kept by</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Hand-drawn map</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Document</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Other</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Low</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>High</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>What the clue says</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Latitude</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Longitude</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Grid reference, as it was said</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Source</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Where exactly</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>for example: recording 2, minute 14; map page 3</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Visit of {date}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Recording testimony is not available in this version yet.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>All changes saved</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>WithdrawalDialog</name>
+    <message>
+        <source>Record a withdrawal of consent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Withdrawal of consent {code}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Write down the family's request as they made it. The consent record stays; a new signed record says what is taken back, and it is no longer sent anywhere.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>e.g. daughter, nephew</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Who asked</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Relationship to the martyr</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>By phone</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>By letter</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>In person</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>How</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Date, phone number or other details</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Everything this consent covers</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Only the photos and recordings chosen below</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Record the withdrawal</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">Hủy</translation>
+    </message>
+    <message>
+        <source>Write the name of the person who asked.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tick the photos or recordings the family takes back.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -934,6 +1827,26 @@
         <translation>Chuyến thăm này không còn trên trạm.</translation>
     </message>
     <message>
+        <source>This testimony is no longer in the vault.</source>
+        <translation>Lời kể này không còn trong kho.</translation>
+    </message>
+    <message>
+        <source>This file is not a recording the app can read ({name}).</source>
+        <translation>Tệp này không phải bản ghi âm mà ứng dụng đọc được ({name}).</translation>
+    </message>
+    <message>
+        <source>The recording could not continue. What was recorded until now is kept.</source>
+        <translation>Không thể ghi tiếp. Phần đã ghi đến giờ được giữ nguyên.</translation>
+    </message>
+    <message>
+        <source>No microphone was found. Plug one in and choose it in the list.</source>
+        <translation>Không tìm thấy micro. Hãy cắm micro rồi chọn trong danh sách.</translation>
+    </message>
+    <message>
+        <source>The microphone could not be opened ({reason}). Choose another one and try again.</source>
+        <translation>Không mở được micro ({reason}). Hãy chọn micro khác rồi thử lại.</translation>
+    </message>
+    <message>
         <source>This visit was already submitted ({status}); it can only be changed once it is returned to you.</source>
         <translation>Chuyến thăm này đã được gửi duyệt ({status}); chỉ sửa được khi được trả lại cho bạn.</translation>
     </message>
@@ -1068,6 +1981,17 @@
     <message>
         <source>Something unexpected went wrong. Nothing was deleted; try again, and tell the station admin if it happens again.</source>
         <translation>Đã xảy ra lỗi ngoài dự kiến. Không có gì bị xóa; hãy thử lại, và báo quản trị trạm nếu lỗi lặp lại.</translation>
+    </message>
+</context>
+<context>
+    <name>pages</name>
+    <message>
+        <source>Move page</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Turn page</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>

@@ -1,20 +1,27 @@
-"""``sohoa-server``: the command server's entry point.
+"""``sohoa-server``: the command server's tools.
 
-A placeholder: the server (ASGI under uvicorn, tus uploads, batch ingest, signed receipts) arrives
-with the sync work (issue 6). Until then this only answers ``--help`` and ``--version`` and
-refuses to pretend to serve anything.
+    sohoa-server init       --data DIR      make the command's keys and database
+    sohoa-server enrol-code --data DIR      a one-time code for one station
+    sohoa-server ingest FILE --data DIR     a batch that came on a USB stick
+    sohoa-server batches    --data DIR      what was received, from which station, when
+
+The network side (tus uploads signed by the stations, the status page) is not built yet; it
+comes with the rest of the sync work, and ``serve`` says so instead of pretending.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from datetime import UTC, datetime
 from importlib import metadata
+from pathlib import Path
 
-NOT_YET = (
-    "sohoa-server: the command server is not built yet; it arrives with the sync work "
-    "(issue 6). Nothing was started."
-)
+from sync.errors import SyncError
+from sync.server.ingest import Rejected, ingest
+from sync.server.keys import CommandKeys
+from sync.server.store import Store
 
 
 def _version() -> str:
@@ -27,19 +34,59 @@ def _version() -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sohoa-server",
-        description=(
-            "The command server of Số hóa ký ức: receives, verifies and archives the stations' "
-            "batches. Not built yet — a placeholder until the sync work (issue 6)."
-        ),
-    )
+        description="The command server of Số hóa ký ức: receives, verifies and archives the "
+                    "stations' batches.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, text in (("init", "make the command's keys and database"),
+                       ("enrol-code", "print a one-time enrolment code for one station"),
+                       ("ingest", "ingest a batch file (from a USB stick)"),
+                       ("batches", "list the batches received"),
+                       ("serve", "serve uploads over the network (not built yet)")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("--data", type=Path, default=Path("sohoa-server-data"),
+                         help="the server's data folder")
+        if name == "ingest":
+            sub.add_argument("file", type=Path)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    build_parser().parse_args(argv)  # exits 0 on --help/--version, 2 on unknown options
-    print(NOT_YET, file=sys.stderr)
-    return 1
+    args = build_parser().parse_args(argv)
+    data: Path = args.data
+    now = datetime.now(UTC)
+    try:
+        if args.command == "init":
+            keys = CommandKeys.create(data / "keys")
+            Store.in_folder(data)
+            print(f"age recipient (stations encrypt to it): {keys.recipient}")
+            print(f"receipt key (Ed25519, hex): {keys.signing_public.hex()}")
+            return 0
+        if args.command == "serve":
+            print("sohoa-server: serving uploads over the network is not built yet; use "
+                  "'sohoa-server ingest FILE' for batches on a USB stick.", file=sys.stderr)
+            return 1
+        keys = CommandKeys.load(data / "keys")
+        store = Store.in_folder(data)
+        if args.command == "enrol-code":
+            print(store.new_enrolment_code(now))
+            return 0
+        if args.command == "batches":
+            for row in store.list_batches():
+                print(f"{row['received_at']}  {row['station_id']}  {row['batch_id']}  "
+                      f"{row['payload_files']} files  {row['payload_bytes']} bytes")
+            return 0
+        outcome = ingest(args.file, store, keys, data / "archive")
+        print(json.dumps({"replayed": outcome.replayed, **outcome.receipt.body},
+                         ensure_ascii=False, indent=1))
+        return 0
+    except Rejected as rejection:
+        print(f"sohoa-server: batch rejected ({rejection.reason}): {rejection.detail}",
+              file=sys.stderr)
+        return 3
+    except SyncError as error:
+        print(f"sohoa-server: {error.__doc__ or error}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

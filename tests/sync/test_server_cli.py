@@ -1,4 +1,4 @@
-"""``sohoa-server`` is a placeholder until the sync work: it says so and starts nothing."""
+"""``sohoa-server`` as the command's staff run it: init, enrolment codes, ingest from USB."""
 
 from __future__ import annotations
 
@@ -25,6 +25,45 @@ def test_version_exits_zero(capsys):
     assert "sohoa-server" in capsys.readouterr().out
 
 
-def test_without_arguments_it_says_it_is_not_built_and_fails(capsys):
-    assert main([]) != 0
+def test_serve_says_it_is_not_built_and_fails(capsys, tmp_path):
+    assert main(["serve", "--data", str(tmp_path)]) != 0
     assert "not built yet" in capsys.readouterr().err
+
+
+def test_init_enrol_ingest_from_the_command_line(approved, tmp_path, capsys):
+    import json
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from capture import station
+    from sync import batch
+    from sync.server.keys import CommandKeys
+    from sync.server.store import Station, Store
+
+    data = tmp_path / "srv"
+    assert main(["init", "--data", str(data)]) == 0
+    assert "age1" in capsys.readouterr().out
+    assert main(["enrol-code", "--data", str(data)]) == 0
+    code = capsys.readouterr().out.strip()
+    operator = approved[0]
+    info = station.info(operator)
+    Store.in_folder(data).redeem(code, Station(info.id, info.name, 1, 4,
+                                               info.signing_public_key,
+                                               info.identity_public_key, True),
+                                 datetime.now(UTC))
+    out = tmp_path / "usb" / "batch.age"
+    out.parent.mkdir()
+    made = batch.build(operator, out, CommandKeys.load(data / "keys").recipient)
+    assert main(["ingest", str(out), "--data", str(data)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["batch_id"] == made.batch_id and printed["replayed"] is False
+    assert main(["ingest", str(out), "--data", str(data)]) == 0
+    assert json.loads(capsys.readouterr().out)["replayed"] is True
+    out.write_bytes(out.read_bytes()[:-10])
+    assert main(["ingest", str(out), "--data", str(data)]) == 3
+    assert "rejected (damaged)" in capsys.readouterr().err
+    assert main(["batches", "--data", str(data)]) == 0
+    assert made.batch_id in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["ingest"])

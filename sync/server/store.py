@@ -1,0 +1,164 @@
+"""The command's records: enrolled stations, one-time enrolment codes, ingested batches.
+
+SQLAlchemy Core against a URL: the embedded default is SQLite in the data folder; the same
+tables work on PostgreSQL (``--database postgresql+psycopg://...``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    insert,
+    select,
+    update,
+)
+
+from sync.errors import SyncError
+
+metadata = MetaData()
+
+stations = Table(
+    "stations", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("province_code", Integer, nullable=False),
+    Column("ward_code", Integer, nullable=False),
+    Column("signing_key", String(64), nullable=False),  # Ed25519 public, hex
+    Column("identity_key", String(64), nullable=False),  # X25519 public, hex
+    Column("enrolled_at", DateTime(timezone=True), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+enrolment_codes = Table(
+    "enrolment_codes", metadata,
+    Column("code_sha256", String(64), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+    Column("used_by", String(36), nullable=True),
+)
+
+batches = Table(
+    "batches", metadata,
+    Column("batch_id", String(36), primary_key=True),
+    Column("station_id", String(36), nullable=False, index=True),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("tagmanifest_sha256", String(64), nullable=False),
+    Column("payload_files", Integer, nullable=False),
+    Column("payload_bytes", Integer, nullable=False),
+    Column("archive_path", Text, nullable=False),
+    Column("receipt", Text, nullable=False),
+)
+
+
+class EnrolmentRefused(SyncError):
+    """The enrolment code is unknown, expired or already used."""
+
+
+@dataclass(frozen=True)
+class Station:
+    id: str
+    name: str
+    province_code: int
+    ward_code: int
+    signing_key: bytes
+    identity_key: bytes
+    active: bool
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = create_engine(url, future=True)
+        metadata.create_all(self.engine)
+
+    @classmethod
+    def in_folder(cls, folder: Path) -> Store:
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(f"sqlite:///{folder / 'server.db'}")
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    # -- enrolment --
+
+    def new_enrolment_code(self, now: datetime, valid_for: timedelta = timedelta(days=7)) -> str:
+        """A one-time code for one station, typed or scanned; only its hash is kept."""
+        code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
+        with self.begin() as conn:
+            conn.execute(insert(enrolment_codes).values(
+                code_sha256=_code_hash(code), created_at=now, expires_at=now + valid_for))
+        return code
+
+    def redeem(self, code: str, station: Station, now: datetime) -> None:
+        """Record the station's public keys against a code, once."""
+        with self.begin() as conn:
+            row = conn.execute(select(enrolment_codes).where(
+                enrolment_codes.c.code_sha256 == _code_hash(code))
+                .with_for_update()).first()
+            if row is None:
+                raise EnrolmentRefused("unknown enrolment code")
+            if row.used_at is not None:
+                raise EnrolmentRefused("this enrolment code was already used")
+            if _aware(row.expires_at) < now:
+                raise EnrolmentRefused("this enrolment code has expired")
+            conn.execute(update(enrolment_codes).where(
+                enrolment_codes.c.code_sha256 == row.code_sha256)
+                .values(used_at=now, used_by=station.id))
+            if conn.execute(select(stations.c.id).where(stations.c.id == station.id)).first():
+                raise EnrolmentRefused("this station is already enrolled")
+            conn.execute(insert(stations).values(
+                id=station.id, name=station.name, province_code=station.province_code,
+                ward_code=station.ward_code, signing_key=station.signing_key.hex(),
+                identity_key=station.identity_key.hex(), enrolled_at=now, active=True))
+
+    def station(self, station_id: str) -> Station | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(stations).where(stations.c.id == station_id)).first()
+        if row is None:
+            return None
+        return Station(row.id, row.name, row.province_code, row.ward_code,
+                       bytes.fromhex(row.signing_key), bytes.fromhex(row.identity_key),
+                       row.active)
+
+    # -- batches --
+
+    def batch(self, batch_id: str) -> dict | None:  # type: ignore[type-arg]
+        with self.engine.connect() as conn:
+            row = conn.execute(select(batches).where(batches.c.batch_id == batch_id)).first()
+        return dict(row._mapping) if row else None
+
+    def list_batches(self, limit: int = 200) -> list[dict]:  # type: ignore[type-arg]
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(batches).order_by(batches.c.received_at.desc())
+                                .limit(limit))
+            return [dict(r._mapping) for r in rows]
+
+
+def _code_hash(code: str) -> str:
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(cleaned.encode()).hexdigest()
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes even for timezone=True columns.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -16,7 +16,9 @@ from PySide6.QtCore import QCoreApplication
 from capture import paths
 from capture.check import check_vault
 from capture.errors import CaptureError
+from capture.importer import find_media, import_files
 from capture.vault import Vault
+from capture.visits import ItemData, ItemKind, add, load_visit
 
 translate = QCoreApplication.translate
 
@@ -37,6 +39,19 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--passphrase-stdin", action="store_true",
                              help="read the passphrase from the first line of standard input")
             sub.add_argument("--json", action="store_true", help="print the report as JSON")
+    imports = commands.add_parser("import", help="import photos and videos into a visit")
+    imports.add_argument("paths", nargs="+", type=Path,
+                         help="files, folders, a memory card or a phone")
+    imports.add_argument("--visit", required=True, help="the visit's id")
+    target = imports.add_mutually_exclusive_group()
+    target.add_argument("--item", help="add pages to this item")
+    target.add_argument("--new-item", choices=[k.value for k in ItemKind],
+                        help="make a new item of this kind (default: photograph)")
+    imports.add_argument("--title", default="", help="title of the new item")
+    imports.add_argument("--vault", type=Path, default=None, help="vault folder")
+    imports.add_argument("--user", required=True, help="your user name")
+    imports.add_argument("--passphrase-stdin", action="store_true",
+                         help="read the passphrase from the first line of standard input")
     return parser
 
 
@@ -79,6 +94,43 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _import(args: argparse.Namespace) -> int:
+    from ui import errors
+
+    path = args.vault or paths.default_vault()
+    files = find_media(args.paths)
+    unlocked = Vault(path).unlock(args.user, _passphrase(args.passphrase_stdin))
+    try:
+        if args.item:
+            item_id = args.item
+        elif not args.new_item and len(items := load_visit(unlocked, args.visit).items) == 1:
+            item_id = items[0].id
+        else:
+            item_id = add(unlocked, args.visit, ItemData(ItemKind(args.new_item or "photograph"),
+                                                         title=args.title))
+            print(translate("cli", "New item: {id}").format(id=item_id))
+        labels = {"imported": translate("cli", "imported"),
+                  "duplicate": translate("cli", "already imported"),
+                  "failed": translate("cli", "failed"),
+                  "cancelled": translate("cli", "cancelled")}
+
+        def show(done: int, total: int, outcome) -> None:  # type: ignore[no-untyped-def]
+            line = f"[{done}/{total}] {labels[outcome.status]}: {outcome.path}"
+            problem = outcome.error or outcome.warning
+            if problem is not None:
+                line += " — " + errors.user_message(problem)
+            print(line, flush=True)
+
+        report = import_files(unlocked, item_id, files, progress=show)
+    finally:
+        unlocked.lock()
+    print(translate("cli", "{imported} imported ({size}), {duplicates} already there, "
+                    "{failed} failed.").format(
+        imported=report.imported, size=_human_size(report.bytes_imported),
+        duplicates=report.duplicates, failed=report.failed))
+    return 1 if report.failed else 0
+
+
 def _info(args: argparse.Namespace) -> int:
     path = args.vault or paths.default_vault()
     Vault(path)  # raises VaultNotFound with a clear message
@@ -101,6 +153,8 @@ def main(argv: list[str]) -> int:
     try:
         if args.command == "vault" and args.vault_command == "check":
             return _check(args)
+        if args.command == "import":
+            return _import(args)
         return _info(args)
     except CaptureError as error:
         print(errors.user_message(error), file=sys.stderr)

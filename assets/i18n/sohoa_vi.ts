@@ -43,30 +43,156 @@
     <name>CameraDialog</name>
     <message>
         <source>Take a photo</source>
-        <translation type="unfinished" />
+        <translation>Chụp ảnh</translation>
     </message>
     <message>
         <source>Take the photo</source>
-        <translation type="unfinished" />
+        <translation>Chụp</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished" />
+        <translation>Đóng</translation>
     </message>
     <message>
         <source>No camera found — import photos from the phone or card instead.</source>
-        <translation type="unfinished" />
+        <translation>Không tìm thấy máy ảnh — hãy nhập ảnh từ điện thoại hoặc thẻ nhớ.</translation>
     </message>
     <message>
         <source>Hold the page flat and still, in good light.</source>
-        <translation type="unfinished" />
+        <translation>Giữ trang giấy phẳng, không rung, ở chỗ đủ sáng.</translation>
     </message>
     <message>
         <source>The camera stopped working. Unplug it, plug it in again and reopen this window.</source>
-        <translation type="unfinished" />
+        <translation>Máy ảnh ngừng hoạt động. Hãy rút ra, cắm lại rồi mở lại cửa sổ này.</translation>
     </message>
     <message>
         <source>Photo kept. Take the next page, or close.</source>
+        <translation>Đã lưu ảnh. Chụp trang tiếp theo, hoặc đóng.</translation>
+    </message>
+</context>
+<context>
+    <name>CheckAndSubmitStep</name>
+    <message>
+        <source>Check and submit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Returned by the coordinator: what to fix</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Before sending</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Submit for review</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Other visits returned to you</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This visit is a draft: not yet sent for review.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Sent for review: the coordinator will approve it or return it with comments.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Approved by the coordinator.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Returned by the coordinator: fix what they ask, then send it again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The whole visit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Fix the lines marked ✗ first; the ⚠ lines are advice.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>You can send it now; the coordinator will see the ⚠ lines too.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Everything is in order.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Sent for review. Thank you!</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ChecklistView</name>
+    <message>
+        <source>The family's consent covers every photo and recording.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Every consent record passes its signature check.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Photos or recordings were made.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The household's address and contact person are filled in.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The martyr the family remembers is named.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Each martyr has a home town and a place of death or burial.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No photo looks blurred, dark or cut off.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No recording is silent or very short.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{count} photos or recordings are not covered by the family's consent: take the consent (the Consent step) before submitting.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{count} consent records fail their signature check: record the consent again and tell the station admin.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nothing was photographed or recorded yet: add the photos of the items.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The household's address or contact person is missing: fill in the Household step.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No martyr is named: add at least the name the family knows.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{count} martyrs have no home town or no place of death or burial: ask the family, or write what is known.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{count} photos may be blurred, dark or cut off: look at them and take them again if you can.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{count} recordings are silent or very short: listen to them.</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -198,7 +324,7 @@
     </message>
     <message>
         <source>Relationship to the martyr</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">Quan hệ với liệt sĩ</translation>
     </message>
     <message>
         <source>Name</source>
@@ -238,7 +364,7 @@
     </message>
     <message>
         <source>Testimony</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">Lời kể</translation>
     </message>
     <message>
         <source>Note</source>
@@ -348,183 +474,218 @@
     <name>DrivePicker</name>
     <message>
         <source>Import from a card or phone</source>
-        <translation type="unfinished" />
+        <translation>Nhập từ thẻ nhớ hoặc điện thoại</translation>
     </message>
     <message>
         <source>Plug in the memory card, the USB stick or the phone (on the phone, choose "File transfer"). The app finds the photos in its DCIM folder by itself.</source>
-        <translation type="unfinished" />
+        <translation>Cắm thẻ nhớ, USB hoặc điện thoại (trên điện thoại, chọn "Truyền tệp"). Ứng dụng tự tìm ảnh trong thư mục DCIM.</translation>
     </message>
     <message>
         <source>Looking for cards and phones…</source>
-        <translation type="unfinished" />
+        <translation>Đang tìm thẻ nhớ và điện thoại…</translation>
     </message>
     <message>
         <source>Look again</source>
-        <translation type="unfinished" />
+        <translation>Tìm lại</translation>
     </message>
     <message>
         <source>Import</source>
-        <translation type="unfinished" />
+        <translation>Nhập</translation>
     </message>
     <message>
         <source>No memory card or phone found. Plug one in, then press "Look again".</source>
-        <translation type="unfinished" />
+        <translation>Không thấy thẻ nhớ hay điện thoại nào. Hãy cắm vào rồi bấm "Tìm lại".</translation>
     </message>
 </context>
 <context>
     <name>Gallery</name>
     <message>
         <source>Looks blurred: if you can, take this page again.</source>
-        <translation type="unfinished" />
+        <translation>Ảnh có vẻ bị mờ: nếu được, hãy chụp lại trang này.</translation>
     </message>
     <message>
         <source>Looks too dark: more light would help.</source>
-        <translation type="unfinished" />
+        <translation>Ảnh có vẻ quá tối: nên chụp ở chỗ sáng hơn.</translation>
     </message>
     <message>
         <source>Looks too bright: some writing may be lost in the glare.</source>
-        <translation type="unfinished" />
+        <translation>Ảnh có vẻ quá sáng: chữ có thể bị lóa mất.</translation>
     </message>
 </context>
 <context>
     <name>HouseholdSection</name>
     <message>
         <source>Type to search, or choose from the list</source>
-        <translation type="unfinished">Gõ để tìm, hoặc chọn trong danh sách</translation>
+        <translation>Gõ để tìm, hoặc chọn trong danh sách</translation>
     </message>
     <message>
         <source>For example: thôn Đông, tổ 5</source>
-        <translation type="unfinished" />
+        <translation>Ví dụ: thôn Đông, tổ 5</translation>
     </message>
     <message>
         <source>for example 21.0285</source>
-        <translation type="unfinished" />
+        <translation>ví dụ 21.0285</translation>
     </message>
     <message>
         <source>for example 105.8542</source>
-        <translation type="unfinished" />
+        <translation>ví dụ 105.8542</translation>
     </message>
     <message>
         <source>Latitude</source>
-        <translation type="unfinished" />
+        <translation>Vĩ độ</translation>
     </message>
     <message>
         <source>Longitude</source>
-        <translation type="unfinished" />
+        <translation>Kinh độ</translation>
     </message>
     <message>
         <source>Province or city</source>
-        <translation type="unfinished">Tỉnh hoặc thành phố</translation>
+        <translation>Tỉnh hoặc thành phố</translation>
     </message>
     <message>
         <source>Commune or ward</source>
-        <translation type="unfinished">Xã hoặc phường</translation>
+        <translation>Xã hoặc phường</translation>
     </message>
     <message>
         <source>Village or residential group</source>
-        <translation type="unfinished" />
+        <translation>Thôn, xóm hoặc tổ dân phố</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished" />
+        <translation>Địa chỉ</translation>
     </message>
     <message>
         <source>Contact person</source>
-        <translation type="unfinished" />
+        <translation>Người liên hệ</translation>
     </message>
     <message>
         <source>Phone</source>
-        <translation type="unfinished" />
+        <translation>Số điện thoại</translation>
     </message>
     <message>
         <source>GPS position</source>
-        <translation type="unfinished" />
+        <translation>Tọa độ GPS</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="unfinished" />
+        <translation>Ghi chú</translation>
     </message>
     <message>
         <source>Write both numbers in decimal degrees: latitude between -90 and 90, longitude between -180 and 180 (Vietnam is about 8 to 23 and 102 to 110).</source>
-        <translation type="unfinished" />
+        <translation>Ghi cả hai số theo độ thập phân: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180 (Việt Nam khoảng 8 đến 23 và 102 đến 110).</translation>
     </message>
 </context>
 <context>
     <name>ImportPanel</name>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Hủy</translation>
+        <translation>Hủy</translation>
     </message>
     <message>
         <source>Looking for photos and videos…</source>
-        <translation type="unfinished" />
+        <translation>Đang tìm ảnh và video…</translation>
     </message>
     <message>
         <source>Stopping after the current file…</source>
-        <translation type="unfinished" />
+        <translation>Đang dừng sau tệp hiện tại…</translation>
     </message>
     <message>
         <source>{done} of {total} files imported — {name}</source>
-        <translation type="unfinished" />
+        <translation>Đã nhập {done}/{total} tệp — {name}</translation>
     </message>
     <message>
         <source>Importing {total} files…</source>
-        <translation type="unfinished" />
+        <translation>Đang nhập {total} tệp…</translation>
     </message>
 </context>
 <context>
     <name>ImportReportDialog</name>
     <message>
         <source>Import report</source>
-        <translation type="unfinished" />
+        <translation>Kết quả nhập ảnh</translation>
     </message>
     <message>
         <source>Import finished</source>
-        <translation type="unfinished" />
+        <translation>Đã nhập xong</translation>
     </message>
     <message>
         <source>{n} imported</source>
-        <translation type="unfinished" />
+        <translation>Đã nhập {n} tệp</translation>
     </message>
     <message>
         <source>{n} already in the vault</source>
-        <translation type="unfinished" />
+        <translation>{n} tệp đã có sẵn trong kho</translation>
     </message>
     <message>
         <source>{n} could not be imported</source>
-        <translation type="unfinished" />
+        <translation>{n} tệp không nhập được</translation>
     </message>
     <message>
         <source>{n} not imported (cancelled)</source>
-        <translation type="unfinished" />
+        <translation>{n} tệp chưa nhập (đã hủy)</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished" />
+        <translation>Tệp</translation>
     </message>
     <message>
         <source>Result</source>
-        <translation type="unfinished" />
+        <translation>Kết quả</translation>
     </message>
     <message>
         <source>Imported</source>
-        <translation type="unfinished" />
+        <translation>Đã nhập</translation>
     </message>
     <message>
         <source>Imported (the same file is already in another item)</source>
-        <translation type="unfinished" />
+        <translation>Đã nhập (tệp này cũng có ở một hiện vật khác)</translation>
     </message>
     <message>
         <source>Already in the vault: this file was imported before.</source>
-        <translation type="unfinished" />
+        <translation>Đã có trong kho: tệp này đã được nhập trước đây.</translation>
     </message>
     <message>
         <source>Not imported: the import was cancelled.</source>
-        <translation type="unfinished" />
+        <translation>Chưa nhập: việc nhập đã bị hủy.</translation>
     </message>
     <message>
         <source>Could not be imported.</source>
-        <translation type="unfinished" />
+        <translation>Không nhập được.</translation>
+    </message>
+</context>
+<context>
+    <name>ItemKind</name>
+    <message>
+        <source>Keepsake</source>
+        <translation>Kỷ vật</translation>
+    </message>
+    <message>
+        <source>Battlefield diary</source>
+        <translation>Nhật ký chiến trường</translation>
+    </message>
+    <message>
+        <source>Letter</source>
+        <translation>Thư</translation>
+    </message>
+    <message>
+        <source>Hand-drawn map</source>
+        <translation>Bản đồ vẽ tay</translation>
+    </message>
+    <message>
+        <source>Photograph</source>
+        <translation>Ảnh chụp</translation>
+    </message>
+    <message>
+        <source>Death notice</source>
+        <translation>Giấy báo tử</translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation>Giấy chứng nhận</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Khác</translation>
     </message>
 </context>
 <context>
@@ -629,97 +790,105 @@
     <name>PageModel</name>
     <message>
         <source>Page</source>
-        <translation type="unfinished" />
+        <translation>Trang</translation>
     </message>
     <message>
         <source>This page is the item's cover.</source>
-        <translation type="unfinished" />
+        <translation>Trang này là ảnh bìa của hiện vật.</translation>
     </message>
 </context>
 <context>
     <name>PageViewer</name>
     <message>
         <source>Page</source>
-        <translation type="unfinished" />
+        <translation>Trang</translation>
     </message>
     <message>
         <source>Opening…</source>
-        <translation type="unfinished" />
+        <translation>Đang mở…</translation>
     </message>
     <message>
         <source>Play</source>
-        <translation type="unfinished" />
+        <translation>Phát</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished" />
+        <translation>Đóng</translation>
     </message>
     <message>
         <source>Video playback is not available on this laptop.</source>
-        <translation type="unfinished" />
+        <translation>Máy này chưa phát được video.</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished" />
+        <translation>Tạm dừng</translation>
     </message>
 </context>
 <context>
     <name>PagesPanel</name>
     <message>
+        <source>Move page</source>
+        <translation>Chuyển trang</translation>
+    </message>
+    <message>
+        <source>Turn page</source>
+        <translation>Xoay trang</translation>
+    </message>
+    <message>
         <source>Add photos…</source>
-        <translation type="unfinished" />
+        <translation>Thêm ảnh…</translation>
     </message>
     <message>
         <source>From a folder…</source>
-        <translation type="unfinished" />
+        <translation>Từ thư mục…</translation>
     </message>
     <message>
         <source>From a card or phone…</source>
-        <translation type="unfinished" />
+        <translation>Từ thẻ nhớ, điện thoại…</translation>
     </message>
     <message>
         <source>Take a photo</source>
-        <translation type="unfinished" />
+        <translation>Chụp ảnh</translation>
     </message>
     <message>
         <source>↺ Turn left</source>
-        <translation type="unfinished" />
+        <translation>↺ Xoay trái</translation>
     </message>
     <message>
         <source>↻ Turn right</source>
-        <translation type="unfinished" />
+        <translation>↻ Xoay phải</translation>
     </message>
     <message>
         <source>★ Set as cover</source>
-        <translation type="unfinished" />
+        <translation>★ Đặt làm bìa</translation>
     </message>
     <message>
         <source>Remove page</source>
-        <translation type="unfinished" />
+        <translation>Bỏ trang</translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished" />
+        <translation>Hoàn tác</translation>
     </message>
     <message>
         <source>No pages yet. Add the photos of this item: drag them here, or use the buttons above.</source>
-        <translation type="unfinished" />
+        <translation>Chưa có trang nào. Hãy thêm ảnh của hiện vật này: kéo thả ảnh vào đây, hoặc dùng các nút ở trên.</translation>
     </message>
     <message>
         <source>{n} pages</source>
-        <translation type="unfinished" />
+        <translation>{n} trang</translation>
     </message>
     <message>
         <source>Choose photos and videos</source>
-        <translation type="unfinished" />
+        <translation>Chọn ảnh và video</translation>
     </message>
     <message>
         <source>Photos and videos (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif *.webp *.mp4 *.mov *.m4v *.3gp *.avi *.mkv *.JPG *.JPEG *.PNG *.HEIC *.MP4 *.MOV);;All files (*)</source>
-        <translation type="unfinished" />
+        <translation>Ảnh và video (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif *.webp *.mp4 *.mov *.m4v *.3gp *.avi *.mkv *.JPG *.JPEG *.PNG *.HEIC *.MP4 *.MOV);;Tất cả các tệp (*)</translation>
     </message>
     <message>
         <source>Choose a folder of photos</source>
-        <translation type="unfinished" />
+        <translation>Chọn thư mục ảnh</translation>
     </message>
 </context>
 <context>
@@ -749,15 +918,15 @@
     <name>RecordSection</name>
     <message>
         <source>Remove</source>
-        <translation type="unfinished" />
+        <translation>Xóa</translation>
     </message>
     <message>
         <source>(no name yet)</source>
-        <translation type="unfinished" />
+        <translation>(chưa có tên)</translation>
     </message>
     <message>
         <source>Remove “{name}” from this visit?</source>
-        <translation type="unfinished" />
+        <translation>Xóa “{name}” khỏi chuyến thăm này?</translation>
     </message>
 </context>
 <context>
@@ -1002,6 +1171,211 @@
     </message>
 </context>
 <context>
+    <name>ReturnDialog</name>
+    <message>
+        <source>Return the visit to the volunteer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Say what needs fixing, so the volunteer can do it on the next visit or call.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Comment on the visit (required)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Comment on this item (optional)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Write a comment for the visit.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Return</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">Hủy</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <source>Review</source>
+        <translation type="unfinished">Duyệt</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Waiting for review</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nothing to review</source>
+        <translation type="unfinished">Chưa có gì cần duyệt</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation type="unfinished">Hộ gia đình</translation>
+    </message>
+    <message>
+        <source>Martyrs and people</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Items and photos</source>
+        <translation type="unfinished">Hiện vật và ảnh</translation>
+    </message>
+    <message>
+        <source>Recordings</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Checklist</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Earlier decisions</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Comment (optional)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Return with comments…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose a visit in the list</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Visit of {date} · {contact}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Contact: {name} {phone}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Martyr: &lt;b&gt;{name}&lt;/b&gt; {facts}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No one recorded.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{speaker} · {minutes} min · {markers} markers</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No recordings.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>✗ fails its check: {problems}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>✓ signature verified</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>consent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>amended consent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>withdrawal</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No consent.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>submitted</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>approved</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>returned</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>comment</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No items.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{count} pages</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Page {n}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Approved.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Returned to the volunteer with your comments.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>SearchHit</name>
+    <message>
+        <source>Household</source>
+        <translation>Hộ gia đình</translation>
+    </message>
+    <message>
+        <source>Martyr</source>
+        <translation>Liệt sĩ</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Người</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>Hiện vật</translation>
+    </message>
+    <message>
+        <source>Lead</source>
+        <translation>Manh mối</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source>Settings</source>
@@ -1214,14 +1588,6 @@
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <source>No visits yet</source>
-        <translation>Chưa có chuyến thăm nào</translation>
-    </message>
-    <message>
-        <source>Each visit to a family will be listed here: the household, the martyrs they remember, the keepsakes photographed, the testimony recorded and the signed consent. Recording visits comes in the next version of the app.</source>
-        <translation>Mỗi chuyến thăm gia đình sẽ được liệt kê ở đây: hộ gia đình, các liệt sĩ mà gia đình nhớ đến, kỷ vật đã chụp, lời kể đã ghi âm và phiếu đồng ý đã ký. Chức năng ghi chuyến thăm sẽ có trong phiên bản tới của ứng dụng.</translation>
-    </message>
-    <message>
         <source>Nothing to review</source>
         <translation>Chưa có gì cần duyệt</translation>
     </message>
@@ -1300,259 +1666,329 @@
     <name>VisitEditor</name>
     <message>
         <source>← All visits</source>
-        <translation type="unfinished" />
+        <translation>← Tất cả chuyến thăm</translation>
     </message>
     <message>
         <source>This visit is shown as it was submitted; it can be changed again only if it is returned to you.</source>
-        <translation type="unfinished" />
+        <translation>Chuyến thăm này đã được gửi đi và chỉ xem được; chỉ sửa lại được khi được trả về cho bạn.</translation>
     </message>
     <message>
         <source>— not linked —</source>
-        <translation type="unfinished" />
+        <translation>— chưa gắn —</translation>
     </message>
     <message>
         <source>+ Add a martyr</source>
-        <translation type="unfinished" />
+        <translation>+ Thêm liệt sĩ</translation>
     </message>
     <message>
         <source>No martyr recorded yet. Add each fallen soldier the family remembers, even if only a name is known.</source>
-        <translation type="unfinished" />
+        <translation>Chưa ghi liệt sĩ nào. Hãy thêm từng liệt sĩ mà gia đình còn nhớ, dù chỉ biết tên.</translation>
     </message>
     <message>
         <source>+ Add a person</source>
-        <translation type="unfinished" />
+        <translation>+ Thêm người</translation>
     </message>
     <message>
         <source>Nobody recorded yet: add the relatives, witnesses and veterans present.</source>
-        <translation type="unfinished" />
+        <translation>Chưa ghi ai: hãy thêm thân nhân, nhân chứng và cựu chiến binh có mặt.</translation>
     </message>
     <message>
         <source>+ Add an item</source>
-        <translation type="unfinished" />
+        <translation>+ Thêm hiện vật</translation>
     </message>
     <message>
         <source>No items yet. Add each keepsake, diary, letter or map, then its photos.</source>
-        <translation type="unfinished" />
+        <translation>Chưa có hiện vật nào. Hãy thêm từng kỷ vật, nhật ký, thư hay bản đồ, rồi chụp ảnh từng cái.</translation>
     </message>
     <message>
         <source>+ Add a lead</source>
-        <translation type="unfinished" />
+        <translation>+ Thêm manh mối</translation>
     </message>
     <message>
         <source>No leads yet. A lead is a clue to where a martyr may rest: a place, coordinates, a grid reference as it was said.</source>
-        <translation type="unfinished" />
+        <translation>Chưa có manh mối nào. Manh mối là dấu vết về nơi liệt sĩ có thể yên nghỉ: một địa danh, tọa độ, hay tọa độ ô lưới như lời kể.</translation>
     </message>
     <message>
         <source>Household</source>
-        <translation type="unfinished" />
+        <translation>Hộ gia đình</translation>
     </message>
     <message>
         <source>Martyrs</source>
-        <translation type="unfinished" />
+        <translation>Liệt sĩ</translation>
     </message>
     <message>
         <source>People present</source>
-        <translation type="unfinished" />
+        <translation>Người có mặt</translation>
     </message>
     <message>
         <source>Items and photos</source>
-        <translation type="unfinished" />
+        <translation>Hiện vật và ảnh</translation>
     </message>
     <message>
         <source>Testimony</source>
-        <translation type="unfinished" />
+        <translation>Lời kể</translation>
     </message>
     <message>
         <source>Leads</source>
-        <translation type="unfinished" />
+        <translation>Manh mối</translation>
     </message>
     <message>
         <source>1968, 03/1968 or 15/03/1968</source>
-        <translation type="unfinished" />
+        <translation>1968, 03/1968 hoặc 15/03/1968</translation>
     </message>
     <message>
         <source>Full name</source>
-        <translation type="unfinished">Họ và tên</translation>
+        <translation>Họ và tên</translation>
     </message>
     <message>
         <source>Other names (alias, name at home)</source>
-        <translation type="unfinished" />
+        <translation>Tên khác (bí danh, tên ở nhà)</translation>
     </message>
     <message>
         <source>Year of birth</source>
-        <translation type="unfinished" />
+        <translation>Năm sinh</translation>
     </message>
     <message>
         <source>Home town</source>
-        <translation type="unfinished" />
+        <translation>Quê quán</translation>
     </message>
     <message>
         <source>Unit</source>
-        <translation type="unfinished" />
+        <translation>Đơn vị</translation>
     </message>
     <message>
         <source>Enlisted</source>
-        <translation type="unfinished" />
+        <translation>Ngày nhập ngũ</translation>
     </message>
     <message>
         <source>Date of death</source>
-        <translation type="unfinished" />
+        <translation>Ngày hy sinh</translation>
     </message>
     <message>
         <source>Place of death</source>
-        <translation type="unfinished" />
+        <translation>Nơi hy sinh</translation>
     </message>
     <message>
         <source>What is known of the burial</source>
-        <translation type="unfinished" />
+        <translation>Thông tin về nơi an táng</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="unfinished" />
+        <translation>Ghi chú</translation>
     </message>
     <message>
         <source>Relative</source>
-        <translation type="unfinished" />
+        <translation>Thân nhân</translation>
     </message>
     <message>
         <source>Witness</source>
-        <translation type="unfinished" />
+        <translation>Nhân chứng</translation>
     </message>
     <message>
         <source>Veteran</source>
-        <translation type="unfinished" />
+        <translation>Cựu chiến binh</translation>
     </message>
     <message>
         <source>Who they are</source>
-        <translation type="unfinished" />
+        <translation>Là ai</translation>
     </message>
     <message>
         <source>Relationship to the martyr</source>
-        <translation type="unfinished" />
+        <translation>Quan hệ với liệt sĩ</translation>
     </message>
     <message>
         <source>for example: younger sister, nephew</source>
-        <translation type="unfinished" />
+        <translation>ví dụ: em gái, cháu trai</translation>
     </message>
     <message>
         <source>Martyr</source>
-        <translation type="unfinished" />
+        <translation>Liệt sĩ</translation>
     </message>
     <message>
         <source>Phone</source>
-        <translation type="unfinished" />
+        <translation>Số điện thoại</translation>
     </message>
     <message>
         <source>Unit (veterans)</source>
-        <translation type="unfinished" />
+        <translation>Đơn vị (cựu chiến binh)</translation>
     </message>
     <message>
         <source>Battles (veterans)</source>
-        <translation type="unfinished" />
+        <translation>Các trận đánh (cựu chiến binh)</translation>
     </message>
     <message>
         <source>Willing to give a DNA sample</source>
-        <translation type="unfinished" />
+        <translation>Đồng ý cho mẫu ADN</translation>
     </message>
     <message>
         <source>How to reach them for the DNA sample</source>
-        <translation type="unfinished" />
+        <translation>Cách liên hệ để lấy mẫu ADN</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished" />
+        <translation>Loại</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished" />
+        <translation>Tên hiện vật</translation>
     </message>
     <message>
         <source>for example: Letter to his mother, 1971</source>
-        <translation type="unfinished" />
+        <translation>ví dụ: Thư gửi mẹ, năm 1971</translation>
     </message>
     <message>
         <source>Description</source>
-        <translation type="unfinished" />
+        <translation>Mô tả</translation>
     </message>
     <message>
         <source>Kept by</source>
-        <translation type="unfinished" />
+        <translation>Người giữ</translation>
     </message>
     <message>
         <source>Condition</source>
-        <translation type="unfinished" />
+        <translation>Tình trạng</translation>
     </message>
     <message>
         <source>Hand-drawn map</source>
-        <translation type="unfinished" />
+        <translation>Bản đồ vẽ tay</translation>
     </message>
     <message>
         <source>Photo</source>
-        <translation type="unfinished" />
+        <translation>Ảnh</translation>
     </message>
     <message>
         <source>Document</source>
-        <translation type="unfinished" />
+        <translation>Giấy tờ</translation>
     </message>
     <message>
         <source>Other</source>
-        <translation type="unfinished" />
+        <translation>Khác</translation>
     </message>
     <message>
         <source>Low</source>
-        <translation type="unfinished" />
+        <translation>Thấp</translation>
     </message>
     <message>
         <source>Medium</source>
-        <translation type="unfinished" />
+        <translation>Vừa</translation>
     </message>
     <message>
         <source>High</source>
-        <translation type="unfinished" />
+        <translation>Cao</translation>
     </message>
     <message>
         <source>What the clue says</source>
-        <translation type="unfinished" />
+        <translation>Nội dung manh mối</translation>
     </message>
     <message>
         <source>Latitude</source>
-        <translation type="unfinished" />
+        <translation>Vĩ độ</translation>
     </message>
     <message>
         <source>Longitude</source>
-        <translation type="unfinished" />
+        <translation>Kinh độ</translation>
     </message>
     <message>
         <source>Grid reference, as it was said</source>
-        <translation type="unfinished" />
+        <translation>Tọa độ ô lưới, như lời kể</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished" />
+        <translation>Nguồn</translation>
     </message>
     <message>
         <source>Where exactly</source>
-        <translation type="unfinished" />
+        <translation>Ở chỗ nào</translation>
     </message>
     <message>
         <source>for example: recording 2, minute 14; map page 3</source>
-        <translation type="unfinished" />
+        <translation>ví dụ: bản ghi 2, phút 14; bản đồ trang 3</translation>
     </message>
     <message>
         <source>Confidence</source>
-        <translation type="unfinished" />
+        <translation>Độ tin cậy</translation>
     </message>
     <message>
         <source>Visit of {date}</source>
-        <translation type="unfinished" />
+        <translation>Chuyến thăm ngày {date}</translation>
     </message>
     <message>
         <source>Recording testimony is not available in this version yet.</source>
-        <translation type="unfinished" />
+        <translation>Phiên bản này chưa ghi âm lời kể được.</translation>
     </message>
     <message>
         <source>All changes saved</source>
-        <translation type="unfinished" />
+        <translation>Đã lưu mọi thay đổi</translation>
+    </message>
+</context>
+<context>
+    <name>VisitStatus</name>
+    <message>
+        <source>Draft</source>
+        <translation>Nháp</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>Đã gửi</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Đã duyệt</translation>
+    </message>
+    <message>
+        <source>Returned for changes</source>
+        <translation>Trả về để sửa</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsPage</name>
+    <message>
+        <source>Visits</source>
+        <translation>Chuyến thăm</translation>
+    </message>
+    <message>
+        <source>+ New visit</source>
+        <translation>+ Chuyến thăm mới</translation>
+    </message>
+    <message>
+        <source>Search names, places and items — with or without accents</source>
+        <translation>Tìm tên người, địa danh, hiện vật — gõ có dấu hay không dấu đều được</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Contact person</source>
+        <translation>Người liên hệ</translation>
+    </message>
+    <message>
+        <source>Village, commune</source>
+        <translation>Thôn, xã</translation>
+    </message>
+    <message>
+        <source>Martyrs</source>
+        <translation>Liệt sĩ</translation>
+    </message>
+    <message>
+        <source>Items / photos</source>
+        <translation>Hiện vật / ảnh</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>No visits yet. Press “New visit” when you sit down with a family: the household, the martyrs they remember, the keepsakes you photograph and their story are saved as you go.</source>
+        <translation>Chưa có chuyến thăm nào. Khi ngồi cùng một gia đình, hãy bấm “Chuyến thăm mới”: hộ gia đình, các liệt sĩ gia đình còn nhớ, những kỷ vật bạn chụp và lời kể đều được lưu ngay khi bạn ghi.</translation>
+    </message>
+    <message>
+        <source>{items} items · {pages} photos</source>
+        <translation>{items} hiện vật · {pages} ảnh</translation>
+    </message>
+    <message>
+        <source>Nothing found for “{query}”.</source>
+        <translation>Không tìm thấy gì cho “{query}”.</translation>
     </message>
 </context>
 <context>
@@ -1579,7 +2015,7 @@
     </message>
     <message>
         <source>Relationship to the martyr</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">Quan hệ với liệt sĩ</translation>
     </message>
     <message>
         <source>By phone</source>
@@ -1694,6 +2130,13 @@
     </message>
 </context>
 <context>
+    <name>checklist_view</name>
+    <message>
+        <source>✓ complete</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>cli</name>
     <message>
         <source>Passphrase: </source>
@@ -1710,6 +2153,30 @@
     <message>
         <source>{count} problems found:</source>
         <translation>Tìm thấy {count} vấn đề:</translation>
+    </message>
+    <message>
+        <source>New item: {id}</source>
+        <translation>Hiện vật mới: {id}</translation>
+    </message>
+    <message>
+        <source>imported</source>
+        <translation>đã nhập</translation>
+    </message>
+    <message>
+        <source>already imported</source>
+        <translation>đã có từ trước</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>không nhập được</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>đã hủy</translation>
+    </message>
+    <message>
+        <source>{imported} imported ({size}), {duplicates} already there, {failed} failed.</source>
+        <translation>Đã nhập {imported} tệp ({size}), {duplicates} tệp đã có từ trước, {failed} tệp không nhập được.</translation>
     </message>
     <message>
         <source>Vault: {path}</source>
@@ -1982,16 +2449,9 @@
         <source>Something unexpected went wrong. Nothing was deleted; try again, and tell the station admin if it happens again.</source>
         <translation>Đã xảy ra lỗi ngoài dự kiến. Không có gì bị xóa; hãy thử lại, và báo quản trị trạm nếu lỗi lặp lại.</translation>
     </message>
-</context>
-<context>
-    <name>pages</name>
     <message>
-        <source>Move page</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Turn page</source>
-        <translation type="unfinished" />
+        <source>Write a number here, for example 1950 or 21.0285.</source>
+        <translation>Hãy ghi một con số ở đây, ví dụ 1950 hoặc 21.0285.</translation>
     </message>
 </context>
 <context>
@@ -2011,6 +2471,41 @@
     <message>
         <source>Sync operator</source>
         <translation>Cán bộ đồng bộ</translation>
+    </message>
+</context>
+<context>
+    <name>view</name>
+    <message>
+        <source>consent missing</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>consent invalid</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>no photos</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>household incomplete</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>no martyr</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>place missing</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>photo quality</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>audio quality</source>
+        <translation type="unfinished" />
     </message>
 </context>
 </TS>

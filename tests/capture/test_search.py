@@ -51,7 +51,7 @@ def test_search_ignores_diacritics_and_case_across_every_kind_of_record(voluntee
 
 
 def test_the_index_follows_edits_and_removals(volunteer):
-    visit_id, martyr, person, item, lead = visit_with_people(volunteer)
+    visit_id, martyr, _person, _item, lead = visit_with_people(volunteer)
     visits.update(volunteer, martyr, visits.MartyrData("Phạm Quốc Bảo"))
     assert search.search(volunteer, "nguyen van hung") == []
     assert search.search(volunteer, "pham quoc bao")[0].ref_id == martyr

@@ -1,0 +1,769 @@
+"""Check and submit (the volunteer's last step of a visit) and the coordinator's Review page.
+
+    step = CheckAndSubmitStep(vault_or_getter, visit_id)
+    step.submitted.connect(lambda visit_id: ...)
+    page = ReviewPage(vault_or_getter)      # coordinators (Action.REVIEW)
+
+The checklist comes from ``review.checklist``: only the consent blocks; everything else is a
+warning the volunteer may still submit with. Every read and decision runs in a ``Task``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPixmap, QTransform
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from capture import review, testimony, visits
+from capture.review import Checklist, Flag
+from capture.vault import UnlockedVault
+from capture.visits import VisitStatus
+from ui import tasks
+from ui.consent_page import RecordRow, VaultLike, capture_labels, record_rows, vault_getter
+from ui.errors import user_message
+from ui.widgets import Banner, BusyBar, heading, paragraph
+
+BLOCKING = {Flag.CONSENT_MISSING, Flag.CONSENT_INVALID}
+FLAG_ORDER = [Flag.CONSENT_MISSING, Flag.CONSENT_INVALID, Flag.NO_CAPTURES,
+              Flag.HOUSEHOLD_INCOMPLETE, Flag.NO_MARTYR, Flag.MARTYR_WITHOUT_PLACE,
+              Flag.PHOTO_QUALITY, Flag.AUDIO_QUALITY]
+MARK = {"ok": "✓", "warning": "⚠", "blocking": "✗"}
+COLOUR = {"ok": "#1e7b3a", "warning": "#9a6200", "blocking": "#b3261e"}
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# -- the checklist ------------------------------------------------------------------------------
+
+
+class ChecklistView(QWidget):
+    """One line per flag: ✓ done, ⚠ worth a look, ✗ blocks submitting; one plain sentence each.
+    ``lines`` maps each flag to (mark, sentence) for tests and screen readers."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("checklist")
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setSpacing(6)
+        self.lines: dict[Flag, tuple[str, str]] = {}
+
+    def sentence(self, flag: Flag, count: int | None) -> str:
+        if count is None:
+            return {
+                Flag.CONSENT_MISSING: self.tr(
+                    "The family's consent covers every photo and recording."),
+                Flag.CONSENT_INVALID: self.tr("Every consent record passes its signature check."),
+                Flag.NO_CAPTURES: self.tr("Photos or recordings were made."),
+                Flag.HOUSEHOLD_INCOMPLETE: self.tr(
+                    "The household's address and contact person are filled in."),
+                Flag.NO_MARTYR: self.tr("The martyr the family remembers is named."),
+                Flag.MARTYR_WITHOUT_PLACE: self.tr(
+                    "Each martyr has a home town and a place of death or burial."),
+                Flag.PHOTO_QUALITY: self.tr("No photo looks blurred, dark or cut off."),
+                Flag.AUDIO_QUALITY: self.tr("No recording is silent or very short."),
+            }[flag]
+        return {
+            Flag.CONSENT_MISSING: self.tr(
+                "{count} photos or recordings are not covered by the family's consent: take the "
+                "consent (the Consent step) before submitting."),
+            Flag.CONSENT_INVALID: self.tr(
+                "{count} consent records fail their signature check: record the consent again "
+                "and tell the station admin."),
+            Flag.NO_CAPTURES: self.tr(
+                "Nothing was photographed or recorded yet: add the photos of the items."),
+            Flag.HOUSEHOLD_INCOMPLETE: self.tr(
+                "The household's address or contact person is missing: fill in the Household "
+                "step."),
+            Flag.NO_MARTYR: self.tr(
+                "No martyr is named: add at least the name the family knows."),
+            Flag.MARTYR_WITHOUT_PLACE: self.tr(
+                "{count} martyrs have no home town or no place of death or burial: ask the "
+                "family, or write what is known."),
+            Flag.PHOTO_QUALITY: self.tr(
+                "{count} photos may be blurred, dark or cut off: look at them and take them "
+                "again if you can."),
+            Flag.AUDIO_QUALITY: self.tr(
+                "{count} recordings are silent or very short: listen to them."),
+        }[flag].format(count=count)
+
+    def set_checklist(self, checklist: Checklist) -> None:
+        while self.layout_.count():
+            widget = self.layout_.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.lines = {}
+        for flag in FLAG_ORDER:
+            count = checklist.flags.get(flag)
+            kind = "ok" if count is None else "blocking" if flag in BLOCKING else "warning"
+            text = self.sentence(flag, count)
+            self.lines[flag] = (MARK[kind], text)
+            label = QLabel(f"<span style='color:{COLOUR[kind]}; font-size:15pt; "
+                           f"font-weight:bold'>{MARK[kind]}</span>&nbsp;&nbsp;{_esc(text)}")
+            label.setWordWrap(True)
+            label.setObjectName(f"check_{flag.value}")
+            label.setProperty("state", kind)
+            self.layout_.addWidget(label)
+
+
+# -- check and submit ---------------------------------------------------------------------------
+
+
+@dataclass
+class SubmitState:
+    status: VisitStatus
+    checklist: Checklist
+    returned_comments: list[tuple[str, str]]  # (what: "" for the visit, or the item title; text)
+    other_returned: list[tuple[str, str]]  # (visit label, first comment)
+
+
+def _item_titles(visit: visits.VisitRecord) -> dict[str, str]:
+    return {item.id: item.data.title or item.data.kind.value for item in visit.items}
+
+
+def _last_return(history: list[review.Decision], titles: dict[str, str]
+                 ) -> list[tuple[str, str]]:
+    """The comments of the last return: the visit's own, then each item's."""
+    start = max((i for i, d in enumerate(history) if d.decision == "returned"), default=None)
+    if start is None:
+        return []
+    out = []
+    for decision in history[start:]:
+        if decision.decision == "returned" and decision.comment:
+            out.append(("", decision.comment))
+        elif decision.decision == "comment":
+            out.append((titles.get(decision.item_id or "", "?"), decision.comment))
+        elif decision.decision != "returned":
+            break
+    return out
+
+
+def load_submit_state(vault: UnlockedVault, visit_id: str) -> SubmitState:
+    visit = visits.load_visit(vault, visit_id)
+    comments = _last_return(review.history(vault, visit_id), _item_titles(visit))
+    others = []
+    summaries = {s.id: s for s in visits.list_visits(vault)}
+    for other_id, notes in review.returned_to_me(vault):
+        if other_id == visit_id:
+            continue
+        summary = summaries.get(other_id)
+        label = (f"{_date_vi(summary.visit_date)} · {summary.contact_name or '—'}"
+                 if summary else other_id[:8])
+        others.append((label, notes[0].comment if notes else ""))
+    return SubmitState(visit.status, review.checklist(vault, visit_id), comments, others)
+
+
+def _date_vi(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+class CheckAndSubmitStep(QWidget):
+    """What is still missing, the coordinator's comments if the visit came back, and the big
+    "Submit for review" button (enabled only when nothing blocks)."""
+
+    submitted = Signal(str)
+
+    def __init__(self, vault: VaultLike, visit_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("checkAndSubmitStep")
+        self._vault = vault_getter(vault)
+        self.visit_id = visit_id
+        self.state: SubmitState | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(area)
+        page = QWidget()
+        area.setWidget(page)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(24, 16, 24, 24)
+        layout.setSpacing(12)
+        layout.addWidget(heading(self.tr("Check and submit")))
+        self.status_label = paragraph("")
+        self.status_label.setObjectName("visitStatus")
+        layout.addWidget(self.status_label)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+
+        self.returned_box = QGroupBox(self.tr("Returned by the coordinator: what to fix"))
+        self.returned_box.setObjectName("returnedBox")
+        returned_layout = QVBoxLayout(self.returned_box)
+        self.returned_label = QLabel()
+        self.returned_label.setWordWrap(True)
+        self.returned_label.setTextFormat(Qt.TextFormat.RichText)
+        returned_layout.addWidget(self.returned_label)
+        self.returned_box.hide()
+        layout.addWidget(self.returned_box)
+
+        box = QGroupBox(self.tr("Before sending"))
+        box_layout = QVBoxLayout(box)
+        self.checklist = ChecklistView()
+        box_layout.addWidget(self.checklist)
+        layout.addWidget(box)
+
+        self.busy = BusyBar()
+        self.busy.hide()
+        layout.addWidget(self.busy)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.submit_button = QPushButton(self.tr("Submit for review"))
+        self.submit_button.setProperty("primary", True)
+        self.submit_button.setMinimumSize(QSize(240, 52))
+        font = self.submit_button.font()
+        font.setPointSize(font.pointSize() + 3)
+        font.setBold(True)
+        self.submit_button.setFont(font)
+        self.submit_button.setEnabled(False)
+        self.submit_button.clicked.connect(self.submit)
+        row.addWidget(self.submit_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.hint = paragraph("")
+        self.hint.setObjectName("hint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.hint)
+
+        self.others_box = QGroupBox(self.tr("Other visits returned to you"))
+        others_layout = QVBoxLayout(self.others_box)
+        self.others_list = QListWidget()
+        self.others_list.setMaximumHeight(140)
+        others_layout.addWidget(self.others_list)
+        self.others_box.hide()
+        layout.addWidget(self.others_box)
+        layout.addStretch(1)
+        self.reload()
+
+    @property
+    def vault(self) -> UnlockedVault:
+        return self._vault()
+
+    def reload(self) -> None:
+        tasks.Task(self, load_submit_state, self.vault, self.visit_id).success(
+            self._loaded).failure(self._failed).run(tasks.Pool.DATABASE)
+
+    def status_text(self, status: VisitStatus) -> str:
+        return {
+            VisitStatus.DRAFT: self.tr("This visit is a draft: not yet sent for review."),
+            VisitStatus.SUBMITTED: self.tr(
+                "Sent for review: the coordinator will approve it or return it with comments."),
+            VisitStatus.APPROVED: self.tr("Approved by the coordinator."),
+            VisitStatus.RETURNED: self.tr(
+                "Returned by the coordinator: fix what they ask, then send it again."),
+        }.get(status, status.value)
+
+    def _loaded(self, state: SubmitState) -> None:
+        self.state = state
+        self.busy.hide()
+        self.status_label.setText(self.status_text(state.status))
+        self.checklist.set_checklist(state.checklist)
+        if state.returned_comments and state.status == VisitStatus.RETURNED:
+            lines = []
+            for what, text in state.returned_comments:
+                who = self.tr("The whole visit") if not what else what
+                lines.append(f"<b>{_esc(who)}:</b> {_esc(text)}")
+            self.returned_label.setText("<br>".join(lines))
+            self.returned_box.show()
+        else:
+            self.returned_box.hide()
+        self.others_list.clear()
+        for label, comment in state.other_returned:
+            self.others_list.addItem(f"{label} — {comment}")
+        self.others_box.setVisible(bool(state.other_returned))
+        can_send = state.status in (VisitStatus.DRAFT, VisitStatus.RETURNED)
+        self.submit_button.setEnabled(can_send and not state.checklist.blocking)
+        if not can_send:
+            self.hint.setText("")
+        elif state.checklist.blocking:
+            self.hint.setText(self.tr("Fix the lines marked ✗ first; the ⚠ lines are advice."))
+        elif state.checklist.flags:
+            self.hint.setText(self.tr(
+                "You can send it now; the coordinator will see the ⚠ lines too."))
+        else:
+            self.hint.setText(self.tr("Everything is in order."))
+
+    def _failed(self, error: BaseException) -> None:
+        self.busy.hide()
+        self.banner.show_error(user_message(error))
+        if self.state is not None:
+            self._loaded(self.state)
+
+    def submit(self) -> None:
+        self.banner.clear()
+        self.submit_button.setEnabled(False)
+        self.busy.show()
+        tasks.Task(self, review.submit, self.vault, self.visit_id).success(
+            self._submitted).failure(self._failed).run(tasks.Pool.DATABASE)
+
+    def _submitted(self, _result: object) -> None:
+        self.banner.show_info(self.tr("Sent for review. Thank you!"))
+        self.reload()
+        self.submitted.emit(self.visit_id)
+
+
+# -- the coordinator's review --------------------------------------------------------------------
+
+
+@dataclass
+class ReviewDetail:
+    visit: visits.VisitRecord
+    checklist: Checklist
+    records: list[RecordRow]
+    recordings: list[tuple[str, float, int]]  # (speaker, seconds, markers)
+    history: list[tuple[str, str, str]] = field(default_factory=list)  # (decision, what, text)
+
+
+def load_review(vault: UnlockedVault, visit_id: str) -> ReviewDetail:
+    visit = visits.load_visit(vault, visit_id)
+    labels = capture_labels(vault, visit)
+    rows = record_rows(vault, visit_id, labels, check_captures=True)
+    recordings = []
+    for testimony_id in testimony.list_testimonies(vault, visit_id):
+        view = testimony.load_testimony(vault, testimony_id)
+        recordings.append((view.speaker_name, view.duration, len(view.markers)))
+    titles = _item_titles(visit)
+    history = [(d.decision, titles.get(d.item_id or "", ""), d.comment)
+               for d in review.history(vault, visit_id)]
+    return ReviewDetail(visit, review.checklist(vault, visit_id), rows, recordings, history)
+
+
+def _thumbnail(vault: UnlockedVault, page_id: str) -> bytes:
+    from capture import media
+
+    return media.thumbnail_bytes(vault, page_id)
+
+
+class ReturnDialog(QDialog):
+    """Why the visit goes back: a comment for the visit (required) and one per item."""
+
+    def __init__(self, visit: visits.VisitRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Return the visit to the volunteer"))
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        layout.addWidget(paragraph(self.tr(
+            "Say what needs fixing, so the volunteer can do it on the next visit or call.")))
+        self.comment = QPlainTextEdit()
+        self.comment.setPlaceholderText(self.tr("Comment on the visit (required)"))
+        self.comment.setFixedHeight(90)
+        layout.addWidget(self.comment)
+        self.item_comments: dict[str, QLineEdit] = {}
+        if visit.items:
+            form = QFormLayout()
+            for item in visit.items:
+                edit = QLineEdit()
+                edit.setPlaceholderText(self.tr("Comment on this item (optional)"))
+                self.item_comments[item.id] = edit
+                form.addRow(item.data.title or item.data.kind.value, edit)
+            layout.addLayout(form)
+        self.error = QLabel(self.tr("Write a comment for the visit."))
+        self.error.setObjectName("inlineError")
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        self.ok_button = buttons.addButton(self.tr("Return"),
+                                           QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[str, dict[str, str]]:
+        return (self.comment.toPlainText().strip(),
+                {k: e.text().strip() for k, e in self.item_comments.items() if e.text().strip()})
+
+    def _accept(self) -> None:
+        if not self.values()[0]:
+            self.error.show()
+            return
+        self.accept()
+
+
+class QueueRow(QWidget):
+    """A visit in the queue: date, household, and its flags as small badges."""
+
+    def __init__(self, entry: review.QueueEntry, checklist_view: ChecklistView) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(4)
+        title = QLabel(f"<b>{_esc(_date_vi(entry.visit_date))}</b> · "
+                       f"{_esc(entry.contact_name or '—')} · {_esc(entry.village or '')}")
+        layout.addWidget(title)
+        badges = QHBoxLayout()
+        badges.setSpacing(4)
+        self.badges: list[QLabel] = []
+        if not entry.checklist.flags:
+            ok = QLabel(checklist_view.tr("✓ complete"))
+            ok.setStyleSheet(_badge_style("ok"))
+            self.badges.append(ok)
+        for flag in FLAG_ORDER:
+            if flag in entry.checklist.flags:
+                kind = "blocking" if flag in BLOCKING else "warning"
+                badge = QLabel(f"{MARK[kind]} {flag_badge(checklist_view, flag)}")
+                badge.setStyleSheet(_badge_style(kind))
+                badge.setToolTip(checklist_view.sentence(flag, entry.checklist.flags[flag]))
+                self.badges.append(badge)
+        for badge in self.badges:
+            badges.addWidget(badge)
+        badges.addStretch(1)
+        layout.addLayout(badges)
+
+
+def _badge_style(kind: str) -> str:
+    background = {"ok": "#e3f3e7", "warning": "#fff1d6", "blocking": "#fbe1de"}[kind]
+    return (f"QLabel {{ background: {background}; color: {COLOUR[kind]}; border-radius: 8px; "
+            "padding: 1px 8px; font-size: 9pt; }")
+
+
+def flag_badge(view: QWidget, flag: Flag) -> str:
+    return {
+        Flag.CONSENT_MISSING: view.tr("consent missing"),
+        Flag.CONSENT_INVALID: view.tr("consent invalid"),
+        Flag.NO_CAPTURES: view.tr("no photos"),
+        Flag.HOUSEHOLD_INCOMPLETE: view.tr("household incomplete"),
+        Flag.NO_MARTYR: view.tr("no martyr"),
+        Flag.MARTYR_WITHOUT_PLACE: view.tr("place missing"),
+        Flag.PHOTO_QUALITY: view.tr("photo quality"),
+        Flag.AUDIO_QUALITY: view.tr("audio quality"),
+    }[flag]
+
+
+class ReviewPage(QWidget):
+    """The queue of submitted visits on the left; one visit to check on the right, with
+    Approve and Return."""
+
+    decided = Signal(str, str)  # visit id, "approved" | "returned"
+
+    def __init__(self, vault: VaultLike, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewPage")
+        self._vault = vault_getter(vault)
+        self.entries: list[review.QueueEntry] = []
+        self.detail: ReviewDetail | None = None
+        self.current_visit: str | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        top = QHBoxLayout()
+        top.addWidget(heading(self.tr("Review")), 1)
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.refresh_button.clicked.connect(self.refresh)
+        top.addWidget(self.refresh_button)
+        layout.addLayout(top)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+        splitter = QSplitter()
+        layout.addWidget(splitter, 1)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 8, 0)
+        left_layout.addWidget(heading(self.tr("Waiting for review"), 2))
+        self.queue_list = QListWidget()
+        self.queue_list.setObjectName("reviewQueue")
+        self.queue_list.currentRowChanged.connect(self._select)
+        left_layout.addWidget(self.queue_list, 1)
+        self.empty_label = QLabel(self.tr("Nothing to review"))
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        left_layout.addWidget(self.empty_label)
+        splitter.addWidget(left)
+
+        self._checklist_texts = ChecklistView()  # sentences for the badges' tooltips
+        right = QScrollArea()
+        right.setWidgetResizable(True)
+        right.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail_widget = QWidget()
+        right.setWidget(self.detail_widget)
+        self.detail_layout = QVBoxLayout(self.detail_widget)
+        self.detail_layout.setContentsMargins(12, 0, 0, 0)
+        self.detail_layout.setSpacing(10)
+        self.detail_title = heading("", 2)
+        self.detail_layout.addWidget(self.detail_title)
+        self.household_label = self._rich()
+        self.detail_layout.addWidget(self._group(self.tr("Household"), self.household_label))
+        self.people_label = self._rich()
+        self.detail_layout.addWidget(self._group(self.tr("Martyrs and people"),
+                                                 self.people_label))
+        self.items_box = QGroupBox(self.tr("Items and photos"))
+        self.items_layout = QVBoxLayout(self.items_box)
+        self.detail_layout.addWidget(self.items_box)
+        self.recordings_label = self._rich()
+        self.detail_layout.addWidget(self._group(self.tr("Recordings"), self.recordings_label))
+        self.consent_label = self._rich()
+        self.detail_layout.addWidget(self._group(self.tr("Consent"), self.consent_label))
+        self.checklist = ChecklistView()
+        self.detail_layout.addWidget(self._group(self.tr("Checklist"), self.checklist))
+        self.history_label = self._rich()
+        self.history_box = self._group(self.tr("Earlier decisions"), self.history_label)
+        self.detail_layout.addWidget(self.history_box)
+        decide = QGroupBox(self.tr("Decision"))
+        decide_layout = QVBoxLayout(decide)
+        self.approve_comment = QLineEdit()
+        self.approve_comment.setPlaceholderText(self.tr("Comment (optional)"))
+        decide_layout.addWidget(self.approve_comment)
+        row = QHBoxLayout()
+        self.approve_button = QPushButton(self.tr("Approve"))
+        self.approve_button.setProperty("primary", True)
+        self.approve_button.setMinimumHeight(42)
+        self.approve_button.clicked.connect(self.approve)
+        self.return_button = QPushButton(self.tr("Return with comments…"))
+        self.return_button.setMinimumHeight(42)
+        self.return_button.clicked.connect(self.ask_return)
+        row.addWidget(self.approve_button)
+        row.addWidget(self.return_button)
+        row.addStretch(1)
+        decide_layout.addLayout(row)
+        self.detail_layout.addWidget(decide)
+        self.busy = BusyBar()
+        self.busy.hide()
+        self.detail_layout.addWidget(self.busy)
+        self.detail_layout.addStretch(1)
+        self.detail_widget.setEnabled(False)
+        splitter.addWidget(right)
+        splitter.setSizes([330, 700])
+        self.thumbnails: dict[str, QLabel] = {}
+        self.refresh()
+
+    @property
+    def vault(self) -> UnlockedVault:
+        return self._vault()
+
+    @staticmethod
+    def _rich() -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    @staticmethod
+    def _group(title: str, widget: QWidget) -> QGroupBox:
+        box = QGroupBox(title)
+        QVBoxLayout(box).addWidget(widget)
+        return box
+
+    # -- the queue --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        tasks.Task(self, review.queue, self.vault).success(self._queue_loaded).failure(
+            self._failed).run(tasks.Pool.DATABASE)
+
+    def _queue_loaded(self, entries: list[review.QueueEntry]) -> None:
+        keep = self.current_visit
+        self.entries = entries
+        self.queue_list.blockSignals(True)
+        self.queue_list.clear()
+        for entry in entries:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, entry.visit_id)
+            row = QueueRow(entry, self._checklist_texts)
+            item.setSizeHint(row.sizeHint())
+            self.queue_list.addItem(item)
+            self.queue_list.setItemWidget(item, row)
+        self.queue_list.blockSignals(False)
+        self.empty_label.setVisible(not entries)
+        ids = [e.visit_id for e in entries]
+        if keep in ids:
+            self.queue_list.setCurrentRow(ids.index(keep))
+        elif entries:
+            self.queue_list.setCurrentRow(0)
+        else:
+            self._clear_detail()
+
+    def _clear_detail(self) -> None:
+        self.current_visit = None
+        self.detail = None
+        self.detail_widget.setEnabled(False)
+        self.detail_title.setText(self.tr("Choose a visit in the list"))
+        for label in (self.household_label, self.people_label, self.recordings_label,
+                      self.consent_label, self.history_label):
+            label.clear()
+        self._clear_items()
+        self.checklist.set_checklist(Checklist())
+
+    def _select(self, row: int) -> None:
+        if not 0 <= row < len(self.entries):
+            return
+        self.current_visit = self.entries[row].visit_id
+        tasks.Task(self, load_review, self.vault, self.current_visit).success(
+            self._detail_loaded).failure(self._failed).run(tasks.Pool.DATABASE)
+
+    # -- one visit --------------------------------------------------------------------------
+
+    def _clear_items(self) -> None:
+        while self.items_layout.count():
+            child = self.items_layout.takeAt(0)
+            if child.widget() is not None:
+                child.widget().deleteLater()
+        self.thumbnails = {}
+
+    def _detail_loaded(self, detail: ReviewDetail) -> None:
+        if detail.visit.id != self.current_visit:
+            return
+        self.detail = detail
+        visit = detail.visit
+        h = visit.household
+        self.detail_title.setText(self.tr("Visit of {date} · {contact}").format(
+            date=_date_vi(visit.visit_date), contact=h.contact_name or "—"))
+        self.household_label.setText(
+            f"{_esc(h.village)} {_esc(h.address)}<br>"
+            + self.tr("Contact: {name} {phone}").format(name=_esc(h.contact_name),
+                                                         phone=_esc(h.contact_phone)))
+        lines = []
+        for _id, martyr in visit.martyrs:
+            facts = ", ".join(x for x in (
+                martyr.birth_year and str(martyr.birth_year), martyr.home_town, martyr.unit,
+                martyr.death_place, martyr.burial_info) if x)
+            lines.append(self.tr("Martyr: <b>{name}</b> {facts}").format(
+                name=_esc(martyr.full_name), facts=_esc(f"({facts})" if facts else "")))
+        for _id, person in visit.people:
+            lines.append(f"{_esc(person.full_name)} "
+                         f"{_esc(f'({person.relationship})' if person.relationship else '')}")
+        self.people_label.setText("<br>".join(lines) or self.tr("No one recorded."))
+        self._show_items(visit)
+        self.recordings_label.setText("<br>".join(
+            self.tr("{speaker} · {minutes} min · {markers} markers").format(
+                speaker=_esc(speaker or "—"), minutes=f"{seconds / 60:.1f}", markers=markers)
+            for speaker, seconds, markers in detail.recordings) or self.tr("No recordings."))
+        consent_lines = []
+        for row in detail.records:
+            if row.state == "invalid":
+                check = self.tr("✗ fails its check: {problems}").format(
+                    problems=_esc("; ".join(row.problems)))
+            else:
+                check = self.tr("✓ signature verified")
+            kind = {"grant": self.tr("consent"), "amend": self.tr("amended consent"),
+                    "withdraw": self.tr("withdrawal")}.get(row.kind, row.kind)
+            consent_lines.append(f"<b>{_esc(row.reference_code)}</b> · {kind} · "
+                                 f"{_esc(row.signer)} · {check}")
+        self.consent_label.setText("<br>".join(consent_lines) or self.tr("No consent."))
+        self.checklist.set_checklist(detail.checklist)
+        history = []
+        for decision, what, text in detail.history:
+            name = {"submitted": self.tr("submitted"), "approved": self.tr("approved"),
+                    "returned": self.tr("returned"), "comment": self.tr("comment")}.get(
+                decision, decision)
+            history.append(f"<b>{name}</b>{' · ' + _esc(what) if what else ''}"
+                           f"{': ' + _esc(text) if text else ''}")
+        self.history_label.setText("<br>".join(history))
+        self.history_box.setVisible(len(history) > 1)
+        self.approve_comment.clear()
+        self.approve_button.setEnabled(not detail.checklist.blocking)
+        self.detail_widget.setEnabled(True)
+
+    def _show_items(self, visit: visits.VisitRecord) -> None:
+        self._clear_items()
+        if not visit.items:
+            self.items_layout.addWidget(QLabel(self.tr("No items.")))
+        for item in visit.items:
+            title = QLabel(f"<b>{_esc(item.data.title or item.data.kind.value)}</b> · "
+                           + self.tr("{count} pages").format(count=len(item.pages)))
+            self.items_layout.addWidget(title)
+            grid_host = QWidget()
+            grid = QGridLayout(grid_host)
+            grid.setContentsMargins(0, 0, 0, 0)
+            for index, page in enumerate(item.pages[:24]):
+                label = QLabel(self.tr("Page {n}").format(n=page.position + 1))
+                label.setFixedSize(110, 110)
+                label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                label.setStyleSheet("QLabel { background: #eef2f6; border: 1px solid #c9d3dd; }")
+                label.setToolTip(page.original_filename)
+                grid.addWidget(label, index // 6, index % 6)
+                self.thumbnails[page.id] = label
+                tasks.Task(self, _thumbnail, self.vault, page.id).success(
+                    lambda data, pid=page.id, turns=page.rotation: self._thumb(pid, data, turns)
+                ).failure(lambda _error: None).run(tasks.Pool.DATABASE)
+            self.items_layout.addWidget(grid_host)
+
+    def _thumb(self, page_id: str, data: bytes, rotation: int) -> None:
+        label = self.thumbnails.get(page_id)
+        if label is None:
+            return
+        pixmap = QPixmap()
+        if not pixmap.loadFromData(data):
+            return
+        if rotation:
+            pixmap = pixmap.transformed(QTransform().rotate(90 * rotation))
+        label.setPixmap(pixmap.scaled(106, 106, Qt.AspectRatioMode.KeepAspectRatio,
+                                      Qt.TransformationMode.SmoothTransformation))
+
+    # -- decisions --------------------------------------------------------------------------
+
+    def approve(self) -> None:
+        if self.current_visit is None:
+            return
+        self._decide("approved", review.approve, self.vault, self.current_visit,
+                     self.approve_comment.text())
+
+    def ask_return(self) -> None:
+        if self.detail is None:
+            return
+        dialog = ReturnDialog(self.detail.visit, self)
+        self.return_dialog = dialog  # tests fill it in
+        dialog.accepted.connect(lambda: self.return_with(*dialog.values()))
+        dialog.open()
+
+    def return_with(self, comment: str, item_comments: dict[str, str]) -> None:
+        if self.current_visit is None:
+            return
+        self._decide("returned", review.return_visit, self.vault, self.current_visit, comment,
+                     item_comments)
+
+    def _decide(self, what: str, fn: Callable[..., None], *args: object) -> None:
+        self.banner.clear()
+        self.busy.show()
+        self.approve_button.setEnabled(False)
+        self.return_button.setEnabled(False)
+        visit_id = self.current_visit or ""
+
+        def done(_result: object) -> None:
+            self.busy.hide()
+            self.return_button.setEnabled(True)
+            self.banner.show_info(self.tr("Approved.") if what == "approved" else self.tr(
+                "Returned to the volunteer with your comments."))
+            self.current_visit = None
+            self.refresh()
+            self.decided.emit(visit_id, what)
+
+        tasks.Task(self, fn, *args).success(done).failure(self._failed).run(
+            tasks.Pool.DATABASE)
+
+    def _failed(self, error: BaseException) -> None:
+        self.busy.hide()
+        self.return_button.setEnabled(True)
+        self.approve_button.setEnabled(self.detail is not None
+                                       and not self.detail.checklist.blocking)
+        self.banner.show_error(user_message(error))
+
+
+

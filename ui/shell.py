@@ -21,6 +21,7 @@ from capture.vault import UnlockedVault
 from ui import tasks, viewmodels
 from ui.settings_page import SettingsPage
 from ui.viewmodels import Page
+from ui.visits_page import VisitsPage
 from ui.widgets import heading, paragraph
 
 
@@ -124,10 +125,7 @@ class Shell(QWidget):
             return SettingsPage(lambda: self.vault)
         title = self._page_title(page)
         if page is Page.VISITS:
-            return PlaceholderPage(title, self.tr("No visits yet"), self.tr(
-                "Each visit to a family will be listed here: the household, the martyrs they "
-                "remember, the keepsakes photographed, the testimony recorded and the signed "
-                "consent. Recording visits comes in the next version of the app."))
+            return VisitsPage(lambda: self.vault)
         if page is Page.REVIEW:
             return PlaceholderPage(title, self.tr("Nothing to review"), self.tr(
                 "Visits that volunteers finish will wait here for you to check the consent, "

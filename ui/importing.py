@@ -1,0 +1,340 @@
+"""Bringing photos into an item: the progress panel (files done of total, the current file, a
+Cancel button), the per-file report, the list of memory cards and phones, and live capture from
+a camera. The import itself runs in ``capture.importer`` on a worker; progress comes back by a
+queued signal, so the window keeps answering while thousands of photos go in.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from capture.vault import UnlockedVault
+from ui import tasks
+from ui.errors import user_message
+from ui.widgets import heading, paragraph
+
+
+class ImportPanel(QFrame):
+    """Progress of one import: a bar, "12 of 30 — IMG_0012.JPG", and Cancel. ``finished``
+    carries the core's ImportReport (or the error that stopped the whole import)."""
+
+    finished = Signal(object)
+    failed = Signal(object)
+    _progressed = Signal(int, int, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importPanel")
+        self.setProperty("kind", "info")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        top = QHBoxLayout()
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("cancelImport")
+        self.cancel_button.clicked.connect(self.cancel)
+        top.addWidget(self.label, 1)
+        top.addWidget(self.cancel_button)
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(True)
+        layout.addLayout(top)
+        layout.addWidget(self.bar)
+        self._cancel = threading.Event()
+        self._progressed.connect(self._show_progress)
+        self.running = False
+        self.hide()
+
+    def start(self, vault: UnlockedVault, item_id: str, sources: list[Path]) -> None:
+        """Find the media in what was picked (folders, a drive: its DCIM), then import it."""
+        from capture import importer
+
+        self._cancel = threading.Event()
+        self.running = True
+        self.cancel_button.setEnabled(True)
+        self.bar.setRange(0, 0)
+        self.label.setText(self.tr("Looking for photos and videos…"))
+        self.show()
+        cancel = self._cancel
+
+        def work() -> Any:
+            files = importer.find_media(sources)
+            self._progressed.emit(0, len(files), "")
+            return importer.import_files(vault, item_id, files, progress=self._report,
+                                         cancel=cancel)
+
+        tasks.Task(self, work).success(self._done).failure(self._error).run(tasks.Pool.GENERAL)
+
+    def _report(self, done: int, total: int, outcome: Any) -> None:
+        # On the worker: a queued signal carries it to the GUI thread.
+        self._progressed.emit(done, total, Path(outcome.path).name)
+
+    def _show_progress(self, done: int, total: int, name: str) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+        if self._cancel.is_set():
+            self.label.setText(self.tr("Stopping after the current file…"))
+        elif name:
+            self.label.setText(self.tr("{done} of {total} files imported — {name}").format(
+                done=done, total=total, name=name))
+        else:
+            self.label.setText(self.tr("Importing {total} files…").format(total=total))
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self.cancel_button.setEnabled(False)
+        self.label.setText(self.tr("Stopping after the current file…"))
+
+    def _done(self, report: Any) -> None:
+        self.running = False
+        self.hide()
+        self.finished.emit(report)
+
+    def _error(self, error: BaseException) -> None:
+        self.running = False
+        self.hide()
+        self.failed.emit(error)
+
+
+class ImportReportDialog(QDialog):
+    """What happened to each file, in plain words: imported, already in the vault, or why not."""
+
+    def __init__(self, report: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importReport")
+        self.setWindowTitle(self.tr("Import report"))
+        self.resize(760, 480)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("Import finished"), 2))
+        parts = [self.tr("{n} imported").format(n=report.imported)]
+        if report.duplicates:
+            parts.append(self.tr("{n} already in the vault").format(n=report.duplicates))
+        if report.failed:
+            parts.append(self.tr("{n} could not be imported").format(n=report.failed))
+        if report.cancelled:
+            parts.append(self.tr("{n} not imported (cancelled)").format(n=report.cancelled))
+        self.summary = paragraph(" · ".join(parts))
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(len(report.outcomes), 2)
+        self.table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Result")])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        self.table.setColumnWidth(0, 240)
+        # Problems first: that is what the volunteer has to act on.
+        order = {"failed": 0, "cancelled": 1, "duplicate": 2, "imported": 3}
+        outcomes = sorted(report.outcomes, key=lambda o: order.get(o.status, 9))
+        for row, outcome in enumerate(outcomes):
+            name = QTableWidgetItem(Path(outcome.path).name)
+            name.setToolTip(str(outcome.path))
+            result = QTableWidgetItem(self.outcome_text(outcome))
+            result.setToolTip(result.text())
+            self.table.setItem(row, 0, name)
+            self.table.setItem(row, 1, result)
+        self.table.resizeRowsToContents()
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+    def outcome_text(self, outcome: Any) -> str:
+        if outcome.status == "imported":
+            text = self.tr("Imported")
+            if getattr(outcome, "already_in_vault", False):
+                text = self.tr("Imported (the same file is already in another item)")
+            warning = getattr(outcome, "warning", None)
+            if warning is not None:
+                text += " — " + user_message(warning)
+            return text
+        if outcome.status == "duplicate":
+            return self.tr("Already in the vault: this file was imported before.")
+        if outcome.status == "cancelled":
+            return self.tr("Not imported: the import was cancelled.")
+        if outcome.error is not None:
+            return user_message(outcome.error)
+        return self.tr("Could not be imported.")
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [(self.table.item(r, 0).text(), self.table.item(r, 1).text())
+                for r in range(self.table.rowCount())]
+
+
+class DrivePicker(QDialog):
+    """Memory cards, USB sticks and phones plugged in now; the volunteer picks one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("drivePicker")
+        self.setWindowTitle(self.tr("Import from a card or phone"))
+        self.resize(520, 360)
+        layout = QVBoxLayout(self)
+        layout.addWidget(paragraph(self.tr(
+            "Plug in the memory card, the USB stick or the phone (on the phone, choose "
+            "\"File transfer\"). The app finds the photos in its DCIM folder by itself.")))
+        self.list = QListWidget()
+        self.empty = QLabel(self.tr("Looking for cards and phones…"))
+        self.empty.setObjectName("emptyState")
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        self.refresh_button = QPushButton(self.tr("Look again"))
+        self.refresh_button.clicked.connect(self.refresh)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Import"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        row.addWidget(self.refresh_button)
+        row.addStretch(1)
+        row.addWidget(self.buttons)
+        layout.addLayout(row)
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        self.refresh()
+
+    def refresh(self) -> None:
+        from capture import importer
+
+        self.list.clear()
+        tasks.Task(self, importer.find_removable_drives).success(self._show).failure(
+            lambda error: self.empty.setText(user_message(error))).run(tasks.Pool.GENERAL)
+
+    def _show(self, drives: list[Path]) -> None:
+        for drive in drives:
+            item = QListWidgetItem(f"{drive.name or drive}  ({drive})")
+            item.setData(Qt.ItemDataRole.UserRole, str(drive))
+            self.list.addItem(item)
+        if drives:
+            self.list.setCurrentRow(0)
+            self.empty.hide()
+        else:
+            self.empty.setText(self.tr("No memory card or phone found. Plug one in, then "
+                                       "press \"Look again\"."))
+            self.empty.show()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(drives))
+
+    def chosen(self) -> Path | None:
+        item = self.list.currentItem()
+        return Path(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+
+def cameras() -> list[Any]:
+    """The cameras Qt sees (none when QtMultimedia is missing)."""
+    try:
+        from PySide6.QtMultimedia import QMediaDevices
+    except ImportError:
+        return []
+    return list(QMediaDevices.videoInputs())
+
+
+def jpeg_bytes(image: QImage, quality: int = 92) -> bytes:
+    """Encode in memory: a photo taken here never touches the disk unencrypted."""
+    array = QByteArray()
+    buffer = QBuffer(array)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "JPEG", quality)
+    buffer.close()
+    return bytes(array.data())
+
+
+class CameraDialog(QDialog):
+    """Live capture from a laptop or USB document camera; ``photo_taken`` carries JPEG bytes
+    made in memory. Without a camera it says so and points to importing instead."""
+
+    photo_taken = Signal(bytes)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cameraDialog")
+        self.setWindowTitle(self.tr("Take a photo"))
+        self.resize(800, 620)
+        layout = QVBoxLayout(self)
+        self.status = QLabel()
+        self.status.setObjectName("emptyState")
+        self.status.setWordWrap(True)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.status)
+        self.camera: Any = None
+        self.capture: Any = None
+        row = QHBoxLayout()
+        self.shoot = QPushButton(self.tr("Take the photo"))
+        self.shoot.setProperty("primary", True)
+        self.shoot.clicked.connect(self._shoot)
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.reject)
+        devices = cameras()
+        self.has_camera = bool(devices)
+        if not devices:
+            self.status.setText(self.tr("No camera found — import photos from the phone or "
+                                        "card instead."))
+            self.shoot.hide()
+            layout.addStretch(1)
+        else:
+            self._open(devices[0], layout)
+        row.addStretch(1)
+        row.addWidget(self.shoot)
+        row.addWidget(close)
+        layout.addLayout(row)
+
+    def _open(self, device: Any, layout: QVBoxLayout) -> None:
+        from PySide6.QtMultimedia import QCamera, QImageCapture, QMediaCaptureSession
+        from PySide6.QtMultimediaWidgets import QVideoWidget
+
+        self.status.setText(self.tr("Hold the page flat and still, in good light."))
+        self.viewfinder = QVideoWidget()
+        layout.addWidget(self.viewfinder, 1)
+        self.session = QMediaCaptureSession(self)
+        self.camera = QCamera(device, self)
+        self.capture = QImageCapture(self)
+        self.session.setCamera(self.camera)
+        self.session.setImageCapture(self.capture)
+        self.session.setVideoOutput(self.viewfinder)
+        self.capture.imageCaptured.connect(self._captured)
+        self.camera.errorOccurred.connect(
+            lambda *_: self.status.setText(self.tr("The camera stopped working. Unplug it, "
+                                                   "plug it in again and reopen this window.")))
+        self.camera.start()
+
+    def _shoot(self) -> None:
+        if self.capture is not None and self.capture.isReadyForCapture():
+            self.capture.capture()  # to memory (imageCaptured), never captureToFile
+
+    def _captured(self, _id: int, image: QImage) -> None:
+        self.photo_taken.emit(jpeg_bytes(image))
+        self.status.setText(self.tr("Photo kept. Take the next page, or close."))
+
+    def done(self, result: int) -> None:
+        if self.camera is not None:
+            self.camera.stop()
+        super().done(result)
+
+
+def store_photo(vault: UnlockedVault, item_id: str, data: bytes, name: str) -> str:
+    """On the database worker: encrypt the in-memory photo into the vault, add it as a page."""
+    from capture import visits
+
+    stored = vault.store_bytes(data, "image/jpeg", name)
+    return visits.add_page(vault, item_id, stored.name, media="photo", original_filename=name)
+

@@ -127,10 +127,9 @@ class Shell(QWidget):
         if page is Page.VISITS:
             return VisitsPage(lambda: self.vault)
         if page is Page.REVIEW:
-            return PlaceholderPage(title, self.tr("Nothing to review"), self.tr(
-                "Visits that volunteers finish will wait here for you to check the consent, "
-                "the photos, the recordings and the names, then approve them or send them "
-                "back with a comment."))
+            from ui.review_page import ReviewPage
+
+            return ReviewPage(lambda: self.vault)
         if page is Page.SYNC:
             return PlaceholderPage(title, self.tr("No batches yet"), self.tr(
                 "Approved visits will be packed here into sealed batches, sent to the "

@@ -437,12 +437,13 @@ class VideoDevice(QIODevice):
             self._stream.seek(pos)
         return super().seek(pos)
 
-    def bytesAvailable(self) -> int:
-        return self._size - self.pos() + super().bytesAvailable()
+    def open(self, mode: QIODevice.OpenModeFlag) -> bool:
+        # Unbuffered: every read goes to the stream at the position ``seek`` set, so QIODevice's
+        # own read-ahead buffer can never disagree with the stream's position.
+        return super().open(mode | QIODevice.OpenModeFlag.Unbuffered)
 
     def readData(self, maxlen: int) -> bytes:
         with self._lock:
-            self._stream.seek(self.pos())
             return self._stream.read(maxlen) or b""
 
     def writeData(self, data: bytes) -> int:

@@ -5,8 +5,7 @@
     sohoa-server ingest FILE --data DIR     a batch that came on a USB stick
     sohoa-server batches    --data DIR      what was received, from which station, when
 
-The network side (tus uploads signed by the stations, the status page) is not built yet; it
-comes with the rest of the sync work, and ``serve`` says so instead of pretending.
+    sohoa-server serve      --data DIR      enrolment, tus uploads, receipts, status page
 """
 
 from __future__ import annotations
@@ -42,12 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
                        ("enrol-code", "print a one-time enrolment code for one station"),
                        ("ingest", "ingest a batch file (from a USB stick)"),
                        ("batches", "list the batches received"),
-                       ("serve", "serve uploads over the network (not built yet)")):
+                       ("serve", "serve enrolment, tus uploads, receipts and the status page")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--data", type=Path, default=Path("sohoa-server-data"),
                          help="the server's data folder")
         if name == "ingest":
             sub.add_argument("file", type=Path)
+        if name == "serve":
+            sub.add_argument("--host", default="127.0.0.1")
+            sub.add_argument("--port", type=int, default=8470)
     return parser
 
 
@@ -63,9 +65,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"receipt key (Ed25519, hex): {keys.signing_public.hex()}")
             return 0
         if args.command == "serve":
-            print("sohoa-server: serving uploads over the network is not built yet; use "
-                  "'sohoa-server ingest FILE' for batches on a USB stick.", file=sys.stderr)
-            return 1
+            import uvicorn
+
+            from sync.server.app import ServerConfig, create_app
+
+            uvicorn.run(create_app(ServerConfig(data)), host=args.host, port=args.port,
+                        log_level="info")
+            return 0
         keys = CommandKeys.load(data / "keys")
         store = Store.in_folder(data)
         if args.command == "enrol-code":

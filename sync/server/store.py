@@ -69,6 +69,19 @@ batches = Table(
 )
 
 
+uploads = Table(
+    "uploads", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("station_id", String(36), nullable=False, index=True),
+    Column("length", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("state", String(12), nullable=False),  # receiving | ingesting | done | rejected
+    Column("batch_id", String(36), nullable=True),
+    Column("result", Text, nullable=True),  # the receipt JSON, or the rejection reason
+)
+
+
 class EnrolmentRefused(SyncError):
     """The enrolment code is unknown, expired or already used."""
 

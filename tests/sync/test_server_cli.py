@@ -25,11 +25,6 @@ def test_version_exits_zero(capsys):
     assert "sohoa-server" in capsys.readouterr().out
 
 
-def test_serve_says_it_is_not_built_and_fails(capsys, tmp_path):
-    assert main(["serve", "--data", str(tmp_path)]) != 0
-    assert "not built yet" in capsys.readouterr().err
-
-
 def test_init_enrol_ingest_from_the_command_line(approved, tmp_path, capsys):
     import json
     from datetime import UTC, datetime

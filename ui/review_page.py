@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QPixmap, QTransform
 from PySide6.QtWidgets import (
     QDialog,
@@ -422,13 +422,13 @@ class QueueRow(QWidget):
         badges.setSpacing(4)
         self.badges: list[QLabel] = []
         if not entry.checklist.flags:
-            ok = QLabel(checklist_view.tr("✓ complete"))
+            ok = QLabel(QCoreApplication.translate("ReviewPage", "✓ complete"))
             ok.setStyleSheet(_badge_style("ok"))
             self.badges.append(ok)
         for flag in FLAG_ORDER:
             if flag in entry.checklist.flags:
                 kind = "blocking" if flag in BLOCKING else "warning"
-                badge = QLabel(f"{MARK[kind]} {flag_badge(checklist_view, flag)}")
+                badge = QLabel(f"{MARK[kind]} {flag_badge(flag)}")
                 badge.setStyleSheet(_badge_style(kind))
                 badge.setToolTip(checklist_view.sentence(flag, entry.checklist.flags[flag]))
                 self.badges.append(badge)
@@ -444,16 +444,16 @@ def _badge_style(kind: str) -> str:
             "padding: 1px 8px; font-size: 9pt; }")
 
 
-def flag_badge(view: QWidget, flag: Flag) -> str:
+def flag_badge(flag: Flag) -> str:
     return {
-        Flag.CONSENT_MISSING: view.tr("consent missing"),
-        Flag.CONSENT_INVALID: view.tr("consent invalid"),
-        Flag.NO_CAPTURES: view.tr("no photos"),
-        Flag.HOUSEHOLD_INCOMPLETE: view.tr("household incomplete"),
-        Flag.NO_MARTYR: view.tr("no martyr"),
-        Flag.MARTYR_WITHOUT_PLACE: view.tr("place missing"),
-        Flag.PHOTO_QUALITY: view.tr("photo quality"),
-        Flag.AUDIO_QUALITY: view.tr("audio quality"),
+        Flag.CONSENT_MISSING: QCoreApplication.translate("ReviewPage", "consent missing"),
+        Flag.CONSENT_INVALID: QCoreApplication.translate("ReviewPage", "consent invalid"),
+        Flag.NO_CAPTURES: QCoreApplication.translate("ReviewPage", "no photos"),
+        Flag.HOUSEHOLD_INCOMPLETE: QCoreApplication.translate("ReviewPage", "household incomplete"),
+        Flag.NO_MARTYR: QCoreApplication.translate("ReviewPage", "no martyr"),
+        Flag.MARTYR_WITHOUT_PLACE: QCoreApplication.translate("ReviewPage", "place missing"),
+        Flag.PHOTO_QUALITY: QCoreApplication.translate("ReviewPage", "photo quality"),
+        Flag.AUDIO_QUALITY: QCoreApplication.translate("ReviewPage", "audio quality"),
     }[flag]
 
 

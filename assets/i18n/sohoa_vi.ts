@@ -74,385 +74,385 @@
     <name>CheckAndSubmitStep</name>
     <message>
         <source>Check and submit</source>
-        <translation type="unfinished" />
+        <translation>Kiểm tra và gửi duyệt</translation>
     </message>
     <message>
         <source>Returned by the coordinator: what to fix</source>
-        <translation type="unfinished" />
+        <translation>Điều phối viên trả lại: những điều cần sửa</translation>
     </message>
     <message>
         <source>Before sending</source>
-        <translation type="unfinished" />
+        <translation>Trước khi gửi</translation>
     </message>
     <message>
         <source>Submit for review</source>
-        <translation type="unfinished" />
+        <translation>Gửi duyệt</translation>
     </message>
     <message>
         <source>Other visits returned to you</source>
-        <translation type="unfinished" />
+        <translation>Các chuyến thăm khác bị trả lại cho bạn</translation>
     </message>
     <message>
         <source>This visit is a draft: not yet sent for review.</source>
-        <translation type="unfinished" />
+        <translation>Chuyến thăm này là bản nháp, chưa gửi duyệt.</translation>
     </message>
     <message>
         <source>Sent for review: the coordinator will approve it or return it with comments.</source>
-        <translation type="unfinished" />
+        <translation>Đã gửi duyệt: điều phối viên sẽ duyệt hoặc trả lại kèm ý kiến.</translation>
     </message>
     <message>
         <source>Approved by the coordinator.</source>
-        <translation type="unfinished" />
+        <translation>Điều phối viên đã duyệt.</translation>
     </message>
     <message>
         <source>Returned by the coordinator: fix what they ask, then send it again.</source>
-        <translation type="unfinished" />
+        <translation>Điều phối viên đã trả lại: hãy sửa theo ý kiến rồi gửi duyệt lại.</translation>
     </message>
     <message>
         <source>The whole visit</source>
-        <translation type="unfinished" />
+        <translation>Cả chuyến thăm</translation>
     </message>
     <message>
         <source>Fix the lines marked ✗ first; the ⚠ lines are advice.</source>
-        <translation type="unfinished" />
+        <translation>Hãy sửa các dòng có dấu ✗ trước; các dòng có dấu ⚠ chỉ là lời khuyên.</translation>
     </message>
     <message>
         <source>You can send it now; the coordinator will see the ⚠ lines too.</source>
-        <translation type="unfinished" />
+        <translation>Có thể gửi ngay; điều phối viên cũng sẽ thấy các dòng có dấu ⚠.</translation>
     </message>
     <message>
         <source>Everything is in order.</source>
-        <translation type="unfinished" />
+        <translation>Mọi thứ đã đầy đủ.</translation>
     </message>
     <message>
         <source>Sent for review. Thank you!</source>
-        <translation type="unfinished" />
+        <translation>Đã gửi duyệt. Cảm ơn bạn!</translation>
     </message>
 </context>
 <context>
     <name>ChecklistView</name>
     <message>
         <source>The family's consent covers every photo and recording.</source>
-        <translation type="unfinished" />
+        <translation>Phiếu đồng ý của gia đình bao gồm mọi ảnh và bản ghi âm.</translation>
     </message>
     <message>
         <source>Every consent record passes its signature check.</source>
-        <translation type="unfinished" />
+        <translation>Mọi phiếu đồng ý đều đúng chữ ký số.</translation>
     </message>
     <message>
         <source>Photos or recordings were made.</source>
-        <translation type="unfinished" />
+        <translation>Đã có ảnh hoặc bản ghi âm.</translation>
     </message>
     <message>
         <source>The household's address and contact person are filled in.</source>
-        <translation type="unfinished" />
+        <translation>Đã ghi địa chỉ và người liên hệ của gia đình.</translation>
     </message>
     <message>
         <source>The martyr the family remembers is named.</source>
-        <translation type="unfinished" />
+        <translation>Đã ghi tên liệt sĩ mà gia đình biết.</translation>
     </message>
     <message>
         <source>Each martyr has a home town and a place of death or burial.</source>
-        <translation type="unfinished" />
+        <translation>Mỗi liệt sĩ đều có quê quán và nơi hy sinh hoặc nơi an táng.</translation>
     </message>
     <message>
         <source>No photo looks blurred, dark or cut off.</source>
-        <translation type="unfinished" />
+        <translation>Không có ảnh nào bị mờ, tối hay mất góc.</translation>
     </message>
     <message>
         <source>No recording is silent or very short.</source>
-        <translation type="unfinished" />
+        <translation>Không có bản ghi âm nào bị im lặng hay quá ngắn.</translation>
     </message>
     <message>
         <source>{count} photos or recordings are not covered by the family's consent: take the consent (the Consent step) before submitting.</source>
-        <translation type="unfinished" />
+        <translation>{count} ảnh hoặc bản ghi âm chưa có trong phiếu đồng ý của gia đình: hãy lấy phiếu đồng ý (bước Phiếu đồng ý) trước khi gửi duyệt.</translation>
     </message>
     <message>
         <source>{count} consent records fail their signature check: record the consent again and tell the station admin.</source>
-        <translation type="unfinished" />
+        <translation>{count} phiếu đồng ý không khớp chữ ký số: hãy lấy lại phiếu đồng ý và báo cho quản trị trạm.</translation>
     </message>
     <message>
         <source>Nothing was photographed or recorded yet: add the photos of the items.</source>
-        <translation type="unfinished" />
+        <translation>Chưa chụp ảnh hay ghi âm gì: hãy thêm ảnh các hiện vật.</translation>
     </message>
     <message>
         <source>The household's address or contact person is missing: fill in the Household step.</source>
-        <translation type="unfinished" />
+        <translation>Còn thiếu địa chỉ hoặc người liên hệ của gia đình: hãy điền ở bước Hộ gia đình.</translation>
     </message>
     <message>
         <source>No martyr is named: add at least the name the family knows.</source>
-        <translation type="unfinished" />
+        <translation>Chưa ghi tên liệt sĩ: hãy ghi ít nhất cái tên gia đình biết.</translation>
     </message>
     <message>
         <source>{count} martyrs have no home town or no place of death or burial: ask the family, or write what is known.</source>
-        <translation type="unfinished" />
+        <translation>{count} liệt sĩ chưa có quê quán hoặc nơi hy sinh, nơi an táng: hãy hỏi gia đình, hoặc ghi những gì đã biết.</translation>
     </message>
     <message>
         <source>{count} photos may be blurred, dark or cut off: look at them and take them again if you can.</source>
-        <translation type="unfinished" />
+        <translation>{count} ảnh có thể bị mờ, tối hoặc mất góc: hãy xem lại và chụp lại nếu được.</translation>
     </message>
     <message>
         <source>{count} recordings are silent or very short: listen to them.</source>
-        <translation type="unfinished" />
+        <translation>{count} bản ghi âm bị im lặng hoặc quá ngắn: hãy nghe lại.</translation>
     </message>
 </context>
 <context>
     <name>ConsentStep</name>
     <message>
         <source>Consent of the family</source>
-        <translation type="unfinished" />
+        <translation>Phiếu đồng ý của gia đình</translation>
     </message>
     <message>
         <source>Read the consent to the family, or let them read it. Then tick with them what they agree to. Nothing leaves this laptop without it.</source>
-        <translation type="unfinished" />
+        <translation>Đọc phiếu đồng ý cho gia đình nghe, hoặc để gia đình tự đọc. Rồi cùng gia đình đánh dấu những điều gia đình đồng ý. Không có phiếu này, không tư liệu nào được gửi khỏi máy.</translation>
     </message>
     <message>
         <source>Consent records of this visit</source>
-        <translation type="unfinished" />
+        <translation>Các phiếu đồng ý của chuyến thăm này</translation>
     </message>
     <message>
         <source>Show the receipt</source>
-        <translation type="unfinished" />
+        <translation>Xem giấy biên nhận</translation>
     </message>
     <message>
         <source>Record a withdrawal…</source>
-        <translation type="unfinished" />
+        <translation>Ghi nhận rút lại sự đồng ý…</translation>
     </message>
     <message>
         <source>The family takes back all or part of this consent (by phone, letter or in person).</source>
-        <translation type="unfinished" />
+        <translation>Gia đình rút lại toàn bộ hoặc một phần phiếu đồng ý này (qua điện thoại, thư hoặc trực tiếp).</translation>
     </message>
     <message>
         <source>Witness: {name} ({username}), the volunteer signed in on this laptop.</source>
-        <translation type="unfinished" />
+        <translation>Người làm chứng: {name} ({username}), tình nguyện viên đang đăng nhập trên máy này.</translation>
     </message>
     <message>
         <source>Record consent</source>
-        <translation type="unfinished" />
+        <translation>Ghi nhận phiếu đồng ý</translation>
     </message>
     <message>
         <source>What the family agrees to</source>
-        <translation type="unfinished" />
+        <translation>Gia đình đồng ý những điều sau</translation>
     </message>
     <message>
         <source>1. Keep the material in the campaign archive and use it to search for and identify martyrs</source>
-        <translation type="unfinished" />
+        <translation>1. Lưu giữ tư liệu trong kho của chiến dịch và dùng để tìm kiếm, xác định danh tính liệt sĩ</translation>
     </message>
     <message>
         <source>Required: without it nothing can be kept. The material is encrypted and goes only to the provincial Military Command.</source>
-        <translation type="unfinished" />
+        <translation>Bắt buộc: không có điều này thì không lưu được gì. Tư liệu được mã hóa và chỉ gửi về Bộ Chỉ huy quân sự tỉnh.</translation>
     </message>
     <message>
         <source>2. Share with the authorities that search for and identify martyrs</source>
-        <translation type="unfinished" />
+        <translation>2. Chia sẻ với các cơ quan chức năng tìm kiếm, xác định danh tính liệt sĩ</translation>
     </message>
     <message>
         <source>The Ministry of Defence, the Ministry of Home Affairs and the specialised units named in the consent.</source>
-        <translation type="unfinished" />
+        <translation>Bộ Quốc phòng, Bộ Nội vụ và các đơn vị chuyên trách ghi trong phiếu.</translation>
     </message>
     <message>
         <source>3. Public use in newspapers and the media</source>
-        <translation type="unfinished" />
+        <translation>3. Sử dụng công khai trên báo chí, truyền thông</translation>
     </message>
     <message>
         <source>With the family's name</source>
-        <translation type="unfinished" />
+        <translation>Có ghi tên gia đình</translation>
     </message>
     <message>
         <source>Without the name</source>
-        <translation type="unfinished" />
+        <translation>Không ghi tên</translation>
     </message>
     <message>
         <source>Not at all</source>
-        <translation type="unfinished" />
+        <translation>Không được dùng</translation>
     </message>
     <message>
         <source>4. The family may be contacted to give a DNA sample</source>
-        <translation type="unfinished" />
+        <translation>4. Đồng ý được liên hệ để lấy mẫu ADN</translation>
     </message>
     <message>
         <source>Who to contact, phone number or address</source>
-        <translation type="unfinished" />
+        <translation>Liên hệ với ai, số điện thoại hoặc địa chỉ</translation>
     </message>
     <message>
         <source>5. Not to be made public before a date (optional)</source>
-        <translation type="unfinished" />
+        <translation>5. Chưa công bố trước một ngày nhất định (không bắt buộc)</translation>
     </message>
     <message>
         <source>No such date</source>
-        <translation type="unfinished" />
+        <translation>Không đặt hạn</translation>
     </message>
     <message>
         <source>Who gives the consent</source>
-        <translation type="unfinished" />
+        <translation>Người đồng ý</translation>
     </message>
     <message>
         <source>Full name of the family's representative</source>
-        <translation type="unfinished" />
+        <translation>Họ tên người đại diện gia đình</translation>
     </message>
     <message>
         <source>wife</source>
-        <translation type="unfinished" />
+        <translation>vợ</translation>
     </message>
     <message>
         <source>son</source>
-        <translation type="unfinished" />
+        <translation>con trai</translation>
     </message>
     <message>
         <source>daughter</source>
-        <translation type="unfinished" />
+        <translation>con gái</translation>
     </message>
     <message>
         <source>brother</source>
-        <translation type="unfinished" />
+        <translation>anh/em trai</translation>
     </message>
     <message>
         <source>sister</source>
-        <translation type="unfinished" />
+        <translation>chị/em gái</translation>
     </message>
     <message>
         <source>nephew or niece</source>
-        <translation type="unfinished" />
+        <translation>cháu (con anh chị em)</translation>
     </message>
     <message>
         <source>grandchild</source>
-        <translation type="unfinished" />
+        <translation>cháu nội/ngoại</translation>
     </message>
     <message>
         <source>other relative</source>
-        <translation type="unfinished" />
+        <translation>họ hàng khác</translation>
     </message>
     <message>
         <source>Relationship to the martyr</source>
-        <translation type="unfinished">Quan hệ với liệt sĩ</translation>
+        <translation>Quan hệ với liệt sĩ</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished" />
+        <translation>Họ tên</translation>
     </message>
     <message>
         <source>Relationship</source>
-        <translation type="unfinished" />
+        <translation>Quan hệ</translation>
     </message>
     <message>
         <source>Signature</source>
-        <translation type="unfinished" />
+        <translation>Chữ ký</translation>
     </message>
     <message>
         <source>Signed on the screen</source>
-        <translation type="unfinished" />
+        <translation>Ký trên màn hình</translation>
     </message>
     <message>
         <source>Said aloud in a recorded testimony</source>
-        <translation type="unfinished" />
+        <translation>Đồng ý bằng lời trong lời kể đã ghi âm</translation>
     </message>
     <message>
         <source>The family's representative signs with the mouse, a finger or a pen.</source>
-        <translation type="unfinished" />
+        <translation>Người đại diện gia đình ký bằng chuột, ngón tay hoặc bút.</translation>
     </message>
     <message>
         <source>Clear</source>
-        <translation type="unfinished" />
+        <translation>Xóa chữ ký</translation>
     </message>
     <message>
         <source>The recording (and the marker) where the family says they agree</source>
-        <translation type="unfinished" />
+        <translation>Bản ghi âm (và điểm đánh dấu) nơi gia đình nói đồng ý</translation>
     </message>
     <message>
         <source>e.g. cannot write; agreed at minute 12</source>
-        <translation type="unfinished" />
+        <translation>vd. không viết được; đồng ý ở phút thứ 12</translation>
     </message>
     <message>
         <source>Testimony</source>
-        <translation type="unfinished">Lời kể</translation>
+        <translation>Lời kể</translation>
     </message>
     <message>
         <source>Note</source>
-        <translation type="unfinished" />
+        <translation>Ghi chú</translation>
     </message>
     <message>
         <source>For those who cannot write: read the consent aloud while recording, and set a marker where they say what they agree to.</source>
-        <translation type="unfinished" />
+        <translation>Với người không viết được: đọc to phiếu đồng ý khi đang ghi âm, và đánh dấu chỗ họ nói đồng ý những điều nào.</translation>
     </message>
     <message>
         <source>Consent recorded</source>
-        <translation type="unfinished" />
+        <translation>Đã ghi nhận phiếu đồng ý</translation>
     </message>
     <message>
         <source>Give the family the receipt, printed or as a PDF. With this reference code they can take back or change their consent at any time.</source>
-        <translation type="unfinished" />
+        <translation>Hãy trao cho gia đình giấy biên nhận, bản in hoặc tệp PDF. Với mã phiếu này, gia đình có thể rút lại hoặc thay đổi sự đồng ý bất cứ lúc nào.</translation>
     </message>
     <message>
         <source>Reference code</source>
-        <translation type="unfinished" />
+        <translation>Mã phiếu</translation>
     </message>
     <message>
         <source>Save receipt as PDF…</source>
-        <translation type="unfinished" />
+        <translation>Lưu giấy biên nhận (PDF)…</translation>
     </message>
     <message>
         <source>Print…</source>
-        <translation type="unfinished" />
+        <translation>In…</translation>
     </message>
     <message>
         <source>Back to the consent records</source>
-        <translation type="unfinished" />
+        <translation>Quay lại danh sách phiếu</translation>
     </message>
     <message>
         <source>{count} photos or recordings were added after the last consent: the family needs to consent to them too (record the consent again).</source>
-        <translation type="unfinished" />
+        <translation>Có {count} ảnh hoặc bản ghi âm được thêm sau phiếu đồng ý gần nhất: gia đình cần đồng ý cả những tư liệu này (ghi nhận phiếu đồng ý lần nữa).</translation>
     </message>
     <message>
         <source>The family's consent covers everything recorded in this visit.</source>
-        <translation type="unfinished" />
+        <translation>Phiếu đồng ý của gia đình bao gồm mọi tư liệu của chuyến thăm này.</translation>
     </message>
     <message>
         <source>↩ {code} · withdrawal of {target} · asked by {name} · {when}</source>
-        <translation type="unfinished" />
+        <translation>↩ {code} · rút lại phiếu {target} · người yêu cầu: {name} · {when}</translation>
     </message>
     <message>
         <source>✓ valid</source>
-        <translation type="unfinished" />
+        <translation>✓ còn hiệu lực</translation>
     </message>
     <message>
         <source>replaced by a later consent</source>
-        <translation type="unfinished" />
+        <translation>đã được thay bằng phiếu sau</translation>
     </message>
     <message>
         <source>withdrawn</source>
-        <translation type="unfinished" />
+        <translation>đã rút lại</translation>
     </message>
     <message>
         <source>✓ valid, partly withdrawn</source>
-        <translation type="unfinished" />
+        <translation>✓ còn hiệu lực, đã rút lại một phần</translation>
     </message>
     <message>
         <source>✗ fails its signature check</source>
-        <translation type="unfinished" />
+        <translation>✗ không khớp chữ ký số</translation>
     </message>
     <message>
         <source>{code} · {state} · signed by {name} · {when}</source>
-        <translation type="unfinished" />
+        <translation>{code} · {state} · người ký: {name} · {when}</translation>
     </message>
     <message>
         <source>Signed by {signer} on {when}; witness {witness}.</source>
-        <translation type="unfinished" />
+        <translation>Người đồng ý: {signer}, lúc {when}; người làm chứng: {witness}.</translation>
     </message>
     <message>
         <source>Save receipt as PDF</source>
-        <translation type="unfinished" />
+        <translation>Lưu giấy biên nhận thành PDF</translation>
     </message>
     <message>
         <source>PDF (*.pdf)</source>
-        <translation type="unfinished" />
+        <translation>Tệp PDF (*.pdf)</translation>
     </message>
     <message>
         <source>Receipt saved: {path}</source>
-        <translation type="unfinished" />
+        <translation>Đã lưu giấy biên nhận: {path}</translation>
     </message>
     <message>
         <source>The withdrawal is recorded ({code}). What it names will not be sent; the command is told with the next batch.</source>
-        <translation type="unfinished" />
+        <translation>Đã ghi nhận việc rút lại sự đồng ý ({code}). Các tư liệu đó sẽ không được gửi đi; Bộ Chỉ huy sẽ được báo cùng đợt gửi sau.</translation>
     </message>
 </context>
 <context>
@@ -1174,182 +1174,218 @@
     <name>ReturnDialog</name>
     <message>
         <source>Return the visit to the volunteer</source>
-        <translation type="unfinished" />
+        <translation>Trả lại chuyến thăm cho tình nguyện viên</translation>
     </message>
     <message>
         <source>Say what needs fixing, so the volunteer can do it on the next visit or call.</source>
-        <translation type="unfinished" />
+        <translation>Ghi rõ cần sửa gì, để tình nguyện viên làm trong lần thăm hoặc cuộc gọi sau.</translation>
     </message>
     <message>
         <source>Comment on the visit (required)</source>
-        <translation type="unfinished" />
+        <translation>Ý kiến về chuyến thăm (bắt buộc)</translation>
     </message>
     <message>
         <source>Comment on this item (optional)</source>
-        <translation type="unfinished" />
+        <translation>Ý kiến về hiện vật này (không bắt buộc)</translation>
     </message>
     <message>
         <source>Write a comment for the visit.</source>
-        <translation type="unfinished" />
+        <translation>Hãy ghi ý kiến về chuyến thăm.</translation>
     </message>
     <message>
         <source>Return</source>
-        <translation type="unfinished" />
+        <translation>Trả lại</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Hủy</translation>
+        <translation>Hủy</translation>
     </message>
 </context>
 <context>
     <name>ReviewPage</name>
     <message>
+        <source>✓ complete</source>
+        <translation>✓ đầy đủ</translation>
+    </message>
+    <message>
+        <source>consent missing</source>
+        <translation>thiếu phiếu đồng ý</translation>
+    </message>
+    <message>
+        <source>consent invalid</source>
+        <translation>phiếu không hợp lệ</translation>
+    </message>
+    <message>
+        <source>no photos</source>
+        <translation>chưa có ảnh</translation>
+    </message>
+    <message>
+        <source>household incomplete</source>
+        <translation>thiếu thông tin hộ</translation>
+    </message>
+    <message>
+        <source>no martyr</source>
+        <translation>chưa có liệt sĩ</translation>
+    </message>
+    <message>
+        <source>place missing</source>
+        <translation>thiếu nơi chốn</translation>
+    </message>
+    <message>
+        <source>photo quality</source>
+        <translation>chất lượng ảnh</translation>
+    </message>
+    <message>
+        <source>audio quality</source>
+        <translation>chất lượng ghi âm</translation>
+    </message>
+    <message>
         <source>Review</source>
-        <translation type="unfinished">Duyệt</translation>
+        <translation>Duyệt</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished" />
+        <translation>Làm mới</translation>
     </message>
     <message>
         <source>Waiting for review</source>
-        <translation type="unfinished" />
+        <translation>Đang chờ duyệt</translation>
     </message>
     <message>
         <source>Nothing to review</source>
-        <translation type="unfinished">Chưa có gì cần duyệt</translation>
+        <translation>Không có gì cần duyệt</translation>
     </message>
     <message>
         <source>Household</source>
-        <translation type="unfinished">Hộ gia đình</translation>
+        <translation>Hộ gia đình</translation>
     </message>
     <message>
         <source>Martyrs and people</source>
-        <translation type="unfinished" />
+        <translation>Liệt sĩ và người liên quan</translation>
     </message>
     <message>
         <source>Items and photos</source>
-        <translation type="unfinished">Hiện vật và ảnh</translation>
+        <translation>Hiện vật và ảnh</translation>
     </message>
     <message>
         <source>Recordings</source>
-        <translation type="unfinished" />
+        <translation>Bản ghi âm</translation>
     </message>
     <message>
         <source>Consent</source>
-        <translation type="unfinished" />
+        <translation>Phiếu đồng ý</translation>
     </message>
     <message>
         <source>Checklist</source>
-        <translation type="unfinished" />
+        <translation>Danh sách kiểm tra</translation>
     </message>
     <message>
         <source>Earlier decisions</source>
-        <translation type="unfinished" />
+        <translation>Các quyết định trước</translation>
     </message>
     <message>
         <source>Decision</source>
-        <translation type="unfinished" />
+        <translation>Quyết định</translation>
     </message>
     <message>
         <source>Comment (optional)</source>
-        <translation type="unfinished" />
+        <translation>Ý kiến (không bắt buộc)</translation>
     </message>
     <message>
         <source>Approve</source>
-        <translation type="unfinished" />
+        <translation>Duyệt</translation>
     </message>
     <message>
         <source>Return with comments…</source>
-        <translation type="unfinished" />
+        <translation>Trả lại kèm ý kiến…</translation>
     </message>
     <message>
         <source>Choose a visit in the list</source>
-        <translation type="unfinished" />
+        <translation>Chọn một chuyến thăm trong danh sách</translation>
     </message>
     <message>
         <source>Visit of {date} · {contact}</source>
-        <translation type="unfinished" />
+        <translation>Chuyến thăm ngày {date} · {contact}</translation>
     </message>
     <message>
         <source>Contact: {name} {phone}</source>
-        <translation type="unfinished" />
+        <translation>Người liên hệ: {name} {phone}</translation>
     </message>
     <message>
         <source>Martyr: &lt;b&gt;{name}&lt;/b&gt; {facts}</source>
-        <translation type="unfinished" />
+        <translation>Liệt sĩ: &lt;b&gt;{name}&lt;/b&gt; {facts}</translation>
     </message>
     <message>
         <source>No one recorded.</source>
-        <translation type="unfinished" />
+        <translation>Chưa ghi ai.</translation>
     </message>
     <message>
         <source>{speaker} · {minutes} min · {markers} markers</source>
-        <translation type="unfinished" />
+        <translation>{speaker} · {minutes} phút · {markers} điểm đánh dấu</translation>
     </message>
     <message>
         <source>No recordings.</source>
-        <translation type="unfinished" />
+        <translation>Không có bản ghi âm.</translation>
     </message>
     <message>
         <source>✗ fails its check: {problems}</source>
-        <translation type="unfinished" />
+        <translation>✗ không khớp khi kiểm tra: {problems}</translation>
     </message>
     <message>
         <source>✓ signature verified</source>
-        <translation type="unfinished" />
+        <translation>✓ chữ ký số hợp lệ</translation>
     </message>
     <message>
         <source>consent</source>
-        <translation type="unfinished" />
+        <translation>phiếu đồng ý</translation>
     </message>
     <message>
         <source>amended consent</source>
-        <translation type="unfinished" />
+        <translation>phiếu đồng ý sửa đổi</translation>
     </message>
     <message>
         <source>withdrawal</source>
-        <translation type="unfinished" />
+        <translation>rút lại sự đồng ý</translation>
     </message>
     <message>
         <source>No consent.</source>
-        <translation type="unfinished" />
+        <translation>Chưa có phiếu đồng ý.</translation>
     </message>
     <message>
         <source>submitted</source>
-        <translation type="unfinished" />
+        <translation>đã gửi duyệt</translation>
     </message>
     <message>
         <source>approved</source>
-        <translation type="unfinished" />
+        <translation>đã duyệt</translation>
     </message>
     <message>
         <source>returned</source>
-        <translation type="unfinished" />
+        <translation>đã trả lại</translation>
     </message>
     <message>
         <source>comment</source>
-        <translation type="unfinished" />
+        <translation>ý kiến</translation>
     </message>
     <message>
         <source>No items.</source>
-        <translation type="unfinished" />
+        <translation>Không có hiện vật.</translation>
     </message>
     <message>
         <source>{count} pages</source>
-        <translation type="unfinished" />
+        <translation>{count} trang</translation>
     </message>
     <message>
         <source>Page {n}</source>
-        <translation type="unfinished" />
+        <translation>Trang {n}</translation>
     </message>
     <message>
         <source>Approved.</source>
-        <translation type="unfinished" />
+        <translation>Đã duyệt.</translation>
     </message>
     <message>
         <source>Returned to the volunteer with your comments.</source>
-        <translation type="unfinished" />
+        <translation>Đã trả lại cho tình nguyện viên kèm ý kiến của bạn.</translation>
     </message>
 </context>
 <context>
@@ -1588,14 +1624,6 @@
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <source>Nothing to review</source>
-        <translation>Chưa có gì cần duyệt</translation>
-    </message>
-    <message>
-        <source>Visits that volunteers finish will wait here for you to check the consent, the photos, the recordings and the names, then approve them or send them back with a comment.</source>
-        <translation>Các chuyến thăm do tình nguyện viên hoàn thành sẽ chờ ở đây để bạn kiểm tra phiếu đồng ý, ảnh, bản ghi âm và họ tên, rồi duyệt hoặc trả lại kèm nhận xét.</translation>
-    </message>
-    <message>
         <source>No batches yet</source>
         <translation>Chưa có gói dữ liệu nào</translation>
     </message>
@@ -1620,11 +1648,11 @@
     <name>SignaturePad</name>
     <message>
         <source>Sign here with the mouse, a finger or a pen.</source>
-        <translation type="unfinished" />
+        <translation>Ký vào đây bằng chuột, ngón tay hoặc bút.</translation>
     </message>
     <message>
         <source>Sign here</source>
-        <translation type="unfinished" />
+        <translation>Ký vào đây</translation>
     </message>
 </context>
 <context>
@@ -1995,75 +2023,75 @@
     <name>WithdrawalDialog</name>
     <message>
         <source>Record a withdrawal of consent</source>
-        <translation type="unfinished" />
+        <translation>Ghi nhận rút lại sự đồng ý</translation>
     </message>
     <message>
         <source>Withdrawal of consent {code}</source>
-        <translation type="unfinished" />
+        <translation>Rút lại phiếu đồng ý {code}</translation>
     </message>
     <message>
         <source>Write down the family's request as they made it. The consent record stays; a new signed record says what is taken back, and it is no longer sent anywhere.</source>
-        <translation type="unfinished" />
+        <translation>Ghi lại yêu cầu của gia đình đúng như họ nói. Phiếu đồng ý cũ vẫn được giữ; một bản ghi mới có chữ ký số nêu rõ phần rút lại, và phần đó không được gửi đi đâu nữa.</translation>
     </message>
     <message>
         <source>e.g. daughter, nephew</source>
-        <translation type="unfinished" />
+        <translation>vd. con gái, cháu</translation>
     </message>
     <message>
         <source>Who asked</source>
-        <translation type="unfinished" />
+        <translation>Người yêu cầu</translation>
     </message>
     <message>
         <source>Relationship to the martyr</source>
-        <translation type="unfinished">Quan hệ với liệt sĩ</translation>
+        <translation>Quan hệ với liệt sĩ</translation>
     </message>
     <message>
         <source>By phone</source>
-        <translation type="unfinished" />
+        <translation>Qua điện thoại</translation>
     </message>
     <message>
         <source>By letter</source>
-        <translation type="unfinished" />
+        <translation>Bằng thư</translation>
     </message>
     <message>
         <source>In person</source>
-        <translation type="unfinished" />
+        <translation>Trực tiếp</translation>
     </message>
     <message>
         <source>How</source>
-        <translation type="unfinished" />
+        <translation>Hình thức</translation>
     </message>
     <message>
         <source>Date, phone number or other details</source>
-        <translation type="unfinished" />
+        <translation>Ngày, số điện thoại hoặc chi tiết khác</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished" />
+        <translation>Chi tiết</translation>
     </message>
     <message>
         <source>Everything this consent covers</source>
-        <translation type="unfinished" />
+        <translation>Toàn bộ tư liệu trong phiếu này</translation>
     </message>
     <message>
         <source>Only the photos and recordings chosen below</source>
-        <translation type="unfinished" />
+        <translation>Chỉ những ảnh và bản ghi âm chọn dưới đây</translation>
     </message>
     <message>
         <source>Record the withdrawal</source>
-        <translation type="unfinished" />
+        <translation>Ghi nhận rút lại</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Hủy</translation>
+        <translation>Hủy</translation>
     </message>
     <message>
         <source>Write the name of the person who asked.</source>
-        <translation type="unfinished" />
+        <translation>Hãy ghi tên người yêu cầu.</translation>
     </message>
     <message>
         <source>Tick the photos or recordings the family takes back.</source>
-        <translation type="unfinished" />
+        <translation>Hãy đánh dấu những ảnh hoặc bản ghi âm gia đình rút lại.</translation>
     </message>
 </context>
 <context>
@@ -2127,13 +2155,6 @@
     <message>
         <source>record a family's withdrawal of consent</source>
         <translation>ghi nhận việc gia đình rút lại sự đồng ý</translation>
-    </message>
-</context>
-<context>
-    <name>checklist_view</name>
-    <message>
-        <source>✓ complete</source>
-        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -2471,41 +2492,6 @@
     <message>
         <source>Sync operator</source>
         <translation>Cán bộ đồng bộ</translation>
-    </message>
-</context>
-<context>
-    <name>view</name>
-    <message>
-        <source>consent missing</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>consent invalid</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>no photos</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>household incomplete</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>no martyr</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>place missing</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>photo quality</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>audio quality</source>
-        <translation type="unfinished" />
     </message>
 </context>
 </TS>

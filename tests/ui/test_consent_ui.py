@@ -161,7 +161,7 @@ def test_a_missing_signature_is_said_and_nothing_is_recorded(app, qtbot, volunte
     assert step.pad.is_empty()
 
 
-def test_verbal_consent_and_a_partial_withdrawal(app, qtbot, volunteer) -> None:  # type: ignore[no-untyped-def]
+def test_verbal_consent_and_a_partial_withdrawal(app, qtbot, volunteer, clock) -> None:  # type: ignore[no-untyped-def]
     visit_id, _ = make_visit(volunteer, pages=3)
     step = ConsentStep(volunteer, visit_id)
     qtbot.addWidget(step)
@@ -177,6 +177,7 @@ def test_verbal_consent_and_a_partial_withdrawal(app, qtbot, volunteer) -> None:
     qtbot.waitUntil(lambda: step.records_list.count() == 1, timeout=10_000)
     step.records_list.setCurrentRow(0)
     assert step.withdraw_button.isEnabled()
+    clock.advance(days=3)
     step.record_withdrawal()
     dialog = step.withdrawal_dialog
     dialog.how_buttons["letter"].setChecked(True)
@@ -187,7 +188,7 @@ def test_verbal_consent_and_a_partial_withdrawal(app, qtbot, volunteer) -> None:
     dialog.captures.item(0).setCheckState(Qt.CheckState.Checked)
     dialog._accept()
     qtbot.waitUntil(lambda: step.records_list.count() == 2, timeout=10_000)
-    withdrawal = consent.records(volunteer, visit_id)[1]
+    withdrawal = consent.records(volunteer, visit_id)[1]  # in time order
     assert withdrawal.kind == "withdraw" and len(withdrawal.covers) == 1
     assert withdrawal.payload["evidence"]["how"] == "Bằng thư: thư ngày 20/11"
     assert "rút lại một phần" in step.records_list.item(0).text()

@@ -68,7 +68,7 @@ def test_the_index_follows_edits_and_removals(volunteer):
 
 def test_the_index_survives_locking_and_is_inside_the_encrypted_database(volunteer):
     from capture.vault import Vault
-    from tests.capture.conftest import VOLUNTEER_PASS
+    from tests.conftest import VOLUNTEER_PASS
 
     visit_with_people(volunteer)
     path = volunteer.path

@@ -674,7 +674,8 @@ class ConsentStep(QWidget):
         self.receipt_banner.clear()
         self.receipt_code.setText(data.reference_code)
         lines = [f"<b>{_esc(what)}:</b> {_esc(answer)}" for what, answer in data.scopes]
-        lines.append(f"<b>{_esc(self.tr('Not public before'))}:</b> {_esc(data.embargo)}")
+        embargo = self.tr("Not public before")
+        lines.append(f"<b>{_esc(embargo)}:</b> {_esc(data.embargo)}")
         self.receipt_summary.setText(
             self.tr("Signed by {signer} on {when}; witness {witness}.").format(
                 signer=_esc(data.signer + (f" ({data.relationship})" if data.relationship

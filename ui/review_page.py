@@ -692,6 +692,7 @@ class ReviewPage(QWidget):
             grid_host = QWidget()
             grid = QGridLayout(grid_host)
             grid.setContentsMargins(0, 0, 0, 0)
+            grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             for index, page in enumerate(item.pages[:24]):
                 label = QLabel(self.tr("Page {n}").format(n=page.position + 1))
                 label.setFixedSize(110, 110)

@@ -435,6 +435,10 @@
         <translation>{code} · {state} · người ký: {name} · {when}</translation>
     </message>
     <message>
+        <source>Not public before</source>
+        <translation>Chưa công bố trước ngày</translation>
+    </message>
+    <message>
         <source>Signed by {signer} on {when}; witness {witness}.</source>
         <translation>Người đồng ý: {signer}, lúc {when}; người làm chứng: {witness}.</translation>
     </message>

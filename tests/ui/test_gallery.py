@@ -97,7 +97,7 @@ def test_many_thumbnails_load_only_for_what_is_shown(app, qtbot, volunteer, tmp_
 
 def test_video_is_read_through_a_qiodevice_without_plaintext_on_disk(
         app, volunteer, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    visit_id, item_id = visit_with_item(volunteer)
+    _visit_id, item_id = visit_with_item(volunteer)
     clip = mf.mp4(tmp_path / "clip.mp4")
     report = importer.import_files(volunteer, item_id, [clip])
     page_id = report.page_ids[0]

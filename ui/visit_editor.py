@@ -872,6 +872,8 @@ class VisitEditor(QWidget):
         form_holder = self.items.scroll
         self.items.right.removeWidget(form_holder)
         splitter.addWidget(form_holder)
+        form_holder.show()  # hidden while the list was empty; the splitter now shows or hides
+        form_holder.setMinimumHeight(120)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)

@@ -71,6 +71,7 @@ class ChecklistView(QWidget):
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.setSpacing(6)
         self.lines: dict[Flag, tuple[str, str]] = {}
+        self.labels: dict[Flag, QLabel] = {}
 
     def sentence(self, flag: Flag, count: int | None) -> str:
         if count is None:
@@ -112,22 +113,24 @@ class ChecklistView(QWidget):
         }[flag].format(count=count)
 
     def set_checklist(self, checklist: Checklist) -> None:
-        while self.layout_.count():
-            widget = self.layout_.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
+        """One label per flag, made once and updated (no widgets deleted while shown)."""
+        if not self.labels:
+            for flag in FLAG_ORDER:
+                label = QLabel()
+                label.setWordWrap(True)
+                label.setObjectName(f"check_{flag.value}")
+                self.layout_.addWidget(label)
+                self.labels[flag] = label
         self.lines = {}
         for flag in FLAG_ORDER:
             count = checklist.flags.get(flag)
             kind = "ok" if count is None else "blocking" if flag in BLOCKING else "warning"
             text = self.sentence(flag, count)
             self.lines[flag] = (MARK[kind], text)
-            label = QLabel(f"<span style='color:{COLOUR[kind]}; font-size:15pt; "
-                           f"font-weight:bold'>{MARK[kind]}</span>&nbsp;&nbsp;{_esc(text)}")
-            label.setWordWrap(True)
-            label.setObjectName(f"check_{flag.value}")
+            label = self.labels[flag]
+            label.setText(f"<span style='color:{COLOUR[kind]}; font-size:15pt; "
+                          f"font-weight:bold'>{MARK[kind]}</span>&nbsp;&nbsp;{_esc(text)}")
             label.setProperty("state", kind)
-            self.layout_.addWidget(label)
 
 
 # -- check and submit ---------------------------------------------------------------------------
@@ -552,6 +555,7 @@ class ReviewPage(QWidget):
         splitter.addWidget(right)
         splitter.setSizes([330, 700])
         self.thumbnails: dict[str, QLabel] = {}
+        self._rows: list[QueueRow] = []
         self.refresh()
 
     @property
@@ -582,11 +586,15 @@ class ReviewPage(QWidget):
         keep = self.current_visit
         self.entries = entries
         self.queue_list.blockSignals(True)
+        for index in range(self.queue_list.count()):
+            self.queue_list.removeItemWidget(self.queue_list.item(index))
         self.queue_list.clear()
+        self._rows = []
         for entry in entries:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, entry.visit_id)
             row = QueueRow(entry, self._checklist_texts)
+            self._rows.append(row)
             item.setSizeHint(row.sizeHint())
             self.queue_list.addItem(item)
             self.queue_list.setItemWidget(item, row)
@@ -621,10 +629,16 @@ class ReviewPage(QWidget):
     # -- one visit --------------------------------------------------------------------------
 
     def _clear_items(self) -> None:
-        while self.items_layout.count():
-            child = self.items_layout.takeAt(0)
-            if child.widget() is not None:
-                child.widget().deleteLater()
+        """Drop the previous visit's items: one host widget, detached and deleted by Qt."""
+        host = getattr(self, "_items_host", None)
+        if host is not None:
+            self.items_layout.removeWidget(host)
+            host.hide()
+            host.deleteLater()
+        self._items_host = QWidget()
+        self._items_host_layout = QVBoxLayout(self._items_host)
+        self._items_host_layout.setContentsMargins(0, 0, 0, 0)
+        self.items_layout.addWidget(self._items_host)
         self.thumbnails = {}
 
     def _detail_loaded(self, detail: ReviewDetail) -> None:
@@ -684,11 +698,11 @@ class ReviewPage(QWidget):
     def _show_items(self, visit: visits.VisitRecord) -> None:
         self._clear_items()
         if not visit.items:
-            self.items_layout.addWidget(QLabel(self.tr("No items.")))
+            self._items_host_layout.addWidget(QLabel(self.tr("No items.")))
         for item in visit.items:
             title = QLabel(f"<b>{_esc(item.data.title or item.data.kind.value)}</b> · "
                            + self.tr("{count} pages").format(count=len(item.pages)))
-            self.items_layout.addWidget(title)
+            self._items_host_layout.addWidget(title)
             grid_host = QWidget()
             grid = QGridLayout(grid_host)
             grid.setContentsMargins(0, 0, 0, 0)
@@ -704,7 +718,7 @@ class ReviewPage(QWidget):
                 tasks.Task(self, _thumbnail, self.vault, page.id).success(
                     lambda data, pid=page.id, turns=page.rotation: self._thumb(pid, data, turns)
                 ).failure(lambda _error: None).run(tasks.Pool.DATABASE)
-            self.items_layout.addWidget(grid_host)
+            self._items_host_layout.addWidget(grid_host)
 
     def _thumb(self, page_id: str, data: bytes, rotation: int) -> None:
         label = self.thumbnails.get(page_id)

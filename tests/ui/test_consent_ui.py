@@ -15,6 +15,7 @@ from capture import accounts, consent, visits
 from capture.roles import Role
 from capture.vault import NewUser, Vault
 from capture.visits import Household, ItemData, ItemKind, MartyrData
+from ui import tasks
 from ui.consent_page import ConsentStep
 
 from .conftest import ADMIN_PASSPHRASE
@@ -32,6 +33,7 @@ def volunteer(made_vault, clock):  # type: ignore[no-untyped-def]
     vault = Vault(path, clock).unlock("hoa", "tạm thời 12345")
     vault.set_new_passphrase(VOLUNTEER_PASS)
     yield vault
+    tasks.wait_for_all()  # never lock under a read still running on the database worker
     if not vault.is_locked:
         vault.lock()
 

@@ -10,6 +10,7 @@ from capture.review import Flag
 from capture.roles import Role
 from capture.vault import NewUser, Vault
 from capture.visits import VisitStatus
+from ui import tasks
 from ui.consent_page import ConsentStep
 from ui.review_page import CheckAndSubmitStep, ReviewPage
 
@@ -75,6 +76,7 @@ def test_review_approves_one_visit_and_returns_another_with_item_comments(
         _consent(qtbot, volunteer, visit_id)
         review.submit(volunteer, visit_id)
         clock.advance(minutes=1)
+    tasks.wait_for_all()  # the consent steps' reloads finish before the lock
     volunteer.lock()
     _coordinator(path, clock)
     coordinator = Vault(path, clock).unlock("minh", COORDINATOR_PASS)
@@ -106,6 +108,7 @@ def test_review_approves_one_visit_and_returns_another_with_item_comments(
     assert visits.load_visit(coordinator, second).status == VisitStatus.RETURNED
     qtbot.waitUntil(lambda: page.queue_list.count() == 0, timeout=10_000)
     assert page.empty_label.isVisible()
+    tasks.wait_for_all()
     coordinator.lock()
 
     again = Vault(path, clock).unlock("hoa", VOLUNTEER_PASS)
@@ -117,4 +120,5 @@ def test_review_approves_one_visit_and_returns_another_with_item_comments(
         assert "Thư gửi mẹ" in text
         assert step.submit_button.isEnabled()  # returned, consent still valid: can resend
     finally:
+        tasks.wait_for_all()
         again.lock()

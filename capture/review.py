@@ -99,11 +99,12 @@ class QueueEntry:
     checklist: Checklist
 
 
+QUALITY_HINTS = ("blurred", "too_dark", "overexposed")  # capture/importer.py sets them
+
+
 def _quality_flags(meta: dict[str, Any]) -> bool:
     quality = meta.get("quality") or {}
-    if isinstance(quality, dict):
-        return any(bool(v) for v in quality.values())
-    return bool(quality)
+    return any(quality.get(hint) is True for hint in QUALITY_HINTS)
 
 
 def checklist(vault: UnlockedVault, visit_id: str) -> Checklist:

@@ -24,6 +24,7 @@ from concurrent.futures import wait as wait_futures
 from enum import Enum
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,12 @@ class Task(QObject):
 
     def __init__(self, parent: QObject, fn: Callable[..., Any], *args: Any, **kwargs: Any
                  ) -> None:
-        super().__init__(parent)
+        # No Qt parent: a widget deleted while its task runs would delete the task's C++
+        # object under the worker that is about to emit on it (a crash seen in the review
+        # tests). The task lives, on the GUI thread, until its callbacks ran; they are
+        # skipped if the widget it was for is gone.
+        super().__init__(None)
+        self._owner = parent
         self._fn = fn
         self._args = args
         self._kwargs = kwargs
@@ -126,10 +132,13 @@ class Task(QObject):
         except RuntimeError:
             pass  # the task's parent widget was deleted meanwhile: nobody is waiting
 
+    def _owner_alive(self) -> bool:
+        return self._owner is None or shiboken6.isValid(self._owner)
+
     @Slot(object)
     def _deliver_success(self, result: object) -> None:
         try:
-            if self._on_success is not None:
+            if self._on_success is not None and self._owner_alive():
                 self._on_success(result)
         finally:
             self._done()
@@ -137,7 +146,7 @@ class Task(QObject):
     @Slot(object)
     def _deliver_failure(self, error: object) -> None:
         try:
-            if self._on_failure is not None:
+            if self._on_failure is not None and self._owner_alive():
                 self._on_failure(error)  # type: ignore[arg-type]
             else:
                 log.error("background task failed", exc_info=error)  # type: ignore[arg-type]
@@ -146,8 +155,9 @@ class Task(QObject):
 
     def _done(self) -> None:
         self.finished.emit()
+        self._owner = None
+        # Dropping the last reference here, on the GUI thread, deletes the C++ object here.
         _running.discard(self)
-        self.deleteLater()
 
 
 def _forget(future: Future[Any]) -> None:

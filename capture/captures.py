@@ -55,6 +55,38 @@ def _pages(session: Session, visit_id: str) -> Iterable[Capture]:
     return [Capture("page", page_id, name) for page_id, name in rows]
 
 
+@register_source
+def _recordings(session: Session, visit_id: str) -> Iterable[Capture]:
+    """Finished testimony parts: the joined FLAC, and for an imported recording the phone's
+    original file too. A part still being recorded has nothing to consent to yet."""
+    from capture.testimony import Testimony, TestimonyPart
+
+    rows = session.execute(
+        select(TestimonyPart.id, TestimonyPart.object_name, TestimonyPart.original_object)
+        .join(Testimony, TestimonyPart.testimony_id == Testimony.id)
+        .where(Testimony.visit_id == visit_id, TestimonyPart.object_name.is_not(None))
+        .order_by(Testimony.created_at, TestimonyPart.position))
+    found = []
+    for part_id, joined, original in rows:
+        found.append(Capture("recording", part_id, joined))
+        if original:
+            found.append(Capture("recording-original", part_id, original))
+    return found
+
+
+SHORT_RECORDING_SECONDS = 10.0
+
+
+def _short_recording(session: Session, part_id: str) -> bool:
+    from capture.testimony import TestimonyPart
+
+    part = session.get(TestimonyPart, part_id)
+    return part is not None and part.duration < SHORT_RECORDING_SECONDS
+
+
+audio_judges["recording"] = _short_recording
+
+
 def visit_captures(session: Session, visit_id: str) -> list[Capture]:
     return [capture for source in _sources for capture in source(session, visit_id)]
 

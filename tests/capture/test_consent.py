@@ -2,6 +2,7 @@
 
 import copy
 import json
+import time
 
 import pytest
 
@@ -205,3 +206,23 @@ def test_consent_needs_its_required_parts(volunteer):
     assert consent.verify(volunteer, verbal.id).valid
     assert consent.consent_text("vi").startswith("# Phiếu đồng ý")
     assert consent.consent_text("en").startswith("# Consent form")
+
+
+def test_recordings_are_captures_the_consent_must_cover(volunteer):
+    from capture import recorder as rec
+    from tests.capture.recording_helpers import RATE, new_testimony, tone
+
+    visit_id, testimony_id = new_testimony(volunteer)
+    recorder = rec.Recorder(volunteer, testimony_id)
+    recorder.start(rec.SyntheticSource(tone, realtime=False, limit_frames=2 * RATE))
+    while recorder.frames_committed < 2 * RATE:
+        time.sleep(0.02)
+    recorder.stop()
+    uncovered = consent.coverage(volunteer, visit_id).uncovered
+    assert [c.kind for c in uncovered] == ["recording"]
+    flags = review.checklist(volunteer, visit_id).flags
+    assert flags[review.Flag.CONSENT_MISSING] == 1
+    assert flags[review.Flag.AUDIO_QUALITY] == 1  # 2 s is too short to be a testimony
+    record = _sign(volunteer, visit_id)
+    assert [c.kind for c in record.covers] == ["recording"]
+    assert consent.coverage(volunteer, visit_id).uncovered == []

@@ -5,8 +5,8 @@
   the first ``HOLD`` bytes in memory so short files get the exact rewrite, and for longer ones we
   fill in the total sample count ourselves before the header leaves (the MD5 and frame-size
   fields then stay 0, which FLAC defines as "unknown"; the object's HMAC protects the content).
-- ``ObjectReader``: a read-only, seekable file over an encrypted object that decrypts one chunk at
-  a time, so ``soundfile`` can seek in a three-hour recording for playback and the waveform.
+- Reading back goes through ``ObjectStore.open_random`` (seekable, one decrypted chunk in
+  memory), so ``soundfile`` can seek in a three-hour recording for playback and the waveform.
 - ``decode_blocks``: any recording a phone makes (WAV, FLAC, MP3 through libsndfile; M4A/AAC and
   the rest through PyAV's bundled ffmpeg), as int32 blocks.
 """
@@ -14,18 +14,14 @@
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from capture import crypto
-from capture.errors import CaptureError, ObjectDamaged, ObjectMissing
-from capture.objects import ObjectStore, ObjectWriter
+from capture.errors import CaptureError
+from capture.objects import ObjectWriter
 
 HOLD = 64 * 1024
 BLOCK_FRAMES = 48_000
@@ -107,78 +103,6 @@ class FlacObjectSink(io.RawIOBase):
     def finish(self) -> None:
         if self._held is not None:
             self._release()
-
-
-class ObjectReader(io.RawIOBase):
-    """Seekable plaintext of one object, one decrypted chunk in memory."""
-
-    def __init__(self, store: ObjectStore, name: str) -> None:
-        super().__init__()
-        try:
-            self._file = open(store.path_of(name), "rb", buffering=0)
-        except FileNotFoundError:
-            raise ObjectMissing(name=name) from None
-        self._name = name
-        self._header = self._file.read(crypto.HEADER_SIZE)
-        if len(self._header) != crypto.HEADER_SIZE or not self._header.startswith(crypto.MAGIC):
-            raise ObjectDamaged(name=name, chunk=None, reason="not an object of this vault")
-        self._aead = AESGCM(crypto.derive_key(store.payload_key, "sohoa/object/payload/v1",
-                                              salt=self._header[len(crypto.MAGIC):]))
-        sealed_total = os.fstat(self._file.fileno()).st_size - crypto.HEADER_SIZE
-        self._sealed = crypto.CHUNK_SIZE + crypto.TAG_SIZE
-        self._chunks = max(1, -(-sealed_total // self._sealed))
-        self.size = sealed_total - self._chunks * crypto.TAG_SIZE
-        self._pos = 0
-        self._cached: tuple[int, bytes] | None = None
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        base = {0: 0, 1: self._pos, 2: self.size}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def _chunk(self, index: int) -> bytes:
-        if self._cached is not None and self._cached[0] == index:
-            return self._cached[1]
-        self._file.seek(crypto.HEADER_SIZE + index * self._sealed)
-        sealed = self._file.read(self._sealed)
-        last = index == self._chunks - 1
-        try:
-            plain = self._aead.decrypt(crypto._chunk_nonce(index, last), sealed, self._header)
-        except InvalidTag:
-            raise ObjectDamaged(name=self._name, chunk=index,
-                                reason="chunk fails its authentication tag") from None
-        self._cached = (index, plain)
-        return plain
-
-    def read(self, size: int = -1) -> bytes:
-        if size is None or size < 0:
-            size = self.size - self._pos
-        out = bytearray()
-        while size > 0 and self._pos < self.size:
-            index, within = divmod(self._pos, crypto.CHUNK_SIZE)
-            piece = self._chunk(index)[within:within + size]
-            out += piece
-            self._pos += len(piece)
-            size -= len(piece)
-        return bytes(out)
-
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
-        data = self.read(len(buffer))
-        buffer[:len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        self._file.close()
-        super().close()
 
 
 def encode_flac(frames: np.ndarray, sample_rate: int, subtype: str, tag: str) -> bytes:

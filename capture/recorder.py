@@ -32,7 +32,7 @@ import numpy as np
 import soundfile as sf
 from sqlalchemy import delete, func, select
 
-from capture.audio import FlacObjectSink, ObjectReader, decode_blocks, encode_flac, subtype_for
+from capture.audio import FlacObjectSink, decode_blocks, encode_flac, subtype_for
 from capture.errors import CaptureError, DiskFull
 from capture.models import ObjectRow
 from capture.roles import Action
@@ -693,7 +693,7 @@ def import_recording(vault: UnlockedVault, testimony_id: str, path: Any) -> str:
 
 def open_audio(vault: UnlockedVault, object_name: str) -> sf.SoundFile:
     """A seekable decoded view of a stored FLAC; one encrypted chunk in memory at a time."""
-    return sf.SoundFile(ObjectReader(vault.objects, object_name))
+    return sf.SoundFile(vault.objects.open_random(object_name))
 
 
 def waveform(vault: UnlockedVault, object_name: str, columns: int = 2000) -> np.ndarray:

@@ -888,6 +888,25 @@ class VisitEditor(QWidget):
         self.tabs.addTab(self.items, self.tr("Items and photos"))
         self.tabs.addTab(self.testimony, self.tr("Testimony"))
         self.tabs.addTab(self.leads, self.tr("Leads"))
+        # The last two steps of the guided visit: the family's consent, then the checklist and
+        # the submission for review (ui/consent_page.py, ui/review_page.py).
+        self.consent_tab = QWidget()
+        QVBoxLayout(self.consent_tab).setContentsMargins(0, 0, 0, 0)
+        self.submit_tab = QWidget()
+        QVBoxLayout(self.submit_tab).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self.consent_tab, self.tr("Consent"))
+        self.tabs.addTab(self.submit_tab, self.tr("Check and submit"))
+        self.consent_step: QWidget | None = None
+        self.submit_step: QWidget | None = None
+        self.next_step = QPushButton(self.tr("Next step →"))
+        self.next_step.setObjectName("nextStep")
+        self.next_step.clicked.connect(
+            lambda: self.tabs.setCurrentIndex(self.tabs.currentIndex() + 1))
+        steps = QHBoxLayout()
+        steps.addStretch()
+        steps.addWidget(self.next_step)
+        layout.addLayout(steps)
+        self.tabs.currentChanged.connect(self._step_shown)
         self.recorder: QWidget | None = None
         for section in (self.household, self.martyrs, self.people, self.items, self.leads,
                         self.pages):
@@ -973,6 +992,10 @@ class VisitEditor(QWidget):
             lambda error: self.banner.show_error(user_message(error))).run(tasks.Pool.DATABASE)
 
     def show_record(self, record: VisitRecord) -> None:
+        # A fresh record replaces what the gallery held: without this, reopening a visit after
+        # pages were added elsewhere (an import from the CLI, another window) showed the old
+        # page list and wrote it back over the new one.
+        self.pages.set_item(None)
         self.record = record
         self.title.setText(self.tr("Visit of {date}").format(date=date_from_core(
             record.visit_date)))
@@ -991,6 +1014,32 @@ class VisitEditor(QWidget):
             section.set_editable(editable)
         self.read_only_note.setVisible(not editable)
         self._open_recorder(record.id)
+        self._open_steps(record.id)
+
+    def _open_steps(self, visit_id: str) -> None:
+        from ui.consent_page import ConsentStep
+        from ui.review_page import CheckAndSubmitStep
+
+        for old in (self.consent_step, self.submit_step):
+            if old is not None:
+                old.parentWidget().layout().removeWidget(old)
+                old.deleteLater()
+        self.consent_step = ConsentStep(self.vault, visit_id, self.consent_tab)
+        self.submit_step = CheckAndSubmitStep(self.vault, visit_id, self.submit_tab)
+        self.consent_tab.layout().addWidget(self.consent_step)
+        self.submit_tab.layout().addWidget(self.submit_step)
+        self.consent_step.consent_recorded.connect(lambda _id: self.submit_step.reload())
+        self.submit_step.submitted.connect(self._submitted)
+
+    def _step_shown(self, index: int) -> None:
+        self.next_step.setVisible(index < self.tabs.count() - 1)
+        if self.tabs.widget(index) is self.submit_tab and self.submit_step is not None:
+            self.save_all()  # the checklist reads what was just typed
+            self.submit_step.reload()
+
+    def _submitted(self, visit_id: str) -> None:
+        self.changed.emit()
+        self.open_visit(visit_id)  # shown read-only from now on
 
     def _open_recorder(self, visit_id: str) -> None:
         layout = self.testimony.layout()

@@ -1765,6 +1765,18 @@
         <translation>Manh mối</translation>
     </message>
     <message>
+        <source>Consent</source>
+        <translation>Phiếu đồng ý</translation>
+    </message>
+    <message>
+        <source>Check and submit</source>
+        <translation>Kiểm tra và gửi duyệt</translation>
+    </message>
+    <message>
+        <source>Next step →</source>
+        <translation>Bước tiếp theo →</translation>
+    </message>
+    <message>
         <source>1968, 03/1968 or 15/03/1968</source>
         <translation>1968, 03/1968 hoặc 15/03/1968</translation>
     </message>

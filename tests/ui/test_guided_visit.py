@@ -1,0 +1,93 @@
+"""A whole visit in the app, from an empty list to submitted for review: household, martyr,
+an item with photos, the family's consent drawn on the pad, the checklist, the submission.
+Screenshots of each step go to screenshots/guided-*.png."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from capture import importer, visits
+from capture.visits import VisitStatus
+
+from .test_consent_ui import fill_and_sign, record_consent
+from .visit_helpers import photos, visits_page
+
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+def _shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(exist_ok=True)
+    widget.grab().save(str(SHOTS / f"guided-{name}.png"))
+
+
+def _type(edit, text: str) -> None:  # type: ignore[no-untyped-def]
+    edit.setText(text)
+    edit.textEdited.emit(text)
+
+
+def test_a_visit_from_empty_to_submitted(app, qtbot, volunteer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    shell, page = visits_page(qtbot, volunteer)
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    editor = page.editor
+    qtbot.waitUntil(lambda: editor.record is not None, timeout=10_000)
+    visit_id = editor.record.id
+
+    _type(editor.household.contact, "Nguyễn Thị Mai")
+    _type(editor.household.village, "Thôn Đông")
+    editor.household.save_now()
+    _shot(shell, "1-household")
+
+    qtbot.mouseClick(editor.next_step, Qt.MouseButton.LeftButton)
+    assert editor.tabs.currentWidget() is editor.martyrs
+    qtbot.mouseClick(editor.martyrs.add_button, Qt.MouseButton.LeftButton)
+    form = editor.martyrs.form.widgets
+    _type(form["full_name"], "Nguyễn Văn Hùng")
+    _type(form["home_town"], "Thanh Hóa")
+    _type(form["death_place"], "Thành cổ Quảng Trị")
+    editor.martyrs.save_now()
+    qtbot.waitUntil(lambda: len(visits.load_visit(volunteer, visit_id).martyrs) == 1,
+                    timeout=10_000)
+    _shot(shell, "2-martyr")
+
+    editor.tabs.setCurrentWidget(editor.items)
+    qtbot.mouseClick(editor.items.add_button, Qt.MouseButton.LeftButton)
+    _type(editor.items.form.widgets["title"], "Thư gửi mẹ, 1971")
+    editor.items.save_now()
+    qtbot.waitUntil(lambda: len(visits.load_visit(volunteer, visit_id).items) == 1,
+                    timeout=10_000)
+    item_id = visits.load_visit(volunteer, visit_id).items[0].id
+    report = importer.import_files(volunteer, item_id, photos(tmp_path / "dcim", 2))
+    assert report.imported == 2
+    editor.open_visit(visit_id)  # coming back to the visit shows the photos
+    qtbot.waitUntil(lambda: editor.record is not None and bool(editor.record.items)
+                    and len(editor.record.items[0].pages) == 2, timeout=10_000)
+
+    # The checklist first: the photos are not covered by a consent, so nothing can be sent.
+    editor.tabs.setCurrentWidget(editor.submit_tab)
+    step = editor.submit_step
+    qtbot.waitUntil(lambda: step is not None and not step.submit_button.isEnabled(),
+                    timeout=10_000)
+    _shot(shell, "3-checklist-blocked")
+
+    editor.tabs.setCurrentWidget(editor.consent_tab)
+    consent_step = editor.consent_step
+    fill_and_sign(qtbot, consent_step)
+    _shot(shell, "4-consent-signed")
+    record_consent(qtbot, consent_step)
+    _shot(shell, "5-receipt")
+
+    qtbot.mouseClick(editor.next_step, Qt.MouseButton.LeftButton)
+    assert editor.tabs.currentWidget() is editor.submit_tab
+    assert not editor.next_step.isVisible()  # the last step
+    step = editor.submit_step
+    qtbot.waitUntil(lambda: step.submit_button.isEnabled(), timeout=10_000)
+    _shot(shell, "6-checklist-ready")
+    qtbot.mouseClick(step.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: visits.load_visit(volunteer, visit_id).status
+                    == VisitStatus.SUBMITTED, timeout=10_000)
+    qtbot.waitUntil(lambda: editor.read_only_note.isVisible(), timeout=10_000)
+    assert not editor.submit_step.submit_button.isEnabled()  # nothing to send twice
+    qtbot.wait(300)  # let the reopened checklist fill in for the picture
+    _shot(shell, "7-submitted")

@@ -8,24 +8,19 @@ Uses a throwaway SOHOA_HOME; writes to ``screenshots/`` (gitignored) by default.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.ui.shotkit import ShotKit
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="sohoa-consent-shots-"))
-    os.environ["SOHOA_HOME"] = str(home)
+    kit = ShotKit.start("sohoa-consent-shots-")
+    out, settle, wait_until, shot = kit.out, kit.settle, kit.wait_until, kit.shot
 
-    from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer
+    from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
     from capture import accounts, paths, review, visits
@@ -33,31 +28,9 @@ def main() -> int:
     from capture.roles import Role
     from capture.vault import NewUser, StationSetup, Vault
     from capture.visits import Household, ItemData, ItemKind, MartyrData, PersonData, PersonKind
-    from ui import app as app_module
-    from ui import i18n
     from ui.consent_page import ConsentStep
     from ui.review_page import CheckAndSubmitStep, ReviewPage
 
-    app = app_module.create_app([])
-    i18n.install(app, "vi")
-
-    def settle(ms: int = 150) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    def wait_until(predicate, timeout_ms: int = 20_000) -> None:  # type: ignore[no-untyped-def]
-        waited = 0
-        while not predicate():
-            settle(50)
-            waited += 50
-            if waited > timeout_ms:
-                raise TimeoutError("the screen did not reach the expected state")
-
-    def shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
-        settle()
-        widget.grab().save(str(out / f"{name}.png"))
-        print(out / f"{name}.png")
 
     path = paths.default_vault()
     admin, _ = Vault.create(path, StationSetup("Đoàn Thanh niên phường Ba Đình", 1, 4),

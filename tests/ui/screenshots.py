@@ -7,23 +7,18 @@ Uses a throwaway SOHOA_HOME; writes to ``screenshots/`` (gitignored) by default.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.ui.shotkit import ShotKit
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="sohoa-shots-"))
-    os.environ["SOHOA_HOME"] = str(home)
+    kit = ShotKit.start("sohoa-shots-")
+    out, wait_until, shot = kit.out, kit.wait_until, kit.shot
 
-    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from capture import accounts, paths
@@ -31,28 +26,9 @@ def main() -> int:
     from capture.roles import Role
     from capture.vault import NewUser
     from ui import app as app_module
-    from ui import i18n
 
-    app = app_module.create_app([])
-    i18n.install(app, "vi")
+    app = kit.app
 
-    def settle(ms: int = 150) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    def wait_until(predicate, timeout_ms: int = 20_000) -> None:  # type: ignore[no-untyped-def]
-        waited = 0
-        while not predicate():
-            settle(50)
-            waited += 50
-            if waited > timeout_ms:
-                raise TimeoutError("the screen did not reach the expected state")
-
-    def shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
-        settle()
-        widget.grab().save(str(out / f"{name}.png"))
-        print(out / f"{name}.png")
 
     window = app_module.AppWindow(paths.default_vault(), kdf=KdfParams.for_tests())
     window.show()

@@ -8,53 +8,29 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.ui.shotkit import ShotKit
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="sohoa-shots-"))
-    os.environ["SOHOA_HOME"] = str(home)
+    kit = ShotKit.start("sohoa-visit-shots-")
+    settle, shot = kit.settle, kit.shot
+    home = Path(os.environ["SOHOA_HOME"])
 
-    from PySide6.QtCore import QEventLoop, QTimer
 
     from capture import accounts, importer, paths, visits
     from capture.keyslots import KdfParams
     from capture.roles import Role
     from capture.vault import NewUser, StationSetup, Vault
     from tests.capture import mediafiles as mf
-    from ui import app as app_module
-    from ui import i18n
     from ui.importing import ImportReportDialog
     from ui.shell import Shell
     from ui.viewmodels import Page
 
-    app = app_module.create_app([])
-    i18n.install(app, "vi")
-
-    def settle(ms: int = 200) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
     def wait_until(predicate, timeout_ms: int = 60_000) -> None:  # type: ignore[no-untyped-def]
-        waited = 0
-        while not predicate():
-            settle(50)
-            waited += 50
-            if waited > timeout_ms:
-                raise TimeoutError("the screen did not reach the expected state")
-
-    def shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
-        settle()
-        widget.grab().save(str(out / f"{name}.png"))
-        print(out / f"{name}.png")
+        kit.wait_until(predicate, timeout_ms)  # imports and thumbnails take a while here
 
     admin, _ = Vault.create(paths.default_vault(), StationSetup("Đoàn Thanh niên xã Đông", 1, 4),
                             NewUser("lan", "Nguyễn Thị Lan", "một câu thật dài để nhớ",

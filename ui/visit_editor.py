@@ -62,8 +62,11 @@ SAVE_DELAY_MS = 700
 VaultGetter = Callable[[], UnlockedVault]
 
 
-class NotANumber(CaptureError):
-    message = QT_TRANSLATE_NOOP("errors", "Write a number here, for example 1950 or 21.0285.")
+NOT_A_NUMBER = QT_TRANSLATE_NOOP("errors", "Write a number here, for example 1950 or 21.0285.")
+
+
+class NotANumber(ValueError):
+    """A year or a coordinate that is not a number (the UI's own check, said in the banner)."""
 
 
 @dataclass(frozen=True)
@@ -166,8 +169,8 @@ class FieldForm(QWidget):
         self._loading = False
 
     def values(self) -> dict[str, Any]:
-        """The form in the core's terms; raises a CaptureError for a number or date it cannot
-        read (said in the banner, like the core's own errors)."""
+        """The form in the core's terms; raises NotANumber or the core's InvalidPartialDate for
+        a number or date it cannot read (said in the banner, like the core's own errors)."""
         out: dict[str, Any] = {}
         for field in self.fields:
             widget = self.widgets[field.name]
@@ -331,6 +334,9 @@ class RecordSection(QWidget):
             data = replace(record[1], **self.form.values())
         except CaptureError as error:
             self.error.emit(user_message(error))
+            return
+        except NotANumber:
+            self.error.emit(QCoreApplication.translate("errors", NOT_A_NUMBER))
             return
         if self.required and not str(getattr(data, self.required)).strip():
             return  # nothing to save until there is a name: the core would refuse it
@@ -508,7 +514,7 @@ class HouseholdSection(QWidget):
         try:
             latitude = _number(self.latitude.text(), float)
             longitude = _number(self.longitude.text(), float)
-        except CaptureError:
+        except NotANumber:
             return None
         if (latitude is None) != (longitude is None):
             return None

@@ -55,8 +55,6 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("errors", "A user name needs 2 to 40 letters, digits, dots, "
                       "dashes or underscores."),
     QT_TRANSLATE_NOOP("errors", "Auto-lock must be between 1 and 120 minutes."),
-    # ui/visit_editor.py (a CaptureError so the same banner shows it)
-    QT_TRANSLATE_NOOP("errors", "Write a number here, for example 1950 or 21.0285."),
     # capture/visits.py
     QT_TRANSLATE_NOOP("errors", "The visit could not be changed."),
     QT_TRANSLATE_NOOP("errors", "This visit no longer exists on this station."),

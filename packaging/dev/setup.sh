@@ -66,6 +66,8 @@ SYSTEM_PACKAGES=(
     pulseaudio
     pulseaudio-utils
     espeak-ng
+    # QtMultimedia (camera, video playback) loads libpulse even where no sound plays
+    libpulse0
     # sync: the stock tools that must open what we make (age decrypts a batch, minisign -V
     # verifies its signature)
     age

@@ -74,6 +74,17 @@ def create_app(config: ServerConfig) -> Starlette:
     def part(upload_id: str) -> Path:
         return incoming / f"{upload_id}.part"
 
+    def station_upload(request: Request):  # type: ignore[no-untyped-def]
+        """(the signed-in station's upload row, None) or (None, the refusal to send)."""
+        try:
+            station_id = authenticate(request)
+        except httpsig.SignatureRefused as refusal:
+            return None, refuse(401, str(refusal))
+        row = upload_row(request.path_params["upload_id"], station_id)
+        if row is None:
+            return None, refuse(404, "no such upload")
+        return row, None
+
     async def options(request: Request) -> Response:
         return Response(status_code=204, headers=tus_headers({
             "Tus-Version": TUS_VERSION, "Tus-Extension": EXTENSIONS,
@@ -103,12 +114,10 @@ def create_app(config: ServerConfig) -> Starlette:
             "Upload-Expires": _http_date(now + config.expire_after)}))
 
     async def head(request: Request) -> Response:
-        try:
-            station_id = authenticate(request)
-        except httpsig.SignatureRefused as refusal:
-            return refuse(401, str(refusal))
-        row = upload_row(request.path_params["upload_id"], station_id)
-        if row is None or (not part(row.id).exists() and row.state == "receiving"):
+        row, refusal = station_upload(request)
+        if refusal is not None:
+            return refusal
+        if not part(row.id).exists() and row.state == "receiving":
             return refuse(404, "no such upload")
         offset = part(row.id).stat().st_size if row.state == "receiving" else row.length
         return Response(status_code=200, headers=tus_headers({
@@ -116,15 +125,11 @@ def create_app(config: ServerConfig) -> Starlette:
             "Upload-Expires": _http_date(_aware(row.expires_at))}))
 
     async def patch(request: Request) -> Response:
-        try:
-            station_id = authenticate(request)
-        except httpsig.SignatureRefused as refusal:
-            return refuse(401, str(refusal))
+        row, refusal = station_upload(request)
+        if refusal is not None:
+            return refusal
         if request.headers.get("content-type") != "application/offset+octet-stream":
             return refuse(415, "Content-Type must be application/offset+octet-stream")
-        row = upload_row(request.path_params["upload_id"], station_id)
-        if row is None:
-            return refuse(404, "no such upload")
         if row.state != "receiving":
             return refuse(409, "the upload is complete")
         target = part(row.id)
@@ -189,26 +194,18 @@ def create_app(config: ServerConfig) -> Starlette:
                          .values(state=state, batch_id=batch_id, result=result))
 
     async def terminate(request: Request) -> Response:
-        try:
-            station_id = authenticate(request)
-        except httpsig.SignatureRefused as refusal:
-            return refuse(401, str(refusal))
-        row = upload_row(request.path_params["upload_id"], station_id)
-        if row is None:
-            return refuse(404, "no such upload")
+        row, refusal = station_upload(request)
+        if refusal is not None:
+            return refusal
         part(row.id).unlink(missing_ok=True)
         with store.begin() as conn:
             conn.execute(delete(uploads).where(uploads.c.id == row.id))
         return Response(status_code=204, headers=tus_headers())
 
     async def result(request: Request) -> Response:
-        try:
-            station_id = authenticate(request)
-        except httpsig.SignatureRefused as refusal:
-            return refuse(401, str(refusal))
-        row = upload_row(request.path_params["upload_id"], station_id)
-        if row is None:
-            return refuse(404, "no such upload")
+        row, refusal = station_upload(request)
+        if refusal is not None:
+            return refusal
         if row.state in ("receiving", "ingesting"):
             return JSONResponse({"state": row.state}, status_code=202)
         status = 200 if row.state == "done" else 422

@@ -274,6 +274,24 @@ def record(vault: UnlockedVault, visit_id: str, scopes: Scopes, signer: Signer,
            evidence: DrawnSignature | VerbalConsent | None, language: str = "vi",
            covers: list[Capture] | None = None) -> ConsentView:
     """The family's consent for the captures of a visit (all of them unless ``covers`` says)."""
+    return _grant(vault, visit_id, None, scopes, signer, evidence, language, covers)
+
+
+def amend(vault: UnlockedVault, consent_id: str, scopes: Scopes, signer: Signer,
+          evidence: DrawnSignature | VerbalConsent | None, language: str = "vi",
+          covers: list[Capture] | None = None) -> ConsentView:
+    """New scopes or new captures (photos taken after the first signature) replace the record
+    named; the old one stays, superseded."""
+    vault.require(Action.CAPTURE)
+    old = get(vault, consent_id)
+    return _grant(vault, old.payload["visit"], consent_id, scopes, signer, evidence, language,
+                  covers)
+
+
+def _grant(vault: UnlockedVault, visit_id: str, supersedes: str | None, scopes: Scopes,
+           signer: Signer, evidence: DrawnSignature | VerbalConsent | None, language: str,
+           covers: list[Capture] | None) -> ConsentView:
+    """A grant, or with ``supersedes`` an amendment: the same checks and the same record."""
     vault.require(Action.CAPTURE)
     _check_scopes(scopes, vault.clock().date())
     if not signer.name.strip():
@@ -285,29 +303,8 @@ def record(vault: UnlockedVault, visit_id: str, scopes: Scopes, signer: Signer,
     body = {"text": _text_ref(language), "scopes": _scopes_json(scopes),
             "signer": asdict(signer) | {"name": signer.name.strip()}, "evidence": method,
             "covers": _covered(vault, chosen)}
-    return _sign_and_store(vault, visit_id=visit_id, kind="grant", supersedes=None, body=body,
-                           image=image, strokes=strokes)
-
-
-def amend(vault: UnlockedVault, consent_id: str, scopes: Scopes, signer: Signer,
-          evidence: DrawnSignature | VerbalConsent | None, language: str = "vi",
-          covers: list[Capture] | None = None) -> ConsentView:
-    """New scopes or new captures (photos taken after the first signature) replace the record
-    named; the old one stays, superseded."""
-    vault.require(Action.CAPTURE)
-    old = get(vault, consent_id)
-    _check_scopes(scopes, vault.clock().date())
-    if not signer.name.strip():
-        raise SignerMissing()
-    chosen = covers if covers is not None else _visit_captures(vault, old.payload["visit"])
-    if not chosen:
-        raise NothingToConsent()
-    method, image, strokes = _store_evidence(vault, evidence)
-    body = {"text": _text_ref(language), "scopes": _scopes_json(scopes),
-            "signer": asdict(signer) | {"name": signer.name.strip()}, "evidence": method,
-            "covers": _covered(vault, chosen)}
-    return _sign_and_store(vault, visit_id=old.payload["visit"], kind="amend",
-                           supersedes=consent_id, body=body, image=image, strokes=strokes)
+    return _sign_and_store(vault, visit_id=visit_id, kind="amend" if supersedes else "grant",
+                           supersedes=supersedes, body=body, image=image, strokes=strokes)
 
 
 def withdraw(vault: UnlockedVault, consent_id: str, requested_by: Signer, how: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,10 +14,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
-from capture.errors import VaultDamaged
+from capture.errors import DiskFull, VaultDamaged
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DB_NAME = "vault.db"
+FULL_DISK_BYTES = 1024 * 1024  # less free than this and SQLite cannot even open its WAL
 
 
 def connect_raw(path: Path, db_key: bytes) -> sqlcipher3.Connection:
@@ -31,6 +33,11 @@ def connect_raw(path: Path, db_key: bytes) -> sqlcipher3.Connection:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError as error:
         conn.close()
+        # Opening a WAL database writes its -wal and -shm files: on a full disk that fails
+        # as "disk I/O error", which is no damage at all. Say what it is.
+        if isinstance(error, sqlcipher3.OperationalError) and \
+                shutil.disk_usage(path.parent).free < FULL_DISK_BYTES:
+            raise DiskFull() from error
         # Right master key but an unreadable first page means damage, not a wrong passphrase:
         # the key was already proven by unwrapping it.
         raise VaultDamaged(what="the database's first page") from error

@@ -356,6 +356,9 @@ def test_a_full_disk_fails_the_file_that_did_not_fit_and_keeps_the_rest(tmp_path
     if not _mount_tmpfs(small, "8M"):
         pytest.skip("cannot mount a tmpfs here (needs root and mount rights)")
     try:
+        # Other files on the same small disk, which the volunteer can delete to make room.
+        ballast = small / "other-files.bin"
+        ballast.write_bytes(b"\0" * 768 * 1024)
         admin, _ = Vault.create(small / "vault", StationSetup("Trạm", 1, 4),
                                 NewUser("admin", "Quản trị", "mật khẩu quản trị", Role.ADMIN),
                                 kdf=fast_kdf)
@@ -382,6 +385,8 @@ def test_a_full_disk_fails_the_file_that_did_not_fit_and_keeps_the_rest(tmp_path
             if outcome.status == IMPORTED:
                 page = page_of(vault, outcome.page_id)
                 assert stored_bytes(vault, page.object_name) == path.read_bytes()
+        # "Free some space and try again": with room made, the vault opens and checks clean.
+        ballast.unlink()
         _full_check_as_admin(vault)
     finally:
         subprocess.run(["umount", "-l", str(small)], check=False)

@@ -72,6 +72,8 @@ SYSTEM_PACKAGES=(
     # verifies its signature)
     age
     minisign
+    # sync: zbarimg reads back the enrolment QR code the server writes
+    zbar-tools
 )
 
 say() { printf 'setup: %s\n' "$*" >&2; }

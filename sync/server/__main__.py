@@ -2,6 +2,7 @@
 
     sohoa-server init       --data DIR      make the command's keys and database
     sohoa-server enrol-code --data DIR      a one-time code for one station
+                [--url URL [--qr FILE]]     … and the enrolment link, also as a QR image
     sohoa-server ingest FILE --data DIR     a batch that came on a USB stick
     sohoa-server batches    --data DIR      what was received, from which station, when
 
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from sync.enrol_link import EnrolLink, fingerprint
 from sync.errors import SyncError
 from sync.server.ingest import Rejected, ingest
 from sync.server.keys import CommandKeys
@@ -28,6 +30,24 @@ def _version() -> str:
         return metadata.version("sohoa-ky-uc")
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+def _enrol_code(args: argparse.Namespace, store: Store, keys: CommandKeys,
+                now: datetime) -> int:
+    if args.qr and not args.url:
+        print("sohoa-server: --qr needs --url (the link in the QR code carries the address)",
+              file=sys.stderr)
+        return 2
+    code = store.new_enrolment_code(now)
+    print(code)
+    if args.url:
+        link = EnrolLink(args.url.rstrip("/"), code,
+                         fingerprint(keys.recipient, keys.signing_public))
+        print(link.text())
+        if args.qr:
+            args.qr.write_bytes(link.qr_png())
+            print(f"QR code: {args.qr}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--data", type=Path, default=Path("sohoa-server-data"),
                          help="the server's data folder")
+        if name == "enrol-code":
+            sub.add_argument("--url", help="the address stations reach this server at; with it, "
+                             "the code is also printed as an enrolment link")
+            sub.add_argument("--qr", type=Path, help="also write the link as a QR image (PNG)")
         if name == "ingest":
             sub.add_argument("file", type=Path)
         if name == "serve":
@@ -75,8 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         keys = CommandKeys.load(data / "keys")
         store = Store.in_folder(data)
         if args.command == "enrol-code":
-            print(store.new_enrolment_code(now))
-            return 0
+            return _enrol_code(args, store, keys, now)
         if args.command == "batches":
             for row in store.list_batches():
                 print(f"{row['received_at']}  {row['station_id']}  {row['batch_id']}  "

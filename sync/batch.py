@@ -11,20 +11,23 @@ file is ever made, and memory holds about one chunk.
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
 import os
 import threading
 import uuid
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyrage
 from sqlalchemy import select
 
-from capture import consent, station, visits
+from capture import consent, outbox, station, visits
+from capture.errors import CaptureError
 from capture.models import AuditEvent, ObjectRow, Visit
 from capture.review import history
 from capture.roles import Action
@@ -36,12 +39,19 @@ from sync.errors import SyncError
 FORMAT = "sohoa-batch/1"
 
 
-class NothingToSend(SyncError):
+class NothingToSend(SyncError, CaptureError):
     """No approved visit with consented material, and no withdrawal notice, is waiting."""
+
+    message = ("Nothing is waiting to be sent: no approved visit has material that is not in a "
+               "batch yet, and no withdrawal notice is waiting.")
 
 
 class BadRecipient(SyncError):
     """The command's age recipient is not a valid X25519 recipient (age1...)."""
+
+
+class BuildCancelled(SyncError, CaptureError):
+    message = "Building the batch was cancelled; nothing was kept."
 
 
 @dataclass
@@ -54,6 +64,64 @@ class BatchSummary:
     withheld: int  # captures left on the station (no consent covering them)
     withdrawal_notices: list[str] = field(default_factory=list)
     tagmanifest_sha256: str = ""
+    size: int = 0  # of the encrypted file
+    sha256: str = ""  # of the encrypted file
+    group_id: str = ""
+    part: int = 1
+    parts: int = 1
+
+
+@dataclass
+class BagPlan:
+    """What one bag (one part of a batch) carries."""
+
+    visits: list[outbox.PendingVisit]
+    notices: list[consent.ConsentView]
+    audit: bool  # the station's audit log travels in the first part
+
+    @property
+    def media_bytes(self) -> int:
+        return sum(v.bytes for v in self.visits)
+
+
+DEFAULT_SIZE_CAP = 2 * 1024**3  # well under FAT32's 4 GiB file limit on a USB stick
+# Upper bounds used to pack parts under the cap before anything is written: per file a tar
+# header, its PAX record and padding, its entry in visit.json, the manifest and the CSVs; per
+# visit its record and consent records; the tag files; and age's 16-byte tag per 64 KiB chunk
+# plus its header. The audit log is measured exactly.
+FILE_OVERHEAD = 4 * 1024
+VISIT_OVERHEAD = 32 * 1024
+NOTICE_OVERHEAD = 8 * 1024
+BAG_OVERHEAD = 16 * 1024
+
+
+def estimate(plan: BagPlan, audit_bytes: int = 0) -> int:
+    tar = BAG_OVERHEAD + (audit_bytes if plan.audit else 0) + len(plan.notices) * NOTICE_OVERHEAD
+    for visit in plan.visits:
+        tar += VISIT_OVERHEAD + sum(visit.sizes[c.object_name] + FILE_OVERHEAD
+                                    for c, _ in visit.captures)
+    return tar + tar // (64 * 1024) * 16 + 1024
+
+
+def pack(visits: list[outbox.PendingVisit], notices: list[consent.ConsentView],
+         size_cap: int | None, audit_bytes: int = 0) -> list[BagPlan]:
+    """Visits in order into parts of at most ``size_cap`` bytes (estimated). A visit is never
+    split: its record, consent and media arrive together. One larger than the cap alone gets a
+    part of its own. Notices and the audit log ride in the first part."""
+    parts = [BagPlan([], list(notices), audit=True)]
+    for visit in visits:
+        current = parts[-1]
+        if size_cap is not None and current.visits and estimate(
+                BagPlan([*current.visits, visit], current.notices, current.audit),
+                audit_bytes) > size_cap:
+            current = BagPlan([], [], audit=False)
+            parts.append(current)
+        current.visits.append(visit)
+    return parts
+
+
+def audit_size(vault: UnlockedVault) -> int:
+    return len(_audit_lines(vault))
 
 
 def approved_visits(vault: UnlockedVault) -> list[str]:
@@ -71,34 +139,94 @@ def _extension(filename: str, media_type: str) -> str:
                                                                                  ".bin")
 
 
-def build(vault: UnlockedVault, out_path: Path, recipient: str,
-          visit_ids: list[str] | None = None) -> BatchSummary:
-    """Write one encrypted batch to ``out_path`` (written as ``.part``, renamed when whole)."""
-    vault.require(Action.BUILD_BATCH)
+def parse_recipient(recipient: str) -> pyrage.x25519.Recipient:
     try:
-        age_recipient = pyrage.x25519.Recipient.from_str(recipient.strip())
+        return pyrage.x25519.Recipient.from_str(recipient.strip())
     except pyrage.RecipientError:
         raise BadRecipient() from None
-    chosen = visit_ids if visit_ids is not None else approved_visits(vault)
-    notices = consent.withdrawal_notices(vault)
-    plan = {visit_id: consent.batchable(vault, visit_id) for visit_id in chosen}
-    if not any(plan.values()) and not notices:
-        raise NothingToSend()
 
-    batch_id = str(uuid.uuid4())
+
+def build(vault: UnlockedVault, out_path: Path, recipient: str,
+          visit_ids: list[str] | None = None) -> BatchSummary:
+    """Write one encrypted batch (1 of 1) to ``out_path`` with everything approved (or
+    ``visit_ids``) that consent lets travel, whatever was sent before. The station's outbox
+    (``sync/outbox.py``) sends only what is new, split under a size cap."""
+    vault.require(Action.BUILD_BATCH)
+    parse_recipient(recipient)
+    waiting = outbox.pending(vault, visit_ids, only_new=False)
+    if not waiting.visits and not waiting.notices:
+        raise NothingToSend()
+    summary = write_bag(vault, out_path, recipient, BagPlan(waiting.visits, waiting.notices,
+                                                            audit=True))
+    with vault.writing() as session:
+        vault.audit(session, "export", "batch", summary.batch_id, visits=summary.visits,
+                    files=summary.files, bytes=summary.payload_bytes,
+                    withdrawal_notices=summary.withdrawal_notices)
+    return summary
+
+
+class Progress:
+    """Media bytes packed so far, across every part of a build; checks for a cancel."""
+
+    def __init__(self, total: int, report: Callable[[int, int], None] | None = None,
+                 cancel: threading.Event | None = None) -> None:
+        self.total, self.done = total, 0
+        self.report, self.cancel = report, cancel
+
+    def check(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise BuildCancelled()
+
+    def chunks(self, source: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in source:
+            self.check()
+            yield chunk
+            self.done += len(chunk)
+            if self.report is not None:
+                self.report(self.done, self.total)
+
+
+class _HashingSink:
+    """What age writes the ciphertext to: the file, hashed on the way."""
+
+    def __init__(self, sink: BinaryIO) -> None:
+        self.sink, self.sha256, self.size = sink, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        return self.sink.write(data)
+
+    def flush(self) -> None:
+        self.sink.flush()
+
+
+def write_bag(vault: UnlockedVault, out_path: Path, recipient: str, plan: BagPlan, *,
+              batch_id: str | None = None, group_id: str | None = None, part: int = 1,
+              parts: int = 1, progress: Progress | None = None) -> BatchSummary:
+    """One bag, tarred and encrypted while it is written (``.part`` first, renamed when whole
+    and on disk). Nothing is recorded in the vault here."""
+    vault.require(Action.BUILD_BATCH)
+    age_recipient = parse_recipient(recipient)
+    progress = progress or Progress(plan.media_bytes)
+    batch_id = batch_id or str(uuid.uuid4())
+    group_id = group_id or batch_id
     info = station.info(vault)
     key = station.signing_key(vault)
     now = vault.clock()
-    summary = BatchSummary(batch_id, out_path, list(plan), 0, 0, 0,
-                           [n.id for n in notices])
+    summary = BatchSummary(batch_id, out_path, [v.visit_id for v in plan.visits], 0, 0, 0,
+                           [n.id for n in plan.notices], group_id=group_id, part=part,
+                           parts=parts)
     temp = out_path.with_name(out_path.name + ".part")
     read_end, write_end = os.pipe()
     failure: list[BaseException] = []
+    hashing: list[_HashingSink] = []
 
     def encrypt() -> None:
         try:
             with os.fdopen(read_end, "rb") as source, open(temp, "wb") as sink:
-                pyrage.encrypt_io(source, sink, [age_recipient])
+                hashing.append(_HashingSink(sink))
+                pyrage.encrypt_io(source, hashing[0], [age_recipient])
                 sink.flush()
                 os.fsync(sink.fileno())
         except BaseException as error:  # reported on the calling thread
@@ -112,12 +240,14 @@ def build(vault: UnlockedVault, out_path: Path, recipient: str,
             bag = BagWriter(tar, f"sohoa-batch-{batch_id}", now.timestamp())
             metadata_rows: list[dict[str, str]] = []
             rights_rows: list[dict[str, str]] = []
-            for visit_id, allowed in plan.items():
-                _add_visit(vault, bag, visit_id, allowed, metadata_rows, rights_rows, summary)
-            for notice in notices:
+            for visit in plan.visits:
+                progress.check()
+                _add_visit(vault, bag, visit, metadata_rows, rights_rows, summary, progress)
+            for notice in plan.notices:
                 bag.add_payload_bytes(f"data/withdrawals/{notice.id}.json",
                                       _consent_bytes(vault, notice.id))
-            bag.add_payload_bytes("data/audit/events.jsonl", _audit_lines(vault))
+            if plan.audit:
+                bag.add_payload_bytes("data/audit/events.jsonl", _audit_lines(vault))
             bag.add_tag("metadata/metadata.csv", _csv(metadata_rows, DC_COLUMNS))
             bag.add_tag("metadata/rights.csv", _csv(rights_rows, RIGHTS_COLUMNS))
             tagmanifest = bag.finish({
@@ -126,8 +256,8 @@ def build(vault: UnlockedVault, out_path: Path, recipient: str,
                 "External-Identifier": batch_id,
                 "External-Description": f"Số hóa ký ức batch from station {info.id}",
                 "Bagging-Date": bagging_date(now),
-                "Bag-Count": "1 of 1",
-                "Bag-Group-Identifier": batch_id,
+                "Bag-Count": f"{part} of {parts}",
+                "Bag-Group-Identifier": group_id,
                 "Sohoa-Format": FORMAT,
                 "Sohoa-Station": info.id,
                 "Sohoa-Station-Key": minisign.public_key_line(info.signing_public_key),
@@ -147,52 +277,63 @@ def build(vault: UnlockedVault, out_path: Path, recipient: str,
     encryptor.join()
     if failure:
         temp.unlink(missing_ok=True)
+        if isinstance(failure[0], OSError) and failure[0].errno == errno.ENOSPC:
+            raise failure[0]
         raise SyncError(f"encrypting the batch failed: {failure[0]}") from failure[0]
+    summary.size, summary.sha256 = hashing[0].size, hashing[0].sha256.hexdigest()
     os.replace(temp, out_path)
-    with vault.writing() as session:
-        vault.audit(session, "export", "batch", batch_id, visits=summary.visits,
-                    files=summary.files, bytes=summary.payload_bytes,
-                    withdrawal_notices=summary.withdrawal_notices)
     return summary
 
 
-def _add_visit(vault: UnlockedVault, bag: BagWriter, visit_id: str,
-               allowed: list[tuple[Any, consent.Scopes]], metadata_rows: list[dict[str, str]],
-               rights_rows: list[dict[str, str]], summary: BatchSummary) -> None:
+def _add_visit(vault: UnlockedVault, bag: BagWriter, visit: outbox.PendingVisit,
+               metadata_rows: list[dict[str, str]], rights_rows: list[dict[str, str]],
+               summary: BatchSummary, progress: Progress) -> None:
+    visit_id = visit.visit_id
     with vault.reading() as session:
-        visit = session.get(Visit, visit_id)
-        record = _visit_record(vault, session, visit)
-        sizes = {r.name: (r.size, r.media_type) for r in session.scalars(
-            select(ObjectRow).where(ObjectRow.name.in_([c.object_name for c, _ in allowed])))}
-    allowed_pages = {c.ref_id: (c, scopes) for c, scopes in allowed}
-    pages_out = []
+        record = _visit_record(vault, session, session.get(Visit, visit_id))
+        media_types = dict(session.execute(select(ObjectRow.name, ObjectRow.media_type).where(
+            ObjectRow.name.in_([c.object_name for c, _ in visit.captures]))).all())
+
+    def add_media(path: str, capture: Any) -> str:
+        return bag.add_payload(path, visit.sizes[capture.object_name],
+                               progress.chunks(vault.read_object(capture.object_name)))
+
+    allowed_pages = {c.ref_id: (c, scopes) for c, scopes in visit.captures if c.kind == "page"}
     withheld = 0
     for item in record["items"]:
         kept = []
         for page in item["pages"]:
+            if page["id"] in visit.sent:
+                # Sent before in another batch: the record names it, the file is not repeated.
+                page["delivered_in"] = visit.sent[page["id"]]
+                kept.append(page)
+                continue
             if page["id"] not in allowed_pages:
                 withheld += 1
                 continue
             capture, scopes = allowed_pages[page["id"]]
-            size, media_type = sizes[capture.object_name]
+            media_type = media_types[capture.object_name]
             path = (f"data/visits/{visit_id}/media/{page['id']}"
                     f"{_extension(page['original_filename'], media_type)}")
             page["file"] = path[len("data/"):]
-            page["sha256"] = bag.add_payload(path, size, vault.read_object(capture.object_name))
+            page["sha256"] = add_media(path, capture)
             page["consent_scopes"] = asdict(scopes)
             kept.append(page)
-            pages_out.append(page)
             metadata_rows.append(_dublin_core(record, item, page))
             rights_rows.append(_rights(page, scopes))
         item["pages"] = kept
     summary.withheld += withheld
     record["withheld_captures"] = withheld
-    for other in (c for c, _ in allowed if c.kind != "page"):
-        size, media_type = sizes[other.object_name]
-        path = f"data/visits/{visit_id}/{other.kind}s/{other.ref_id}{_extension('', media_type)}"
+    for other in (c for c, _ in visit.captures if c.kind != "page"):
+        path = (f"data/visits/{visit_id}/{other.kind}s/{other.ref_id}"
+                f"{_extension('', media_types[other.object_name])}")
         record.setdefault("other_captures", []).append(
             {"kind": other.kind, "id": other.ref_id, "file": path[len("data/"):],
-             "sha256": bag.add_payload(path, size, vault.read_object(other.object_name))})
+             "sha256": add_media(path, other)})
+    for ref_id, batch_id in sorted(visit.sent.items()):
+        if ref_id not in {p["id"] for i in record["items"] for p in i["pages"]}:
+            record.setdefault("other_captures", []).append(
+                {"id": ref_id, "delivered_in": batch_id})
     for view in consent.records(vault, visit_id):
         bag.add_payload_bytes(f"data/visits/{visit_id}/consent/{view.id}.json",
                               _consent_bytes(vault, view.id))

@@ -1,0 +1,485 @@
+"""The station's side of sync: enrol with the command, build batches into the vault's outbox,
+send them (upload or USB stick) and mark them delivered on the command's verified receipt.
+
+    enrol(vault, url, code)  ->  preview(vault) / build(vault)  ->  upload(vault, id)
+                                                                 or export_usb + accept_receipt
+    status(vault): every batch part, newest first
+
+No Qt here: the operator screen and ``sohoa sync`` both call these. The records live in the vault
+(``capture/outbox.py``); the batch files in ``<vault>/outbox/``, already encrypted to the command,
+so nothing in plaintext ever leaves the vault. Every error is a ``SyncError`` that is also a
+``CaptureError`` with a sentence ``ui.errors.user_message`` translates.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from capture import outbox, station
+from capture.errors import CaptureError, DiskFull
+from capture.outbox import BatchState, Enrolment, OutgoingBatch
+from capture.roles import Action
+from capture.vault import UnlockedVault
+from sync import batch, receipt
+from sync import upload as tus
+from sync.batch import DEFAULT_SIZE_CAP, BuildCancelled, NothingToSend
+from sync.errors import SyncError
+
+__all__ = ["DEFAULT_SIZE_CAP", "BuildCancelled", "Enrolment", "NothingToSend",
+           "OutgoingBatch", "Plan", "PlannedVisit", "accept_receipt", "build",
+           "delivered_visits", "enrol", "enrolment", "export_usb", "preview", "status", "upload"]
+
+ENROL_TIMEOUT = 30.0
+PROGRESS_SAVE_SECONDS = 2.0  # how often an upload's progress is written to the vault
+COPY_CHUNK = 1024 * 1024
+
+
+class OutboxError(SyncError, CaptureError):
+    message = "Sending to the command did not work."
+
+
+class BadServerAddress(OutboxError):
+    message = "The address {url} is not a web address; it starts with http:// or https://."
+
+
+class ServerUnreachable(OutboxError):
+    message = ("The command server at {url} cannot be reached. Check the network and the "
+               "address, then try again; nothing was lost.")
+
+
+class NotACommandServer(OutboxError):
+    message = "The address {url} did not answer like the command's server. Check the address."
+
+
+class CodeUnknown(OutboxError):
+    message = ("The command does not know this enrolment code. Check it, or ask the command "
+               "for a new one.")
+
+
+class CodeUsed(OutboxError):
+    message = "This enrolment code was already used. Ask the command for a new one."
+
+
+class CodeExpired(OutboxError):
+    message = "This enrolment code has expired. Ask the command for a new one."
+
+
+class AlreadyEnrolled(OutboxError):
+    message = ("The command already has this station enrolled. Ask the command to check its "
+               "list of stations.")
+
+
+class BatchFileMissing(OutboxError):
+    message = ("The file of this batch is missing from the station's outbox, so it was set "
+               "aside. Build a new batch: what it carried goes into the new one.")
+
+
+class BatchAlreadyDelivered(OutboxError):
+    message = "This batch was already delivered to the command."
+
+
+class BatchRefused(OutboxError):
+    message = ("The command rejected this batch ({reason}). It stays on the station; build a "
+               "new batch and tell the command.")
+
+
+class UploadRefused(OutboxError):
+    message = ("The command server refused the upload ({detail}). The batch stays in the "
+               "outbox; try again later or use a USB drive.")
+
+
+class UploadStopped(OutboxError):
+    message = ("The upload was stopped. What was sent is kept; it continues from there next "
+               "time.")
+
+
+class ReceiptInvalid(OutboxError):
+    message = ("This receipt is not signed by the command this station is enrolled with; "
+               "nothing was marked delivered.")
+
+
+class ReceiptMismatch(OutboxError):
+    message = ("This receipt does not match a batch in this station's outbox; nothing was "
+               "marked delivered.")
+
+
+class DestinationUnavailable(OutboxError):
+    message = ("The drive or folder {destination} cannot be written to. Plug the drive in, or "
+               "choose another folder, and try again; the batch stays in the outbox.")
+
+
+class DestinationFull(OutboxError):
+    message = ("The drive {destination} has no room for this batch ({size} needed). Free some "
+               "space or use another drive; the batch stays in the outbox.")
+
+
+class CopyFailed(OutboxError):
+    message = ("Writing to {destination} failed; was the drive pulled out? The batch stays in "
+               "the outbox; plug the drive in and try again.")
+
+
+class CopyMismatch(OutboxError):
+    message = ("The copy on {destination} does not read back the same as the batch; the drive "
+               "may be failing. Try another drive; the batch stays in the outbox.")
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    visit_id: str
+    title: str
+    files: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    visits: list[PlannedVisit]
+    withdrawal_notices: int
+    total_bytes: int  # the media that would travel
+    parts: int  # how many batch files the size cap splits it into (0: nothing to send)
+    estimated_size: int = 0  # an upper bound of the batch files' total size
+
+
+def human_size(size: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""
+
+
+# --- enrolment -----------------------------------------------------------------------------------
+
+
+def enrolment(vault: UnlockedVault) -> Enrolment | None:
+    return outbox.enrolment(vault)
+
+
+def enrol(vault: UnlockedVault, server_url: str, code: str, *,
+          check: Callable[[str, bytes], None] | None = None) -> Enrolment:
+    """Register this station's public keys with the command (``POST /api/enrol``) using a
+    one-time code, and keep what the command answers: where to send, the age recipient to
+    encrypt to and the key its receipts are signed with. ``check(recipient, receipt_key)`` may
+    refuse the answer (e.g. against the fingerprint on an enrolment link) before it is kept.
+    Needs the station admin's role (``Action.ENROL_STATION``)."""
+    vault.require(Action.ENROL_STATION)
+    url = server_url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BadServerAddress(url=server_url.strip())
+    info = station.info(vault)
+    body = {"code": code.strip(), "station": {
+        "id": info.id, "name": info.name, "province_code": info.province_code,
+        "ward_code": info.ward_code, "signing_key": info.signing_public_key.hex(),
+        "identity_key": info.identity_public_key.hex()}}
+    try:
+        answer = httpx.post(url + "/api/enrol", json=body, timeout=ENROL_TIMEOUT)
+    except httpx.InvalidURL:
+        raise BadServerAddress(url=url) from None
+    except httpx.HTTPError:
+        raise ServerUnreachable(url=url) from None
+    if answer.status_code == 409:
+        raise _refusal(answer)
+    try:
+        if answer.status_code != 200:
+            raise ValueError(answer.status_code)
+        found = answer.json()
+        recipient = str(found["recipient"]).strip()
+        receipt_key = bytes.fromhex(found["receipt_key"])
+        batch.parse_recipient(recipient)
+        if len(receipt_key) != 32:
+            raise ValueError("receipt key")
+    except (ValueError, KeyError, TypeError, batch.BadRecipient):
+        raise NotACommandServer(url=url) from None
+    if check is not None:
+        check(recipient, receipt_key)
+    enrolled = Enrolment(url, info.id, recipient, receipt_key, vault.clock())
+    outbox.record_enrolment(vault, enrolled)
+    return enrolled
+
+
+def _refusal(answer: httpx.Response) -> OutboxError:
+    try:
+        text = str(answer.json().get("error", ""))
+    except ValueError:
+        text = ""
+    # The server's sentences (sync/server/store.py EnrolmentRefused), one class each here so
+    # the operator reads them in Vietnamese.
+    if "already used" in text:
+        return CodeUsed()
+    if "expired" in text:
+        return CodeExpired()
+    if "already enrolled" in text:
+        return AlreadyEnrolled()
+    return CodeUnknown()
+
+
+# --- building ------------------------------------------------------------------------------------
+
+
+def _plan(vault: UnlockedVault, size_cap: int, rehash: bool
+          ) -> tuple[outbox.Pending, list[batch.BagPlan], int]:
+    waiting = outbox.pending(vault, rehash=rehash)
+    if not waiting.visits and not waiting.notices:
+        return waiting, [], 0
+    audit_bytes = batch.audit_size(vault)
+    return waiting, batch.pack(waiting.visits, waiting.notices, size_cap, audit_bytes), audit_bytes
+
+
+def preview(vault: UnlockedVault, size_cap: int = DEFAULT_SIZE_CAP) -> Plan:
+    """What a batch built now would hold; reads only, writes nothing."""
+    waiting, plans, events = _plan(vault, size_cap, rehash=False)
+    visits = [PlannedVisit(v.visit_id, v.title, len(v.captures), v.bytes)
+              for v in waiting.visits]
+    return Plan(visits, len(waiting.notices), sum(v.bytes for v in visits), len(plans),
+                sum(batch.estimate(p, events) for p in plans))
+
+
+def build(vault: UnlockedVault, size_cap: int = DEFAULT_SIZE_CAP,
+          cancel: threading.Event | None = None,
+          progress: Callable[[int, int], None] | None = None) -> list[OutgoingBatch]:
+    """Write what is waiting as encrypted batch files (parts of at most ``size_cap`` bytes) in
+    the outbox folder and record them, all parts or none. ``progress(done, total)`` counts the
+    media bytes packed; ``cancel`` stops it and leaves nothing behind."""
+    vault.require(Action.BUILD_BATCH)
+    enrolled = outbox.require_enrolment(vault)
+    batch.parse_recipient(enrolled.command_recipient)
+    outbox.forget_unrecorded(vault)
+    _, plans, events = _plan(vault, size_cap, rehash=True)
+    if not plans:
+        raise NothingToSend()
+    place = outbox.folder(vault)
+    place.mkdir(mode=0o700, exist_ok=True)
+    if shutil.disk_usage(place).free < sum(batch.estimate(p, events) for p in plans):
+        raise DiskFull()
+    counter = batch.Progress(sum(p.media_bytes for p in plans), progress, cancel)
+    group_id = str(uuid.uuid4())
+    day = vault.clock().strftime("%Y%m%d")
+    made: list[outbox.NewBatch] = []
+    try:
+        for number, plan in enumerate(plans, start=1):
+            batch_id = str(uuid.uuid4())
+            name = f"sohoa-{day}-{number}of{len(plans)}-{batch_id}.age"
+            summary = batch.write_bag(vault, place / name, enrolled.command_recipient, plan,
+                                      batch_id=batch_id, group_id=group_id, part=number,
+                                      parts=len(plans), progress=counter)
+            made.append(outbox.NewBatch(
+                batch_id, group_id, number, len(plans), name, summary.size, summary.sha256,
+                summary.tagmanifest_sha256, enrolled.command_recipient, summary.files,
+                summary.payload_bytes, plan.visits, [n.id for n in plan.notices]))
+        outbox.record_built(vault, made)
+    except BaseException:
+        for done in made:
+            (place / done.file_name).unlink(missing_ok=True)
+        raise
+    return [outbox.get(vault, m.id) for m in made]
+
+
+# --- the outbox ----------------------------------------------------------------------------------
+
+
+def status(vault: UnlockedVault) -> list[OutgoingBatch]:
+    """Every batch part, newest build first."""
+    vault.require(Action.VIEW_REPORTS)
+    return outbox.batches(vault)
+
+
+def delivered_visits(vault: UnlockedVault) -> set[str]:
+    return outbox.delivered_visits(vault)
+
+
+def _sendable(vault: UnlockedVault, batch_id: str) -> OutgoingBatch:
+    vault.require(Action.SEND_BATCH)
+    found = outbox.get(vault, batch_id)
+    if found.state == BatchState.DELIVERED.value:
+        raise BatchAlreadyDelivered()
+    if found.state == BatchState.REFUSED.value:
+        raise BatchRefused(reason=found.refusal_reason or "")
+    if not found.path.is_file():
+        outbox.mark_refused(vault, batch_id, "the batch file is missing from the station")
+        raise BatchFileMissing()
+    return found
+
+
+def _deliver(vault: UnlockedVault, sent: OutgoingBatch, enrolled: Enrolment,
+             signed: receipt.Receipt) -> OutgoingBatch:
+    """Mark a part delivered on a receipt whose signature is already verified, once it names
+    this part exactly: its id, this station, and the tag manifest we signed."""
+    body = signed.body
+    if (body.get("batch_id") != sent.id or body.get("station") != enrolled.station_id
+            or body.get("tagmanifest_sha256") != sent.tagmanifest_sha256):
+        raise ReceiptMismatch()
+    outbox.mark_delivered(vault, sent.id, signed.to_json(),
+                          [str(n) for n in body.get("withdrawal_notices", [])])
+    # Delivered: the command holds it, and the station keeps no second encrypted copy.
+    sent.path.unlink(missing_ok=True)
+    sent.path.with_name(sent.path.name + ".upload.json").unlink(missing_ok=True)
+    return outbox.get(vault, sent.id)
+
+
+class _Announced(tus.Backoff):
+    """The client's backoff, telling the caller each time the connection failed."""
+
+    def __init__(self, retrying: Callable[[int, float], None] | None) -> None:
+        super().__init__()
+        self.retrying = retrying
+
+    def delay(self, attempt: int) -> float:
+        wait = super().delay(attempt)
+        if self.retrying is not None:
+            self.retrying(attempt + 1, wait)
+        return wait
+
+
+def upload(vault: UnlockedVault, batch_id: str,
+           progress: Callable[[tus.Progress], None] | None = None,
+           pause: threading.Event | None = None, cancel: threading.Event | None = None,
+           bandwidth_cap: int | None = None, *,
+           retrying: Callable[[int, float], None] | None = None) -> OutgoingBatch:
+    """Upload one part (resuming where any earlier attempt stopped, even in another process),
+    wait for the command's receipt, verify it and mark the part delivered. A network failure is
+    retried with backoff until ``cancel`` (``retrying(attempt, seconds)`` hears of each);
+    ``pause`` holds the upload between chunks; ``bandwidth_cap`` is in bytes per second."""
+    sent = _sendable(vault, batch_id)
+    enrolled = outbox.require_enrolment(vault)
+    outbox.mark_uploading(vault, batch_id)
+    stop = cancel or threading.Event()
+    saved = [time.monotonic()]
+    confirmed = [sent.sent_bytes]  # the offset the server last confirmed
+
+    def report(step: tus.Progress) -> None:
+        confirmed[0] = step.sent
+        if time.monotonic() - saved[0] >= PROGRESS_SAVE_SECONDS:
+            outbox.record_progress(vault, batch_id, step.sent)
+            saved[0] = time.monotonic()
+        if progress is not None:
+            progress(step)
+
+    client = tus.Uploader(enrolled.server_url, enrolled.station_id, station.signing_key(vault),
+                          sent.path, enrolled.receipt_public_key, bandwidth=bandwidth_cap,
+                          backoff=_Announced(retrying), progress=report,
+                          sleep=lambda seconds: stop.wait(seconds))
+    client.cancelled = stop
+    if pause is not None:
+        client.paused = pause
+    try:
+        signed = client.run()
+    except tus.Cancelled:
+        outbox.record_progress(vault, batch_id, confirmed[0])
+        raise UploadStopped() from None
+    except tus.UploadRefused as refusal:
+        text = str(refusal)
+        if "rejected the batch" in text:
+            reason = text.split("(", 1)[-1].split(")", 1)[0]
+            outbox.mark_refused(vault, batch_id, text)
+            raise BatchRefused(reason=reason) from None
+        raise UploadRefused(detail=text) from None
+    except receipt.BadReceipt:
+        raise ReceiptInvalid() from None
+    finally:
+        client.close()
+    return _deliver(vault, sent, enrolled, signed)
+
+
+# --- USB -----------------------------------------------------------------------------------------
+
+
+def export_usb(vault: UnlockedVault, batch_id: str, destination: Path) -> Path:
+    """Copy a part to a USB drive (or any folder): written, flushed to the device, then read
+    back and compared with the hash recorded at build time. On any failure the partial copy is
+    removed if it still can be, and the outbox is unchanged."""
+    sent = _sendable(vault, batch_id)
+    destination = Path(destination)
+    if not destination.is_dir() or not os.access(destination, os.W_OK):
+        raise DestinationUnavailable(destination=str(destination))
+    try:
+        free = shutil.disk_usage(destination).free
+    except OSError:
+        raise DestinationUnavailable(destination=str(destination)) from None
+    if free < sent.size:
+        raise DestinationFull(destination=str(destination), size=human_size(sent.size))
+    target = destination / sent.path.name
+    temp = target.with_name(target.name + ".part")
+    try:
+        _copy_durably(sent.path, temp)
+        os.replace(temp, target)
+        _fsync_folder(destination)
+        copied = _read_back(target)
+    except OSError as error:
+        _remove_quietly(temp)
+        _remove_quietly(target)
+        if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            raise DestinationFull(destination=str(destination),
+                                  size=human_size(sent.size)) from None
+        raise CopyFailed(destination=str(destination)) from None
+    if copied != sent.sha256:
+        _remove_quietly(target)
+        raise CopyMismatch(destination=str(destination))
+    outbox.mark_exported(vault, batch_id, str(target))
+    return target
+
+
+def _copy_durably(source: Path, target: Path) -> None:
+    with open(source, "rb") as reader, open(target, "wb") as writer:
+        while block := reader.read(COPY_CHUNK):
+            writer.write(block)
+        writer.flush()
+        os.fsync(writer.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _read_back(path: Path) -> str:
+    """The copy's SHA-256 as the drive gives it back: the page cache is dropped first (where
+    the OS allows), so a stick that lost the data cannot hide behind memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as reader:
+        if hasattr(os, "posix_fadvise"):
+            os.posix_fadvise(reader.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+        while block := reader.read(COPY_CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass  # the drive is gone: nothing left to tidy
+
+
+def accept_receipt(vault: UnlockedVault, receipt_text: str) -> OutgoingBatch:
+    """The receipt the command gives back for a batch that went on a USB stick
+    (``sohoa-server ingest FILE --receipt OUT``): verified with the enrolled key, matched to its
+    part, which is then marked delivered. Loading the same receipt twice is harmless."""
+    vault.require(Action.SEND_BATCH)
+    enrolled = outbox.require_enrolment(vault)
+    try:
+        signed = receipt.verify(enrolled.receipt_public_key, receipt_text)
+    except receipt.BadReceipt:
+        raise ReceiptInvalid() from None
+    try:
+        found = outbox.get(vault, signed.batch_id)
+    except outbox.BatchNotFound:
+        raise ReceiptMismatch() from None
+    if found.state == BatchState.DELIVERED.value:
+        return found
+    return _deliver(vault, found, enrolled, signed)

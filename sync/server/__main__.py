@@ -4,6 +4,7 @@
     sohoa-server enrol-code --data DIR      a one-time code for one station
                 [--url URL [--qr FILE]]     … and the enrolment link, also as a QR image
     sohoa-server ingest FILE --data DIR     a batch that came on a USB stick
+                [--receipt OUT]             … and its signed receipt, to take back to the station
     sohoa-server batches    --data DIR      what was received, from which station, when
 
     sohoa-server serve      --data DIR      enrolment, tus uploads, receipts, status page
@@ -71,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--qr", type=Path, help="also write the link as a QR image (PNG)")
         if name == "ingest":
             sub.add_argument("file", type=Path)
+            sub.add_argument("--receipt", type=Path,
+                             help="also write the signed receipt here, for the station to load")
         if name == "serve":
             sub.add_argument("--host", default="127.0.0.1")
             sub.add_argument("--port", type=int, default=8470)
@@ -106,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"{row['payload_files']} files  {row['payload_bytes']} bytes")
             return 0
         outcome = ingest(args.file, store, keys, data / "archive")
+        if args.receipt:
+            args.receipt.write_text(outcome.receipt.to_json() + "\n", encoding="utf-8")
         print(json.dumps({"replayed": outcome.replayed, **outcome.receipt.body},
                          ensure_ascii=False, indent=1))
         return 0

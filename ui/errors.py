@@ -17,6 +17,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from capture.errors import CaptureError
 from capture.roles import Action
+from sync.errors import SyncError
 from ui import viewmodels
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,75 @@ CORE_MESSAGES = (
                       " cannot be approved."),
     QT_TRANSLATE_NOOP("errors", "This visit is {status}; that step is not possible now."),
     QT_TRANSLATE_NOOP("errors", "Say what needs fixing when you return a visit."),
+    # capture/outbox.py, sync/batch.py, sync/outbox.py (errors that are both sync and core)
+    QT_TRANSLATE_NOOP("errors", "This station is not enrolled with the command yet. The station "
+                      "admin enrols it with the command's address and a one-time code."),
+    QT_TRANSLATE_NOOP("errors", "There is no such batch in this station's outbox."),
+    QT_TRANSLATE_NOOP("errors", "Nothing is waiting to be sent: no approved visit has material "
+                      "that is not in a batch yet, and no withdrawal notice is waiting."),
+    QT_TRANSLATE_NOOP("errors", "Building the batch was cancelled; nothing was kept."),
+    QT_TRANSLATE_NOOP("errors", "Sending to the command did not work."),
+    QT_TRANSLATE_NOOP("errors", "The address {url} is not a web address; it starts with http:// "
+                      "or https://."),
+    QT_TRANSLATE_NOOP("errors", "The command server at {url} cannot be reached. Check the "
+                      "network and the address, then try again; nothing was lost."),
+    QT_TRANSLATE_NOOP("errors", "The address {url} did not answer like the command's server. "
+                      "Check the address."),
+    QT_TRANSLATE_NOOP("errors", "The command does not know this enrolment code. Check it, or "
+                      "ask the command for a new one."),
+    QT_TRANSLATE_NOOP("errors", "This enrolment code was already used. Ask the command for a "
+                      "new one."),
+    QT_TRANSLATE_NOOP("errors", "This enrolment code has expired. Ask the command for a new "
+                      "one."),
+    QT_TRANSLATE_NOOP("errors", "The command already has this station enrolled. Ask the "
+                      "command to check its list of stations."),
+    QT_TRANSLATE_NOOP("errors", "The file of this batch is missing from the station's outbox, "
+                      "so it was set aside. Build a new batch: what it carried goes into the "
+                      "new one."),
+    QT_TRANSLATE_NOOP("errors", "This batch was already delivered to the command."),
+    QT_TRANSLATE_NOOP("errors", "The command rejected this batch ({reason}). It stays on the "
+                      "station; build a new batch and tell the command."),
+    QT_TRANSLATE_NOOP("errors", "The command server refused the upload ({detail}). The batch "
+                      "stays in the outbox; try again later or use a USB drive."),
+    QT_TRANSLATE_NOOP("errors", "The upload was stopped. What was sent is kept; it continues "
+                      "from there next time."),
+    QT_TRANSLATE_NOOP("errors", "This receipt is not signed by the command this station is "
+                      "enrolled with; nothing was marked delivered."),
+    QT_TRANSLATE_NOOP("errors", "This receipt does not match a batch in this station's outbox; "
+                      "nothing was marked delivered."),
+    QT_TRANSLATE_NOOP("errors", "The drive or folder {destination} cannot be written to. Plug "
+                      "the drive in, or choose another folder, and try again; the batch stays "
+                      "in the outbox."),
+    QT_TRANSLATE_NOOP("errors", "The drive {destination} has no room for this batch ({size} "
+                      "needed). Free some space or use another drive; the batch stays in the "
+                      "outbox."),
+    QT_TRANSLATE_NOOP("errors", "Writing to {destination} failed; was the drive pulled out? The "
+                      "batch stays in the outbox; plug the drive in and try again."),
+    QT_TRANSLATE_NOOP("errors", "The copy on {destination} does not read back the same as the "
+                      "batch; the drive may be failing. Try another drive; the batch stays in "
+                      "the outbox."),
 )
+
+# sync/ errors that are not core errors (no ``message`` of their own): one sentence per class
+# name, the first match along the class's ancestry wins.
+SYNC_MESSAGES = {
+    "BadEnrolLink": QT_TRANSLATE_NOOP(
+        "errors", "This is not an enrolment link from the command. Type the server's address "
+        "and the code instead, as the command wrote them."),
+    "KeysMismatch": QT_TRANSLATE_NOOP(
+        "errors", "The server answered with other keys than those on the enrolment link: it "
+        "may not be the command's server. Nothing was saved; check the network and ask the "
+        "command."),
+    "BadRecipient": QT_TRANSLATE_NOOP(
+        "errors", "The command's encryption key kept at enrolment is not valid. Ask the "
+        "station admin to enrol the station again."),
+    "BadReceipt": QT_TRANSLATE_NOOP(
+        "errors", "This receipt is not signed by the command this station is enrolled with; "
+        "nothing was marked delivered."),
+    "SyncError": QT_TRANSLATE_NOOP(
+        "errors", "Sending to the command did not work. Nothing was lost; try again, and tell "
+        "the station admin if it happens again."),
+}
 
 ACTIONS = (
     QT_TRANSLATE_NOOP("actions", "create, change or disable accounts"),
@@ -185,6 +254,10 @@ def user_message(error: BaseException) -> str:
             return translated.format(**_translated_details(details))
         except (KeyError, IndexError, ValueError):
             return translated
+    if isinstance(error, SyncError):
+        for cls in type(error).__mro__:
+            if cls.__name__ in SYNC_MESSAGES:
+                return _tr("errors", SYNC_MESSAGES[cls.__name__])
     if isinstance(error, OSError) and getattr(error, "errno", None) == 28:  # ENOSPC
         return _tr("errors", DISK_FULL)
     log.error("unexpected error shown to the user as the generic sentence", exc_info=error)

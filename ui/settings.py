@@ -25,6 +25,7 @@ DEFAULT_LANGUAGE = "vi"
 class Settings:
     language: str = DEFAULT_LANGUAGE
     recorder_device: str = ""  # the input device's name only, as PortAudio lists it
+    upload_cap: int = 0  # bytes per second the operator lets uploads use; 0 for no limit
     schema_version: int = SCHEMA_VERSION
 
 
@@ -52,8 +53,10 @@ def load(path: Path | None = None) -> Settings:
         version = int(data["schema_version"])
     language = data.get("language")
     device = data.get("recorder_device", "")
+    cap = data.get("upload_cap", 0)
     return Settings(language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
-                    recorder_device=device if isinstance(device, str) else "")
+                    recorder_device=device if isinstance(device, str) else "",
+                    upload_cap=cap if type(cap) is int and cap > 0 else 0)
 
 
 def save(settings: Settings, path: Path | None = None) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from capture.roles import Action, Role, allowed
 from capture.vault import UnlockedVault
 from ui import tasks, viewmodels
 from ui.settings_page import SettingsPage
@@ -67,7 +68,7 @@ class Shell(QWidget):
         body.addWidget(self.pages, 1)
         layout.addLayout(body, 1)
         self.page_widgets: dict[Page, QWidget] = {}
-        for page in viewmodels.pages_for(vault.actor.role):
+        for page in _navigation(vault.actor.role):
             widget = self._make_page(page)
             self.page_widgets[page] = widget
             self.pages.addWidget(widget)
@@ -115,7 +116,7 @@ class Shell(QWidget):
         return {
             Page.VISITS: self.tr("Visits"),
             Page.REVIEW: self.tr("Review"),
-            Page.SYNC: self.tr("Sync"),
+            Page.SYNC: self.tr("Send to the command"),
             Page.REPORTS: self.tr("Reports"),
             Page.SETTINGS: self.tr("Settings"),
         }[page]
@@ -131,10 +132,9 @@ class Shell(QWidget):
 
             return ReviewPage(lambda: self.vault)
         if page is Page.SYNC:
-            return PlaceholderPage(title, self.tr("No batches yet"), self.tr(
-                "Approved visits will be packed here into sealed batches, sent to the "
-                "provincial Military Command over the network or on a USB stick, with the "
-                "command's receipt for each."))
+            from ui.operator_page import OperatorPage
+
+            return OperatorPage(lambda: self.vault)
         return PlaceholderPage(title, self.tr("No figures yet"), self.tr(
             "The weekly, monthly and quarterly figures of the station will appear here once "
             "visits are recorded: tips received, leads verified, DNA samples."))
@@ -148,6 +148,15 @@ class Shell(QWidget):
                                    f"{_escape(header.place)}")
         self.user_label.setText(self.tr("{name} · {role}").format(
             name=_escape(header.full_name), role=viewmodels.role_label(header.role)))
+
+
+def _navigation(role: Role) -> list[Page]:
+    pages = viewmodels.pages_for(role)
+    # The admin enrols the station with the command, on the Sync page ("Send to the command").
+    if Page.SYNC not in pages and allowed(role, Action.ENROL_STATION):
+        pages.insert(pages.index(Page.REPORTS) if Page.REPORTS in pages
+                     else pages.index(Page.SETTINGS), Page.SYNC)
+    return pages
 
 
 def _escape(text: str) -> str:

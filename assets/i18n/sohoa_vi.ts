@@ -502,6 +502,37 @@
     </message>
 </context>
 <context>
+    <name>EnrolDialog</name>
+    <message>
+        <source>Enrol this station with the command</source>
+        <translation>Đăng ký trạm với Bộ Chỉ huy</translation>
+    </message>
+    <message>
+        <source>The provincial Military Command gives each station a one-time code, on paper or as a QR code. Type the server's address and the code, or paste the whole enrolment link (it starts with sohoa-enrol:) into either field.</source>
+        <translation>Bộ Chỉ huy quân sự tỉnh cấp cho mỗi trạm một mã dùng một lần, trên giấy hoặc dưới dạng mã QR. Hãy gõ địa chỉ máy chủ và mã, hoặc dán cả đường dẫn đăng ký (bắt đầu bằng sohoa-enrol:) vào một trong hai ô.</translation>
+    </message>
+    <message>
+        <source>Address of the command server</source>
+        <translation>Địa chỉ máy chủ của Bộ Chỉ huy</translation>
+    </message>
+    <message>
+        <source>One-time code</source>
+        <translation>Mã dùng một lần</translation>
+    </message>
+    <message>
+        <source>Enrol</source>
+        <translation>Đăng ký</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>From the enrolment link: the station will check that the server answers with the command's own keys.</source>
+        <translation>Từ đường dẫn đăng ký: trạm sẽ kiểm tra rằng máy chủ trả lời bằng đúng khóa của Bộ Chỉ huy.</translation>
+    </message>
+</context>
+<context>
     <name>Gallery</name>
     <message>
         <source>Looks blurred: if you can, take this page again.</source>
@@ -788,6 +819,273 @@
     <message>
         <source>The recovery key worked. Choose a new passphrase now: you will sign in with it from now on.</source>
         <translation>Khóa khôi phục hợp lệ. Hãy đặt mật khẩu mới ngay: từ nay bạn sẽ đăng nhập bằng mật khẩu này.</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorPage</name>
+    <message>
+        <source>Send to the command</source>
+        <translation>Gửi về Bộ Chỉ huy</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Làm mới</translation>
+    </message>
+    <message>
+        <source>Connection to the command</source>
+        <translation>Kết nối với Bộ Chỉ huy</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Đang kiểm tra…</translation>
+    </message>
+    <message>
+        <source>Enrol this station…</source>
+        <translation>Đăng ký trạm…</translation>
+    </message>
+    <message>
+        <source>Ready to send</source>
+        <translation>Sẵn sàng gửi</translation>
+    </message>
+    <message>
+        <source>Build batch</source>
+        <translation>Đóng gói đợt gửi</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Outgoing batches</source>
+        <translation>Các đợt gửi</translation>
+    </message>
+    <message>
+        <source>No batches yet. Build one from the visits ready to send.</source>
+        <translation>Chưa có đợt gửi nào. Hãy đóng gói một đợt từ các chuyến thăm sẵn sàng gửi.</translation>
+    </message>
+    <message>
+        <source>Built</source>
+        <translation>Đóng gói lúc</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Phần</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Chuyến thăm</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Dung lượng</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Đã giao lúc</translation>
+    </message>
+    <message>
+        <source>Upload</source>
+        <translation>Gửi lên</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Tạm dừng</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Cancel upload</source>
+        <translation>Dừng gửi</translation>
+    </message>
+    <message>
+        <source>Write to USB drive…</source>
+        <translation>Ghi ra USB…</translation>
+    </message>
+    <message>
+        <source>Load receipt…</source>
+        <translation>Nạp biên nhận…</translation>
+    </message>
+    <message>
+        <source>Upload speed limit</source>
+        <translation>Giới hạn tốc độ gửi</translation>
+    </message>
+    <message>
+        <source>On a shared connection (a phone's 3G/4G, the commune office's line), leave room for others. The limit applies from the next upload or resume.</source>
+        <translation>Khi dùng chung đường truyền (3G/4G của điện thoại, mạng của văn phòng xã), hãy chừa phần cho người khác. Giới hạn có hiệu lực từ lần gửi hoặc lần tiếp tục sau.</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>Không giới hạn</translation>
+    </message>
+    <message>
+        <source>{size}/s</source>
+        <translation>{size}/giây</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This station is not enrolled with the command yet.&lt;/b&gt;&lt;br&gt;Enrol it once with the address and the one-time code the command gave you; then batches can be sent.</source>
+        <translation>&lt;b&gt;Trạm này chưa đăng ký với Bộ Chỉ huy.&lt;/b&gt;&lt;br&gt;Hãy đăng ký một lần bằng địa chỉ và mã dùng một lần mà Bộ Chỉ huy cấp; sau đó mới gửi được các đợt.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This station is not enrolled with the command yet.&lt;/b&gt;&lt;br&gt;Ask the station admin to enrol it (on this page, with the one-time code from the command). Until then no batch can be built or sent.</source>
+        <translation>&lt;b&gt;Trạm này chưa đăng ký với Bộ Chỉ huy.&lt;/b&gt;&lt;br&gt;Hãy nhờ quản trị trạm đăng ký (trên trang này, bằng mã dùng một lần của Bộ Chỉ huy). Trước khi đăng ký, chưa thể đóng gói hay gửi đợt nào.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Enrolled with the command&lt;/b&gt; at {server}&lt;br&gt;since {when}</source>
+        <translation>&lt;b&gt;Đã đăng ký với Bộ Chỉ huy&lt;/b&gt; tại {server}&lt;br&gt;từ {when}</translation>
+    </message>
+    <message>
+        <source>Enrol again…</source>
+        <translation>Đăng ký lại…</translation>
+    </message>
+    <message>
+        <source>Nothing to send: approved visits with the family's consent appear here once the coordinator approves them.</source>
+        <translation>Chưa có gì để gửi: các chuyến thăm có sự đồng ý của gia đình sẽ hiện ở đây khi điều phối viên đã duyệt.</translation>
+    </message>
+    <message>
+        <source>{visits} visits · {files} files · {size}</source>
+        <translation>{visits} chuyến thăm · {files} tệp · {size}</translation>
+    </message>
+    <message>
+        <source>in {parts} parts</source>
+        <translation>chia thành {parts} phần</translation>
+    </message>
+    <message>
+        <source>{count} consent withdrawals</source>
+        <translation>{count} thông báo rút lại sự đồng ý</translation>
+    </message>
+    <message>
+        <source>{title} — {files} files, {size}</source>
+        <translation>{title} — {files} tệp, {size}</translation>
+    </message>
+    <message>
+        <source>{done} of {total}</source>
+        <translation>{done} / {total}</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Đang dừng…</translation>
+    </message>
+    <message>
+        <source>Batch built: {parts} file(s), {size}. Select it below to upload it or write it to a USB drive.</source>
+        <translation>Đã đóng gói: {parts} tệp, {size}. Chọn đợt đó ở dưới để gửi lên hoặc ghi ra USB.</translation>
+    </message>
+    <message>
+        <source>Building was cancelled. Nothing was sent and nothing was lost.</source>
+        <translation>Đã hủy việc đóng gói. Chưa gửi gì và không mất gì.</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Tạm dừng</translation>
+    </message>
+    <message>
+        <source>Waiting for the network</source>
+        <translation>Đang chờ mạng</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Đang gửi…</translation>
+    </message>
+    <message>
+        <source>Paused — press Resume</source>
+        <translation>Tạm dừng — bấm Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Delivered ✓</source>
+        <translation>Đã giao ✓</translation>
+    </message>
+    <message>
+        <source>Refused by the command</source>
+        <translation>Bộ Chỉ huy từ chối</translation>
+    </message>
+    <message>
+        <source>Written to USB — waiting for the receipt</source>
+        <translation>Đã ghi ra USB — chờ biên nhận</translation>
+    </message>
+    <message>
+        <source>{part} of {parts}</source>
+        <translation>{part}/{parts}</translation>
+    </message>
+    <message>
+        <source>Batch of {when} · part {part} of {parts} · {visits} visits · {size}</source>
+        <translation>Đợt gửi {when} · phần {part}/{parts} · {visits} chuyến thăm · {size}</translation>
+    </message>
+    <message>
+        <source>{sent} of {total} sent</source>
+        <translation>Đã gửi {sent} / {total}</translation>
+    </message>
+    <message>
+        <source>Delivered on {when}: the command's signed receipt was checked and kept.</source>
+        <translation>Đã giao lúc {when}: biên nhận có chữ ký của Bộ Chỉ huy đã được kiểm tra và lưu lại.</translation>
+    </message>
+    <message>
+        <source>The command refused this batch: {reason}</source>
+        <translation>Bộ Chỉ huy từ chối đợt gửi này: {reason}</translation>
+    </message>
+    <message>
+        <source>Connecting to the command…</source>
+        <translation>Đang kết nối với Bộ Chỉ huy…</translation>
+    </message>
+    <message>
+        <source>The connection to the command was lost. Nothing is lost: the app tries again by itself (in {seconds} s, attempt {attempt}) and continues from where it stopped.</source>
+        <translation>Mất kết nối với Bộ Chỉ huy. Không mất dữ liệu nào: ứng dụng tự thử lại (sau {seconds} giây, lần thứ {attempt}) và gửi tiếp từ chỗ đã dừng.</translation>
+    </message>
+    <message>
+        <source>{sent} of {total}</source>
+        <translation>{sent} / {total}</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>tạm dừng</translation>
+    </message>
+    <message>
+        <source>{speed}/s</source>
+        <translation>{speed}/giây</translation>
+    </message>
+    <message>
+        <source>less than a minute left</source>
+        <translation>còn chưa đến một phút</translation>
+    </message>
+    <message>
+        <source>about {minutes} min left</source>
+        <translation>còn khoảng {minutes} phút</translation>
+    </message>
+    <message>
+        <source>about {hours} h {minutes} min left</source>
+        <translation>còn khoảng {hours} giờ {minutes} phút</translation>
+    </message>
+    <message>
+        <source>Delivered: the command received the batch and its signed receipt was checked.</source>
+        <translation>Đã giao: Bộ Chỉ huy đã nhận đợt gửi và biên nhận có chữ ký đã được kiểm tra.</translation>
+    </message>
+    <message>
+        <source>Upload stopped. Nothing is lost: press Resume to continue from where it stopped, or write the batch to a USB drive.</source>
+        <translation>Đã dừng gửi. Không mất gì: bấm Tiếp tục để gửi tiếp từ chỗ đã dừng, hoặc ghi đợt gửi ra USB.</translation>
+    </message>
+    <message>
+        <source>The station is enrolled with the command at {server}.</source>
+        <translation>Trạm đã đăng ký với Bộ Chỉ huy tại {server}.</translation>
+    </message>
+    <message>
+        <source>Written and checked: {path}. Take the drive to the command; when they give you the receipt, load it with "Load receipt…".</source>
+        <translation>Đã ghi và kiểm tra: {path}. Hãy mang USB đến Bộ Chỉ huy; khi nhận được biên nhận, nạp nó bằng nút "Nạp biên nhận…".</translation>
+    </message>
+    <message>
+        <source>The command's receipt</source>
+        <translation>Biên nhận của Bộ Chỉ huy</translation>
+    </message>
+    <message>
+        <source>Receipts (*.json *.txt *.receipt);;All files (*)</source>
+        <translation>Biên nhận (*.json *.txt *.receipt);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Receipt checked: the command received the batch of {when}. Its visits are marked delivered.</source>
+        <translation>Biên nhận hợp lệ: Bộ Chỉ huy đã nhận đợt gửi {when}. Các chuyến thăm trong đó được đánh dấu đã giao.</translation>
     </message>
 </context>
 <context>
@@ -1616,8 +1914,8 @@
         <translation>Duyệt</translation>
     </message>
     <message>
-        <source>Sync</source>
-        <translation>Đồng bộ</translation>
+        <source>Send to the command</source>
+        <translation>Gửi về Bộ Chỉ huy</translation>
     </message>
     <message>
         <source>Reports</source>
@@ -1626,14 +1924,6 @@
     <message>
         <source>Settings</source>
         <translation>Cài đặt</translation>
-    </message>
-    <message>
-        <source>No batches yet</source>
-        <translation>Chưa có gói dữ liệu nào</translation>
-    </message>
-    <message>
-        <source>Approved visits will be packed here into sealed batches, sent to the provincial Military Command over the network or on a USB stick, with the command's receipt for each.</source>
-        <translation>Các chuyến thăm đã duyệt sẽ được đóng thành gói dữ liệu niêm phong tại đây, gửi về Bộ Chỉ huy quân sự tỉnh qua mạng hoặc bằng USB, kèm biên nhận của Bộ Chỉ huy cho từng gói.</translation>
     </message>
     <message>
         <source>No figures yet</source>
@@ -1692,6 +1982,45 @@
     <message>
         <source>Commune or ward</source>
         <translation>Xã hoặc phường</translation>
+    </message>
+</context>
+<context>
+    <name>UsbDialog</name>
+    <message>
+        <source>Write to USB drive</source>
+        <translation>Ghi ra USB</translation>
+    </message>
+    <message>
+        <source>Plug in the USB drive and choose it. The batch ({size}) is encrypted for the command: a lost drive reveals nothing.</source>
+        <translation>Cắm USB vào rồi chọn nó. Đợt gửi ({size}) đã được mã hóa cho Bộ Chỉ huy: nếu mất USB cũng không lộ gì.</translation>
+    </message>
+    <message>
+        <source>Looking for USB drives…</source>
+        <translation>Đang tìm USB…</translation>
+    </message>
+    <message>
+        <source>Look again</source>
+        <translation>Tìm lại</translation>
+    </message>
+    <message>
+        <source>Choose a folder…</source>
+        <translation>Chọn thư mục…</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>Ghi</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>No USB drive found. Plug one in, then press "Look again", or choose a folder.</source>
+        <translation>Không thấy USB nào. Hãy cắm vào rồi bấm "Tìm lại", hoặc chọn một thư mục.</translation>
+    </message>
+    <message>
+        <source>Write the batch into</source>
+        <translation>Ghi đợt gửi vào</translation>
     </message>
 </context>
 <context>
@@ -2481,6 +2810,114 @@
     <message>
         <source>Say what needs fixing when you return a visit.</source>
         <translation>Khi trả lại chuyến thăm, hãy ghi rõ cần sửa gì.</translation>
+    </message>
+    <message>
+        <source>This station is not enrolled with the command yet. The station admin enrols it with the command's address and a one-time code.</source>
+        <translation>Trạm này chưa đăng ký với Bộ Chỉ huy. Quản trị trạm đăng ký bằng địa chỉ của Bộ Chỉ huy và một mã dùng một lần.</translation>
+    </message>
+    <message>
+        <source>There is no such batch in this station's outbox.</source>
+        <translation>Không có đợt gửi này trong hộp thư đi của trạm.</translation>
+    </message>
+    <message>
+        <source>Nothing is waiting to be sent: no approved visit has material that is not in a batch yet, and no withdrawal notice is waiting.</source>
+        <translation>Không có gì chờ gửi: không chuyến thăm đã duyệt nào còn tư liệu chưa đóng gói, và không có thông báo rút lại sự đồng ý nào đang chờ.</translation>
+    </message>
+    <message>
+        <source>Building the batch was cancelled; nothing was kept.</source>
+        <translation>Đã hủy việc đóng gói; không giữ lại gì.</translation>
+    </message>
+    <message>
+        <source>Sending to the command did not work.</source>
+        <translation>Không gửi được về Bộ Chỉ huy.</translation>
+    </message>
+    <message>
+        <source>The address {url} is not a web address; it starts with http:// or https://.</source>
+        <translation>Địa chỉ {url} không phải địa chỉ web; địa chỉ phải bắt đầu bằng http:// hoặc https://.</translation>
+    </message>
+    <message>
+        <source>The command server at {url} cannot be reached. Check the network and the address, then try again; nothing was lost.</source>
+        <translation>Không kết nối được với máy chủ của Bộ Chỉ huy tại {url}. Hãy kiểm tra mạng và địa chỉ rồi thử lại; không mất gì.</translation>
+    </message>
+    <message>
+        <source>The address {url} did not answer like the command's server. Check the address.</source>
+        <translation>Địa chỉ {url} không trả lời như máy chủ của Bộ Chỉ huy. Hãy kiểm tra lại địa chỉ.</translation>
+    </message>
+    <message>
+        <source>The command does not know this enrolment code. Check it, or ask the command for a new one.</source>
+        <translation>Bộ Chỉ huy không nhận ra mã đăng ký này. Hãy kiểm tra lại mã, hoặc xin Bộ Chỉ huy mã mới.</translation>
+    </message>
+    <message>
+        <source>This enrolment code was already used. Ask the command for a new one.</source>
+        <translation>Mã đăng ký này đã được dùng rồi. Hãy xin Bộ Chỉ huy mã mới.</translation>
+    </message>
+    <message>
+        <source>This enrolment code has expired. Ask the command for a new one.</source>
+        <translation>Mã đăng ký này đã hết hạn. Hãy xin Bộ Chỉ huy mã mới.</translation>
+    </message>
+    <message>
+        <source>The command already has this station enrolled. Ask the command to check its list of stations.</source>
+        <translation>Bộ Chỉ huy đã có trạm này trong danh sách. Hãy nhờ Bộ Chỉ huy kiểm tra danh sách trạm.</translation>
+    </message>
+    <message>
+        <source>The file of this batch is missing from the station's outbox, so it was set aside. Build a new batch: what it carried goes into the new one.</source>
+        <translation>Tệp của đợt gửi này không còn trong hộp thư đi của trạm nên đã được để riêng ra. Hãy đóng gói đợt mới: nội dung của nó sẽ vào đợt mới.</translation>
+    </message>
+    <message>
+        <source>This batch was already delivered to the command.</source>
+        <translation>Đợt gửi này đã được giao cho Bộ Chỉ huy rồi.</translation>
+    </message>
+    <message>
+        <source>The command rejected this batch ({reason}). It stays on the station; build a new batch and tell the command.</source>
+        <translation>Bộ Chỉ huy từ chối đợt gửi này ({reason}). Dữ liệu vẫn ở trên trạm; hãy đóng gói đợt mới và báo cho Bộ Chỉ huy.</translation>
+    </message>
+    <message>
+        <source>The command server refused the upload ({detail}). The batch stays in the outbox; try again later or use a USB drive.</source>
+        <translation>Máy chủ của Bộ Chỉ huy từ chối việc gửi ({detail}). Đợt gửi vẫn nằm trong hộp thư đi; hãy thử lại sau hoặc dùng USB.</translation>
+    </message>
+    <message>
+        <source>The upload was stopped. What was sent is kept; it continues from there next time.</source>
+        <translation>Đã dừng gửi. Phần đã gửi được giữ lại; lần sau sẽ gửi tiếp từ đó.</translation>
+    </message>
+    <message>
+        <source>This receipt is not signed by the command this station is enrolled with; nothing was marked delivered.</source>
+        <translation>Biên nhận này không có chữ ký của Bộ Chỉ huy mà trạm đã đăng ký; chưa có gì được đánh dấu đã giao.</translation>
+    </message>
+    <message>
+        <source>This receipt does not match a batch in this station's outbox; nothing was marked delivered.</source>
+        <translation>Biên nhận này không khớp với đợt gửi nào trong hộp thư đi của trạm; chưa có gì được đánh dấu đã giao.</translation>
+    </message>
+    <message>
+        <source>The drive or folder {destination} cannot be written to. Plug the drive in, or choose another folder, and try again; the batch stays in the outbox.</source>
+        <translation>Không ghi được vào ổ hoặc thư mục {destination}. Hãy cắm USB vào, hoặc chọn thư mục khác, rồi thử lại; đợt gửi vẫn nằm trong hộp thư đi, không mất gì.</translation>
+    </message>
+    <message>
+        <source>The drive {destination} has no room for this batch ({size} needed). Free some space or use another drive; the batch stays in the outbox.</source>
+        <translation>Ổ {destination} đã đầy, không đủ chỗ cho đợt gửi này (cần {size}). Hãy xóa bớt hoặc dùng USB khác; đợt gửi vẫn nằm trong hộp thư đi, không mất gì.</translation>
+    </message>
+    <message>
+        <source>Writing to {destination} failed; was the drive pulled out? The batch stays in the outbox; plug the drive in and try again.</source>
+        <translation>Ghi vào {destination} không thành công; có phải USB đã bị rút ra? Đợt gửi vẫn nằm trong hộp thư đi, không mất gì; hãy cắm USB vào và thử lại.</translation>
+    </message>
+    <message>
+        <source>The copy on {destination} does not read back the same as the batch; the drive may be failing. Try another drive; the batch stays in the outbox.</source>
+        <translation>Bản chép trên {destination} đọc lại không giống đợt gửi; USB có thể bị hỏng. Hãy dùng USB khác; đợt gửi vẫn nằm trong hộp thư đi.</translation>
+    </message>
+    <message>
+        <source>This is not an enrolment link from the command. Type the server's address and the code instead, as the command wrote them.</source>
+        <translation>Đây không phải đường dẫn đăng ký của Bộ Chỉ huy. Hãy gõ địa chỉ máy chủ và mã đúng như Bộ Chỉ huy đã ghi.</translation>
+    </message>
+    <message>
+        <source>The server answered with other keys than those on the enrolment link: it may not be the command's server. Nothing was saved; check the network and ask the command.</source>
+        <translation>Máy chủ trả lời bằng khóa khác với khóa trên đường dẫn đăng ký: có thể đó không phải máy chủ của Bộ Chỉ huy. Chưa lưu gì; hãy kiểm tra mạng và hỏi Bộ Chỉ huy.</translation>
+    </message>
+    <message>
+        <source>The command's encryption key kept at enrolment is not valid. Ask the station admin to enrol the station again.</source>
+        <translation>Khóa mã hóa của Bộ Chỉ huy lưu khi đăng ký không hợp lệ. Hãy nhờ quản trị trạm đăng ký lại trạm.</translation>
+    </message>
+    <message>
+        <source>Sending to the command did not work. Nothing was lost; try again, and tell the station admin if it happens again.</source>
+        <translation>Không gửi được về Bộ Chỉ huy. Không mất gì; hãy thử lại, và báo quản trị trạm nếu lỗi còn lặp lại.</translation>
     </message>
     <message>
         <source>Something unexpected went wrong. Nothing was deleted; try again, and tell the station admin if it happens again.</source>

@@ -60,7 +60,7 @@ def test_wrong_passphrase_is_said_in_vietnamese_then_right_one_opens(
     _sign_in(qtbot, window, "lan", ADMIN_PASSPHRASE)
     qtbot.waitUntil(lambda: window.current() is window.shell, timeout=10_000)
     assert window.vault.actor.username == "lan"
-    assert window.shell.visible_pages() == [Page.REPORTS, Page.SETTINGS]
+    assert window.shell.visible_pages() == [Page.SYNC, Page.REPORTS, Page.SETTINGS]
     qtbot.waitUntil(lambda: "Quản trị trạm" in window.shell.user_label.text())
 
 

@@ -7,23 +7,35 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import threading
+import uuid
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from capture import audit, consent, review, visits
+from capture import outbox as records
 from capture.consent import DrawnSignature, Scopes, Signer
+from capture.errors import PermissionDenied
 from capture.models import AuditEvent, Visit
+from capture.outbox import NotEnrolled
 from capture.vault import Vault
 from capture.visits import Household, ItemData, ItemKind, MartyrData
-from sync import outbox
+from sync import outbox, receipt
+from sync import upload as tus
 from sync.server.app import ServerConfig, create_app
+from sync.server.ingest import ingest
 from sync.server.keys import CommandKeys
 from sync.server.store import Store
+from tests.capture.test_import import _mount_tmpfs
 from tests.conftest import ADMIN_PASSPHRASE, VOLUNTEER_PASS
-from tests.sync.servers import CommandServer
+from tests.sync.servers import CommandServer, free_port
 
 OPERATOR = ("tuan", "mật khẩu của tuan")
 COORDINATOR = ("minh", "mật khẩu của minh")
@@ -68,8 +80,6 @@ def add_approved_visit(path: Path, name: str, photo_sizes: list[int]) -> tuple[s
 
 
 def enrol(path: Path, server, store) -> outbox.Enrolment:  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
     with signed_in(path, ADMIN) as admin:
         return outbox.enrol(admin, server.url, store.new_enrolment_code(datetime.now(UTC)))
 
@@ -185,3 +195,185 @@ def test_a_visit_approved_again_sends_only_what_is_new(station, command):
     pages = record["items"][0]["pages"]
     assert [("file" in p, "delivered_in" in p) for p in pages] == [(False, True)] * 2 + [
         (True, False)]
+
+
+def test_enrolment_needs_the_admin_a_good_address_and_a_fresh_code(approved, command):
+    operator, _, _, _ = approved
+    server, _, store, _ = command
+    with pytest.raises(PermissionDenied):
+        outbox.enrol(operator, server.url, "ABCD")
+    with pytest.raises(NotEnrolled):
+        outbox.build(operator)
+    path = operator.path
+    operator.lock()
+    code = store.new_enrolment_code(datetime.now(UTC))
+    with signed_in(path, ADMIN) as admin:
+        with pytest.raises(outbox.BadServerAddress):
+            outbox.enrol(admin, "cmd.example.vn", code)
+        with pytest.raises(outbox.ServerUnreachable):
+            outbox.enrol(admin, f"http://127.0.0.1:{free_port()}", code)
+        with pytest.raises(outbox.NotACommandServer):
+            outbox.enrol(admin, server.url + "/no/such/place", code)
+        with pytest.raises(outbox.CodeUnknown):
+            outbox.enrol(admin, server.url, "0000-0000-0000-0000")
+        assert outbox.enrolment(admin) is None
+        first = outbox.enrol(admin, server.url + "/", code.lower())  # as typed
+        assert first.server_url == server.url
+        with pytest.raises(outbox.CodeUsed) as used:
+            outbox.enrol(admin, server.url, code)
+        assert outbox.enrolment(admin) == first
+    assert "already used" in str(used.value)
+
+
+def test_a_cancelled_build_leaves_nothing_and_roles_hold(station):
+    path, _ = station
+    with signed_in(path, ("lan", VOLUNTEER_PASS)) as volunteer:
+        with pytest.raises(PermissionDenied):
+            outbox.build(volunteer)
+    with signed_in(path, OPERATOR) as operator:
+        cancel = threading.Event()
+        with pytest.raises(outbox.BuildCancelled):
+            outbox.build(operator, size_cap=800_000, cancel=cancel,
+                         progress=lambda done, total: done > 500_000 and cancel.set())
+        assert list((path / "outbox").iterdir()) == []
+        assert outbox.status(operator) == []
+        assert outbox.preview(operator).parts == 1
+
+
+def test_a_refused_batch_keeps_the_reason_and_its_material_travels_again(station, command):
+    path, visit_ids = station
+    with signed_in(path, OPERATOR) as operator:
+        (made,) = outbox.build(operator)
+        data = bytearray(made.path.read_bytes())
+        data[len(data) // 2] ^= 1  # damaged on the laptop's disk after it was built
+        made.path.write_bytes(bytes(data))
+        with pytest.raises(outbox.BatchRefused) as refused:
+            outbox.upload(operator, made.id)
+        assert refused.value.details["reason"] == "damaged"
+        (listed,) = outbox.status(operator)
+        assert listed.state == "refused" and "damaged" in listed.refusal_reason
+        assert outbox.delivered_visits(operator) == set()
+        assert [v.visit_id for v in outbox.preview(operator).visits] == visit_ids
+        (again,) = outbox.build(operator)
+        assert outbox.upload(operator, again.id).state == "delivered"
+        assert outbox.delivered_visits(operator) == set(visit_ids)
+
+
+def test_a_receipt_signed_by_another_key_marks_nothing(station, command, tmp_path):
+    path, _ = station
+    _, keys, store, data = command
+    with signed_in(path, OPERATOR) as operator:
+        (made,) = outbox.build(operator)
+    # The enrolment answered with another receipt key (someone posing as the command).
+    impostor = Ed25519PrivateKey.generate()
+    with signed_in(path, ADMIN) as admin, admin.writing() as session:
+        session.get(records.EnrolmentRow, 1).receipt_public_key = \
+            impostor.public_key().public_bytes_raw()
+    with signed_in(path, OPERATOR) as operator:
+        with pytest.raises(outbox.ReceiptInvalid):
+            outbox.upload(operator, made.id)
+        (listed,) = outbox.status(operator)
+        assert listed.state == "uploading" and listed.receipt_text is None
+        assert outbox.delivered_visits(operator) == set()
+        assert consent.withdrawal_notices(operator)  # not marked sent
+    # The real command's key back (the admin enrols again); the real receipt, as the command
+    # ingests the file, and the impostor's copy of it.
+    with signed_in(path, ADMIN) as admin, admin.writing() as session:
+        session.get(records.EnrolmentRow, 1).receipt_public_key = keys.signing_public
+    real = ingest(made.path, store, keys, data / "archive").receipt
+    with signed_in(path, OPERATOR) as operator:
+        with pytest.raises(outbox.ReceiptInvalid):
+            outbox.accept_receipt(operator, receipt.sign(impostor, real.body).to_json())
+        assert outbox.status(operator)[0].state == "uploading"
+        assert outbox.accept_receipt(operator, real.to_json()).state == "delivered"
+
+
+def test_a_receipt_for_another_batch_or_copy_marks_nothing(station, command):
+    path, _ = station
+    _, keys, store, data = command
+    with signed_in(path, OPERATOR) as operator:
+        (made,) = outbox.build(operator)
+        real = ingest(made.path, store, keys, data / "archive").receipt
+        for change in ({"tagmanifest_sha256": "0" * 64}, {"batch_id": str(uuid.uuid4())},
+                       {"station": str(uuid.uuid4())}):
+            body = {k: v for k, v in real.body.items() if k != "format"} | change
+            with pytest.raises(outbox.ReceiptMismatch):
+                outbox.accept_receipt(operator, receipt.sign(keys.signing, body).to_json())
+        with pytest.raises(outbox.ReceiptInvalid):
+            outbox.accept_receipt(operator, "not a receipt")
+        assert outbox.status(operator)[0].state == "built"
+        assert outbox.accept_receipt(operator, real.to_json()).state == "delivered"
+        assert outbox.accept_receipt(operator, real.to_json()).state == "delivered"  # again
+
+
+def test_usb_export_ingest_on_the_command_and_its_receipt(station, command, tmp_path):
+    path, visit_ids = station
+    _, _, store, data = command
+    stick = tmp_path / "USB"
+    stick.mkdir()
+    with signed_in(path, OPERATOR) as operator:
+        parts = outbox.build(operator, size_cap=800_000)
+        with pytest.raises(outbox.DestinationUnavailable):
+            outbox.export_usb(operator, parts[0].id, tmp_path / "pulled-out")
+        copies = [outbox.export_usb(operator, p.id, stick) for p in parts]
+        assert [c.read_bytes() for c in copies] == [p.path.read_bytes() for p in parts]
+        assert sorted(stick.iterdir()) == sorted(copies)  # no .part left behind
+        listed = outbox.status(operator)
+        assert all(b.state == "built" and b.exported_at for b in listed)
+    received = []
+    for copy in copies:
+        out = tmp_path / f"{copy.name}.receipt.json"
+        run = subprocess.run([str(Path(sys.executable).with_name("sohoa-server")), "ingest",
+                              str(copy), "--data", str(data), "--receipt", str(out)],
+                             capture_output=True, text=True, check=False, timeout=120)
+        assert run.returncode == 0, run.stderr
+        received.append(out.read_text())
+    with signed_in(path, OPERATOR) as operator:
+        for text in received:
+            outbox.accept_receipt(operator, text)
+        assert [b.state for b in outbox.status(operator)] == ["delivered"] * len(parts)
+        assert outbox.delivered_visits(operator) == set(visit_ids)
+        assert consent.withdrawal_notices(operator) == []
+    assert len(store.list_batches()) == len(parts)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="tmpfs")
+def test_a_full_stick_says_so_and_leaves_the_outbox_intact(station, tmp_path):
+    path, _ = station
+    stick = tmp_path / "small-stick"
+    stick.mkdir()
+    if not _mount_tmpfs(stick, "256k"):
+        pytest.skip("cannot mount a tmpfs here (needs root and mount rights)")
+    try:
+        with signed_in(path, OPERATOR) as operator:
+            (made,) = outbox.build(operator)
+            before = made.path.read_bytes()
+            with pytest.raises(outbox.DestinationFull) as full:
+                outbox.export_usb(operator, made.id, stick)
+            assert full.value.details["destination"] == str(stick)
+            assert list(stick.iterdir()) == []
+            assert made.path.read_bytes() == before
+            assert outbox.status(operator)[0].state == "built"
+            assert outbox.status(operator)[0].exported_at is None
+    finally:
+        subprocess.run(["umount", "-l", str(stick)], check=False)
+
+
+def test_an_upload_resumes_after_the_process_restarts(station, command):
+    path, visit_ids = station
+    with signed_in(path, OPERATOR) as operator:
+        (made,) = outbox.build(operator)
+        assert made.size > tus.CHUNK  # at least two chunks
+        stop = threading.Event()
+        with pytest.raises(outbox.UploadStopped):
+            outbox.upload(operator, made.id, progress=lambda step: stop.set(), cancel=stop)
+        (listed,) = outbox.status(operator)
+        assert listed.state == "uploading" and listed.sent_bytes == tus.CHUNK
+    # A new process: a new vault session and a new client, from the state kept beside the file.
+    with signed_in(path, OPERATOR) as operator:
+        steps: list = []
+        done = outbox.upload(operator, made.id, progress=steps.append)
+        assert done.state == "delivered"
+        assert [s.sent for s in steps] == [made.size]  # only the rest was sent
+        assert steps[-1].resent == 0
+        assert outbox.delivered_visits(operator) == set(visit_ids)

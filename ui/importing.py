@@ -190,16 +190,18 @@ class DrivePicker(QDialog):
         self.setWindowTitle(self.tr("Import from a card or phone"))
         self.resize(520, 360)
         layout = QVBoxLayout(self)
-        layout.addWidget(paragraph(self.tr(
+        self.intro = paragraph(self.tr(
             "Plug in the memory card, the USB stick or the phone (on the phone, choose "
-            "\"File transfer\"). The app finds the photos in its DCIM folder by itself.")))
+            "\"File transfer\"). The app finds the photos in its DCIM folder by itself."))
+        layout.addWidget(self.intro)
         self.list = QListWidget()
         self.empty = QLabel(self.tr("Looking for cards and phones…"))
         self.empty.setObjectName("emptyState")
         self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
         layout.addWidget(self.list, 1)
-        row = QHBoxLayout()
+        self.row = QHBoxLayout()
+        row = self.row
         self.refresh_button = QPushButton(self.tr("Look again"))
         self.refresh_button.clicked.connect(self.refresh)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -230,10 +232,13 @@ class DrivePicker(QDialog):
             self.list.setCurrentRow(0)
             self.empty.hide()
         else:
-            self.empty.setText(self.tr("No memory card or phone found. Plug one in, then "
-                                       "press \"Look again\"."))
+            self.empty.setText(self.none_found_text())
             self.empty.show()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(drives))
+
+    def none_found_text(self) -> str:
+        return self.tr("No memory card or phone found. Plug one in, then press \"Look "
+                       "again\".")
 
     def chosen(self) -> Path | None:
         item = self.list.currentItem()

@@ -25,7 +25,6 @@ from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFrame,
@@ -53,6 +52,7 @@ from ui import tasks
 from ui.consent_page import VaultLike, vault_getter
 from ui.enrol_dialog import EnrolDialog
 from ui.errors import user_message
+from ui.importing import DrivePicker
 from ui.widgets import Banner, BusyBar, heading, paragraph
 
 # Choices for the upload speed limit, in bytes per second (0: no limit). A shared 3G phone
@@ -75,8 +75,8 @@ def load_overview(vault: UnlockedVault, can_send: bool) -> Overview:
     return Overview(enrolment, outbox.preview(vault), outbox.status(vault))
 
 
-def size_text(size: int) -> str:
-    return QLocale().formattedDataSize(max(size, 0), 1,
+def size_text(size: int, precision: int = 1) -> str:
+    return QLocale().formattedDataSize(max(size, 0), precision,
                                        QLocale.DataSizeFormat.DataSizeTraditionalFormat)
 
 
@@ -189,8 +189,14 @@ class OperatorPage(QScrollArea):
         layout.addWidget(self.ready_list)
         self.build_bar = QProgressBar()
         self.build_bar.setObjectName("buildProgress")
+        self.build_bar.setTextVisible(False)
+        self.build_bar.setFixedHeight(14)
         self.build_bar.hide()
         layout.addWidget(self.build_bar)
+        self.build_figures = QLabel()
+        self.build_figures.setObjectName("buildFigures")
+        self.build_figures.hide()
+        layout.addWidget(self.build_figures)
         row = QHBoxLayout()
         self.build_button = QPushButton(self.tr("Build batch"))
         self.build_button.setObjectName("buildButton")
@@ -247,12 +253,16 @@ class OperatorPage(QScrollArea):
         self.upload_bar = QProgressBar()
         self.upload_bar.setObjectName("uploadProgress")
         self.upload_bar.setRange(0, 1000)
+        self.upload_bar.setTextVisible(False)  # the line below says it, readable on any fill
+        self.upload_bar.setFixedHeight(14)
         detail.addWidget(self.upload_bar)
         self.upload_figures = QLabel()
         self.upload_figures.setObjectName("uploadFigures")
         detail.addWidget(self.upload_figures)
         self.network_note = QLabel()
-        self.network_note.setObjectName("inlineError")
+        self.network_note.setObjectName("networkNote")
+        # Amber, not red: nothing failed for good, the app is on it.
+        self.network_note.setStyleSheet("QLabel { color: #9a6200; font-weight: bold; }")
         self.network_note.setWordWrap(True)
         self.network_note.hide()
         detail.addWidget(self.network_note)
@@ -300,12 +310,12 @@ class OperatorPage(QScrollArea):
         self.speed_cap.setObjectName("speedCap")
         for cap in UPLOAD_CAPS:
             label = self.tr("No limit") if cap == 0 else self.tr("{size}/s").format(
-                size=size_text(cap))
+                size=size_text(cap, 0))
             self.speed_cap.addItem(label, cap)
         saved = app_settings.load().upload_cap
         index = self.speed_cap.findData(saved)
         if index < 0 and saved:
-            self.speed_cap.addItem(self.tr("{size}/s").format(size=size_text(saved)), saved)
+            self.speed_cap.addItem(self.tr("{size}/s").format(size=size_text(saved, 0)), saved)
             index = self.speed_cap.count() - 1
         self.speed_cap.setCurrentIndex(max(index, 0))
         self.speed_cap.currentIndexChanged.connect(self._save_speed_cap)
@@ -404,6 +414,8 @@ class OperatorPage(QScrollArea):
         self.build_cancel = threading.Event()
         self.build_bar.setRange(0, 0)
         self.build_bar.show()
+        self.build_figures.setText(self.tr("Packing and encrypting…"))
+        self.build_figures.show()
         self.cancel_build_button.setEnabled(True)
         self.cancel_build_button.show()
         self._update_build_button()
@@ -417,18 +429,20 @@ class OperatorPage(QScrollArea):
         # Byte counts overflow a QProgressBar's int: show permille.
         self.build_bar.setRange(0, 1000)
         self.build_bar.setValue(int(1000 * done / total))
-        self.build_bar.setFormat(self.tr("{done} of {total}").format(
-            done=size_text(done), total=size_text(total)))
+        if self.build_cancel is None or not self.build_cancel.is_set():
+            self.build_figures.setText(self.tr("{done} of {total} packed and encrypted").format(
+                done=size_text(done), total=size_text(total)))
 
     def cancel_build(self) -> None:
         if self.build_cancel is not None:
             self.build_cancel.set()
         self.cancel_build_button.setEnabled(False)
-        self.build_bar.setFormat(self.tr("Stopping…"))
+        self.build_figures.setText(self.tr("Stopping…"))
 
     def _build_finished(self) -> None:
         self.building = False
         self.build_bar.hide()
+        self.build_figures.hide()
         self.cancel_build_button.hide()
         self._update_build_button()
 
@@ -527,10 +541,8 @@ class OperatorPage(QScrollArea):
         if batch.state == "delivered":
             sent = total
         self.upload_bar.setValue(int(1000 * sent / total) if total else 0)
-        self.upload_bar.setFormat(f"{int(100 * sent / total) if total else 0}%")
         if run is None:
-            self.upload_figures.setText(self.tr("{sent} of {total} sent").format(
-                sent=size_text(sent), total=size_text(total)))
+            self.upload_figures.setText(self.sent_text(sent, total))
             self.network_note.hide()
         self._update_buttons()
 
@@ -542,6 +554,11 @@ class OperatorPage(QScrollArea):
         if batch.state == "refused":
             return self.tr("The command refused this batch: {reason}").format(
                 reason=batch.refusal_reason or "—")
+        running_here = self.upload_run is not None and self.upload_run.batch_id == batch.id
+        if batch.exported_at is not None and batch.state == "built" and not running_here:
+            return self.tr("Written to a USB drive on {when}. Take it to the command and load "
+                           "the receipt they give you; or upload it, whichever comes "
+                           "first.").format(when=local_time(batch.exported_at))
         return state
 
     def _update_buttons(self) -> None:
@@ -616,7 +633,6 @@ class OperatorPage(QScrollArea):
         if self.selected_batch_id() == run.batch_id:
             total = max(progress.total, 1)
             self.upload_bar.setValue(int(1000 * progress.sent / total))
-            self.upload_bar.setFormat(f"{int(100 * progress.sent / total)}%")
             self.upload_figures.setText(self.figures_text(progress))
         if was_waiting != run.waiting_for_network:
             self._refresh_row_states()
@@ -627,6 +643,9 @@ class OperatorPage(QScrollArea):
         if run is None:
             return
         run.attempts = attempt
+        batch = self.selected_batch()
+        if run.progress is None and batch is not None and batch.id == run.batch_id:
+            self.upload_figures.setText(self.sent_text(batch.sent_bytes, batch.size))
         self.network_note.setText(self.tr(
             "The connection to the command was lost. Nothing is lost: the app tries again "
             "by itself (in {seconds} s, attempt {attempt}) and continues from where it "
@@ -636,9 +655,13 @@ class OperatorPage(QScrollArea):
             run.waiting_for_network = True
             self._refresh_row_states()
 
+    def sent_text(self, sent: int, total: int) -> str:
+        return self.tr("{sent} of {total} sent ({percent}%)").format(
+            sent=size_text(sent), total=size_text(total),
+            percent=int(100 * sent / total) if total else 0)
+
     def figures_text(self, progress: Any) -> str:
-        sent = self.tr("{sent} of {total}").format(sent=size_text(progress.sent),
-                                                   total=size_text(progress.total))
+        sent = self.sent_text(progress.sent, progress.total)
         if self.upload_run is not None and self.upload_run.pause.is_set():
             return sent + " · " + self.tr("paused")
         speed = progress.bytes_per_s
@@ -769,68 +792,35 @@ def _accept_receipt_file(vault: UnlockedVault, path: Path) -> Any:
     return outbox.accept_receipt(vault, data.decode("utf-8", errors="replace"))
 
 
-class UsbDialog(QDialog):
-    """Where to write the batch: a USB drive plugged in now, or any folder."""
+class UsbDialog(DrivePicker):
+    """Where to write the batch: a USB drive plugged in now (the import's drive list), or any
+    folder."""
 
     def __init__(self, size: int, parent: QWidget | None = None) -> None:
+        self._folder: Path | None = None  # before the drive list arrives, which re-adds it
         super().__init__(parent)
         self.setObjectName("usbDialog")
         self.setWindowTitle(self.tr("Write to USB drive"))
-        self.resize(540, 360)
-        self.size_needed = size
-        self._folder: Path | None = None
-        layout = QVBoxLayout(self)
-        layout.addWidget(paragraph(self.tr(
+        self.intro.setText(self.tr(
             "Plug in the USB drive and choose it. The batch ({size}) is encrypted for the "
-            "command: a lost drive reveals nothing.").format(size=size_text(size))))
-        self.list = QListWidget()
-        self.list.setObjectName("usbDrives")
-        self.empty = QLabel(self.tr("Looking for USB drives…"))
-        self.empty.setObjectName("emptyState")
-        self.empty.setWordWrap(True)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.list, 1)
-        row = QHBoxLayout()
-        again = QPushButton(self.tr("Look again"))
-        again.clicked.connect(self.refresh)
+            "command: a lost drive reveals nothing.").format(size=size_text(size)))
+        self.empty.setText(self.tr("Looking for USB drives…"))
         folder = QPushButton(self.tr("Choose a folder…"))
         folder.clicked.connect(self._pick_folder)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.row.insertWidget(1, folder)
         self.write_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.write_button.setText(self.tr("Write"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        row.addWidget(again)
-        row.addWidget(folder)
-        row.addStretch(1)
-        row.addWidget(self.buttons)
-        layout.addLayout(row)
         self.list.currentRowChanged.connect(lambda _row: self._update())
-        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
-        self.refresh()
 
-    def refresh(self) -> None:
-        from capture import importer
-
-        self.list.clear()
-        tasks.Task(self, importer.find_removable_drives).success(self._show).failure(
-            lambda error: self.empty.setText(user_message(error))).run(tasks.Pool.GENERAL)
+    def none_found_text(self) -> str:
+        return self.tr("No USB drive found. Plug one in, then press \"Look again\", or choose "
+                       "a folder.")
 
     def _show(self, drives: list[Path]) -> None:
-        self.list.clear()
-        for drive in drives:
-            item = QListWidgetItem(f"{drive.name or drive}  ({drive})")
-            item.setData(Qt.ItemDataRole.UserRole, str(drive))
-            self.list.addItem(item)
+        super()._show(drives)
         if self._folder is not None:
             self.add_folder(self._folder)
-        elif drives:
-            self.list.setCurrentRow(0)
-        self.empty.setText(self.tr("No USB drive found. Plug one in, then press \"Look "
-                                   "again\", or choose a folder."))
-        self.empty.setVisible(not self.list.count())
         self._update()
 
     def _pick_folder(self) -> None:
@@ -848,11 +838,8 @@ class UsbDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
-        self.write_button.setEnabled(self.list.currentItem() is not None)
-
-    def chosen(self) -> Path | None:
-        item = self.list.currentItem()
-        return Path(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
+            self.list.currentItem() is not None)
 
 
 def _esc(text: str) -> str:

@@ -964,8 +964,16 @@
         <translation>{title} — {files} tệp, {size}</translation>
     </message>
     <message>
-        <source>{done} of {total}</source>
-        <translation>{done} / {total}</translation>
+        <source>Packing and encrypting…</source>
+        <translation>Đang đóng gói và mã hóa…</translation>
+    </message>
+    <message>
+        <source>{done} of {total} packed and encrypted</source>
+        <translation>Đã đóng gói và mã hóa {done} / {total}</translation>
+    </message>
+    <message>
+        <source>{sent} of {total} sent ({percent}%)</source>
+        <translation>Đã gửi {sent} / {total} ({percent}%)</translation>
     </message>
     <message>
         <source>Stopping…</source>
@@ -1016,10 +1024,6 @@
         <translation>Đợt gửi {when} · phần {part}/{parts} · {visits} chuyến thăm · {size}</translation>
     </message>
     <message>
-        <source>{sent} of {total} sent</source>
-        <translation>Đã gửi {sent} / {total}</translation>
-    </message>
-    <message>
         <source>Delivered on {when}: the command's signed receipt was checked and kept.</source>
         <translation>Đã giao lúc {when}: biên nhận có chữ ký của Bộ Chỉ huy đã được kiểm tra và lưu lại.</translation>
     </message>
@@ -1028,16 +1032,16 @@
         <translation>Bộ Chỉ huy từ chối đợt gửi này: {reason}</translation>
     </message>
     <message>
+        <source>Written to a USB drive on {when}. Take it to the command and load the receipt they give you; or upload it, whichever comes first.</source>
+        <translation>Đã ghi ra USB lúc {when}. Hãy mang USB đến Bộ Chỉ huy rồi nạp biên nhận họ đưa; hoặc gửi lên qua mạng, cách nào đến trước cũng được.</translation>
+    </message>
+    <message>
         <source>Connecting to the command…</source>
         <translation>Đang kết nối với Bộ Chỉ huy…</translation>
     </message>
     <message>
         <source>The connection to the command was lost. Nothing is lost: the app tries again by itself (in {seconds} s, attempt {attempt}) and continues from where it stopped.</source>
         <translation>Mất kết nối với Bộ Chỉ huy. Không mất dữ liệu nào: ứng dụng tự thử lại (sau {seconds} giây, lần thứ {attempt}) và gửi tiếp từ chỗ đã dừng.</translation>
-    </message>
-    <message>
-        <source>{sent} of {total}</source>
-        <translation>{sent} / {total}</translation>
     </message>
     <message>
         <source>paused</source>
@@ -1999,10 +2003,6 @@
         <translation>Đang tìm USB…</translation>
     </message>
     <message>
-        <source>Look again</source>
-        <translation>Tìm lại</translation>
-    </message>
-    <message>
         <source>Choose a folder…</source>
         <translation>Chọn thư mục…</translation>
     </message>
@@ -2555,6 +2555,94 @@
     <message>
         <source>Everything in it is encrypted; unlock it in the app or with 'sohoa vault check'.</source>
         <translation>Mọi thứ trong kho đều được mã hóa; hãy mở khóa trong ứng dụng hoặc bằng lệnh 'sohoa vault check'.</translation>
+    </message>
+    <message>
+        <source>ready to send</source>
+        <translation>sẵn sàng gửi</translation>
+    </message>
+    <message>
+        <source>uploading (resumes)</source>
+        <translation>đang gửi dở (sẽ gửi tiếp)</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>đã giao</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>bị từ chối</translation>
+    </message>
+    <message>
+        <source>Give the one-time code after the address, or the whole enrolment link.</source>
+        <translation>Hãy ghi mã dùng một lần sau địa chỉ, hoặc dán cả đường dẫn đăng ký.</translation>
+    </message>
+    <message>
+        <source>Enrolled with the command at {url}.</source>
+        <translation>Đã đăng ký với Bộ Chỉ huy tại {url}.</translation>
+    </message>
+    <message>
+        <source>Batch {id}, part {part}: {size}, {visits} visits.</source>
+        <translation>Đợt {id}, phần {part}: {size}, {visits} chuyến thăm.</translation>
+    </message>
+    <message>
+        <source>Ready to send: 'sohoa sync upload --all', or write each part to a USB drive with 'sohoa sync usb'.</source>
+        <translation>Sẵn sàng gửi: 'sohoa sync upload --all', hoặc ghi từng phần ra USB bằng 'sohoa sync usb'.</translation>
+    </message>
+    <message>
+        <source>No batch is waiting to be uploaded.</source>
+        <translation>Không có đợt nào đang chờ gửi lên.</translation>
+    </message>
+    <message>
+        <source>[{part}] {sent} / {total} ({speed}/s, {left} s left)</source>
+        <translation>[{part}] {sent} / {total} ({speed}/giây, còn {left} giây)</translation>
+    </message>
+    <message>
+        <source>The connection failed; trying again in {seconds} s (attempt {attempt}). Nothing is lost.</source>
+        <translation>Mất kết nối; sẽ thử lại sau {seconds} giây (lần {attempt}). Không mất gì.</translation>
+    </message>
+    <message>
+        <source>Batch {id}, part {part}: delivered; the command's receipt is verified.</source>
+        <translation>Đợt {id}, phần {part}: đã giao; đã kiểm chữ ký biên nhận của Bộ Chỉ huy.</translation>
+    </message>
+    <message>
+        <source>Not enrolled with the command yet.</source>
+        <translation>Chưa đăng ký với Bộ Chỉ huy.</translation>
+    </message>
+    <message>
+        <source>Enrolled with {url} since {date}.</source>
+        <translation>Đã đăng ký với {url} từ ngày {date}.</translation>
+    </message>
+    <message>
+        <source>No batches yet.</source>
+        <translation>Chưa có đợt gửi nào.</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>Đợt</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Phần</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Cỡ</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Đã giao</translation>
+    </message>
+    <message>
+        <source>Written to {path} and read back: it matches.</source>
+        <translation>Đã ghi vào {path} và đọc lại: khớp.</translation>
+    </message>
+    <message>
+        <source>At the command: 'sohoa-server ingest FILE --receipt RECEIPT'; bring the receipt back and load it with 'sohoa sync receipt RECEIPT'.</source>
+        <translation>Tại Bộ Chỉ huy: 'sohoa-server ingest TỆP --receipt BIÊN_NHẬN'; mang biên nhận về và nạp bằng 'sohoa sync receipt BIÊN_NHẬN'.</translation>
     </message>
 </context>
 <context>

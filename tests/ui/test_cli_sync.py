@@ -1,0 +1,114 @@
+"""`sohoa sync` as the station admin and the operator run it, in Vietnamese, against the real
+command server on loopback: enrol (once per code), build parts under a size cap, one part on a
+USB stick with the command's receipt loaded back, the others uploaded (one resuming an upload a
+previous process stopped), status table, nothing left to send."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from sync import outbox
+from sync import upload as tus
+from sync.server.store import uploads
+from tests.conftest import ADMIN_PASSPHRASE
+from tests.sync import conftest as sync_fixtures
+from tests.sync import test_outbox
+from tests.sync.test_outbox import OPERATOR, add_approved_visit, signed_in
+from tests.ui.test_cli import _sohoa
+
+# The sync tests' fixtures: an approved, consented visit and the command server on loopback.
+approved = sync_fixtures.approved
+command = test_outbox.command
+
+
+def _as(path: Path, who: tuple[str, str], *args: str, lang: str = "vi"
+        ) -> subprocess.CompletedProcess[str]:
+    return _sohoa("sync", *args, "--vault", str(path), "--user", who[0], "--passphrase-stdin",
+                  stdin=who[1] + "\n", lang=lang)
+
+
+@pytest.mark.slow  # about fifteen runs of the real `sohoa` entry point
+def test_sohoa_sync_from_enrolment_to_delivered(approved, command, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    operator, first_visit, _, _ = approved
+    path = operator.path
+    operator.lock()
+    server, _, store, data = command
+    admin = ("admin", ADMIN_PASSPHRASE)
+
+    before = _as(path, OPERATOR, "status")
+    assert before.returncode == 0, before.stderr
+    assert "Chưa đăng ký với Bộ Chỉ huy" in before.stdout and "Chưa có đợt gửi nào" in before.stdout
+    code = store.new_enrolment_code(datetime.now(UTC))
+    denied = _as(path, OPERATOR, "enrol", server.url, code)
+    assert denied.returncode == 2 and "không được đăng ký trạm" in denied.stderr
+    enrolled = _as(path, admin, "enrol", server.url, code)
+    assert enrolled.returncode == 0, enrolled.stderr
+    assert f"Đã đăng ký với Bộ Chỉ huy tại {server.url}" in enrolled.stdout
+    again = _as(path, admin, "enrol", server.url, code)
+    assert again.returncode == 2 and "Mã đăng ký này đã được dùng" in again.stderr
+
+    visits = [first_visit]
+    for name, sizes in (("Lê Văn Tám", [600_000]), ("Phạm Văn Đồng", [600_000]),
+                        ("Võ Thị Sáu", [1_300_000])):
+        visits.append(add_approved_visit(path, name, sizes)[0])
+    built = _as(path, OPERATOR, "build", "--size-cap", "1M")
+    assert built.returncode == 0, built.stderr
+    lines = [line for line in built.stdout.splitlines() if line.startswith("Đợt ")]
+    assert [line.split(",")[1].strip().split(":")[0] for line in lines] == [
+        "phần 1/3", "phần 2/3", "phần 3/3"]
+
+    with signed_in(path, OPERATOR) as vault:
+        parts = sorted(outbox.status(vault), key=lambda b: b.part)
+        assert [p.part for p in parts] == [1, 2, 3]
+        assert parts[2].size > tus.CHUNK > 1024**2 - 1 and parts[2].visits == [visits[3]]
+        stop = threading.Event()  # a previous run stopped after its first chunk
+        with pytest.raises(outbox.UploadStopped):
+            outbox.upload(vault, parts[2].id, progress=lambda step: stop.set(), cancel=stop)
+
+    stick = tmp_path / "USB"
+    stick.mkdir()
+    written = _as(path, OPERATOR, "usb", parts[0].id[:8], str(stick))
+    assert written.returncode == 0, written.stderr
+    assert "đọc lại: khớp" in written.stdout
+    (copy,) = stick.iterdir()
+    receipt_file = tmp_path / "receipt.json"
+    ingested = subprocess.run([str(Path(sys.executable).with_name("sohoa-server")), "ingest",
+                               str(copy), "--data", str(data), "--receipt", str(receipt_file)],
+                              capture_output=True, text=True, check=False, timeout=120)
+    assert ingested.returncode == 0, ingested.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text(receipt_file.read_text().replace('"signature": "', '"signature": "00'))
+    refused = _as(path, OPERATOR, "receipt", str(bad))
+    assert refused.returncode == 2 and "không có chữ ký của Bộ Chỉ huy" in refused.stderr
+    loaded = _as(path, OPERATOR, "receipt", str(receipt_file))
+    assert loaded.returncode == 0, loaded.stderr
+    assert f"Đợt {parts[0].id[:8]}, phần 1/3: đã giao" in loaded.stdout
+
+    table = _as(path, OPERATOR, "status").stdout.splitlines()
+    assert table[1].split() == ["Đợt", "Phần", "Cỡ", "Trạng", "thái", "Đã", "giao"]
+    states = {row.split()[0]: row for row in table[2:]}
+    assert "đã giao" in states[parts[0].id[:8]]
+    assert "sẵn sàng gửi" in states[parts[1].id[:8]]
+    assert "đang gửi dở" in states[parts[2].id[:8]]
+
+    sent = _as(path, OPERATOR, "upload", "--all", "--limit", "50M")
+    assert sent.returncode == 0, sent.stderr
+    assert sent.stdout.count(": đã giao; đã kiểm chữ ký biên nhận của Bộ Chỉ huy.") == 2
+    assert "[3/3] 1.3 MB / 1.3 MB" in sent.stdout
+    with store.engine.connect() as conn:
+        # One tus upload per uploaded part: the stopped one was resumed, not started again.
+        assert conn.execute(select(func.count()).select_from(uploads)).scalar() == 2
+    english = _as(path, OPERATOR, "status", lang="en").stdout
+    print(built.stdout, written.stdout, "\n".join(table), sent.stdout, english, sep="\n")
+    assert english.count("delivered") == 3
+    nothing = _as(path, OPERATOR, "build")
+    assert nothing.returncode == 0 and "Không có gì chờ gửi" in nothing.stdout
+    with signed_in(path, OPERATOR) as vault:
+        assert outbox.delivered_visits(vault) == set(visits)

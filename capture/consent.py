@@ -67,6 +67,11 @@ class NothingToConsent(ConsentError):
     message = "The visit has no photos, videos or recordings yet: there is nothing to consent to."
 
 
+class EverythingWithdrawn(ConsentError):
+    message = ("The family withdrew everything this visit holds. A new signature does not take "
+               "it back in; only new photos or recordings can be consented to.")
+
+
 class MediaUse(StrEnum):
     NAMED = "named"
     ANONYMOUS = "anonymous"
@@ -142,6 +147,7 @@ class ConsentView:
     reference_code: str
     supersedes: str | None
     payload: dict[str, Any]
+    notice_sent_in: str | None = None  # a withdrawal: the batch that told the command
 
     @property
     def scopes(self) -> Scopes:
@@ -283,9 +289,26 @@ def amend(vault: UnlockedVault, consent_id: str, scopes: Scopes, signer: Signer,
     """New scopes or new captures (photos taken after the first signature) replace the record
     named; the old one stays, superseded."""
     vault.require(Action.CAPTURE)
-    old = get(vault, consent_id)
-    return _grant(vault, old.payload["visit"], consent_id, scopes, signer, evidence, language,
+    old = in_force(vault, consent_id)
+    return _grant(vault, old.payload["visit"], old.id, scopes, signer, evidence, language,
                   covers)
+
+
+def in_force(vault: UnlockedVault, consent_id: str) -> ConsentView:
+    """The record that now speaks for the consent named: itself, or the last amendment of it.
+    A family may quote the code of their first receipt after an amendment; a withdrawal's code
+    leads to the consent it withdrew."""
+    view = get(vault, consent_id)
+    if view.kind == "withdraw" and view.supersedes:
+        view = get(vault, view.supersedes)
+    with vault.reading() as session:
+        while True:
+            newer = session.scalar(select(ConsentRecord).where(
+                ConsentRecord.supersedes == view.id, ConsentRecord.kind == "amend")
+                .order_by(ConsentRecord.created_at.desc()).limit(1))
+            if newer is None:
+                return view
+            view = _view(newer)
 
 
 def _grant(vault: UnlockedVault, visit_id: str, supersedes: str | None, scopes: Scopes,
@@ -296,7 +319,15 @@ def _grant(vault: UnlockedVault, visit_id: str, supersedes: str | None, scopes: 
     _check_scopes(scopes, vault.clock().date())
     if not signer.name.strip():
         raise SignerMissing()
-    chosen = covers if covers is not None else _visit_captures(vault, visit_id)
+    # By default everything the visit holds except what the family withdrew: taking material
+    # back in needs the family to name it again (``covers``), never a blanket new signature.
+    if covers is None:
+        withdrawn = coverage(vault, visit_id).withdrawn
+        held = _visit_captures(vault, visit_id)
+        covers = [c for c in held if c.object_name not in withdrawn]
+        if held and not covers:
+            raise EverythingWithdrawn()
+    chosen = covers
     if not chosen:
         raise NothingToConsent()
     method, image, strokes = _store_evidence(vault, evidence)
@@ -312,7 +343,7 @@ def withdraw(vault: UnlockedVault, consent_id: str, requested_by: Signer, how: s
     """The family takes back all (or the named part) of a consent. Anyone on the station who
     hears it may record it: a withdrawal must never wait for the right role to be around."""
     vault.require(Action.RECORD_WITHDRAWAL)
-    old = get(vault, consent_id)
+    old = in_force(vault, consent_id)
     if not requested_by.name.strip():
         raise SignerMissing()
     names = set(object_names) if object_names is not None else None
@@ -320,7 +351,7 @@ def withdraw(vault: UnlockedVault, consent_id: str, requested_by: Signer, how: s
     body = {"signer": asdict(requested_by), "evidence": {"method": "reported",
             "how": how.strip()}, "covers": withdrawn, "scopes": None, "text": None}
     return _sign_and_store(vault, visit_id=old.payload["visit"], kind="withdraw",
-                           supersedes=consent_id, body=body, image=None, strokes=None)
+                           supersedes=old.id, body=body, image=None, strokes=None)
 
 
 def _scopes_json(scopes: Scopes) -> dict[str, Any]:
@@ -335,7 +366,7 @@ def _scopes_json(scopes: Scopes) -> dict[str, Any]:
 
 def _view(row: ConsentRecord) -> ConsentView:
     return ConsentView(row.id, row.kind, row.reference_code, row.supersedes,
-                       json.loads(row.payload))
+                       json.loads(row.payload), row.notice_sent_in)
 
 
 def get(vault: UnlockedVault, consent_id: str) -> ConsentView:

@@ -1,8 +1,11 @@
-"""Coordinator review: draft → submitted → approved, or → returned → (fixed) → submitted again.
+"""Coordinator review: draft → submitted → approved, or → returned → (fixed) → resubmitted.
 
 Submitting needs a valid consent covering every capture of the visit (the gate); approving
 checks it again, captures re-hashed. Every decision is a row (with its comment, per visit or per
 item) and an audit event. Volunteers see what came back to them and why.
+
+A resubmission is a "resubmitted" decision: the visit's status is ``submitted`` again (it is in
+the queue like any other), and ``stage`` tells the two apart for the people who read it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, select
+from sqlalchemy import ForeignKey, Integer, String, Text, literal_column, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from capture import captures, consent
@@ -52,7 +55,8 @@ class ReviewDecision(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
     item_id: Mapped[str | None] = mapped_column(ForeignKey("items.id"), nullable=True)
-    decision: Mapped[str] = mapped_column(String(12))  # submitted|approved|returned|comment
+    # submitted | resubmitted | approved | returned | comment (on one item, with a return)
+    decision: Mapped[str] = mapped_column(String(12))
     comment: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -97,6 +101,29 @@ class QueueEntry:
     village: str
     status: VisitStatus
     checklist: Checklist
+    resubmitted: bool = False  # sent again after a return
+
+
+class Stage(StrEnum):
+    """Where a visit is in review, as people say it: the status, with "resubmitted" told apart
+    from a first submission."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RESUBMITTED = "resubmitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+@dataclass(frozen=True)
+class ReturnNotes:
+    """What the last return asked: a comment on the visit, and one per item."""
+
+    visit_comment: str = ""
+    item_comments: dict[str, str] = field(default_factory=dict)  # item id -> comment
+
+    def __bool__(self) -> bool:
+        return bool(self.visit_comment or self.item_comments)
 
 
 QUALITY_HINTS = ("blurred", "too_dark", "overexposed")  # capture/importer.py sets them
@@ -165,11 +192,13 @@ def _decide(vault: UnlockedVault, visit_id: str, decision: str, comment: str = "
                                            created_at=now))
         visit = session.get(Visit, visit_id)
         old = visit.status
-        visit.status = {"submitted": VisitStatus.SUBMITTED, "approved": VisitStatus.APPROVED,
+        visit.status = {"submitted": VisitStatus.SUBMITTED,
+                        "resubmitted": VisitStatus.SUBMITTED,
+                        "approved": VisitStatus.APPROVED,
                         "returned": VisitStatus.RETURNED}[decision].value
         visit.updated_at = now
         vault.audit(session, "review", "visit", visit_id, status_from=old, status_to=visit.status,
-                    items_commented=sorted((item_comments or {}).keys()))
+                    decision=decision, items_commented=sorted((item_comments or {}).keys()))
 
 
 def _status(vault: UnlockedVault, visit_id: str) -> VisitStatus:
@@ -193,7 +222,8 @@ def submit(vault: UnlockedVault, visit_id: str, note: str = "") -> None:
         raise ConsentMissing(count=len(state.uncovered))
     if not consent.records(vault, visit_id):
         raise ConsentMissing(count=0)
-    _decide(vault, visit_id, "submitted", note)
+    _decide(vault, visit_id, "resubmitted" if status == VisitStatus.RETURNED else "submitted",
+            note)
 
 
 def approve(vault: UnlockedVault, visit_id: str, comment: str = "") -> None:
@@ -222,9 +252,39 @@ def return_visit(vault: UnlockedVault, visit_id: str, comment: str,
 
 def history(vault: UnlockedVault, visit_id: str) -> list[Decision]:
     with vault.reading() as session:
+        # rowid breaks ties: a return and its item comments share one instant.
         rows = session.scalars(select(ReviewDecision).where(ReviewDecision.visit_id == visit_id)
-                               .order_by(ReviewDecision.created_at))
+                               .order_by(ReviewDecision.created_at, literal_column("rowid")))
         return [Decision(r.decision, r.comment, r.item_id, r.author, r.created_at) for r in rows]
+
+
+def stage(vault: UnlockedVault, visit_id: str) -> Stage:
+    status = _status(vault, visit_id)
+    if status == VisitStatus.SUBMITTED and _last_submission(vault, visit_id) == "resubmitted":
+        return Stage.RESUBMITTED
+    return Stage(status.value)
+
+
+def _last_submission(vault: UnlockedVault, visit_id: str) -> str | None:
+    with vault.reading() as session:
+        return session.scalar(
+            select(ReviewDecision.decision)
+            .where(ReviewDecision.visit_id == visit_id,
+                   ReviewDecision.decision.in_(("submitted", "resubmitted")))
+            .order_by(ReviewDecision.created_at.desc()).limit(1))
+
+
+def last_return(vault: UnlockedVault, visit_id: str) -> ReturnNotes:
+    """The comments of the visit's last return (empty if it was never returned)."""
+    decisions = history(vault, visit_id)
+    returned = [d for d in decisions if d.decision == "returned"]
+    if not returned:
+        return ReturnNotes()
+    last = returned[-1]
+    # The item comments are written with the return, in the same transaction and instant.
+    items = {d.item_id: d.comment for d in decisions
+             if d.decision == "comment" and d.item_id and d.at == last.at}
+    return ReturnNotes(last.comment, items)
 
 
 def queue(vault: UnlockedVault) -> list[QueueEntry]:
@@ -234,7 +294,8 @@ def queue(vault: UnlockedVault) -> list[QueueEntry]:
         visits = list(session.scalars(select(Visit).where(
             Visit.status == VisitStatus.SUBMITTED.value).order_by(Visit.updated_at)))
     return [QueueEntry(v.id, v.visit_date, v.contact_name, v.village, VisitStatus(v.status),
-                       checklist(vault, v.id)) for v in visits]
+                       checklist(vault, v.id),
+                       _last_submission(vault, v.id) == "resubmitted") for v in visits]
 
 
 def returned_to_me(vault: UnlockedVault) -> list[tuple[str, list[Decision]]]:

@@ -116,6 +116,9 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("errors", "This consent record does not exist on this station."),
     QT_TRANSLATE_NOOP("errors", "The visit has no photos, videos or recordings yet: there is "
                       "nothing to consent to."),
+    QT_TRANSLATE_NOOP("errors", "The family withdrew everything this visit holds. A new "
+                      "signature does not take it back in; only new photos or recordings can "
+                      "be consented to."),
     QT_TRANSLATE_NOOP("errors", "The review step could not be done."),
     QT_TRANSLATE_NOOP("errors", "{count} photos, videos or recordings are not covered by the "
                       "family's consent. Take the consent (or an amendment) before "
@@ -212,6 +215,14 @@ ACTIONS = (
     QT_TRANSLATE_NOOP("actions", "record a family's withdrawal of consent"),
 )
 
+# A visit's status inside a sentence ("This visit is {status}; ..."), in the user's language.
+STATUS_WORDS = {
+    "draft": QT_TRANSLATE_NOOP("visit status", "a draft"),
+    "submitted": QT_TRANSLATE_NOOP("visit status", "submitted for review"),
+    "approved": QT_TRANSLATE_NOOP("visit status", "approved"),
+    "returned": QT_TRANSLATE_NOOP("visit status", "returned for changes"),
+}
+
 GENERIC = QT_TRANSLATE_NOOP("errors", "Something unexpected went wrong. Nothing was deleted; "
                             "try again, and tell the station admin if it happens again.")
 DISK_FULL = QT_TRANSLATE_NOOP("errors", "The disk is full. Nothing was lost; "
@@ -229,6 +240,8 @@ def _translated_details(details: dict[str, object]) -> dict[str, object]:
             out["role"] = viewmodels.role_label(str(out["role"]))
         except ValueError:
             pass
+    if str(out.get("status")) in STATUS_WORDS:
+        out["status"] = _tr("visit status", STATUS_WORDS[str(out["status"])])
     if "action" in out:
         try:
             out["action"] = _tr("actions", Action(str(out["action"])).value)

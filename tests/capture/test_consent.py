@@ -161,7 +161,7 @@ def test_review_approves_and_returns_with_comments(volunteer):
     with pytest.raises(review.WrongState):
         review.approve(coordinator, visit_id)
     steps = [d.decision for d in review.history(coordinator, visit_id)]
-    assert steps == ["submitted", "returned", "comment", "submitted", "approved"]
+    assert steps == ["submitted", "returned", "comment", "resubmitted", "approved"]
     coordinator.lock()
 
 
@@ -215,7 +215,7 @@ def test_recordings_are_captures_the_consent_must_cover(volunteer):
     visit_id, testimony_id = new_testimony(volunteer)
     recorder = rec.Recorder(volunteer, testimony_id)
     recorder.start(rec.SyntheticSource(tone, realtime=False, limit_frames=2 * RATE))
-    while recorder.frames_committed < 2 * RATE:
+    while recorder.frames_committed < 2 * RATE - 4096:  # the encoder keeps one FLAC frame
         time.sleep(0.02)
     recorder.stop()
     uncovered = consent.coverage(volunteer, visit_id).uncovered

@@ -377,3 +377,30 @@ def test_an_upload_resumes_after_the_process_restarts(station, command):
         assert [s.sent for s in steps] == [made.size]  # only the rest was sent
         assert steps[-1].resent == 0
         assert outbox.delivered_visits(operator) == set(visit_ids)
+
+
+def test_a_dead_server_is_retried_until_stopped_and_leftovers_are_swept(station, command):
+    path, _ = station
+    with signed_in(path, OPERATOR) as operator:
+        (path / "outbox").mkdir(exist_ok=True)
+        (path / "outbox" / "half-written.age.part").write_bytes(b"x" * 100)
+        (path / "outbox" / "never-recorded.age").write_bytes(b"y" * 100)
+        (made,) = outbox.build(operator)
+        assert sorted(p.name for p in (path / "outbox").iterdir()) == [made.path.name]
+    with signed_in(path, ADMIN) as admin, admin.writing() as session:
+        session.get(records.EnrolmentRow, 1).server_url = f"http://127.0.0.1:{free_port()}"
+    with signed_in(path, OPERATOR) as operator:
+        stop = threading.Event()
+        attempts: list[tuple[int, float]] = []
+
+        def retrying(attempt: int, seconds: float) -> None:
+            attempts.append((attempt, seconds))
+            if attempt == 3:
+                stop.set()
+
+        with pytest.raises(outbox.UploadStopped):
+            outbox.upload(operator, made.id, cancel=stop, retrying=retrying)
+        assert [a for a, _ in attempts] == [1, 2, 3]
+        assert all(0 <= s <= 2 ** (a - 1) for a, s in attempts)  # full jitter, doubling
+        (listed,) = outbox.status(operator)
+        assert listed.state == "uploading" and listed.path.is_file()

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from capture.errors import VaultLocked
 from capture.roles import Action, allowed
 from capture.vault import UnlockedVault
 from sync import outbox
@@ -154,6 +155,30 @@ class OperatorPage(QScrollArea):
     @property
     def vault(self) -> UnlockedVault:
         return self._vault()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        window = self.window()
+        if window is not getattr(self, "_watched_window", None):
+            # The app waits for running tasks when its window closes: an upload retrying on a
+            # dead link would hold it open, so it is stopped first (the vault keeps its place).
+            window.installEventFilter(self)
+            self._watched_window = window
+        if self.overview is not None:
+            self.refresh()  # coming back to the page: what was approved meanwhile
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close:
+            self.stop_work()
+        return False
+
+    def stop_work(self) -> None:
+        """Stop an upload or a build this screen started (both resume or restart later)."""
+        if self.upload_run is not None:
+            self.upload_run.cancel.set()
+            self.upload_run.pause.clear()
+        if self.build_cancel is not None:
+            self.build_cancel.set()
 
     # -- building the screen --------------------------------------------------------------------
 
@@ -334,6 +359,8 @@ class OperatorPage(QScrollArea):
     # -- loading --------------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        if self.vault.is_locked:
+            return  # the station locked; signing in again shows the page, which reloads
         tasks.Task(self, load_overview, self.vault, self.can_send).success(
             self._loaded).failure(self._failed).run(tasks.Pool.DATABASE)
 
@@ -701,7 +728,12 @@ class OperatorPage(QScrollArea):
         self.upload_run = None
         self.cancel_button.setEnabled(True)
         self.network_note.hide()
-        if isinstance(error, outbox.UploadStopped) or run.cancel.is_set():
+        if isinstance(error, VaultLocked):
+            self.banner.show_info(self.tr(
+                "The upload stopped when the station locked. Nothing is lost: press Resume to "
+                "continue from where it stopped."))
+            outcome = "cancelled"
+        elif isinstance(error, outbox.UploadStopped) or run.cancel.is_set():
             self.banner.show_info(self.tr(
                 "Upload stopped. Nothing is lost: press Resume to continue from where it "
                 "stopped, or write the batch to a USB drive."))

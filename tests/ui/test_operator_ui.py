@@ -30,6 +30,8 @@ from tests.sync.servers import CommandServer
 from ui import settings as app_settings
 from ui import tasks
 from ui.operator_page import OperatorPage
+from ui.shell import Shell
+from ui.viewmodels import Page
 
 ADMIN = ("admin", "mật khẩu quản trị")
 OPERATOR = ("tuan", "mật khẩu của tuan")
@@ -104,6 +106,27 @@ def _build(qtbot, page: OperatorPage) -> None:  # type: ignore[no-untyped-def]
                     timeout=15_000)
 
 
+def _built_page(qtbot, vault):  # type: ignore[no-untyped-def]
+    """The operator's screen with one batch built; returns it and the batch."""
+    page = _page(qtbot, vault)
+    _build(qtbot, page)
+    return page, outbox.status(vault)[0]
+
+
+def _delivered(qtbot, page: OperatorPage, start) -> None:  # type: ignore[no-untyped-def]
+    """``start()`` (or nothing, for an upload already running) ends in a delivered batch."""
+    with qtbot.waitSignal(page.upload_finished, timeout=120_000) as finished:
+        start()
+    assert finished.args[1] == "delivered"
+    qtbot.waitUntil(lambda: _state(page) == "Đã giao ✓", timeout=15_000)
+
+
+def _said(qtbot, page: OperatorPage) -> str:  # type: ignore[no-untyped-def]
+    """What the banner says once a USB copy or a receipt check is over."""
+    qtbot.waitUntil(lambda: page.busy_batch is None and page.banner.isVisible(), timeout=15_000)
+    return page.banner.text()
+
+
 def _state(page: OperatorPage) -> str:
     return page.table.item(0, 4).text()
 
@@ -163,7 +186,15 @@ def test_admin_enrols_after_a_wrong_code_and_an_unreachable_server(app, qtbot, a
 def test_operator_builds_a_batch_and_uploads_it_to_delivered(app, qtbot, station, command
                                                              ) -> None:  # type: ignore[no-untyped-def]
     vault, visit_id = station
-    page = _page(qtbot, vault)
+    shell = Shell(vault)
+    qtbot.addWidget(shell)
+    assert shell.visible_pages()[0] is Page.SYNC
+    assert shell.nav.item(0).text() == "Gửi về Bộ Chỉ huy"
+    page = shell.page_widgets[Page.SYNC]
+    assert isinstance(page, OperatorPage)
+    shell.resize(1280, 900)
+    shell.show()
+    qtbot.waitUntil(lambda: page.overview is not None, timeout=15_000)
     assert not page.enrol_button.isVisible()  # enrolling is the admin's
     assert command.url in page.enrolment_label.text()
     assert "1 chuyến thăm" in page.ready_label.text() and "2 tệp" in page.ready_label.text()
@@ -171,10 +202,8 @@ def test_operator_builds_a_batch_and_uploads_it_to_delivered(app, qtbot, station
     assert _state(page) == "Sẵn sàng gửi"
     assert page.upload_button.isVisible() and page.upload_button.isEnabled()
     assert not page.build_button.isEnabled()  # nothing left to pack
-    with qtbot.waitSignal(page.upload_finished, timeout=60_000) as finished:
-        qtbot.mouseClick(page.upload_button, Qt.MouseButton.LeftButton)
-    assert finished.args[1] == "delivered"
-    qtbot.waitUntil(lambda: _state(page) == "Đã giao ✓", timeout=15_000)
+    _delivered(qtbot, page, lambda: qtbot.mouseClick(page.upload_button,
+                                                      Qt.MouseButton.LeftButton))
     assert page.upload_bar.value() == 1000
     assert "biên nhận" in page.banner.text()
     [row] = command.store.list_batches()
@@ -203,26 +232,33 @@ def test_pause_stops_sending_and_resume_finishes_also_after_the_screen_was_close
     qtbot.wait(1000)
     assert page.upload_run.progress.sent == sent < size  # nothing moves while paused
 
-    # Closing the app mid-upload: the worker stops, the vault keeps the batch "uploading".
-    with qtbot.waitSignal(page.upload_finished, timeout=20_000):
+    with qtbot.waitSignal(page.upload_finished, timeout=20_000) as stopped:
         qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
-    page.close()
+    assert stopped.args[1] == "cancelled" and "không mất gì" in page.banner.text().lower()
+    qtbot.waitUntil(lambda: _state(page) == "Tạm dừng — bấm Tiếp tục", timeout=15_000)
+    assert outbox.status(vault)[0].state == "uploading"
+
+    # Resumed, then the app's window closes mid-upload: the upload stops (the window does
+    # not wait on it) and a new screen, as after a restart, offers to resume.
+    qtbot.mouseClick(page.resume_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.upload_run is not None and page.upload_run.progress
+                    is not None and page.upload_run.progress.sent > sent, timeout=20_000)
+    with qtbot.waitSignal(page.upload_finished, timeout=20_000) as stopped:
+        page.close()
+    assert stopped.args[1] == "cancelled"
     again = _page(qtbot, vault)
     assert _state(again) == "Tạm dừng — bấm Tiếp tục"
     assert again.resume_button.isVisible() and not again.upload_button.isVisible()
+    assert again.bandwidth_cap() == 1024  # the limit is remembered
     again.speed_cap.setCurrentIndex(0)
-    with qtbot.waitSignal(again.upload_finished, timeout=60_000) as finished:
-        qtbot.mouseClick(again.resume_button, Qt.MouseButton.LeftButton)
-    assert finished.args[1] == "delivered"
-    qtbot.waitUntil(lambda: _state(again) == "Đã giao ✓", timeout=15_000)
+    _delivered(qtbot, again, lambda: qtbot.mouseClick(again.resume_button,
+                                                       Qt.MouseButton.LeftButton))
 
 
 def test_an_unreachable_server_is_said_plainly_and_loses_nothing(app, qtbot, station, command,
                                                                  monkeypatch) -> None:  # type: ignore[no-untyped-def]
     vault, _ = station
-    page = _page(qtbot, vault)
-    _build(qtbot, page)
-    batch = outbox.status(vault)[0]
+    page, batch = _built_page(qtbot, vault)
     command.stop()
     qtbot.mouseClick(page.upload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(page.network_note.isVisible, timeout=30_000)
@@ -231,10 +267,7 @@ def test_an_unreachable_server_is_said_plainly_and_loses_nothing(app, qtbot, sta
     assert _state(page) == "Đang chờ mạng"
     assert batch.path.read_bytes()  # the batch file is still there
     command.restart(monkeypatch)
-    with qtbot.waitSignal(page.upload_finished, timeout=120_000) as finished:
-        pass
-    assert finished.args[1] == "delivered"
-    qtbot.waitUntil(lambda: _state(page) == "Đã giao ✓", timeout=15_000)
+    _delivered(qtbot, page, lambda: None)  # by itself, on the next try
     assert not page.network_note.isVisible()
 
 
@@ -244,14 +277,11 @@ def test_an_unreachable_server_is_said_plainly_and_loses_nothing(app, qtbot, sta
 def test_usb_export_then_the_commands_receipt_marks_it_delivered(app, qtbot, station, command,
                                                                  tmp_path) -> None:  # type: ignore[no-untyped-def]
     vault, visit_id = station
-    page = _page(qtbot, vault)
-    _build(qtbot, page)
-    batch = outbox.status(vault)[0]
+    page, batch = _built_page(qtbot, vault)
 
     gone = tmp_path / "stick-pulled-out"
     page.export_to(batch.id, gone)
-    qtbot.waitUntil(lambda: page.busy_batch is None and page.banner.isVisible(),
-                    timeout=15_000)
+    _said(qtbot, page)
     assert "USB" in page.banner.text() and "không mất" in page.banner.text().lower()
 
     stick = tmp_path / "stick"
@@ -272,8 +302,7 @@ def test_usb_export_then_the_commands_receipt_marks_it_delivered(app, qtbot, sta
     wrong = tmp_path / "not-a-receipt.json"
     wrong.write_text('{"batch": "x"}', encoding="utf-8")
     page.load_receipt(wrong)
-    qtbot.waitUntil(lambda: page.busy_batch is None and page.banner.isVisible(),
-                    timeout=15_000)
+    _said(qtbot, page)
     assert "biên nhận" in page.banner.text().lower()
     assert _state(page) != "Đã giao ✓"
     page.load_receipt(receipt_file)
@@ -288,13 +317,10 @@ def test_a_full_usb_drive_is_said_plainly(app, qtbot, station, tmp_path) -> None
     if not _mount_tmpfs(small, "8k"):
         pytest.skip("cannot mount a tmpfs here (needs root and mount rights)")
     try:
-        page = _page(qtbot, vault)
-        _build(qtbot, page)
-        batch = outbox.status(vault)[0]
+        page, batch = _built_page(qtbot, vault)
         assert batch.size > 8 * 1024
         page.export_to(batch.id, small)
-        qtbot.waitUntil(lambda: page.busy_batch is None and page.banner.isVisible(),
-                        timeout=15_000)
+        _said(qtbot, page)
         assert "đầy" in page.banner.text().lower()
         assert list(small.iterdir()) == []  # no half-written batch left on the stick
         assert _state(page) == "Sẵn sàng gửi"

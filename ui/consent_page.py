@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -78,6 +78,9 @@ class RecordRow:
     target_code: str = ""  # for a withdrawal: the code of the consent it takes back
     problems: tuple[str, ...] = ()
     covers: tuple[tuple[str, str], ...] = ()  # (object name, label)
+    scopes: Scopes | None = None  # None for a withdrawal
+    relationship: str = ""
+    notice_sent_in: str | None = None  # a withdrawal: the batch that told the command
 
 
 @dataclass
@@ -136,11 +139,37 @@ def record_rows(vault: UnlockedVault, visit_id: str, labels: dict[str, str],
         else:
             state = "valid"
         target = by_id.get(v.supersedes or "")
+        signer = v.payload.get("signer") or {}
         rows.append(RecordRow(
             v.id, v.kind, v.reference_code, v.payload.get("created_at", ""),
-            (v.payload.get("signer") or {}).get("name", ""), state,
-            target.reference_code if target else "", tuple(check.problems), covers))
+            signer.get("name", ""), state,
+            target.reference_code if target else "", tuple(check.problems), covers,
+            v.scopes if v.kind != "withdraw" else None, signer.get("relationship", ""),
+            v.notice_sent_in))
     return rows
+
+
+@dataclass(frozen=True)
+class FoundConsent:
+    """What a family's reference code leads to: the consent in force and its visit."""
+
+    row: RecordRow
+    quoted_code: str
+    visit_date: str
+    contact_name: str
+
+
+def find_consent(vault: UnlockedVault, code: str) -> FoundConsent:
+    """The consent a quoted code speaks for now (an old receipt's code leads to the amendment
+    that replaced it), with its visit, for the withdrawal dialog."""
+    quoted = consent.find_by_reference(vault, code)
+    current = consent.in_force(vault, quoted.id)
+    visit_id = current.payload["visit"]
+    visit = visits.load_visit(vault, visit_id)
+    rows = record_rows(vault, visit_id, capture_labels(vault, visit))
+    row = next(r for r in rows if r.id == current.id)
+    return FoundConsent(row, quoted.reference_code, visit.visit_date,
+                        visit.household.contact_name)
 
 
 def load_state(vault: UnlockedVault, visit_id: str) -> ConsentState:
@@ -180,13 +209,17 @@ def _local_time(iso: str) -> str:
 class WithdrawalDialog(QDialog):
     """Who asked, how (phone, letter, in person), and all or some of what the consent covers."""
 
-    def __init__(self, record: RecordRow, parent: QWidget | None = None) -> None:
+    def __init__(self, record: RecordRow, parent: QWidget | None = None,
+                 context: str = "") -> None:
         super().__init__(parent)
+        self.setObjectName("withdrawalDialog")
         self.setWindowTitle(self.tr("Record a withdrawal of consent"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Withdrawal of consent {code}").format(
             code=record.reference_code), 2))
+        if context:
+            layout.addWidget(paragraph(context))
         layout.addWidget(paragraph(self.tr(
             "Write down the family's request as they made it. The consent record stays; a new "
             "signed record says what is taken back, and it is no longer sent anywhere.")))
@@ -240,6 +273,9 @@ class WithdrawalDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def requested_by(self) -> Signer:
+        return Signer(self.name.text().strip(), self.relationship.text().strip())
+
     def how(self) -> str:
         labels = {key: button.text() for key, button in self.how_buttons.items()}
         chosen = next(key for key, button in self.how_buttons.items() if button.isChecked())
@@ -263,6 +299,127 @@ class WithdrawalDialog(QDialog):
             self.error.show()
             return
         self.accept()
+
+
+class WithdrawByCodeDialog(QDialog):
+    """A family calls, writes or comes by with the code on their receipt: find the consent it
+    names (whatever visit it belongs to), then record what they take back. Emits ``withdrawn``
+    with the new record."""
+
+    withdrawn = Signal(object)  # consent.ConsentView
+
+    def __init__(self, vault: VaultLike, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("withdrawByCode")
+        self.setWindowTitle(self.tr("Withdrawal by reference code"))
+        self.setMinimumWidth(560)
+        self._vault = vault_getter(vault)
+        self.found: FoundConsent | None = None
+        self.withdrawal_dialog: WithdrawalDialog | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("Withdrawal by reference code"), 2))
+        layout.addWidget(paragraph(self.tr(
+            "Type the code the family reads from their receipt (DY-XXXX-XXXX).")))
+        row = QHBoxLayout()
+        self.code = QLineEdit()
+        self.code.setObjectName("referenceCodeInput")
+        self.code.setPlaceholderText("DY-XXXX-XXXX")
+        self.code.returnPressed.connect(self.find)
+        self.find_button = QPushButton(self.tr("Find"))
+        self.find_button.clicked.connect(self.find)
+        row.addWidget(self.code, 1)
+        row.addWidget(self.find_button)
+        layout.addLayout(row)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+        self.summary = paragraph("")
+        self.summary.setObjectName("foundConsent")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.hide()
+        layout.addWidget(self.summary)
+        buttons = QDialogButtonBox()
+        self.continue_button = buttons.addButton(self.tr("Record the withdrawal…"),
+                                                 QDialogButtonBox.ButtonRole.ActionRole)
+        self.continue_button.setProperty("primary", True)
+        self.continue_button.setEnabled(False)
+        self.continue_button.clicked.connect(self.open_withdrawal)
+        self.close_button = buttons.addButton(self.tr("Close"),
+                                              QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @property
+    def vault(self) -> UnlockedVault:
+        return self._vault()
+
+    def find(self) -> None:
+        self.banner.clear()
+        self.found = None
+        self.summary.hide()
+        self.continue_button.setEnabled(False)
+        code = self.code.text().strip()
+        if not code:
+            self.banner.show_error(self.tr("Type the code from the family's receipt."))
+            return
+        tasks.Task(self, find_consent, self.vault, code).success(self._found).failure(
+            lambda error: self.banner.show_error(user_message(error))).run(tasks.Pool.DATABASE)
+
+    def _found(self, found: FoundConsent) -> None:
+        self.found = found
+        row = found.row
+        lines = [self.tr("Consent <b>{code}</b>, signed by {name} on {when}, visit of {date} "
+                         "to {contact}.").format(
+            code=_esc(row.reference_code), name=_esc(row.signer),
+            when=_local_time(row.created_at), date=_date(found.visit_date),
+            contact=_esc(found.contact_name or "—"))]
+        if found.quoted_code != row.reference_code:
+            lines.append(self.tr("The code {quoted} was changed later; {code} is the consent "
+                                 "in force now.").format(quoted=_esc(found.quoted_code),
+                                                         code=_esc(row.reference_code)))
+        if row.state == "withdrawn":
+            lines.append(self.tr("Everything it covered was already withdrawn."))
+        else:
+            lines.append(self.tr("It covers {count} photos and recordings.").format(
+                count=len(row.covers)))
+        self.summary.setText("<br>".join(lines))
+        self.summary.show()
+        self.continue_button.setEnabled(row.state in ("valid", "partly_withdrawn"))
+
+    def open_withdrawal(self) -> None:
+        if self.found is None:
+            return
+        found = self.found
+        dialog = WithdrawalDialog(found.row, self, context=self.tr(
+            "Visit of {date} to {contact}.").format(date=_date(found.visit_date),
+                                                    contact=found.contact_name or "—"))
+        self.withdrawal_dialog = dialog
+        dialog.accepted.connect(lambda: self._withdraw(found.row, dialog))
+        dialog.open()
+
+    def _withdraw(self, row: RecordRow, dialog: WithdrawalDialog) -> None:
+        self.continue_button.setEnabled(False)
+        tasks.Task(self, consent.withdraw, self.vault, row.id, dialog.requested_by(),
+                   dialog.how(), dialog.chosen_objects()).success(self._withdrawn).failure(
+            lambda error: self.banner.show_error(user_message(error))).run(tasks.Pool.DATABASE)
+
+    def _withdrawn(self, view: consent.ConsentView) -> None:
+        self.banner.show_info(withdrawal_notice_text(view.reference_code))
+        self.withdrawn.emit(view)
+
+
+def withdrawal_notice_text(code: str) -> str:
+    return QCoreApplication.translate(
+        "ConsentStep", "The withdrawal is recorded ({code}). What it names will not be sent; "
+        "the command is told with the next batch.").format(code=code)
+
+
+def _date(iso: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
 
 
 # -- the step -----------------------------------------------------------------------------------
@@ -319,7 +476,7 @@ class ConsentStep(QWidget):
         layout.addWidget(self.banner)
 
         # The visit's consent records, when there are any.
-        self.records_box = QGroupBox(self.tr("Consent records of this visit"))
+        self.records_box = QGroupBox(self.tr("Consent history of this visit"))
         records_layout = QVBoxLayout(self.records_box)
         self.records_list = QListWidget()
         self.records_list.setObjectName("consentRecords")
@@ -333,12 +490,42 @@ class ConsentStep(QWidget):
         self.withdraw_button.setToolTip(self.tr(
             "The family takes back all or part of this consent (by phone, letter or in person)."))
         self.withdraw_button.clicked.connect(self.record_withdrawal)
+        self.amend_button = QPushButton(self.tr("Change the consent…"))
+        self.amend_button.setToolTip(self.tr(
+            "The family changes what they agree to (media use, DNA contact, a date): they sign "
+            "again, and a new record replaces this one. The old one stays in the history."))
+        self.amend_button.clicked.connect(self.start_amendment)
         row.addWidget(self.receipt_again_button)
+        row.addWidget(self.amend_button)
         row.addWidget(self.withdraw_button)
         row.addStretch(1)
         records_layout.addLayout(row)
         self.records_box.hide()
         layout.addWidget(self.records_box)
+        code_row = QHBoxLayout()
+        code_row.addWidget(self._hint(self.tr(
+            "A family quotes the code on their receipt to take back their consent?")), 1)
+        self.code_button = QPushButton(self.tr("Withdrawal by reference code…"))
+        self.code_button.clicked.connect(self.withdraw_by_code)
+        code_row.addWidget(self.code_button)
+        layout.addLayout(code_row)
+
+        # Shown while the family changes an existing consent.
+        self.amend_box = QFrame()
+        self.amend_box.setObjectName("amendBox")
+        self.amend_box.setStyleSheet(
+            "QFrame#amendBox { background: #e1ecfb; border: 1px solid #9bb8e0; "
+            "border-radius: 6px; }")
+        amend_row = QHBoxLayout(self.amend_box)
+        self.amend_label = QLabel()
+        self.amend_label.setWordWrap(True)
+        amend_row.addWidget(self.amend_label, 1)
+        self.cancel_amend_button = QPushButton(self.tr("Cancel the change"))
+        self.cancel_amend_button.clicked.connect(self.cancel_amendment)
+        amend_row.addWidget(self.cancel_amend_button)
+        self.amend_box.hide()
+        layout.addWidget(self.amend_box)
+        self.amending: RecordRow | None = None
 
         self.text = QTextBrowser()
         self.text.setObjectName("consentText")
@@ -594,17 +781,29 @@ class ConsentStep(QWidget):
     def _record_text(self, row: RecordRow) -> str:
         when = _local_time(row.created_at)
         if row.kind == "withdraw":
-            return self.tr("↩ {code} · withdrawal of {target} · asked by {name} · {when}").format(
-                code=row.reference_code, target=row.target_code, name=row.signer, when=when)
-        state = {
+            notice = (self.tr("the command is told with the next batch")
+                      if row.notice_sent_in is None else
+                      self.tr("the command was told (batch {batch})").format(
+                          batch=row.notice_sent_in[:8]))
+            return self.tr("↩ {code} · withdrawal of {target} · asked by {name} · {when} · "
+                           "{notice}").format(code=row.reference_code, target=row.target_code,
+                                              name=row.signer, when=when, notice=notice)
+        if row.kind == "amend":
+            return self.tr("✎ {code} · change of {target} · {state} · signed by {name} · "
+                           "{when}").format(code=row.reference_code, target=row.target_code,
+                                            state=self._state_text(row), name=row.signer,
+                                            when=when)
+        return self.tr("{code} · {state} · signed by {name} · {when}").format(
+            code=row.reference_code, state=self._state_text(row), name=row.signer, when=when)
+
+    def _state_text(self, row: RecordRow) -> str:
+        return {
             "valid": self.tr("✓ valid"),
             "superseded": self.tr("replaced by a later consent"),
             "withdrawn": self.tr("withdrawn"),
             "partly_withdrawn": self.tr("✓ valid, partly withdrawn"),
             "invalid": self.tr("✗ fails its signature check"),
         }[row.state]
-        return self.tr("{code} · {state} · signed by {name} · {when}").format(
-            code=row.reference_code, state=state, name=row.signer, when=when)
 
     def _selected_row(self) -> RecordRow | None:
         if self.state is None:
@@ -615,7 +814,9 @@ class ConsentStep(QWidget):
     def _record_selected(self, _index: int) -> None:
         row = self._selected_row()
         grant = row is not None and row.kind != "withdraw"
-        self.withdraw_button.setEnabled(grant and row.state in ("valid", "partly_withdrawn"))
+        in_force = grant and row.state in ("valid", "partly_withdrawn")
+        self.withdraw_button.setEnabled(in_force)
+        self.amend_button.setEnabled(in_force)
         self.receipt_again_button.setEnabled(grant)
 
     def _failed(self, error: BaseException) -> None:
@@ -656,8 +857,42 @@ class ConsentStep(QWidget):
         self.record_button.setEnabled(False)
         self.busy.show()
         tasks.Task(self, _record_and_read, self.vault, self.visit_id, self.scopes(),
-                   self.signer(), self.evidence(), self.language).success(
+                   self.signer(), self.evidence(), self.language,
+                   self.amending.id if self.amending else None).success(
             self._recorded).failure(self._failed).run(tasks.Pool.DATABASE)
+
+    # -- changing a consent -------------------------------------------------------------------
+
+    def start_amendment(self) -> None:
+        """The form again, filled with what the chosen consent says: the family changes what
+        they want and signs again."""
+        row = self._selected_row()
+        if row is None or row.scopes is None:
+            return
+        self.amending = row
+        scopes = row.scopes
+        self.share_check.setChecked(scopes.share_with_authorities)
+        {MediaUse.NAMED: self.media_named, MediaUse.ANONYMOUS: self.media_anonymous,
+         MediaUse.NONE: self.media_none}[MediaUse(scopes.media_use)].setChecked(True)
+        self.dna_check.setChecked(scopes.dna_contact)
+        self.dna_details.setText(scopes.dna_contact_details)
+        self.no_embargo.setChecked(not scopes.embargo_until)
+        if scopes.embargo_until:
+            self.embargo_date.setDate(QDate.fromString(scopes.embargo_until, "yyyy-MM-dd"))
+        self.signer_name.setText(row.signer)
+        self.relationship.setEditText(row.relationship)
+        self.pad.clear()
+        self.amend_label.setText(self.tr(
+            "Changing consent {code}. Tick what the family agrees to now and let them sign "
+            "again: a new record with a new code replaces it; the old one stays in the "
+            "history.").format(code=row.reference_code))
+        self.amend_box.show()
+        self.record_button.setText(self.tr("Record the change"))
+
+    def cancel_amendment(self) -> None:
+        self.amending = None
+        self.amend_box.hide()
+        self.record_button.setText(self.tr("Record consent"))
 
     def _recorded(self, result: tuple[str, receipt_pdf.ReceiptData]) -> None:
         record_id, data = result
@@ -666,6 +901,7 @@ class ConsentStep(QWidget):
         self.last_record_id = record_id
         self._show_receipt(data)
         self.pad.clear()
+        self.cancel_amendment()
         self.reload()
         self.consent_recorded.emit(record_id)
 
@@ -681,6 +917,9 @@ class ConsentStep(QWidget):
                 signer=_esc(data.signer + (f" ({data.relationship})" if data.relationship
                                            else "")),
                 when=data.signed_at, witness=_esc(data.witness))
+            + ("<br>" + self.tr("This changes consent {code}; that one is no longer in force "
+                                "but stays in the history.").format(code=data.replaces)
+               if data.replaces else "")
             + "<br><br>" + "<br>".join(lines))
         self.save_pdf_button.setEnabled(True)
         self.print_button.setEnabled(True)
@@ -743,21 +982,30 @@ class ConsentStep(QWidget):
         dialog.open()
 
     def _withdraw(self, row: RecordRow, dialog: WithdrawalDialog) -> None:
-        requested = Signer(dialog.name.text().strip(), dialog.relationship.text().strip())
-        tasks.Task(self, consent.withdraw, self.vault, row.id, requested, dialog.how(),
-                   dialog.chosen_objects()).success(self._withdrawn).failure(
+        tasks.Task(self, consent.withdraw, self.vault, row.id, dialog.requested_by(),
+                   dialog.how(), dialog.chosen_objects()).success(self._withdrawn).failure(
             self._failed).run(tasks.Pool.DATABASE)
 
     def _withdrawn(self, view: consent.ConsentView) -> None:
         self.reload()
-        self.banner.show_info(self.tr(
-            "The withdrawal is recorded ({code}). What it names will not be sent; the command "
-            "is told with the next batch.").format(code=view.reference_code))
+        self.banner.show_info(withdrawal_notice_text(view.reference_code))
+
+    def withdraw_by_code(self) -> WithdrawByCodeDialog:
+        dialog = WithdrawByCodeDialog(self._vault, self)
+        self.code_dialog = dialog  # tests fill it in
+        dialog.withdrawn.connect(lambda _view: self.reload())
+        dialog.open()
+        return dialog
 
 
 def _record_and_read(vault: UnlockedVault, visit_id: str, scopes: Scopes, signer: Signer,
-                     evidence: Any, language: str) -> tuple[str, receipt_pdf.ReceiptData]:
-    view = consent.record(vault, visit_id, scopes, signer, evidence, language)
+                     evidence: Any, language: str, amends: str | None = None
+                     ) -> tuple[str, receipt_pdf.ReceiptData]:
+    """A new consent, or with ``amends`` the change of that one; and its receipt."""
+    if amends:
+        view = consent.amend(vault, amends, scopes, signer, evidence, language)
+    else:
+        view = consent.record(vault, visit_id, scopes, signer, evidence, language)
     return view.id, receipt_pdf.receipt_data(vault, view.id)
 
 

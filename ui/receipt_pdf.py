@@ -52,6 +52,7 @@ class ReceiptData:
     witness: str
     signed_at: str  # dd/mm/yyyy HH:MM, local time
     signature_png: bytes | None = None
+    replaces: str = ""  # an amendment: the code of the consent it changes
 
 
 def _date_vi(iso: str) -> str:
@@ -98,6 +99,7 @@ def receipt_data(vault: UnlockedVault, consent_id: str) -> ReceiptData:
         how = "Đồng ý bằng lời, ghi âm trong lời kể"
     created = datetime.fromisoformat(payload["created_at"]).astimezone()
     witness = payload["witness"]
+    replaces = consent.get(vault, view.supersedes).reference_code if view.supersedes else ""
     return ReceiptData(
         reference_code=view.reference_code,
         station_name=info.name,
@@ -113,6 +115,7 @@ def receipt_data(vault: UnlockedVault, consent_id: str) -> ReceiptData:
         witness=f"{witness['full_name']} (tình nguyện viên, tài khoản {witness['username']})",
         signed_at=created.strftime("%d/%m/%Y %H:%M"),
         signature_png=consent.evidence_png(vault, consent_id),
+        replaces=replaces,
     )
 
 
@@ -190,6 +193,9 @@ def draw(painter: QPainter, width: int, dpi: int, data: ReceiptData) -> None:
     block("Số hóa ký ức — Chiến dịch tìm kiếm, quy tập, xác định danh tính hài cốt liệt sĩ", 10,
           gap=0.03)
     block(TITLE, 22, bold=True, gap=0.08)
+    if data.replaces:
+        block(f"Phiếu này thay đổi phiếu {data.replaces}; phiếu cũ không còn hiệu lực, nhưng "
+              "vẫn được lưu lại.", 11, bold=True, gap=0.06)
     field("Trạm", data.station_name)
     field("Địa bàn", data.place)
     field("Ngày thăm gia đình", data.visit_date)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QPixmap, QTransform
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -41,8 +42,18 @@ from capture.review import Checklist, Flag
 from capture.vault import UnlockedVault
 from capture.visits import VisitStatus
 from ui import tasks
-from ui.consent_page import RecordRow, VaultLike, capture_labels, record_rows, vault_getter
+from ui.consent_page import (
+    RecordRow,
+    VaultLike,
+    WithdrawByCodeDialog,
+    capture_labels,
+    record_rows,
+    vault_getter,
+)
 from ui.errors import user_message
+from ui.gallery import rotated
+from ui.media_viewer import PhotoViewer, TestimonyPlayer, ViewedPage
+from ui.visit_editor import item_kind_label
 from ui.widgets import Banner, BusyBar, heading, paragraph
 
 BLOCKING = {Flag.CONSENT_MISSING, Flag.CONSENT_INVALID}
@@ -51,6 +62,7 @@ FLAG_ORDER = [Flag.CONSENT_MISSING, Flag.CONSENT_INVALID, Flag.NO_CAPTURES,
               Flag.PHOTO_QUALITY, Flag.AUDIO_QUALITY]
 MARK = {"ok": "✓", "warning": "⚠", "blocking": "✗"}
 COLOUR = {"ok": "#1e7b3a", "warning": "#9a6200", "blocking": "#b3261e"}
+THUMB_CELL = 110
 
 
 def _esc(text: str) -> str:
@@ -145,7 +157,7 @@ class SubmitState:
 
 
 def _item_titles(visit: visits.VisitRecord) -> dict[str, str]:
-    return {item.id: item.data.title or item.data.kind.value for item in visit.items}
+    return {item.id: item.data.title or item_kind_label(item.data.kind) for item in visit.items}
 
 
 def _last_return(history: list[review.Decision], titles: dict[str, str]
@@ -340,22 +352,33 @@ class ReviewDetail:
     visit: visits.VisitRecord
     checklist: Checklist
     records: list[RecordRow]
-    recordings: list[tuple[str, float, int]]  # (speaker, seconds, markers)
+    recordings: list[str]  # testimony ids, each played by a TestimonyPlayer
     history: list[tuple[str, str, str]] = field(default_factory=list)  # (decision, what, text)
+    stage: review.Stage = review.Stage.SUBMITTED
 
 
 def load_review(vault: UnlockedVault, visit_id: str) -> ReviewDetail:
     visit = visits.load_visit(vault, visit_id)
     labels = capture_labels(vault, visit)
     rows = record_rows(vault, visit_id, labels, check_captures=True)
-    recordings = []
-    for testimony_id in testimony.list_testimonies(vault, visit_id):
-        view = testimony.load_testimony(vault, testimony_id)
-        recordings.append((view.speaker_name, view.duration, len(view.markers)))
     titles = _item_titles(visit)
     history = [(d.decision, titles.get(d.item_id or "", ""), d.comment)
                for d in review.history(vault, visit_id)]
-    return ReviewDetail(visit, review.checklist(vault, visit_id), rows, recordings, history)
+    return ReviewDetail(visit, review.checklist(vault, visit_id), rows,
+                        testimony.list_testimonies(vault, visit_id), history,
+                        review.stage(vault, visit_id))
+
+
+def viewed_pages(visit: visits.VisitRecord) -> list[ViewedPage]:
+    """Every page of every item, in order, with the caption the photo viewer shows."""
+    out = []
+    for item in visit.items:
+        title = item.data.title or item_kind_label(item.data.kind)
+        for page in item.pages:
+            out.append(ViewedPage(page, QCoreApplication.translate(
+                "ReviewPage", "{item} · page {n} of {total}").format(
+                item=title, n=page.position + 1, total=len(item.pages))))
+    return out
 
 
 def _thumbnail(vault: UnlockedVault, page_id: str) -> bytes:
@@ -424,6 +447,14 @@ class QueueRow(QWidget):
         badges = QHBoxLayout()
         badges.setSpacing(4)
         self.badges: list[QLabel] = []
+        if entry.resubmitted:
+            again = QLabel(QCoreApplication.translate("ReviewPage", "↻ sent again"))
+            again.setObjectName("resubmittedBadge")
+            again.setStyleSheet(_badge_style("info"))
+            again.setToolTip(QCoreApplication.translate(
+                "ReviewPage", "Returned earlier; the volunteer made the changes and sent it "
+                "again."))
+            self.badges.append(again)
         if not entry.checklist.flags:
             ok = QLabel(QCoreApplication.translate("ReviewPage", "✓ complete"))
             ok.setStyleSheet(_badge_style("ok"))
@@ -442,9 +473,25 @@ class QueueRow(QWidget):
 
 
 def _badge_style(kind: str) -> str:
-    background = {"ok": "#e3f3e7", "warning": "#fff1d6", "blocking": "#fbe1de"}[kind]
-    return (f"QLabel {{ background: {background}; color: {COLOUR[kind]}; border-radius: 8px; "
+    background = {"ok": "#e3f3e7", "warning": "#fff1d6", "blocking": "#fbe1de",
+                  "info": "#e1ecfb"}[kind]
+    colour = COLOUR.get(kind, "#1d4f91")
+    return (f"QLabel {{ background: {background}; color: {colour}; border-radius: 8px; "
             "padding: 1px 8px; font-size: 9pt; }")
+
+
+def stage_sentence(stage: review.Stage) -> str:
+    return {
+        review.Stage.DRAFT: QCoreApplication.translate("ReviewPage", "A draft, not sent yet."),
+        review.Stage.SUBMITTED: QCoreApplication.translate(
+            "ReviewPage", "Submitted for review for the first time."),
+        review.Stage.RESUBMITTED: QCoreApplication.translate(
+            "ReviewPage", "Sent again after it was returned: check what was asked (below, in "
+            "the earlier decisions)."),
+        review.Stage.APPROVED: QCoreApplication.translate("ReviewPage", "Approved."),
+        review.Stage.RETURNED: QCoreApplication.translate(
+            "ReviewPage", "Returned to the volunteer."),
+    }[stage]
 
 
 def flag_badge(flag: Flag) -> str:
@@ -477,6 +524,12 @@ class ReviewPage(QWidget):
         layout.setContentsMargins(24, 16, 24, 16)
         top = QHBoxLayout()
         top.addWidget(heading(self.tr("Review")), 1)
+        self.withdraw_code_button = QPushButton(self.tr("Withdrawal by reference code…"))
+        self.withdraw_code_button.setToolTip(self.tr(
+            "A family calls or writes with the code on their receipt to take back their "
+            "consent."))
+        self.withdraw_code_button.clicked.connect(self.withdraw_by_code)
+        top.addWidget(self.withdraw_code_button)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         top.addWidget(self.refresh_button)
@@ -512,6 +565,9 @@ class ReviewPage(QWidget):
         self.detail_layout.setSpacing(10)
         self.detail_title = heading("", 2)
         self.detail_layout.addWidget(self.detail_title)
+        self.stage_label = paragraph("")
+        self.stage_label.setObjectName("reviewStage")
+        self.detail_layout.addWidget(self.stage_label)
         self.household_label = self._rich()
         self.detail_layout.addWidget(self._group(self.tr("Household"), self.household_label))
         self.people_label = self._rich()
@@ -520,8 +576,10 @@ class ReviewPage(QWidget):
         self.items_box = QGroupBox(self.tr("Items and photos"))
         self.items_layout = QVBoxLayout(self.items_box)
         self.detail_layout.addWidget(self.items_box)
-        self.recordings_label = self._rich()
-        self.detail_layout.addWidget(self._group(self.tr("Recordings"), self.recordings_label))
+        self.recordings_box = QGroupBox(self.tr("Recordings"))
+        self.recordings_layout = QVBoxLayout(self.recordings_box)
+        self.detail_layout.addWidget(self.recordings_box)
+        self.players: list[TestimonyPlayer] = []
         self.consent_label = self._rich()
         self.detail_layout.addWidget(self._group(self.tr("Consent"), self.consent_label))
         self.checklist = ChecklistView()
@@ -554,7 +612,9 @@ class ReviewPage(QWidget):
         self.detail_widget.setEnabled(False)
         splitter.addWidget(right)
         splitter.setSizes([330, 700])
-        self.thumbnails: dict[str, QLabel] = {}
+        self.thumbnails: dict[str, QToolButton] = {}
+        self.viewed: list[ViewedPage] = []
+        self.photo_viewer: PhotoViewer | None = None
         self._rows: list[QueueRow] = []
         self.refresh()
 
@@ -613,10 +673,12 @@ class ReviewPage(QWidget):
         self.detail = None
         self.detail_widget.setEnabled(False)
         self.detail_title.setText(self.tr("Choose a visit in the list"))
-        for label in (self.household_label, self.people_label, self.recordings_label,
-                      self.consent_label, self.history_label):
+        self.stage_label.clear()
+        for label in (self.household_label, self.people_label, self.consent_label,
+                      self.history_label):
             label.clear()
         self._clear_items()
+        self._clear_players()
         self.checklist.set_checklist(Checklist())
 
     def _select(self, row: int) -> None:
@@ -649,6 +711,7 @@ class ReviewPage(QWidget):
         h = visit.household
         self.detail_title.setText(self.tr("Visit of {date} · {contact}").format(
             date=_date_vi(visit.visit_date), contact=h.contact_name or "—"))
+        self.stage_label.setText(stage_sentence(detail.stage))
         self.household_label.setText(
             f"{_esc(h.village)} {_esc(h.address)}<br>"
             + self.tr("Contact: {name} {phone}").format(name=_esc(h.contact_name),
@@ -665,10 +728,7 @@ class ReviewPage(QWidget):
                          f"{_esc(f'({person.relationship})' if person.relationship else '')}")
         self.people_label.setText("<br>".join(lines) or self.tr("No one recorded."))
         self._show_items(visit)
-        self.recordings_label.setText("<br>".join(
-            self.tr("{speaker} · {minutes} min · {markers} markers").format(
-                speaker=_esc(speaker or "—"), minutes=f"{seconds / 60:.1f}", markers=markers)
-            for speaker, seconds, markers in detail.recordings) or self.tr("No recordings."))
+        self._show_players(detail.recordings)
         consent_lines = []
         for row in detail.records:
             if row.state == "invalid":
@@ -685,6 +745,7 @@ class ReviewPage(QWidget):
         history = []
         for decision, what, text in detail.history:
             name = {"submitted": self.tr("submitted"), "approved": self.tr("approved"),
+                    "resubmitted": self.tr("sent again after changes"),
                     "returned": self.tr("returned"), "comment": self.tr("comment")}.get(
                 decision, decision)
             history.append(f"<b>{name}</b>{' · ' + _esc(what) if what else ''}"
@@ -696,41 +757,77 @@ class ReviewPage(QWidget):
         self.detail_widget.setEnabled(True)
 
     def _show_items(self, visit: visits.VisitRecord) -> None:
+        """Each item with its comment box and its pages as thumbnails; a click opens the page
+        full size in the photo viewer, which then goes through every page of the visit."""
         self._clear_items()
+        self.viewed = viewed_pages(visit)
+        order = {viewed.page.id: index for index, viewed in enumerate(self.viewed)}
         if not visit.items:
             self._items_host_layout.addWidget(QLabel(self.tr("No items.")))
         for item in visit.items:
-            title = QLabel(f"<b>{_esc(item.data.title or item.data.kind.value)}</b> · "
-                           + self.tr("{count} pages").format(count=len(item.pages)))
+            title = QLabel(f"<b>{_esc(item.data.title or item_kind_label(item.data.kind))}</b>"
+                           " · " + self.tr("{count} pages").format(count=len(item.pages)))
             self._items_host_layout.addWidget(title)
             grid_host = QWidget()
             grid = QGridLayout(grid_host)
             grid.setContentsMargins(0, 0, 0, 0)
             grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            for index, page in enumerate(item.pages[:24]):
-                label = QLabel(self.tr("Page {n}").format(n=page.position + 1))
-                label.setFixedSize(110, 110)
-                label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                label.setStyleSheet("QLabel { background: #eef2f6; border: 1px solid #c9d3dd; }")
-                label.setToolTip(page.original_filename)
-                grid.addWidget(label, index // 6, index % 6)
-                self.thumbnails[page.id] = label
+            for index, page in enumerate(item.pages):
+                button = QToolButton()
+                button.setObjectName("reviewThumb")
+                button.setText(self.tr("Page {n}").format(n=page.position + 1))
+                button.setFixedSize(THUMB_CELL, THUMB_CELL)
+                button.setIconSize(QSize(THUMB_CELL - 6, THUMB_CELL - 6))
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+                button.setToolTip(self.tr("Open full size: {name}").format(
+                    name=page.original_filename or self.tr("page {n}").format(
+                        n=page.position + 1)))
+                button.setCursor(Qt.CursorShape.PointingHandCursor)
+                button.clicked.connect(lambda _checked=False, at=order[page.id]:
+                                       self.open_photo(at))
+                grid.addWidget(button, index // 6, index % 6)
+                self.thumbnails[page.id] = button
                 tasks.Task(self, _thumbnail, self.vault, page.id).success(
                     lambda data, pid=page.id, turns=page.rotation: self._thumb(pid, data, turns)
                 ).failure(lambda _error: None).run(tasks.Pool.DATABASE)
             self._items_host_layout.addWidget(grid_host)
 
     def _thumb(self, page_id: str, data: bytes, rotation: int) -> None:
-        label = self.thumbnails.get(page_id)
-        if label is None:
+        button = self.thumbnails.get(page_id)
+        if button is None:
             return
-        pixmap = QPixmap()
-        if not pixmap.loadFromData(data):
+        image = QImage()
+        if not image.loadFromData(data):
             return
-        if rotation:
-            pixmap = pixmap.transformed(QTransform().rotate(90 * rotation))
-        label.setPixmap(pixmap.scaled(106, 106, Qt.AspectRatioMode.KeepAspectRatio,
-                                      Qt.TransformationMode.SmoothTransformation))
+        image = rotated(image, rotation)  # degrees, as stored
+        button.setIcon(QIcon(QPixmap.fromImage(image)))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+
+    def open_photo(self, index: int) -> PhotoViewer:
+        """The photo viewer on page ``index`` of the visit (in item order)."""
+        self.photo_viewer = PhotoViewer(self._vault, self.viewed, index, self)
+        self.photo_viewer.open()
+        return self.photo_viewer
+
+    def _clear_players(self) -> None:
+        for player in self.players:
+            player.stop()
+            self.recordings_layout.removeWidget(player)
+            player.hide()
+            player.deleteLater()
+        self.players = []
+        if getattr(self, "_no_recordings", None) is None:
+            self._no_recordings = QLabel(self.tr("No recordings."))
+            self.recordings_layout.addWidget(self._no_recordings)
+        self._no_recordings.hide()
+
+    def _show_players(self, testimony_ids: list[str]) -> None:
+        self._clear_players()
+        for testimony_id in testimony_ids:
+            player = TestimonyPlayer(self._vault, testimony_id)
+            self.recordings_layout.addWidget(player)
+            self.players.append(player)
+        self._no_recordings.setVisible(not testimony_ids)
 
     # -- decisions --------------------------------------------------------------------------
 
@@ -772,6 +869,14 @@ class ReviewPage(QWidget):
 
         tasks.Task(self, fn, *args).success(done).failure(self._failed).run(
             tasks.Pool.DATABASE)
+
+    def withdraw_by_code(self) -> WithdrawByCodeDialog:
+        """A family quotes their receipt's code: find the consent, record what they take back."""
+        dialog = WithdrawByCodeDialog(self._vault, self)
+        self.withdraw_dialog = dialog  # tests fill it in
+        dialog.withdrawn.connect(lambda _view: self.refresh())
+        dialog.open()
+        return dialog
 
     def _failed(self, error: BaseException) -> None:
         self.busy.hide()

@@ -1,0 +1,548 @@
+"""Seeing and hearing a visit's material in full, for the coordinator's review (and anyone who
+needs more than a thumbnail):
+
+    PhotoViewer(vault, pages, start)      # every photo of a visit, full size, one at a time
+    TestimonyPlayer(vault, testimony_id)  # one testimony: play/pause, seek, markers, all parts
+
+Everything is decrypted in memory on a worker and never written to disk. The photo viewer shows
+the page's preview at once and swaps in the decoded original (its camera orientation applied,
+then the page's own rotation) so zooming shows every pixel the camera took. Videos play in the
+gallery's ``PageViewer`` (``ui/gallery.py``), which streams the decrypted video to the player.
+The testimony player drives the recorder screen's ``Player`` and ``Waveform`` (``ui/recorder.py``)
+part by part, on one timeline: markers, seeking and the waveform span every part in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QGraphicsPixmapItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from capture import media
+from capture import recorder as rec
+from capture import testimony as tm
+from capture.vault import UnlockedVault
+from capture.visits import PageRecord
+from ui import tasks
+from ui.errors import user_message
+from ui.gallery import PageViewer, hint_text, quality_hints, rotated
+from ui.recorder import Player, Waveform
+
+VaultGetter = Callable[[], UnlockedVault]
+ZOOM_STEP = 1.25
+MIN_ZOOM, MAX_ZOOM = 0.05, 8.0
+
+
+def _getter(vault: UnlockedVault | VaultGetter) -> VaultGetter:
+    return (lambda: vault) if isinstance(vault, UnlockedVault) else vault
+
+
+def clock(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+# -- photos -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ViewedPage:
+    """A page with what the viewer writes under it: "Letter to mother · page 2"."""
+
+    page: PageRecord
+    caption: str
+
+
+def _decode(data: bytes, auto_transform: bool) -> QImage:
+    """On a worker: bytes in memory to an image (QImageReader over a QBuffer, no file)."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(auto_transform)  # the camera's EXIF orientation, as at import
+    reader.setAllocationLimit(1024)  # MiB: a 100 MP scan still opens
+    image = reader.read()
+    buffer.close()
+    return image
+
+
+def load_preview(vault: UnlockedVault, page_id: str) -> QImage:
+    try:
+        return _decode(media.preview_bytes(vault, page_id), False)
+    except media.NoPreview:
+        return _decode(media.thumbnail_bytes(vault, page_id), False)
+
+
+def load_original(vault: UnlockedVault, page_id: str) -> QImage:
+    """The original, full size; a null image when Qt cannot read its format (HEIC, RAW...):
+    the preview then stays."""
+    with media.original_stream(vault, page_id) as stream:
+        data = stream.readall()
+    return _decode(data, True)
+
+
+class ZoomView(QGraphicsView):
+    """A picture that fits the window until the user zooms (wheel, + and −, or the buttons);
+    dragging pans a zoomed picture."""
+
+    zoom_changed = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("zoomView")
+        self._scene = QGraphicsScene(self)
+        self.setScene(self._scene)
+        self._item = QGraphicsPixmapItem()
+        self._item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self._scene.addItem(self._item)
+        self.setRenderHints(QPainter.RenderHint.SmoothPixmapTransform)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setBackgroundBrush(Qt.GlobalColor.darkGray)
+        self.fitting = True
+        self.image_size = QSize()
+
+    @property
+    def zoom(self) -> float:
+        """Screen pixels per image pixel."""
+        return self.transform().m11()
+
+    def set_image(self, image: QImage, keep_view: bool = False) -> None:
+        """Show ``image``; with ``keep_view`` (the original replacing its preview) the user's
+        zoom stays on the same part of the picture."""
+        old_width = self.image_size.width()
+        old_zoom = self.zoom
+        self._item.setPixmap(QPixmap.fromImage(image))
+        self._scene.setSceneRect(self._item.boundingRect())
+        self.image_size = image.size()
+        if self.fitting or not keep_view or not old_width:
+            self.fit()
+        else:
+            self.set_zoom(old_zoom * old_width / max(1, image.width()))
+
+    def clear(self) -> None:
+        self._item.setPixmap(QPixmap())
+        self.image_size = QSize()
+
+    def fit(self) -> None:
+        self.fitting = True
+        if not self.image_size.isEmpty():
+            self.fitInView(self._item, Qt.AspectRatioMode.KeepAspectRatio)
+            self.zoom_changed.emit(self.zoom)
+
+    def set_zoom(self, zoom: float) -> None:
+        zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
+        self.fitting = False
+        self.resetTransform()
+        self.scale(zoom, zoom)
+        self.zoom_changed.emit(self.zoom)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom / ZOOM_STEP)
+
+    def wheelEvent(self, event: Any) -> None:
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.set_zoom(self.zoom * ZOOM_STEP ** steps)
+        event.accept()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.fitting:
+            self.fit()
+
+
+class PhotoViewer(QDialog):
+    """The photos of a visit, one at a time and full size: Previous / Next (← →), zoom (wheel,
+    + −), Fit (0) and 100 % (1). Each page is turned by its stored rotation; its quality hints
+    are written under it. A video page shows its poster and a button that plays it."""
+
+    def __init__(self, vault: UnlockedVault | VaultGetter, pages: list[ViewedPage],
+                 start: int = 0, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("photoViewer")
+        self.setWindowTitle(self.tr("Photos of the visit"))
+        self.resize(1000, 760)
+        self._vault = _getter(vault)
+        self.pages = pages
+        self.index = -1
+        self.full_size = False  # the original is shown, not the preview
+        self._cache: dict[str, QImage] = {}  # page id -> preview, in memory only
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.caption = QLabel()
+        self.caption.setObjectName("subheading")
+        top.addWidget(self.caption, 1)
+        self.counter = QLabel()
+        top.addWidget(self.counter)
+        layout.addLayout(top)
+        self.view = ZoomView()
+        layout.addWidget(self.view, 1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.message)
+        self.hints = QLabel()
+        self.hints.setObjectName("hint")
+        self.hints.setWordWrap(True)
+        layout.addWidget(self.hints)
+        row = QHBoxLayout()
+        self.previous_button = QPushButton(self.tr("◀ Previous"))
+        self.next_button = QPushButton(self.tr("Next ▶"))
+        self.zoom_out_button = QPushButton("−")
+        self.zoom_in_button = QPushButton("+")
+        self.fit_button = QPushButton(self.tr("Fit"))
+        self.actual_button = QPushButton(self.tr("100 %"))
+        self.zoom_label = QLabel()
+        self.zoom_label.setMinimumWidth(60)
+        self.play_button = QPushButton(self.tr("Play the video"))
+        close = QPushButton(self.tr("Close"))
+        self.zoom_out_button.setToolTip(self.tr("Zoom out (−)"))
+        self.zoom_in_button.setToolTip(self.tr("Zoom in (+)"))
+        self.fit_button.setToolTip(self.tr("The whole photo in the window (0)"))
+        self.actual_button.setToolTip(self.tr("One pixel of the photo on one pixel of the screen"
+                                              " (1)"))
+        for widget in (self.previous_button, self.next_button, self.zoom_out_button,
+                       self.zoom_in_button, self.fit_button, self.actual_button,
+                       self.zoom_label, self.play_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.previous_button.clicked.connect(self.previous)
+        self.next_button.clicked.connect(self.next)
+        self.zoom_in_button.clicked.connect(self.view.zoom_in)
+        self.zoom_out_button.clicked.connect(self.view.zoom_out)
+        self.fit_button.clicked.connect(self.view.fit)
+        self.actual_button.clicked.connect(lambda: self.view.set_zoom(1.0))
+        self.play_button.clicked.connect(self.play_video)
+        close.clicked.connect(self.accept)
+        self.view.zoom_changed.connect(
+            lambda zoom: self.zoom_label.setText(f"{round(zoom * 100)} %"))
+        for keys, slot in ((Qt.Key.Key_Left, self.previous), (Qt.Key.Key_Right, self.next),
+                           (Qt.Key.Key_Plus, self.view.zoom_in),
+                           (Qt.Key.Key_Equal, self.view.zoom_in),
+                           (Qt.Key.Key_Minus, self.view.zoom_out),
+                           (Qt.Key.Key_0, self.view.fit),
+                           (Qt.Key.Key_1, lambda: self.view.set_zoom(1.0))):
+            QShortcut(QKeySequence(keys), self, activated=slot)
+        self.video_viewer: PageViewer | None = None
+        self.show_page(start)
+
+    @property
+    def vault(self) -> UnlockedVault:
+        return self._vault()
+
+    @property
+    def current(self) -> ViewedPage | None:
+        return self.pages[self.index] if 0 <= self.index < len(self.pages) else None
+
+    def show_page(self, index: int) -> None:
+        if not self.pages:
+            self.message.setText(self.tr("This visit has no photos."))
+            return
+        self.index = max(0, min(index, len(self.pages) - 1))
+        viewed = self.pages[self.index]
+        page = viewed.page
+        self.full_size = False
+        self.caption.setText(viewed.caption)
+        self.counter.setText(self.tr("{n} of {total}").format(n=self.index + 1,
+                                                               total=len(self.pages)))
+        self.previous_button.setEnabled(self.index > 0)
+        self.next_button.setEnabled(self.index < len(self.pages) - 1)
+        hints = [hint_text(h) for h in quality_hints(page.meta)]
+        self.hints.setText("⚠ " + " · ".join(hints) if hints else "")
+        self.hints.setVisible(bool(hints))
+        self.play_button.setVisible(page.media == "video")
+        self.view.fitting = True
+        cached = self._cache.get(page.id)
+        if cached is not None:
+            self._show(page.id, cached, original=False)
+        else:
+            self.view.clear()
+            self.message.setText(self.tr("Opening…"))
+            self.message.show()
+            tasks.Task(self, load_preview, self.vault, page.id).success(
+                lambda image, pid=page.id: self._preview_loaded(pid, image)).failure(
+                self._failed).run(tasks.Pool.GENERAL)
+        if page.media != "video":
+            tasks.Task(self, load_original, self.vault, page.id).success(
+                lambda image, pid=page.id: self._show(pid, image, original=True)).failure(
+                lambda _error: None).run(tasks.Pool.GENERAL)  # the preview stays
+
+    def _preview_loaded(self, page_id: str, image: QImage) -> None:
+        if not image.isNull():
+            self._cache[page_id] = image
+        if not self.full_size:
+            self._show(page_id, image, original=False)
+
+    def _show(self, page_id: str, image: QImage, original: bool) -> None:
+        viewed = self.current
+        if viewed is None or viewed.page.id != page_id or image.isNull():
+            if viewed is not None and viewed.page.id == page_id and not original:
+                self.message.setText(self.tr("This photo cannot be shown."))
+            return
+        self.message.hide()
+        self.view.set_image(rotated(image, viewed.page.rotation), keep_view=original)
+        if original:
+            self.full_size = True
+
+    def _failed(self, error: BaseException) -> None:
+        self.message.setText(user_message(error))
+        self.message.show()
+
+    def previous(self) -> None:
+        if self.index > 0:
+            self.show_page(self.index - 1)
+
+    def next(self) -> None:
+        if self.index < len(self.pages) - 1:
+            self.show_page(self.index + 1)
+
+    def play_video(self) -> None:
+        viewed = self.current
+        if viewed is None or viewed.page.media != "video":
+            return
+        self.video_viewer = PageViewer(self.vault, viewed.page, self)
+        self.video_viewer.open()
+
+
+# -- recordings -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One recorded part on the testimony's timeline."""
+
+    object_name: str
+    start: float  # seconds on the timeline
+    duration: float
+
+
+def _segments(view: tm.TestimonyView) -> list[Segment]:
+    out = []
+    at = 0.0
+    for part in view.parts:
+        if part.object_name and part.duration > 0:
+            out.append(Segment(part.object_name, at, part.duration))
+            at += part.duration
+    return out
+
+
+def _timeline_waveform(vault: UnlockedVault, segments: list[Segment], columns: int = 2000
+                       ) -> np.ndarray:
+    """One peak array for all parts, each part's share as wide as its duration."""
+    total = sum(s.duration for s in segments) or 1.0
+    pieces = [rec.waveform(vault, s.object_name, max(1, round(columns * s.duration / total)))
+              for s in segments]
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+
+
+class TestimonyPlayer(QWidget):
+    """A testimony to listen to: Play / Pause, the waveform with its markers (a click seeks),
+    the position, and the markers listed (a click jumps there). Parts play one after another on
+    one timeline."""
+
+    __test__ = False  # not a pytest class, whatever its name says
+    TICK_MS = 100
+
+    def __init__(self, vault: UnlockedVault | VaultGetter, testimony_id: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("testimonyPlayer")
+        self._vault = _getter(vault)
+        self.testimony_id = testimony_id
+        self.view: tm.TestimonyView | None = None
+        self.segments: list[Segment] = []
+        self.duration = 0.0
+        self.position = 0.0
+        self.player: Player | None = None
+        self._segment = 0
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel()
+        self.title.setObjectName("subheading")
+        layout.addWidget(self.title)
+        self.waveform = Waveform()
+        self.waveform.setMinimumHeight(60)
+        self.waveform.seek_requested.connect(self.seek)
+        layout.addWidget(self.waveform)
+        row = QHBoxLayout()
+        self.play_button = QPushButton(self.tr("Play"))
+        self.play_button.setMinimumWidth(110)
+        self.play_button.setEnabled(False)
+        self.play_button.clicked.connect(self.toggle_play)
+        self.position_label = QLabel("0:00")
+        row.addWidget(self.play_button)
+        row.addWidget(self.position_label)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout.addWidget(self.message)
+        self.markers = QListWidget()
+        self.markers.setObjectName("markerList")
+        self.markers.setMaximumHeight(90)
+        self.markers.itemActivated.connect(self._marker_chosen)
+        self.markers.itemClicked.connect(self._marker_chosen)
+        self.markers.hide()
+        layout.addWidget(self.markers)
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        tasks.Task(self, tm.load_testimony, self.vault, testimony_id).success(
+            self._loaded).failure(self._failed).run(tasks.Pool.DATABASE)
+
+    @property
+    def vault(self) -> UnlockedVault:
+        return self._vault()
+
+    @property
+    def playing(self) -> bool:
+        return self.timer.isActive()
+
+    def _loaded(self, view: tm.TestimonyView) -> None:
+        self.view = view
+        self.segments = _segments(view)
+        self.duration = sum(s.duration for s in self.segments)
+        speaker = view.speaker_name or self.tr("Unknown speaker")
+        self.title.setText(self.tr("{speaker} · {length}").format(
+            speaker=speaker, length=clock(self.duration)))
+        self.markers.clear()
+        for marker in view.markers:
+            item = QListWidgetItem(f"{clock(marker.at_seconds)}  {marker.label}")
+            item.setData(Qt.ItemDataRole.UserRole, marker.at_seconds)
+            self.markers.addItem(item)
+        self.markers.setVisible(bool(view.markers))
+        marks = [m.at_seconds for m in view.markers]
+        self.waveform.set_data(np.zeros(0, dtype=np.float32), self.duration, marks)
+        self.play_button.setEnabled(bool(self.segments))
+        if not self.segments:
+            self._say(self.tr("Nothing was recorded in this testimony."))
+            return
+        tasks.Task(self, _timeline_waveform, self.vault, self.segments).success(
+            lambda peaks: self.waveform.set_data(peaks, self.duration, marks)).failure(
+            self._failed).run(tasks.Pool.GENERAL)
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _failed(self, error: BaseException) -> None:
+        self._say(user_message(error))
+
+    # -- the timeline --
+
+    def _locate(self, seconds: float) -> tuple[int, float]:
+        """The part that plays at ``seconds`` on the timeline, and where in it."""
+        for index, segment in enumerate(self.segments):
+            if seconds < segment.start + segment.duration:
+                return index, max(0.0, seconds - segment.start)
+        last = len(self.segments) - 1
+        return last, self.segments[last].duration if self.segments else 0.0
+
+    def _open_segment(self, index: int, offset: float) -> None:
+        if self.player is not None:
+            self.player.stop()
+        self._segment = index
+        self.player = Player(self.vault, self.segments[index].object_name)
+        self.player.seek(offset)
+
+    def seek(self, seconds: float) -> None:
+        if not self.segments:
+            return
+        seconds = max(0.0, min(seconds, self.duration))
+        index, offset = self._locate(seconds)
+        playing = self.playing
+        if self.player is None or index != self._segment:
+            self._open_segment(index, offset)
+            if playing:
+                self.player.play()  # type: ignore[union-attr]
+        else:
+            self.player.seek(offset)
+        self._moved(seconds)
+
+    def _marker_chosen(self, item: QListWidgetItem) -> None:
+        self.seek(float(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _moved(self, seconds: float) -> None:
+        self.position = seconds
+        self.waveform.set_position(seconds)
+        self.position_label.setText(f"{clock(seconds)} / {clock(self.duration)}")
+
+    # -- playing --
+
+    def toggle_play(self) -> None:
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        if not self.segments:
+            return
+        if self.position >= self.duration - 0.05:
+            self.position = 0.0
+        if self.player is None or self._locate(self.position)[0] != self._segment:
+            self._open_segment(*self._locate(self.position))
+        self._say("")
+        self.player.play()  # type: ignore[union-attr]
+        self.timer.start()
+        self.play_button.setText(self.tr("Pause"))
+
+    def pause(self) -> None:
+        self.timer.stop()
+        if self.player is not None:
+            self.player.stop()
+        self.play_button.setText(self.tr("Play"))
+
+    def _tick(self) -> None:
+        player = self.player
+        if player is None:
+            return
+        segment = self.segments[self._segment]
+        self._moved(segment.start + min(player.position, segment.duration))
+        if player.playing:
+            return
+        if player.error is not None:
+            self.pause()
+            self._say(self.tr("The recording cannot be played on this laptop: check the "
+                              "speakers or headphones."))
+            return
+        if self._segment + 1 < len(self.segments):  # this part ended: on to the next
+            self._open_segment(self._segment + 1, 0.0)
+            self.player.play()  # type: ignore[union-attr]
+            return
+        self.pause()
+        self._moved(self.duration)
+
+    def stop(self) -> None:
+        """Stop the sound (the widget is closing)."""
+        self.pause()
+        self.player = None
+
+    def hideEvent(self, event: Any) -> None:
+        self.pause()
+        super().hideEvent(event)

@@ -80,3 +80,18 @@ def test_the_index_survives_locking_and_is_inside_the_encrypted_database(volunte
         assert search.search(again, "nguyen van hung")
     finally:
         again.lock()
+
+
+def test_a_one_letter_prefix_narrows_and_broad_queries_put_the_newest_first(volunteer,
+                                                                              monkeypatch):
+    _visit_id, martyr, *_ = visit_with_people(volunteer)
+    assert [h.ref_id for h in search.search(volunteer, "nguyen van h")] == [martyr]
+    assert search.search(volunteer, "nguyen van x") == []  # no word starts with x
+    # Beyond RANKED_AT_MOST hits ranking would cost per hit: the newest records come first.
+    monkeypatch.setattr(search, "RANKED_AT_MOST", 2)
+    names = [f"Lê Văn Số {n}" for n in range(5)]
+    made = [visits.create_visit(volunteer, visits.Household(1, 4, contact_name=name))
+            for name in names]
+    hits = search.search(volunteer, "le van", limit=3)
+    assert [h.visit_id for h in hits] == made[::-1][:3]
+    assert search.search(volunteer, "le van so 3")[0].visit_id == made[3]  # few hits: ranked

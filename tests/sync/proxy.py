@@ -133,6 +133,8 @@ class _Connection:
                     return
                 sink.sendall(data)
                 stats.add("delivered", len(data))
+            if self.closed.is_set():  # the end came from a cut: no FIN, the RST says it all
+                return
             with contextlib.suppress(OSError):
                 sink.shutdown(socket.SHUT_WR)
         except OSError:

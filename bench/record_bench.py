@@ -1,14 +1,25 @@
 """CPU cost of recording, in real time, through real PortAudio: a private PulseAudio null sink
 fed by paplay (espeak-ng Vietnamese speech, looped), recorded by the app's Recorder from the
-sink's monitor into a real vault (FLAC segments every 0.5 s, then the join). Measured twice:
+sink's monitor into a real vault (a FLAC segment committed every 0.5 s, then the join). Measured
 alone, and while another process stores a big object in the same vault's disk (the heavy write
 a photo import makes). Goal: < 2 % of one core; 0 overflows under load.
 
     .venv/bin/python bench/record_bench.py [--seconds 60] [--load-mb 1024]
 
-CPU is this process's user+system time (psutil) over the recording, divided by the minutes of
-audio; it includes the writer thread, encryption, fsyncs and SQLCipher commits, but not the
-PulseAudio server. The last line printed is one JSON object.
+CPU is this process's user+system time (psutil) from ``start()`` to the end of ``stop()``,
+divided by the audio recorded; it includes PortAudio's and ALSA's pulse-plugin threads, the
+callback, the writer thread (FLAC, encryption, fsyncs, SQLCipher commits) and the join, but not
+the PulseAudio server. Printed apart:
+
+- **floor**: the same PortAudio stream (same device, rate, format, latency) with a callback that
+  does nothing, over the same time — what any recorder on this audio path pays;
+- **start-up**: the first ``WARMUP`` seconds. Here PortAudio's ALSA thread busy-polls the pulse
+  plugin until the null sink's monitor delivers its first block (~1.5 s, ~1 s of CPU; the same
+  in the floor): a one-off cost per start that weighs a lot in a one-minute bench and nothing
+  in a one-hour testimony;
+- **steady**: from then to the stop request; and the writer thread's own CPU and the join's.
+
+The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -55,31 +67,74 @@ print('load done', flush=True)
 """
 
 
-def record(vault, testimony_id: str, pulse: PulseServer, speech: Path, seconds: float) -> dict:
-    recorder = rec.Recorder(vault, testimony_id)
-    process = psutil.Process()
-    before = process.cpu_times()
-    recorder.start(rec.DeviceSource("pulse"))
+WARMUP = 5.0
+
+
+def _play_while(pulse: PulseServer, speech: Path, seconds: float,
+                marks: dict[str, Any], process: psutil.Process) -> None:
+    """Keep the speech playing for ``seconds``; note the CPU time after the start-up."""
     started = time.monotonic()
     player = None
     while time.monotonic() - started < seconds:
         if player is None or player.poll() is not None:
             player = pulse.play(speech)
+        if "warm" not in marks and time.monotonic() - started >= WARMUP:
+            marks["warm"] = (_cpu(process), time.monotonic())
         time.sleep(0.05)
-    recorder.stop()
+    marks["end"] = (_cpu(process), time.monotonic())
     if player is not None:
         player.kill()
         player.wait()
-    after = process.cpu_times()
-    cpu = (after.user - before.user) + (after.system - before.system)
-    audio = recorder.frames_committed or 1
-    minutes = audio / rec.SAMPLE_RATE / 60
-    return {"audio_seconds": round(audio / rec.SAMPLE_RATE, 2),
+
+
+def _cpu(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+def record(vault, testimony_id: str, pulse: PulseServer, speech: Path, seconds: float) -> dict:
+    recorder = rec.Recorder(vault, testimony_id)
+    process = psutil.Process()
+    marks: dict[str, Any] = {}
+    before = _cpu(process)
+    recorder.start(rec.DeviceSource("pulse"))
+    _play_while(pulse, speech, seconds, marks, process)
+    recorder.stop()
+    cpu = _cpu(process) - before
+    audio = (recorder.frames_committed or 1) / rec.SAMPLE_RATE
+    (warm_cpu, warm_at), (end_cpu, end_at) = marks["warm"], marks["end"]
+    return {"audio_seconds": round(audio, 2),
             "cpu_seconds": round(cpu, 3),
-            "cpu_seconds_per_audio_minute": round(cpu / minutes, 3),
-            "percent_of_one_core": round(100 * cpu / (audio / rec.SAMPLE_RATE), 2),
+            "cpu_seconds_per_audio_minute": round(cpu / audio * 60, 3),
+            "percent_of_one_core": round(100 * cpu / audio, 2),
+            "startup_cpu_seconds": round(warm_cpu - before, 3),
+            "steady_percent_of_one_core": round(100 * (end_cpu - warm_cpu) / (end_at - warm_at),
+                                                2),
+            "writer_cpu_seconds": round(recorder.writer_cpu_seconds, 3),
+            "join_cpu_seconds": round(recorder.join_cpu_seconds, 3),
             "overflows": recorder.overflows,
             "ring_dropped_frames": recorder._ring.dropped if recorder._ring else 0}
+
+
+def floor(pulse: PulseServer, speech: Path, seconds: float) -> dict:
+    """The same stream as DeviceSource opens, with a callback that does nothing."""
+    import sounddevice as sd
+
+    process = psutil.Process()
+    marks: dict[str, Any] = {}
+    before = _cpu(process)
+    stream = sd.RawInputStream(device="pulse", samplerate=rec.SAMPLE_RATE, channels=1,
+                               dtype="int32", latency=0.1, callback=lambda *_: None)
+    stream.start()
+    _play_while(pulse, speech, seconds, marks, process)
+    stream.abort()
+    stream.close()
+    cpu = _cpu(process) - before
+    (warm_cpu, warm_at), (end_cpu, end_at) = marks["warm"], marks["end"]
+    return {"cpu_seconds": round(cpu, 3), "percent_of_one_core": round(100 * cpu / seconds, 2),
+            "startup_cpu_seconds": round(warm_cpu - before, 3),
+            "steady_percent_of_one_core": round(100 * (end_cpu - warm_cpu) / (end_at - warm_at),
+                                                2)}
 
 
 def main() -> int:
@@ -95,8 +150,10 @@ def main() -> int:
     other = _new_vault(work / "other-vault")  # a vault is one process's; the load uses this one
     other.lock()
     visit_id = visits.create_visit(vault, visits.Household(province_code=1, ward_code=4))
-    results = {}
+    results: dict[str, Any] = {}
     try:
+        results["floor"] = floor(pulse, speech, args.seconds)
+        print("floor (PortAudio stream, empty callback):", results["floor"], flush=True)
         results["alone"] = record(vault, create_testimony(vault, visit_id), pulse, speech,
                                   args.seconds)
         print("alone:", results["alone"], flush=True)

@@ -1,5 +1,9 @@
 """Audio in and out of the vault without plaintext on disk and with flat memory.
 
+- ``FlacSegments``: one FLAC encoder for a whole recorded part, whose output is taken in pieces
+  at frame boundaries (the recorder's segments). Every FLAC frame is independent and carries its
+  own sample count, so the committed pieces, concatenated, are always a valid FLAC stream: the
+  join at the end is a byte copy, not a decode and a second encode.
 - ``FlacObjectSink``: a write-only file for ``soundfile`` that streams a FLAC encoder's output
   straight into an ``ObjectWriter``. libFLAC seeks back at the end to rewrite STREAMINFO; we hold
   the first ``HOLD`` bytes in memory so short files get the exact rewrite, and for longer ones we
@@ -93,10 +97,8 @@ class FlacObjectSink(io.RawIOBase):
         held = self._held
         assert held is not None
         self._held = None
-        if self._total is not None and held[:4] == b"fLaC" and len(held) >= 26:
-            field = int.from_bytes(held[18:26], "big")
-            field = (field & ~((1 << 36) - 1)) | (self._total & ((1 << 36) - 1))
-            held[18:26] = field.to_bytes(8, "big")
+        if self._total is not None:
+            set_total_frames(held, self._total)
         self._writer.write(bytes(held))
         self._flushed = len(held)
 
@@ -105,14 +107,116 @@ class FlacObjectSink(io.RawIOBase):
             self._release()
 
 
-def encode_flac(frames: np.ndarray, sample_rate: int, subtype: str, tag: str) -> bytes:
-    """One small self-contained FLAC (a recording segment). ``tag`` goes in a comment so that two
-    segments of the same silence never share an object (objects are named by content)."""
-    buffer = io.BytesIO()
-    with sf.SoundFile(buffer, "w", sample_rate, frames.shape[1], subtype, format="FLAC") as out:
-        out.comment = tag
-        out.write(frames)
-    return buffer.getvalue()
+def set_total_frames(header: bytearray, total: int) -> None:
+    """Write the total sample count into a FLAC stream's STREAMINFO (its first 26 bytes)."""
+    if header[:4] == b"fLaC" and len(header) >= 26:
+        field = int.from_bytes(header[18:26], "big")
+        field = (field & ~((1 << 36) - 1)) | (total & ((1 << 36) - 1))
+        header[18:26] = field.to_bytes(8, "big")
+
+
+def frame_samples(data: bytes | bytearray) -> int:
+    """Samples in the FLAC frame that ``data`` starts with (RFC 9639 §9.1), else 0."""
+    if len(data) < 6 or data[0] != 0xFF or data[1] & 0xFE != 0xF8:
+        return 0
+    code = data[2] >> 4
+    if code == 1:
+        return 192
+    if 2 <= code <= 5:
+        return 576 << (code - 2)
+    if code >= 8:
+        return 256 << (code - 8)
+    if code not in (6, 7):
+        return 0
+    first = data[4]  # the coded frame number: as many leading 1 bits as bytes, UTF-8 style
+    length = 1 if first < 0x80 else 8 - (~first & 0xFF).bit_length()
+    at = 4 + length
+    if code == 6:
+        return data[at] + 1
+    return int.from_bytes(data[at:at + 2], "big") + 1
+
+
+class FlacSegments(io.RawIOBase):
+    """A FLAC encoder whose output is taken piece by piece, each piece ending on a frame.
+
+    ``write`` frames in; ``take()`` returns the bytes and the number of samples encoded since the
+    last take. libFLAC hands over one frame per write call (a frame holds 4096 samples here, so
+    up to ~85 ms stay in the encoder until the next frame or ``close``). At ``close`` libFLAC
+    seeks back to rewrite STREAMINFO (MD5, frame sizes, total): those bytes have already left in
+    the first piece, so they are kept as ``patches`` for whoever joins the pieces."""
+
+    def __init__(self, sample_rate: int, channels: int, subtype: str, tag: str) -> None:
+        super().__init__()
+        self._pending = bytearray()
+        self._pending_frames = 0
+        self._pos = 0
+        self._end = 0
+        self.patches: list[tuple[int, bytes]] = []
+        self._encoder = sf.SoundFile(self, "w", sample_rate, channels, subtype, format="FLAC")
+        # In the stream's comment, so that no two parts' first pieces are the same object.
+        self._encoder.comment = tag
+
+    @property
+    def pending_frames(self) -> int:
+        return self._pending_frames
+
+    def encode(self, frames: np.ndarray) -> None:
+        self._encoder.write(frames)
+
+    def take(self) -> tuple[bytes, int]:
+        data, frames = bytes(self._pending), self._pending_frames
+        self._pending.clear()
+        self._pending_frames = 0
+        return data, frames
+
+    def close(self) -> None:
+        """Encode what the encoder still holds; ``take()`` then returns the last piece."""
+        if not self._encoder.closed:
+            self._encoder.close()
+
+    # -- the file libsndfile writes into --
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        return b""
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self._pos = {0: 0, 1: self._pos, 2: self._end}[whence] + offset
+        return self._pos
+
+    def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
+        n = len(data)
+        if self._pos < self._end:
+            self.patches.append((self._pos, bytes(data)))
+        else:
+            self._pending += data
+            self._pending_frames += frame_samples(data)
+            self._end = self._pos + n
+        self._pos += n
+        return n
+
+
+def apply_patches(first: bytes, patches: list[tuple[int, bytes]], total: int) -> bytes:
+    """The first piece of a joined stream with its STREAMINFO made final: libFLAC's own closing
+    rewrite when we have it, else (after a crash) the total sample count alone — MD5 and frame
+    sizes 0 then mean "unknown", as FLAC allows."""
+    header = bytearray(first)
+    for at, data in patches:
+        if at + len(data) <= len(header):
+            header[at:at + len(data)] = data
+    set_total_frames(header, total)
+    return bytes(header)
 
 
 def subtype_for(dtype: str) -> str:

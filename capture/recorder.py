@@ -1,17 +1,23 @@
-"""The recorder: PortAudio frames → a ring → a writer thread → committed FLAC segments → one FLAC.
+"""The recorder: PortAudio frames → a ring → a writer thread → one FLAC stream in committed pieces.
 
 States (named, as a recording is a state machine): IDLE → RECORDING ⇄ PAUSED → FINISHING →
 STOPPED. A lost device or a nearly full disk goes RECORDING → FINISHING → STOPPED by itself,
 keeping everything; ``start()`` again continues the same testimony as a new part.
 
-- The audio callback only copies frames into a preallocated ring and counts overflows; no locks,
-  no Python objects beyond the slice views (Friture's rule).
-- The writer thread drains the ring every 50 ms and, every ``segment_seconds`` (0.5 s), encodes a
-  small FLAC, makes it durable in the object store and commits its object row and segment row in
-  one transaction. A kill loses at most the segment being filled (< 1 s).
-- When a part ends, its segments are joined, streamed, into one FLAC object; the segments go only
-  after that object's row has committed. At the next unlock ``recover_unfinished`` joins the
-  segments of any part a crash left behind and says how much it kept.
+- The audio callback only copies the raw bytes PortAudio hands it into a preallocated ring and
+  counts overflows: no numpy conversion, no lock, no Python object that grows (Friture's rule).
+- The writer thread wakes every ``segment_seconds`` (0.5 s), feeds what the ring holds to one
+  FLAC encoder for the whole part, and commits the encoder's new output (whole FLAC frames) as a
+  segment: the object is made durable, then its object row and segment row commit in one
+  transaction. A kill loses the audio since the last commit plus what the encoder still holds
+  (< 0.6 s; the crash test measures it).
+- When a part ends, its segments are concatenated — a byte copy, as they are pieces of one FLAC
+  stream — into one object with a final STREAMINFO; the segments go only after that object's row
+  has committed. At the next unlock ``recover_unfinished`` joins the segments of any part a
+  crash left behind and says how much it kept.
+- Reading back: ``TimelineReader`` plays the parts of a testimony end to end as one seekable
+  stream (playback, the waveform and marker jumps span every part), decrypting one chunk at a
+  time; nothing is written anywhere.
 """
 
 from __future__ import annotations
@@ -30,19 +36,26 @@ from typing import Any, Protocol
 
 import numpy as np
 import soundfile as sf
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
-from capture.audio import FlacObjectSink, decode_blocks, encode_flac, subtype_for
+from capture.audio import FlacObjectSink, FlacSegments, apply_patches, decode_blocks, subtype_for
 from capture.errors import CaptureError, DiskFull
 from capture.models import ObjectRow
+from capture.objects import StoredObject
 from capture.roles import Action
-from capture.testimony import PartState, RecordingSegment, Testimony, TestimonyPart
+from capture.testimony import (
+    PartState,
+    RecordingSegment,
+    Testimony,
+    TestimonyPart,
+    TestimonyView,
+)
 from capture.vault import UnlockedVault
 
 SAMPLE_RATE = 48_000
 SEGMENT_SECONDS = 0.5
 RING_SECONDS = 20
-DRAIN_INTERVAL = 0.05
+PULL_FRAMES = 4800
 SILENT_DEVICE_SECONDS = 5.0  # no audio this long while recording: the device is gone (PulseAudio
 # may take ~2 s to start an idle source, so less would misfire)
 DISK_RESERVE_BYTES = 64 * 1024 * 1024
@@ -88,26 +101,34 @@ class Event:
 
 class Ring:
     """Single producer (the audio callback), single consumer (the writer). Counters only grow;
-    each side writes only its own counter, so no lock is needed."""
+    each side writes only its own counter, so no lock is needed. The producer side copies raw
+    bytes (memoryview slices), so the callback builds no numpy array."""
 
     def __init__(self, frames: int, channels: int, dtype: str) -> None:
         self.buffer = np.zeros((frames, channels), dtype=dtype)
+        self._bytes = memoryview(self.buffer).cast("B")
+        self.frame_bytes = self.buffer.itemsize * channels
         self.capacity = frames
         self.written = 0
         self.read = 0
         self.dropped = 0
 
-    def push(self, block: np.ndarray) -> None:
-        n = len(block)
-        if n > self.capacity - (self.written - self.read):
+    def push(self, block: Any) -> int:
+        """Copy one block (any buffer of whole frames). Returns the frames that still fit."""
+        data = memoryview(block).cast("B")
+        size = self.frame_bytes
+        n = len(data) // size
+        room = self.capacity - (self.written - self.read)
+        if n > room:
             self.dropped += n  # the writer fell 20 s behind: count it, never block the callback
-            return
+            return room
         start = self.written % self.capacity
         first = min(n, self.capacity - start)
-        self.buffer[start:start + first] = block[:first]
+        self._bytes[start * size:(start + first) * size] = data[:first * size]
         if first < n:
-            self.buffer[:n - first] = block[first:]
+            self._bytes[:(n - first) * size] = data[first * size:n * size]
         self.written += n
+        return room - n
 
     def pull(self, out: np.ndarray) -> int:
         n = min(len(out), self.written - self.read)
@@ -123,11 +144,13 @@ class Ring:
         """The last ``n`` frames the callback left (for the level meter on the GUI thread)."""
         end = self.written
         n = min(n, end, self.capacity)
-        index = np.arange(end - n, end) % self.capacity
-        return self.buffer[index]
+        stop = end % self.capacity or self.capacity
+        if n <= stop:
+            return self.buffer[stop - n:stop]
+        return np.concatenate((self.buffer[self.capacity - (n - stop):], self.buffer[:stop]))
 
 
-Push = Callable[[np.ndarray, bool], None]
+Push = Callable[[Any, bool], int]
 
 
 class InputSource(Protocol):
@@ -138,10 +161,18 @@ class InputSource(Protocol):
     def stop(self) -> None: ...
 
 
-def input_devices() -> list[str]:
-    """Names of the input devices PortAudio sees, the system default first."""
+_open_streams = 0  # PortAudio streams open in this process; a device rescan would break them
+
+
+def input_devices(rescan: bool = False) -> list[str]:
+    """Names of the input devices PortAudio sees, the system default first. PortAudio lists
+    devices once, when it starts; ``rescan`` restarts it to see a microphone plugged in since
+    (skipped while any stream of ours is open, which the restart would close)."""
     import sounddevice as sd
 
+    if rescan and _open_streams == 0:
+        sd._terminate()  # sounddevice's documented way to refresh the device list
+        sd._initialize()
     try:
         devices = sd.query_devices()
         default = sd.default.device[0]
@@ -154,6 +185,12 @@ def input_devices() -> list[str]:
             names.remove(first)
             names.insert(0, first)
     return names
+
+
+def stream_opened(opened: bool) -> None:
+    """Count a PortAudio stream as open (True) or closed (False), for ``input_devices``."""
+    global _open_streams
+    _open_streams = max(0, _open_streams + (1 if opened else -1))
 
 
 class DeviceSource:
@@ -187,21 +224,23 @@ class DeviceSource:
     def start(self, push: Push, lost: Callable[[str], None]) -> None:
         sd = self._sd
 
-        def callback(indata: np.ndarray, frames: int, when: Any, status: Any) -> None:
-            push(indata, bool(status.input_overflow))
+        def callback(indata: Any, frames: int, when: Any, status: Any) -> None:
+            push(indata, status.input_overflow)  # raw bytes: no numpy array per block
 
         def finished() -> None:
             if not self._stopping:
                 lost("stream finished")
 
         try:
-            self._stream = sd.InputStream(device=self.device, samplerate=self.sample_rate,
-                                          channels=self.channels, dtype=self.dtype,
-                                          latency=self.latency, callback=callback,
-                                          finished_callback=finished)
+            self._stream = sd.RawInputStream(device=self.device, samplerate=self.sample_rate,
+                                             channels=self.channels, dtype=self.dtype,
+                                             latency=self.latency, callback=callback,
+                                             finished_callback=finished)
             self._stream.start()
         except sd.PortAudioError as error:
+            self._stream = None
             raise DeviceFailed(reason=str(error)) from None
+        stream_opened(True)
 
     def stop(self) -> None:
         self._stopping = True
@@ -212,11 +251,13 @@ class DeviceSource:
                 stream.close()
             except self._sd.PortAudioError:
                 pass  # a device that is gone cannot be closed cleanly; what we have is kept
+            stream_opened(False)
 
 
 class SyntheticSource:
     """Frames from a function, on a thread, through the same push as a device (tests, bench).
-    ``realtime=False`` feeds as fast as the writer keeps up (three-hour tests in minutes)."""
+    ``realtime=False`` feeds as fast as the writer keeps up: when the ring is nearly full it
+    waits (a device never does; this is what lets a test record three hours in a minute)."""
 
     def __init__(self, make: Callable[[int, int], np.ndarray], *, realtime: bool = True,
                  block: int = 960, name: str = "synthetic", dtype: str = "int32",
@@ -234,6 +275,8 @@ class SyntheticSource:
         self.fail_after: float | None = None  # seconds; then behave like a pulled-out device
 
     def start(self, push: Push, lost: Callable[[str], None]) -> None:
+        nothing = b""
+
         def run() -> None:
             sent = 0
             self.started_at = time.monotonic()
@@ -243,13 +286,17 @@ class SyntheticSource:
                 if self.fail_after is not None and sent >= self.fail_after * SAMPLE_RATE:
                     lost("device removed")
                     return
-                push(self._make(sent, self.block), False)
+                room = push(self._make(sent, self.block), False)
                 sent += self.block
                 if self.realtime:
                     delay = (self.started_at + sent / SAMPLE_RATE / self.speed
                              - time.monotonic())
                     if delay > 0:
                         self._stop.wait(delay)
+                else:
+                    while room < 2 * self.block and not self._stop.is_set():
+                        self._stop.wait(0.005)  # the writer catches up
+                        room = push(nothing, False)  # an empty block only asks for the room
 
         self._thread = threading.Thread(target=run, name="synthetic-audio", daemon=True)
         self._thread.start()
@@ -275,6 +322,7 @@ class Recorder:
         self.testimony_id = testimony_id
         self.sample_rate = sample_rate
         self.channels = channels
+        self.segment_seconds = segment_seconds
         self.segment_frames = max(1, int(segment_seconds * sample_rate))
         self.disk_reserve_bytes = disk_reserve_bytes
         self.disk_warn_seconds = disk_warn_seconds
@@ -291,13 +339,14 @@ class Recorder:
         self.part_id: str | None = None
         self.overflows = 0
         self.frames_committed = 0  # in the current part
-        self.frames_captured = 0  # in the current part, pulled by the writer
         self._part_bytes = 0
         self._last_push = 0.0
         self._offset_seconds = 0.0  # earlier parts, on the testimony's timeline
         self.end_reason: str | None = None
         self.disk_seconds_left: float | None = None
         self._disk_warned = False
+        self.writer_cpu_seconds = 0.0  # the writer thread's CPU time in the last part (bench)
+        self.join_cpu_seconds = 0.0  # of which the join at the end
 
     # -- control (GUI thread) ----------------------------------------------------------------
 
@@ -334,7 +383,6 @@ class Recorder:
         self._paused = False
         self.overflows = 0
         self.frames_committed = 0
-        self.frames_captured = 0
         self._part_bytes = 0
         self._disk_warned = False
         self.end_reason = None
@@ -366,7 +414,8 @@ class Recorder:
 
     def stop(self) -> None:
         """End the part: stop the device, commit what is left, join the segments. Blocks until
-        done (seconds for a long recording): call it off the GUI thread."""
+        done (under a second even for hours: the join is a byte copy): call it off the GUI
+        thread."""
         if self.state in (State.RECORDING, State.PAUSED):
             self.state = State.FINISHING
             self._stop_requested.set()
@@ -388,6 +437,14 @@ class Recorder:
             except queue.Empty:
                 return out
 
+    @property
+    def frames_captured(self) -> int:
+        """Frames of the current part the callback has delivered (committed or not yet)."""
+        ring = self._ring
+        if ring is not None and self.state in (State.RECORDING, State.PAUSED):
+            return ring.written
+        return self.frames_committed if self.state == State.FINISHING else 0
+
     def position_seconds(self) -> float:
         """Now, on the testimony's timeline (where a marker added now belongs)."""
         return self._offset_seconds + self.frames_captured / self.sample_rate
@@ -396,28 +453,35 @@ class Recorder:
         return self.frames_captured / self.sample_rate
 
     def levels(self, window: int = 2400) -> tuple[float, float, bool]:
-        """(peak dBFS, RMS dBFS, clipped) of the last 50 ms the callback left in the ring."""
+        """(peak dBFS, RMS dBFS, clipped) of the last 50 ms the callback left in the ring.
+        Computed here, at the meter's refresh rate, never on the audio thread."""
         ring = self._ring
         if ring is None or ring.written == 0 or self.state != State.RECORDING:
             return -120.0, -120.0, False
-        frames = ring.latest(window).astype(np.float64)
+        frames = ring.latest(window).astype(np.float32)
         full = 2.0 ** 31 if ring.buffer.dtype == np.int32 else 2.0 ** 15
-        peak = float(np.max(np.abs(frames))) / full
-        rms = float(np.sqrt(np.mean(frames * frames))) / full
+        peak = float(np.abs(frames).max()) / full
+        rms = math.sqrt(float(np.dot(frames.ravel(), frames.ravel())) / frames.size) / full
         return (20 * math.log10(max(peak, 1e-6)), 20 * math.log10(max(rms, 1e-6)),
                 peak >= 0.999)
 
     # -- audio thread ------------------------------------------------------------------------
 
-    def _push(self, block: np.ndarray, overflow: bool) -> None:
+    def _push(self, block: Any, overflow: bool) -> int:
         if overflow:
             self.overflows += 1
-        if self._paused:
-            return
-        self._last_push = time.monotonic()
         ring = self._ring
-        if ring is not None:
-            ring.push(block)
+        if ring is None:
+            return 0
+        if self._paused:
+            return ring.capacity - (ring.written - ring.read)
+        self._last_push = time.monotonic()
+        room = ring.push(block)
+        if room < ring.capacity // 2 and not self._wake.is_set():
+            # Only when the writer is 10 s behind (a fast test source, a stalled disk): the one
+            # case the callback touches a lock, and the one case waking the writer is the point.
+            self._wake.set()
+        return room
 
     def _lost(self, reason: str) -> None:
         self._lost_reason = reason
@@ -426,16 +490,22 @@ class Recorder:
     # -- writer thread -----------------------------------------------------------------------
 
     def _write_loop(self) -> None:
+        started_cpu = time.thread_time()
         ring = self._ring
         assert ring is not None and self.part_id is not None
-        segment = np.empty((self.segment_frames, self.channels), dtype=ring.buffer.dtype)
-        fill = 0
+        # Small pulls, so that a source faster than real time still gets segments of about
+        # segment_seconds (the check below runs after each pull).
+        chunk = np.empty((min(self.segment_frames, PULL_FRAMES), self.channels),
+                         dtype=ring.buffer.dtype)
+        encoder: FlacSegments | None = None
         seq = 0
         reason = EndReason.STOPPED
-        next_disk_check = 0.0
+        last_commit = time.monotonic()
         try:
+            encoder = FlacSegments(self.sample_rate, self.channels, self._subtype,
+                                   f"sohoa part {self.part_id}")
             while True:
-                self._wake.wait(DRAIN_INTERVAL)
+                self._wake.wait(max(0.0, last_commit + self.segment_seconds - time.monotonic()))
                 self._wake.clear()
                 stopping = self._stop_requested.is_set()
                 if self._lost_reason is None and not self._paused and not stopping and \
@@ -444,33 +514,27 @@ class Recorder:
                 lost = self._lost_reason is not None
                 if lost or stopping:
                     self._stop_source()
-                while True:
-                    got = ring.pull(segment[fill:])
-                    fill += got
-                    self.frames_captured += got
-                    if fill < self.segment_frames:
-                        break
-                    self._commit_segment(segment, fill, seq)
-                    seq += 1
-                    fill = 0
-                if fill and (self._paused or lost or stopping):
-                    self._commit_segment(segment, fill, seq)
-                    seq += 1
-                    fill = 0
-                if lost:
-                    reason = EndReason.DEVICE_LOST
+                disk_full = False
+                while not disk_full and (got := ring.pull(chunk)):
+                    encoder.encode(chunk[:got])
+                    if encoder.pending_frames >= self.segment_frames:  # faster than real time
+                        seq, disk_full = self._commit_segment(encoder, seq)
+                        last_commit = time.monotonic()
+                due = self._paused or time.monotonic() - last_commit >= self.segment_seconds
+                if due and not (lost or stopping or disk_full):
+                    seq, disk_full = self._commit_segment(encoder, seq)
+                    last_commit = time.monotonic()
+                if disk_full:
+                    reason = EndReason.DISK_FULL
+                    self._stop_source()
+                    while got := ring.pull(chunk):
+                        encoder.encode(chunk[:got])
                     break
-                if stopping:
+                if lost or stopping:
+                    reason = EndReason.DEVICE_LOST if lost else EndReason.STOPPED
                     break
-                if time.monotonic() >= next_disk_check:
-                    next_disk_check = time.monotonic() + 1.0
-                    if not self._disk_ok():
-                        reason = EndReason.DISK_FULL
-                        self._stop_source()
-                        fill += ring.pull(segment[fill:])
-                        if fill:
-                            self._commit_segment(segment, fill, seq)
-                        break
+            encoder.close()  # the last frame, which the encoder held back
+            self._commit_segment(encoder, seq)
         except DiskFull:
             reason = EndReason.DISK_FULL
             self._stop_source()
@@ -479,13 +543,16 @@ class Recorder:
             self._stop_source()
             self._events.put(Event("error", {"error": error}))
         self.state = State.FINISHING
-        self.frames_captured = self.frames_committed
+        join_started = time.thread_time()
         try:
-            joined = finish_part(self._vault, self.part_id, reason, overflows=self.overflows)
+            joined = finish_part(self._vault, self.part_id, reason, overflows=self.overflows,
+                                 streaminfo=encoder.patches if encoder is not None else None)
         except CaptureError as error:
             # The segments stay; the next unlock joins them (recover_unfinished).
             joined = None
             self._events.put(Event("error", {"error": error}))
+        self.join_cpu_seconds = time.thread_time() - join_started
+        self.writer_cpu_seconds = time.thread_time() - started_cpu
         self.end_reason = reason.value
         if reason == EndReason.DEVICE_LOST:
             self._events.put(Event("device_lost", {"reason": self._lost_reason or "",
@@ -496,7 +563,6 @@ class Recorder:
                                               "joined": joined is not None,
                                               "overflows": self.overflows}))
         self._offset_seconds += self.frames_committed / self.sample_rate
-        self.frames_captured = 0
         self.state = State.STOPPED
 
     def _stop_source(self) -> None:
@@ -505,28 +571,31 @@ class Recorder:
             self._source = None
             source.stop()
 
-    def _commit_segment(self, segment: np.ndarray, frames: int, seq: int) -> None:
+    def _commit_segment(self, encoder: FlacSegments, seq: int) -> tuple[int, bool]:
+        """Make what the encoder gave since the last segment durable. Returns the next seq and
+        whether the disk is now too full to go on."""
         assert self.part_id is not None
-        data = encode_flac(segment[:frames], self.sample_rate, self._subtype,
-                           f"sohoa segment {self.part_id}/{seq}")
+        if not encoder.pending_frames:
+            return seq, not self._disk_ok()
+        data, frames = encoder.take()
         stored = self._vault.objects.put_bytes(data)  # durable before its row commits
+        # Core statements on the session's connection: a third of the ORM's CPU per segment.
         with self._vault.writing() as session:
-            if session.get(ObjectRow, stored.name) is None:
-                session.add(ObjectRow(name=stored.name, size=stored.size,
-                                      media_type="audio/flac", label="recording segment",
-                                      created_at=self._vault.clock(),
-                                      created_by=self._vault.actor.user_id))
-            session.add(RecordingSegment(part_id=self.part_id, seq=seq,
-                                         object_name=stored.name, frames=frames))
-            part = session.get(TestimonyPart, self.part_id)
-            assert part is not None
-            part.frames = part.frames + frames
-            part.overflows = self.overflows
+            connection = session.connection()
+            connection.execute(_ADD_OBJECT, {
+                "name": stored.name, "size": stored.size, "media_type": "audio/flac",
+                "label": "recording segment", "created_at": self._vault.clock(),
+                "created_by": self._vault.actor.user_id})
+            connection.execute(_ADD_SEGMENT, {"part_id": self.part_id, "seq": seq,
+                                              "object_name": stored.name, "frames": frames})
+            connection.execute(_GROW_PART, {"b_part": self.part_id, "b_frames": frames,
+                                            "b_overflows": self.overflows})
         self.frames_committed += frames
         self._part_bytes += stored.size
         self._events.put(Event("segment", {"frames": self.frames_committed}))
         if self._on_segment is not None:
             self._on_segment(self.frames_committed)
+        return seq + 1, not self._disk_ok()
 
     def _disk_ok(self) -> bool:
         """Warn while there is still time; stop while the join still fits."""
@@ -542,6 +611,14 @@ class Recorder:
         return spare > 0
 
 
+_PARTS = TestimonyPart.__table__
+_ADD_OBJECT = insert(ObjectRow.__table__).prefix_with("OR IGNORE")
+_ADD_SEGMENT = insert(RecordingSegment.__table__)
+_GROW_PART = (update(_PARTS).where(_PARTS.c.id == bindparam("b_part"))
+              .values(frames=_PARTS.c.frames + bindparam("b_frames"),
+                      overflows=bindparam("b_overflows")))
+
+
 def disk_seconds_left(vault: UnlockedVault, reserve: int = DISK_RESERVE_BYTES) -> float:
     """Recording time left on the vault's disk before anything is recorded."""
     free = shutil.disk_usage(vault.path).free
@@ -552,6 +629,7 @@ def disk_seconds_left(vault: UnlockedVault, reserve: int = DISK_RESERVE_BYTES) -
 
 
 def _segment_frames(vault: UnlockedVault, names: list[str]) -> Iterator[np.ndarray]:
+    """Segments of the first format (each one a whole FLAC file), decoded in order."""
     for name in names:
         data = vault.objects.read_bytes(name)
         frames, _ = sf.read(io.BytesIO(data), dtype="int32", always_2d=True)
@@ -573,6 +651,27 @@ def write_flac_object(vault: UnlockedVault, blocks: Iterator[np.ndarray], sample
         sink.finish()
     stored = writer.result
     assert stored is not None
+    _commit_testimony_object(vault, stored)
+    return stored.name, stored.size, frames
+
+
+def _concatenate_segments(vault: UnlockedVault, names: list[str], total_frames: int,
+                          streaminfo: list[tuple[int, bytes]] | None) -> tuple[str, int]:
+    """The segments are pieces of one FLAC stream: copy them, in order, into one object, with
+    the first piece's STREAMINFO made final. One segment in memory at a time."""
+    with vault.objects.writer() as writer:
+        for index, name in enumerate(names):
+            data = vault.objects.read_bytes(name)
+            if index == 0:
+                data = apply_patches(data, streaminfo or [], total_frames)
+            writer.write(data)
+    stored = writer.result
+    assert stored is not None
+    _commit_testimony_object(vault, stored)
+    return stored.name, stored.size
+
+
+def _commit_testimony_object(vault: UnlockedVault, stored: StoredObject) -> None:
     with vault.writing() as session:
         if session.get(ObjectRow, stored.name) is None:
             session.add(ObjectRow(name=stored.name, size=stored.size, media_type="audio/flac",
@@ -580,22 +679,23 @@ def write_flac_object(vault: UnlockedVault, blocks: Iterator[np.ndarray], sample
                                   created_by=vault.actor.user_id))
             vault.audit(session, "create", "object", stored.name, size=stored.size,
                         media_type="audio/flac")
-    return stored.name, stored.size, frames
 
 
 def finish_part(vault: UnlockedVault, part_id: str, reason: EndReason | str,
-                overflows: int | None = None) -> str | None:
+                overflows: int | None = None,
+                streaminfo: list[tuple[int, bytes]] | None = None) -> str | None:
     """Join a part's segments into one FLAC object, then drop the segments. Returns the object
-    name, or None when the part had no audio at all (then the part is removed)."""
+    name, or None when the part had no audio at all (then the part is removed). ``streaminfo``:
+    the encoder's closing STREAMINFO rewrite, when the part ended cleanly (MD5, frame sizes)."""
     with vault.reading() as session:
         part = session.get(TestimonyPart, part_id)
         if part is None or part.state != PartState.RECORDING.value:
             return None
-        segments = list(session.scalars(select(RecordingSegment)
-                                        .where(RecordingSegment.part_id == part_id)
-                                        .order_by(RecordingSegment.seq)))
-        names = [s.object_name for s in segments]
-        total = sum(s.frames for s in segments)
+        segments = session.execute(select(RecordingSegment.object_name, RecordingSegment.frames)
+                                   .where(RecordingSegment.part_id == part_id)
+                                   .order_by(RecordingSegment.seq)).all()
+        names = [name for name, _ in segments]
+        total = sum(frames for _, frames in segments)
         rate, channels, subtype = part.sample_rate, part.channels, part.subtype
     if not names:
         with vault.writing() as session:
@@ -604,28 +704,33 @@ def finish_part(vault: UnlockedVault, part_id: str, reason: EndReason | str,
                 session.delete(part)
                 vault.audit(session, "delete", "testimony_part", part_id, reason="empty")
         return None
-    name, _, frames = write_flac_object(vault, _segment_frames(vault, names), rate, channels,
-                                        subtype, total)
+    if len(names) > 1 and vault.objects.read_bytes(names[1])[:4] == b"fLaC":
+        # Segments written before the recorder kept one encoder per part: whole files.
+        name, _, total = write_flac_object(vault, _segment_frames(vault, names), rate,
+                                           channels, subtype, total)
+    else:
+        name, _ = _concatenate_segments(vault, names, total, streaminfo)
     with vault.writing() as session:
         part = session.get(TestimonyPart, part_id)
         assert part is not None
         part.object_name = name
-        part.frames = frames
+        part.frames = total
         part.state = PartState.COMPLETE.value
         part.end_reason = str(reason)
         if overflows is not None:
             part.overflows = overflows
         session.execute(delete(RecordingSegment).where(RecordingSegment.part_id == part_id))
+        # Objects are named by content: one a finished part or another part's segment still
+        # uses must stay. Whole-table selects, not IN lists: a long part has tens of thousands.
         still_used = set(session.scalars(select(TestimonyPart.object_name)
-                                         .where(TestimonyPart.object_name.in_(names))))
-        for segment_name in names:
-            if segment_name not in still_used:
-                row = session.get(ObjectRow, segment_name)
-                if row is not None:
-                    session.delete(row)
+                                         .where(TestimonyPart.object_name.is_not(None))))
+        still_used.update(session.scalars(select(RecordingSegment.object_name)))
+        unused = [n for n in dict.fromkeys(names) if n not in still_used]
+        for start in range(0, len(unused), 500):
+            session.execute(delete(ObjectRow).where(ObjectRow.name.in_(unused[start:start + 500])))
         vault.audit(session, "complete", "testimony_part", part_id, reason=str(reason),
-                    seconds=round(frames / rate, 3), object=name)
-    for segment_name in names:  # after the commit; a crash here leaves orphans the unlock sweeps
+                    seconds=round(total / rate, 3), object=name)
+    for segment_name in unused:  # after the commit; a crash here leaves orphans the unlock sweeps
         vault.objects.remove(segment_name)
     return name
 
@@ -714,3 +819,97 @@ def waveform(vault: UnlockedVault, object_name: str, columns: int = 2000) -> np.
                 peaks[index] = mono[usable:].max()
                 index += 1
     return peaks[:index]
+
+
+# -- a testimony's parts as one timeline ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelinePart:
+    object_name: str
+    offset: float  # where the part starts on the testimony's timeline, in seconds
+    duration: float
+
+
+def timeline(view: TestimonyView) -> list[TimelinePart]:
+    """The playable parts of a testimony, in order (parts still being recorded are left out;
+    their place on the timeline stays, so markers keep their times)."""
+    return [TimelinePart(p.object_name, p.offset_seconds, p.duration)
+            for p in view.parts if p.object_name]
+
+
+class TimelineReader:
+    """The parts of a testimony end to end as one seekable stream of float32 blocks, one part
+    open at a time, each through ``open_audio`` (one decrypted chunk in memory, nothing on disk).
+    Parts may differ in rate and channels (an imported phone recording): each block says its
+    own, and the player reopens its output when they change."""
+
+    def __init__(self, vault: UnlockedVault, parts: list[TimelinePart]) -> None:
+        self._vault = vault
+        self.parts = parts
+        self.duration = parts[-1].offset + parts[-1].duration if parts else 0.0
+        self.part_index = -1
+        self._audio: sf.SoundFile | None = None
+        self.position = 0.0
+
+    def seek(self, seconds: float) -> None:
+        seconds = min(max(0.0, seconds), self.duration)
+        index = next((i for i, part in enumerate(self.parts)
+                      if seconds < part.offset + part.duration), len(self.parts) - 1)
+        self._open(index)
+        if self._audio is not None:
+            part = self.parts[index]
+            within = max(0.0, seconds - part.offset)
+            self._audio.seek(min(int(within * self._audio.samplerate), self._audio.frames))
+            self.position = part.offset + self._audio.tell() / self._audio.samplerate
+
+    def read(self, seconds: float) -> tuple[np.ndarray, int] | None:
+        """The next block (frames × channels, float32) and its sample rate; None at the end."""
+        while self._audio is not None or self.part_index < len(self.parts) - 1:
+            if self._audio is None:
+                self._open(self.part_index + 1)
+                continue
+            audio = self._audio
+            block = audio.read(max(1, int(seconds * audio.samplerate)), dtype="float32",
+                               always_2d=True)
+            if len(block):
+                self.position = self.parts[self.part_index].offset \
+                    + audio.tell() / audio.samplerate
+                return block, audio.samplerate
+            if self.part_index == len(self.parts) - 1:
+                break
+            self._open(self.part_index + 1)
+        return None
+
+    def _open(self, index: int) -> None:
+        if index == self.part_index and self._audio is not None:
+            return
+        self.close()
+        if 0 <= index < len(self.parts):
+            self.part_index = index
+            self._audio = open_audio(self._vault, self.parts[index].object_name)
+            self.position = self.parts[index].offset
+
+    def close(self) -> None:
+        if self._audio is not None:
+            self._audio.close()
+            self._audio = None
+
+    def __enter__(self) -> TimelineReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def timeline_waveform(vault: UnlockedVault, parts: list[TimelinePart], columns: int = 2000
+                      ) -> np.ndarray:
+    """Peaks (0..1) across the whole testimony, each part in its share of the columns."""
+    total = parts[-1].offset + parts[-1].duration if parts else 0.0
+    peaks = np.zeros(columns if total > 0 else 0, dtype=np.float32)
+    for part in parts:
+        first = min(columns - 1, int(part.offset / total * columns))
+        width = max(1, int((part.offset + part.duration) / total * columns) - first)
+        own = waveform(vault, part.object_name, width)[:width]
+        peaks[first:first + len(own)] = own
+    return peaks

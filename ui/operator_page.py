@@ -862,6 +862,10 @@ class UsbDialog(DrivePicker):
 
     def add_folder(self, folder: Path) -> None:
         self._folder = folder
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == str(folder):
+                self.list.setCurrentRow(row)
+                return
         item = QListWidgetItem(str(folder))
         item.setData(Qt.ItemDataRole.UserRole, str(folder))
         self.list.addItem(item)

@@ -288,6 +288,10 @@ def test_usb_export_then_the_commands_receipt_marks_it_delivered(app, qtbot, sta
     stick.mkdir()
     page.choose_usb()
     page.usb_dialog.add_folder(stick)
+    tasks.wait_for_all()  # the list of drives arrives after the folder was chosen
+    qtbot.wait(100)
+    listed = [page.usb_dialog.list.item(i).text() for i in range(page.usb_dialog.list.count())]
+    assert listed.count(str(stick)) == 1 and page.usb_dialog.chosen() == stick
     with qtbot.waitSignal(page.exported, timeout=30_000) as exported:
         page.usb_dialog.accept()
     written = Path(exported.args[0])

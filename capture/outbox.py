@@ -151,6 +151,9 @@ class PendingVisit:
     captures: list[tuple[Capture, consent.Scopes]]  # what travels now
     sizes: dict[str, int]  # object name -> bytes
     sent: dict[str, str] = field(default_factory=dict)  # capture ref id -> batch id that has it
+    # object name -> SHA-256 the consent signed: a build checks each file against it as it
+    # streams, instead of reading every file once more beforehand
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def bytes(self) -> int:
@@ -294,7 +297,9 @@ def pending(vault: UnlockedVault, visit_ids: list[str] | None = None, *,
         with vault.reading() as session:
             sizes = dict(session.execute(select(ObjectRow.name, ObjectRow.size).where(
                 ObjectRow.name.in_([c.object_name for c, _ in new]))).all())
-        out.append(PendingVisit(visit_id, version, title, new, sizes, sent))
+        digests = {cover.object_name: cover.sha256 for view in consent.records(vault, visit_id)
+                   for cover in view.covers}
+        out.append(PendingVisit(visit_id, version, title, new, sizes, sent, digests))
     notices = [n for n in consent.withdrawal_notices(vault) if n.id not in live_notices]
     return Pending(out, notices)
 

@@ -10,12 +10,14 @@ file is ever made, and memory holds about one chunk.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import hashlib
 import io
 import json
 import os
+import tarfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -23,11 +25,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 import pyrage
 from sqlalchemy import select
 
 from capture import consent, outbox, station, visits
-from capture.errors import CaptureError
+from capture.errors import CaptureError, DiskFull
 from capture.models import AuditEvent, ObjectRow, Visit
 from capture.review import history
 from capture.roles import Action
@@ -48,6 +55,11 @@ class NothingToSend(SyncError, CaptureError):
 
 class BadRecipient(SyncError):
     """The command's age recipient is not a valid X25519 recipient (age1...)."""
+
+
+class ChangedSinceConsent(SyncError):
+    """A file read while packing is not the one the family's consent signed (the build starts
+    again, re-hashing first, so that it stays behind)."""
 
 
 class BuildCancelled(SyncError, CaptureError):
@@ -201,6 +213,22 @@ class _HashingSink:
         self.sink.flush()
 
 
+def _widen(pipe: int) -> None:
+    """A 1 MiB pipe instead of Linux's 64 KiB: pyrage holds the GIL while it encrypts, so each
+    time the pipe fills or empties the two threads hand the GIL over; fewer, larger hand-overs
+    are faster (~75 → ~95 MB/s for a build on a loaded 2-core machine)."""
+    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl else None
+    if setpipe is not None:
+        with contextlib.suppress(OSError):  # above /proc/sys/fs/pipe-max-size: keep the default
+            fcntl.fcntl(pipe, setpipe, 1024 * 1024)
+
+
+def _encryption_failed(error: BaseException) -> Exception:
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return DiskFull()
+    return SyncError(f"encrypting the batch failed: {error}")
+
+
 def write_bag(vault: UnlockedVault, out_path: Path, recipient: str, plan: BagPlan, *,
               batch_id: str | None = None, group_id: str | None = None, part: int = 1,
               parts: int = 1, progress: Progress | None = None) -> BatchSummary:
@@ -219,6 +247,7 @@ def write_bag(vault: UnlockedVault, out_path: Path, recipient: str, plan: BagPla
                            parts=parts)
     temp = out_path.with_name(out_path.name + ".part")
     read_end, write_end = os.pipe()
+    _widen(write_end)
     failure: list[BaseException] = []
     hashing: list[_HashingSink] = []
 
@@ -237,49 +266,55 @@ def write_bag(vault: UnlockedVault, out_path: Path, recipient: str, plan: BagPla
     try:
         with os.fdopen(write_end, "wb", buffering=1024 * 1024) as pipe:
             tar = open_tar(pipe)
-            bag = BagWriter(tar, f"sohoa-batch-{batch_id}", now.timestamp())
-            metadata_rows: list[dict[str, str]] = []
-            rights_rows: list[dict[str, str]] = []
-            for visit in plan.visits:
-                progress.check()
-                _add_visit(vault, bag, visit, metadata_rows, rights_rows, summary, progress)
-            for notice in plan.notices:
-                bag.add_payload_bytes(f"data/withdrawals/{notice.id}.json",
-                                      _consent_bytes(vault, notice.id))
-            if plan.audit:
-                bag.add_payload_bytes("data/audit/events.jsonl", _audit_lines(vault))
-            bag.add_tag("metadata/metadata.csv", _csv(metadata_rows, DC_COLUMNS))
-            bag.add_tag("metadata/rights.csv", _csv(rights_rows, RIGHTS_COLUMNS))
-            tagmanifest = bag.finish({
-                "Source-Organization": info.name,
-                "Contact-Name": vault.actor.full_name,
-                "External-Identifier": batch_id,
-                "External-Description": f"Số hóa ký ức batch from station {info.id}",
-                "Bagging-Date": bagging_date(now),
-                "Bag-Count": f"{part} of {parts}",
-                "Bag-Group-Identifier": group_id,
-                "Sohoa-Format": FORMAT,
-                "Sohoa-Station": info.id,
-                "Sohoa-Station-Key": minisign.public_key_line(info.signing_public_key),
-                "Sohoa-Province": str(info.province_code),
-                "Sohoa-Ward": str(info.ward_code),
-            }, sign=lambda data: minisign.sign(
-                key, minisign.blake2b_of([data]),
-                f"sohoa batch {batch_id} station {info.id}"))
-            tar.close()
+            try:
+                bag = BagWriter(tar, f"sohoa-batch-{batch_id}", now.timestamp())
+                metadata_rows: list[dict[str, str]] = []
+                rights_rows: list[dict[str, str]] = []
+                for visit in plan.visits:
+                    progress.check()
+                    _add_visit(vault, bag, visit, metadata_rows, rights_rows, summary, progress)
+                for notice in plan.notices:
+                    bag.add_payload_bytes(f"data/withdrawals/{notice.id}.json",
+                                          _consent_bytes(vault, notice.id))
+                if plan.audit:
+                    bag.add_payload_bytes("data/audit/events.jsonl", _audit_lines(vault))
+                bag.add_tag("metadata/metadata.csv", _csv(metadata_rows, DC_COLUMNS))
+                bag.add_tag("metadata/rights.csv", _csv(rights_rows, RIGHTS_COLUMNS))
+                tagmanifest = bag.finish({
+                    "Source-Organization": info.name,
+                    "Contact-Name": vault.actor.full_name,
+                    "External-Identifier": batch_id,
+                    "External-Description": f"Số hóa ký ức batch from station {info.id}",
+                    "Bagging-Date": bagging_date(now),
+                    "Bag-Count": f"{part} of {parts}",
+                    "Bag-Group-Identifier": group_id,
+                    "Sohoa-Format": FORMAT,
+                    "Sohoa-Station": info.id,
+                    "Sohoa-Station-Key": minisign.public_key_line(info.signing_public_key),
+                    "Sohoa-Province": str(info.province_code),
+                    "Sohoa-Ward": str(info.ward_code),
+                }, sign=lambda data: minisign.sign(
+                    key, minisign.blake2b_of([data]),
+                    f"sohoa batch {batch_id} station {info.id}"))
+                tar.close()
+            finally:
+                # A failed build closes its tar here, before the pipe: left to the garbage
+                # collector it would write to the closed pipe.
+                with contextlib.suppress(OSError, ValueError, tarfile.TarError):
+                    tar.close()
         summary.files = len(bag.payload)
         summary.payload_bytes = bag.payload_bytes
         summary.tagmanifest_sha256 = hashlib.sha256(tagmanifest).hexdigest()
-    except BaseException:
+    except BaseException as error:
         encryptor.join()
         temp.unlink(missing_ok=True)
+        if failure and isinstance(error, BrokenPipeError):
+            raise _encryption_failed(failure[0]) from error  # the encryptor stopped first
         raise
     encryptor.join()
     if failure:
         temp.unlink(missing_ok=True)
-        if isinstance(failure[0], OSError) and failure[0].errno == errno.ENOSPC:
-            raise failure[0]
-        raise SyncError(f"encrypting the batch failed: {failure[0]}") from failure[0]
+        raise _encryption_failed(failure[0]) from failure[0]
     summary.size, summary.sha256 = hashing[0].size, hashing[0].sha256.hexdigest()
     os.replace(temp, out_path)
     return summary
@@ -295,8 +330,11 @@ def _add_visit(vault: UnlockedVault, bag: BagWriter, visit: outbox.PendingVisit,
             ObjectRow.name.in_([c.object_name for c, _ in visit.captures]))).all())
 
     def add_media(path: str, capture: Any) -> str:
-        return bag.add_payload(path, visit.sizes[capture.object_name],
-                               progress.chunks(vault.read_object(capture.object_name)))
+        digest = bag.add_payload(path, visit.sizes[capture.object_name],
+                                 progress.chunks(vault.read_object(capture.object_name)))
+        if visit.digests.get(capture.object_name, digest) != digest:
+            raise ChangedSinceConsent(capture.ref_id)
+        return digest
 
     allowed_pages = {c.ref_id: (c, scopes) for c, scopes in visit.captures if c.kind == "page"}
     withheld = 0

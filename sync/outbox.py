@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from capture import outbox, station
-from capture.errors import CaptureError, DiskFull
+from capture.errors import CaptureError, DiskFull, ObjectDamaged
 from capture.outbox import BatchState, Enrolment, OutgoingBatch
 from capture.roles import Action
 from capture.vault import UnlockedVault
@@ -257,12 +257,26 @@ def build(vault: UnlockedVault, size_cap: int = DEFAULT_SIZE_CAP,
     enrolled = outbox.require_enrolment(vault)
     batch.parse_recipient(enrolled.command_recipient)
     outbox.forget_unrecorded(vault)
-    _, plans, events = _plan(vault, size_cap, rehash=True)
+    try:
+        # Each file is checked against its consented digest as it is packed: one read.
+        made = _write_parts(vault, enrolled, size_cap, cancel, progress, rehash=False)
+    except (batch.ChangedSinceConsent, ObjectDamaged):
+        # Rare: re-hash everything first, so what no longer matches its consent stays behind
+        # (consent.batchable), then pack again.
+        made = _write_parts(vault, enrolled, size_cap, cancel, progress, rehash=True)
+    return [outbox.get(vault, m.id) for m in made]
+
+
+def _write_parts(vault: UnlockedVault, enrolled: Enrolment, size_cap: int,
+                 cancel: threading.Event | None,
+                 progress: Callable[[int, int], None] | None,
+                 rehash: bool) -> list[outbox.NewBatch]:
+    _, plans, audit_bytes = _plan(vault, size_cap, rehash=rehash)
     if not plans:
         raise NothingToSend()
     place = outbox.folder(vault)
     place.mkdir(mode=0o700, exist_ok=True)
-    if shutil.disk_usage(place).free < sum(batch.estimate(p, events) for p in plans):
+    if shutil.disk_usage(place).free < sum(batch.estimate(p, audit_bytes) for p in plans):
         raise DiskFull()
     counter = batch.Progress(sum(p.media_bytes for p in plans), progress, cancel)
     group_id = str(uuid.uuid4())
@@ -284,7 +298,7 @@ def build(vault: UnlockedVault, size_cap: int = DEFAULT_SIZE_CAP,
         for done in made:
             (place / done.file_name).unlink(missing_ok=True)
         raise
-    return [outbox.get(vault, m.id) for m in made]
+    return made
 
 
 # --- the outbox ----------------------------------------------------------------------------------

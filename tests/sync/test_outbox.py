@@ -22,7 +22,7 @@ from sqlalchemy import select
 from capture import audit, consent, review, visits
 from capture import outbox as records
 from capture.consent import DrawnSignature, Scopes, Signer
-from capture.errors import PermissionDenied
+from capture.errors import DiskFull, PermissionDenied
 from capture.models import AuditEvent, Visit
 from capture.outbox import NotEnrolled
 from capture.vault import Vault
@@ -404,3 +404,33 @@ def test_a_dead_server_is_retried_until_stopped_and_leftovers_are_swept(station,
         assert all(0 <= s <= 2 ** (a - 1) for a, s in attempts)  # full jitter, doubling
         (listed,) = outbox.status(operator)
         assert listed.state == "uploading" and listed.path.is_file()
+
+
+def test_a_damaged_file_found_while_packing_stays_behind(station):
+    path, visit_ids = station
+    with signed_in(path, OPERATOR) as operator:
+        damaged = consent.batchable(operator, visit_ids[1])[0][0].object_name
+        stored = operator.objects.path_of(damaged)
+        data = bytearray(stored.read_bytes())
+        data[len(data) // 2] ^= 1
+        stored.write_bytes(bytes(data))
+        # The preview trusts the consented digests; the build reads the file and finds it out.
+        assert [v.visit_id for v in outbox.preview(operator).visits] == visit_ids
+        (made,) = outbox.build(operator)
+        assert made.visits == sorted([visit_ids[0], visit_ids[2]])
+        assert [p.name for p in (path / "outbox").iterdir()] == [made.path.name]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="tmpfs")
+def test_an_outbox_without_room_says_the_disk_is_full(station):
+    path, _ = station
+    if not _mount_tmpfs(path / "outbox", "256k"):
+        pytest.skip("cannot mount a tmpfs here (needs root and mount rights)")
+    try:
+        with signed_in(path, OPERATOR) as operator:
+            with pytest.raises(DiskFull):
+                outbox.build(operator)
+            assert outbox.status(operator) == [] and list((path / "outbox").iterdir()) == []
+            assert outbox.preview(operator).parts == 1
+    finally:
+        subprocess.run(["umount", "-l", str(path / "outbox")], check=False)

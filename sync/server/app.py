@@ -4,20 +4,25 @@ and a plain status page. Starlette under uvicorn; request bodies are streamed to
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import html
 import json
+import logging
 import os
 import secrets
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select, update
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
@@ -29,6 +34,8 @@ from sync.server.store import EnrolmentRefused, Station, Store, uploads
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,checksum,termination,expiration"
 CHECKSUMS = {"sha256": hashlib.sha256, "sha1": hashlib.sha1}
+
+log = logging.getLogger("sohoa.server")
 
 
 @dataclass
@@ -46,6 +53,7 @@ def create_app(config: ServerConfig) -> Starlette:
     incoming.mkdir(parents=True, exist_ok=True)
     archive = config.data / "archive"
     nonces = httpsig.NonceCache()
+    writers = _Writers()
 
     def tus_headers(extra: dict[str, str] | None = None) -> dict[str, str]:
         return {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store", **(extra or {})}
@@ -117,9 +125,10 @@ def create_app(config: ServerConfig) -> Starlette:
         row, refusal = station_upload(request)
         if refusal is not None:
             return refusal
-        if not part(row.id).exists() and row.state == "receiving":
-            return refuse(404, "no such upload")
-        offset = part(row.id).stat().st_size if row.state == "receiving" else row.length
+        async with writers.exclusive(row.id):  # a PATCH cut a moment ago has stopped writing
+            if row.state == "receiving" and not part(row.id).exists():
+                return refuse(404, "no such upload")
+            offset = part(row.id).stat().st_size if row.state == "receiving" else row.length
         return Response(status_code=200, headers=tus_headers({
             "Upload-Offset": str(offset), "Upload-Length": str(row.length),
             "Upload-Expires": _http_date(_aware(row.expires_at))}))
@@ -130,65 +139,84 @@ def create_app(config: ServerConfig) -> Starlette:
             return refusal
         if request.headers.get("content-type") != "application/offset+octet-stream":
             return refuse(415, "Content-Type must be application/offset+octet-stream")
-        if row.state != "receiving":
-            return refuse(409, "the upload is complete")
-        target = part(row.id)
-        offset = target.stat().st_size
         try:
             claimed = int(request.headers["upload-offset"])
         except (KeyError, ValueError):
             return refuse(400, "Upload-Offset is required")
-        if claimed != offset:
-            return refuse(409, f"the upload is at {offset}")
         checksum = None
         if "upload-checksum" in request.headers:
             name, _, value = request.headers["upload-checksum"].partition(" ")
             if name not in CHECKSUMS:
                 return refuse(400, "unsupported checksum algorithm")
             checksum = (CHECKSUMS[name](), value)
-        written = 0
-        with open(target, "ab") as handle:
-            try:
-                async for block in request.stream():
-                    if offset + written + len(block) > row.length:
-                        handle.truncate(offset)
-                        return refuse(413, "more bytes than Upload-Length")
-                    handle.write(block)
-                    written += len(block)
-                    if checksum:
-                        checksum[0].update(block)
-            except Exception:
-                # A cut connection: keep what arrived whole (tus resumes from HEAD's offset),
-                # unless a checksum was promised, which a partial chunk cannot meet.
-                if checksum:
+        async with writers.exclusive(row.id) as superseded:
+            row = upload_row(row.id, row.station_id)  # as it is now that we hold the upload
+            if row is None:
+                return refuse(404, "no such upload")
+            if row.state != "receiving":
+                return refuse(409, "the upload is complete")
+            target = part(row.id)
+            offset = target.stat().st_size
+            if claimed != offset:
+                return refuse(409, f"the upload is at {offset}")
+            written, whole = 0, True
+            with open(target, "ab") as handle:
+                try:
+                    async for block in _until(request.stream(), superseded):
+                        if offset + written + len(block) > row.length:
+                            handle.truncate(offset)
+                            return refuse(413, "more bytes than Upload-Length")
+                        handle.write(block)
+                        written += len(block)
+                        if checksum:
+                            checksum[0].update(block)
+                except ClientDisconnect:
+                    whole = False
+                whole = whole and not superseded.is_set()
+                if checksum and (not whole or base64.b64encode(checksum[0].digest()).decode()
+                                 != checksum[1]):
+                    # A checksum covers the whole body: a part of it, or a body that does not
+                    # match, is dropped (tus checksum extension). Without one, a cut keeps
+                    # every byte that arrived and the client resumes from HEAD's offset.
                     handle.truncate(offset)
+                    return Response(status_code=460, headers=tus_headers(),
+                                    content="checksum mismatch\n")
                 handle.flush()
-                os.fsync(handle.fileno())
-                raise
-            if checksum and base64.b64encode(checksum[0].digest()).decode() != checksum[1]:
-                handle.truncate(offset)
-                return Response(status_code=460, headers=tus_headers(),
-                                content="checksum mismatch\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        new_offset = offset + written
-        headers = tus_headers({"Upload-Offset": str(new_offset)})
-        if new_offset == row.length:
-            await run_in_threadpool(finish, row.id)
-        return Response(status_code=204, headers=headers)
+                await run_in_threadpool(os.fsync, handle.fileno())
+            new_offset = offset + written
+            headers = tus_headers({"Upload-Offset": str(new_offset)})
+            if new_offset < row.length or not claim_for_ingest(row.id):
+                return Response(status_code=204, headers=headers)
+        # The last byte is in: answer now and ingest after (a big batch takes a while; the
+        # station asks /result).
+        return Response(status_code=204, headers=headers,
+                        background=BackgroundTask(finish, row.id))
+
+    def claim_for_ingest(upload_id: str) -> bool:
+        """receiving → ingesting, once: only the request that made the switch ingests."""
+        with store.begin() as conn:
+            switched = conn.execute(update(uploads).where(
+                uploads.c.id == upload_id, uploads.c.state == "receiving")
+                .values(state="ingesting"))
+        return switched.rowcount == 1
 
     def finish(upload_id: str) -> None:
-        with store.begin() as conn:
-            conn.execute(update(uploads).where(uploads.c.id == upload_id)
-                         .values(state="ingesting"))
         try:
             outcome = ingest(part(upload_id), store, keys, archive)
         except Rejected as rejection:
             state, batch_id = "rejected", None
             result = json.dumps({"reason": rejection.reason, "detail": rejection.detail})
+        except Exception as error:
+            # Not the batch's fault (a full disk, the database gone): say so, so the station
+            # is not left waiting for ever; it can send the batch again.
+            log.exception("ingesting upload %s failed", upload_id)
+            state, batch_id = "rejected", None
+            result = json.dumps({"reason": "server_error",
+                                 "detail": f"the command could not ingest it: {error}"})
         else:
             state, batch_id, result = "done", outcome.receipt.batch_id, outcome.receipt.to_json()
         part(upload_id).unlink(missing_ok=True)
+        writers.forget(upload_id)
         with store.begin() as conn:
             conn.execute(update(uploads).where(uploads.c.id == upload_id)
                          .values(state=state, batch_id=batch_id, result=result))
@@ -197,9 +225,11 @@ def create_app(config: ServerConfig) -> Starlette:
         row, refusal = station_upload(request)
         if refusal is not None:
             return refusal
-        part(row.id).unlink(missing_ok=True)
-        with store.begin() as conn:
-            conn.execute(delete(uploads).where(uploads.c.id == row.id))
+        async with writers.exclusive(row.id):
+            part(row.id).unlink(missing_ok=True)
+            with store.begin() as conn:
+                conn.execute(delete(uploads).where(uploads.c.id == row.id))
+        writers.forget(row.id)
         return Response(status_code=204, headers=tus_headers())
 
     async def result(request: Request) -> Response:
@@ -258,6 +288,51 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/api/batches", batches_json, methods=["GET"]),
         Route("/", status_page, methods=["GET"]),
     ])
+
+
+@dataclass
+class _Slot:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class _Writers:
+    """One writer per upload at a time. A newcomer (the station again, after its connection
+    broke) tells the current writer to stop and waits for it, so a PATCH whose connection
+    hangs half-open cannot hold the upload, and two bodies never append at once."""
+
+    def __init__(self) -> None:
+        self._slots: dict[str, _Slot] = {}
+
+    @asynccontextmanager
+    async def exclusive(self, upload_id: str) -> AsyncIterator[asyncio.Event]:
+        slot = self._slots.setdefault(upload_id, _Slot())
+        slot.stop.set()
+        async with slot.lock:
+            slot.stop = asyncio.Event()
+            yield slot.stop
+
+    def forget(self, upload_id: str) -> None:
+        self._slots.pop(upload_id, None)
+
+
+async def _until(blocks: AsyncIterator[bytes], stop: asyncio.Event) -> AsyncIterator[bytes]:
+    """The request body's blocks until it ends or ``stop`` is set."""
+    source = aiter(blocks)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        while True:
+            step = asyncio.ensure_future(anext(source))
+            await asyncio.wait({step, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            if not step.done():
+                step.cancel()
+                return
+            try:
+                yield step.result()
+            except StopAsyncIteration:
+                return
+    finally:
+        stopped.cancel()
 
 
 def _aware(value: datetime) -> datetime:

@@ -98,22 +98,29 @@ def ingest(path: Path, store: Store, keys: CommandKeys, archive: Path,
             "bag_count": info.get("Bag-Count", "1 of 1"),
         }
         signed = receipt.sign(keys.signing, body)
-        os.replace(staging / unpacked.root, final)
+        moved = False
         try:
             with store.begin() as conn:
+                # The row first: its primary key makes a concurrent ingest of the same batch
+                # wait here (PostgreSQL: for our commit; SQLite: for the write lock) and then
+                # fail, so exactly one moves its copy into the archive.
                 conn.execute(insert(batches).values(
                     batch_id=batch_id, station_id=station_id, received_at=now(),
                     tagmanifest_sha256=tag_sha, payload_files=body["payload_files"],
                     payload_bytes=body["payload_bytes"], archive_path=str(final),
                     receipt=signed.to_json()))
+                if final.exists():  # left by a crash between the move and the commit
+                    shutil.rmtree(final)
+                os.replace(staging / unpacked.root, final)
+                moved = True
         except IntegrityError:
-            # Another upload of the same batch won the race: keep theirs, answer as a replay.
-            shutil.rmtree(final, ignore_errors=True)
+            # Another ingest of the same batch won: keep theirs, answer as a replay.
             known = store.batch(batch_id)
             assert known is not None
             return _replay(known, tag_sha)
         except BaseException:
-            shutil.rmtree(final, ignore_errors=True)
+            if moved:  # the commit failed after the move: take the copy back out
+                shutil.rmtree(final, ignore_errors=True)
             raise
         return Outcome(signed, replayed=False)
     finally:

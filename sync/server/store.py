@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Connection,
@@ -63,7 +64,7 @@ batches = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("tagmanifest_sha256", String(64), nullable=False),
     Column("payload_files", Integer, nullable=False),
-    Column("payload_bytes", Integer, nullable=False),
+    Column("payload_bytes", BigInteger, nullable=False),
     Column("archive_path", Text, nullable=False),
     Column("receipt", Text, nullable=False),
 )
@@ -73,7 +74,7 @@ uploads = Table(
     "uploads", metadata,
     Column("id", String(32), primary_key=True),
     Column("station_id", String(36), nullable=False, index=True),
-    Column("length", Integer, nullable=False),
+    Column("length", BigInteger, nullable=False),  # PostgreSQL INTEGER stops at 2 GiB,
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("state", String(12), nullable=False),  # receiving | ingesting | done | rejected
@@ -123,20 +124,23 @@ class Store:
         return code
 
     def redeem(self, code: str, station: Station, now: datetime) -> None:
-        """Record the station's public keys against a code, once."""
+        """Record the station's public keys against a code, once (also when two stations try
+        the same code at the same moment: the code is spent by a conditional UPDATE, which
+        both SQLite and PostgreSQL apply to one of them only)."""
+        digest = _code_hash(code)
+        now = now.astimezone(UTC)  # SQLite compares the stored UTC text
         with self.begin() as conn:
-            row = conn.execute(select(enrolment_codes).where(
-                enrolment_codes.c.code_sha256 == _code_hash(code))
-                .with_for_update()).first()
-            if row is None:
-                raise EnrolmentRefused("unknown enrolment code")
-            if row.used_at is not None:
-                raise EnrolmentRefused("this enrolment code was already used")
-            if _aware(row.expires_at) < now:
+            spent = conn.execute(update(enrolment_codes).where(
+                enrolment_codes.c.code_sha256 == digest, enrolment_codes.c.used_at.is_(None),
+                enrolment_codes.c.expires_at >= now).values(used_at=now, used_by=station.id))
+            if spent.rowcount != 1:
+                row = conn.execute(select(enrolment_codes).where(
+                    enrolment_codes.c.code_sha256 == digest)).first()
+                if row is None:
+                    raise EnrolmentRefused("unknown enrolment code")
+                if row.used_at is not None:
+                    raise EnrolmentRefused("this enrolment code was already used")
                 raise EnrolmentRefused("this enrolment code has expired")
-            conn.execute(update(enrolment_codes).where(
-                enrolment_codes.c.code_sha256 == row.code_sha256)
-                .values(used_at=now, used_by=station.id))
             if conn.execute(select(stations.c.id).where(stations.c.id == station.id)).first():
                 raise EnrolmentRefused("this station is already enrolled")
             conn.execute(insert(stations).values(
@@ -171,7 +175,3 @@ def _code_hash(code: str) -> str:
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
     return hashlib.sha256(cleaned.encode()).hexdigest()
 
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes even for timezone=True columns.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

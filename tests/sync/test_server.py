@@ -3,6 +3,8 @@ a stock tus client (tuspy) through a signing gateway; refused requests."""
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 from tusclient import client as tus_client
@@ -77,9 +79,14 @@ def test_a_stock_tus_client_uploads_through_a_signing_gateway(approved, command,
         uploader.upload()
         assert uploader.offset == out.stat().st_size
         result_path = httpx.URL(uploader.url).path + "/result"
-        headers = httpsig.sign(station_info.signing_key(operator), info.id, "GET",
-                               result_path, {})
-        answer = httpx.get(server.url + result_path, headers=headers)
+        deadline = time.monotonic() + 30
+        while True:  # the server ingests after it answered the last PATCH
+            headers = httpsig.sign(station_info.signing_key(operator), info.id, "GET",
+                                   result_path, {})
+            answer = httpx.get(server.url + result_path, headers=headers)
+            if answer.status_code != 202 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
         assert answer.status_code == 200, answer.text
         assert receipt.verify(keys.signing_public, answer.text).batch_id == made.batch_id
     finally:

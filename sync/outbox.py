@@ -152,12 +152,8 @@ class Plan:
     estimated_size: int = 0  # an upper bound of the batch files' total size
 
 
-def human_size(size: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return ""
+def _megabytes(size: int) -> str:
+    return f"{size / 1024**2:.1f} MB"
 
 
 # --- enrolment -----------------------------------------------------------------------------------
@@ -423,7 +419,7 @@ def export_usb(vault: UnlockedVault, batch_id: str, destination: Path) -> Path:
     except OSError:
         raise DestinationUnavailable(destination=str(destination)) from None
     if free < sent.size:
-        raise DestinationFull(destination=str(destination), size=human_size(sent.size))
+        raise DestinationFull(destination=str(destination), size=_megabytes(sent.size))
     target = destination / sent.path.name
     temp = target.with_name(target.name + ".part")
     try:
@@ -436,7 +432,7 @@ def export_usb(vault: UnlockedVault, batch_id: str, destination: Path) -> Path:
         _remove_quietly(target)
         if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
             raise DestinationFull(destination=str(destination),
-                                  size=human_size(sent.size)) from None
+                                  size=_megabytes(sent.size)) from None
         raise CopyFailed(destination=str(destination)) from None
     if copied != sent.sha256:
         _remove_quietly(target)

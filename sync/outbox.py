@@ -125,6 +125,12 @@ class DestinationFull(OutboxError):
                "space or use another drive; the batch stays in the outbox.")
 
 
+class FileTooLargeForDrive(OutboxError):
+    message = ("The drive {destination} cannot hold a file this large ({size}): FAT32 drives "
+               "take at most 4 GB a file. Use an exFAT or NTFS drive, or build again with a "
+               "smaller size cap; the batch stays in the outbox.")
+
+
 class CopyFailed(OutboxError):
     message = ("Writing to {destination} failed; was the drive pulled out? The batch stays in "
                "the outbox; plug the drive in and try again.")
@@ -430,7 +436,10 @@ def export_usb(vault: UnlockedVault, batch_id: str, destination: Path) -> Path:
     except OSError as error:
         _remove_quietly(temp)
         _remove_quietly(target)
-        if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        if error.errno == errno.EFBIG:
+            raise FileTooLargeForDrive(destination=str(destination),
+                                       size=_megabytes(sent.size)) from None
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
             raise DestinationFull(destination=str(destination),
                                   size=_megabytes(sent.size)) from None
         raise CopyFailed(destination=str(destination)) from None

@@ -335,8 +335,12 @@ def _sync_usb(vault, args: argparse.Namespace, outbox) -> int:  # type: ignore[n
 def _sync_receipt(vault, args: argparse.Namespace, outbox) -> int:  # type: ignore[no-untyped-def]
     try:
         text = args.file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = ""
+    except OSError:
+        print(translate("cli", "The file {path} cannot be read.").format(path=args.file),
+              file=sys.stderr)
+        return 2
+    except UnicodeDecodeError:
+        text = ""  # not a receipt: accept_receipt says so
     done = outbox.accept_receipt(vault, text)
     print(translate("cli", "Batch {id}, part {part}: delivered; the command's receipt is "
                     "verified.").format(id=done.id[:8], part=_part(done)))

@@ -174,6 +174,9 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("errors", "The copy on {destination} does not read back the same as the "
                       "batch; the drive may be failing. Try another drive; the batch stays in "
                       "the outbox."),
+    QT_TRANSLATE_NOOP("errors", "The drive {destination} cannot hold a file this large ({size}): "
+                      "FAT32 drives take at most 4 GB a file. Use an exFAT or NTFS drive, or "
+                      "build again with a smaller size cap; the batch stays in the outbox."),
 )
 
 # sync/ errors that are not core errors (no ``message`` of their own): one sentence per class

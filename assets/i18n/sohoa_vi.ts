@@ -207,10 +207,6 @@
         <translation>Đọc phiếu đồng ý cho gia đình nghe, hoặc để gia đình tự đọc. Rồi cùng gia đình đánh dấu những điều gia đình đồng ý. Không có phiếu này, không tư liệu nào được gửi khỏi máy.</translation>
     </message>
     <message>
-        <source>Consent records of this visit</source>
-        <translation>Các phiếu đồng ý của chuyến thăm này</translation>
-    </message>
-    <message>
         <source>Show the receipt</source>
         <translation>Xem giấy biên nhận</translation>
     </message>
@@ -221,6 +217,26 @@
     <message>
         <source>The family takes back all or part of this consent (by phone, letter or in person).</source>
         <translation>Gia đình rút lại toàn bộ hoặc một phần phiếu đồng ý này (qua điện thoại, thư hoặc trực tiếp).</translation>
+    </message>
+    <message>
+        <source>Change the consent…</source>
+        <translation>Thay đổi sự đồng ý…</translation>
+    </message>
+    <message>
+        <source>The family changes what they agree to (media use, DNA contact, a date): they sign again, and a new record replaces this one. The old one stays in the history.</source>
+        <translation>Gia đình thay đổi điều họ đồng ý (dùng trên báo chí, liên hệ lấy mẫu ADN, ngày công bố): họ ký lại, và một phiếu mới thay thế phiếu này. Phiếu cũ vẫn được giữ trong lịch sử.</translation>
+    </message>
+    <message>
+        <source>A family quotes the code on their receipt to take back their consent?</source>
+        <translation>Gia đình đọc mã trên giấy biên nhận để rút lại sự đồng ý?</translation>
+    </message>
+    <message>
+        <source>Withdrawal by reference code…</source>
+        <translation>Rút lại theo mã phiếu…</translation>
+    </message>
+    <message>
+        <source>Cancel the change</source>
+        <translation>Hủy thay đổi</translation>
     </message>
     <message>
         <source>Witness: {name} ({username}), the volunteer signed in on this laptop.</source>
@@ -407,10 +423,6 @@
         <translation>Phiếu đồng ý của gia đình bao gồm mọi tư liệu của chuyến thăm này.</translation>
     </message>
     <message>
-        <source>↩ {code} · withdrawal of {target} · asked by {name} · {when}</source>
-        <translation>↩ {code} · rút lại phiếu {target} · người yêu cầu: {name} · {when}</translation>
-    </message>
-    <message>
         <source>✓ valid</source>
         <translation>✓ còn hiệu lực</translation>
     </message>
@@ -435,12 +447,44 @@
         <translation>{code} · {state} · người ký: {name} · {when}</translation>
     </message>
     <message>
+        <source>Consent history of this visit</source>
+        <translation>Lịch sử phiếu đồng ý của chuyến thăm</translation>
+    </message>
+    <message>
+        <source>the command is told with the next batch</source>
+        <translation>sẽ báo cho Bộ Chỉ huy cùng gói gửi tiếp theo</translation>
+    </message>
+    <message>
+        <source>the command was told (batch {batch})</source>
+        <translation>đã báo cho Bộ Chỉ huy (gói {batch})</translation>
+    </message>
+    <message>
+        <source>↩ {code} · withdrawal of {target} · asked by {name} · {when} · {notice}</source>
+        <translation>↩ {code} · rút lại phiếu {target} · do {name} yêu cầu · {when} · {notice}</translation>
+    </message>
+    <message>
+        <source>✎ {code} · change of {target} · {state} · signed by {name} · {when}</source>
+        <translation>✎ {code} · thay đổi phiếu {target} · {state} · {name} ký · {when}</translation>
+    </message>
+    <message>
+        <source>Changing consent {code}. Tick what the family agrees to now and let them sign again: a new record with a new code replaces it; the old one stays in the history.</source>
+        <translation>Đang thay đổi phiếu {code}. Đánh dấu những điều gia đình đồng ý bây giờ và mời họ ký lại: một phiếu mới với mã mới sẽ thay thế; phiếu cũ vẫn được giữ trong lịch sử.</translation>
+    </message>
+    <message>
+        <source>Record the change</source>
+        <translation>Ghi nhận thay đổi</translation>
+    </message>
+    <message>
         <source>Not public before</source>
         <translation>Chưa công bố trước ngày</translation>
     </message>
     <message>
         <source>Signed by {signer} on {when}; witness {witness}.</source>
         <translation>Người đồng ý: {signer}, lúc {when}; người làm chứng: {witness}.</translation>
+    </message>
+    <message>
+        <source>This changes consent {code}; that one is no longer in force but stays in the history.</source>
+        <translation>Phiếu này thay đổi phiếu {code}; phiếu đó không còn hiệu lực nhưng vẫn được giữ trong lịch sử.</translation>
     </message>
     <message>
         <source>Save receipt as PDF</source>
@@ -1225,6 +1269,69 @@
     </message>
 </context>
 <context>
+    <name>PhotoViewer</name>
+    <message>
+        <source>Photos of the visit</source>
+        <translation>Ảnh của chuyến thăm</translation>
+    </message>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ Ảnh trước</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>Ảnh sau ▶</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Vừa khung</translation>
+    </message>
+    <message>
+        <source>100 %</source>
+        <translation>100 %</translation>
+    </message>
+    <message>
+        <source>Play the video</source>
+        <translation>Phát video</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Zoom out (−)</source>
+        <translation>Thu nhỏ (−)</translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation>Phóng to (+)</translation>
+    </message>
+    <message>
+        <source>The whole photo in the window (0)</source>
+        <translation>Cả tấm ảnh trong khung (0)</translation>
+    </message>
+    <message>
+        <source>One pixel of the photo on one pixel of the screen (1)</source>
+        <translation>Mỗi điểm ảnh đúng một điểm trên màn hình (1)</translation>
+    </message>
+    <message>
+        <source>This visit has no photos.</source>
+        <translation>Chuyến thăm này chưa có ảnh.</translation>
+    </message>
+    <message>
+        <source>{n} of {total}</source>
+        <translation>{n} / {total}</translation>
+    </message>
+    <message>
+        <source>Opening…</source>
+        <translation>Đang mở…</translation>
+    </message>
+    <message>
+        <source>This photo cannot be shown.</source>
+        <translation>Không hiển thị được ảnh này.</translation>
+    </message>
+</context>
+<context>
     <name>RecordSection</name>
     <message>
         <source>Remove</source>
@@ -1294,6 +1401,14 @@
         <translation>Micro</translation>
     </message>
     <message>
+        <source>Look again</source>
+        <translation type="unfinished">Tìm lại</translation>
+    </message>
+    <message>
+        <source>Look for microphones again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>Pause</source>
         <translation>Tạm dừng</translation>
     </message>
@@ -1338,8 +1453,12 @@
         <translation>Nghe lại</translation>
     </message>
     <message>
-        <source>Play</source>
-        <translation>Phát</translation>
+        <source>No microphone was found. Plug in a microphone (or switch it on and check its cable), then press Look again. The app also looks by itself every few seconds.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Microphone found: %1</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Testimony %1</source>
@@ -1378,10 +1497,6 @@
         <translation>Dung lượng đĩa còn ghi được khoảng %1 phút</translation>
     </message>
     <message>
-        <source>Playback is not possible: no sound output was found.</source>
-        <translation>Không phát được: không tìm thấy loa hoặc tai nghe.</translation>
-    </message>
-    <message>
         <source>The microphone stopped working. The first %1 are kept. Choose a microphone and press Continue recording.</source>
         <translation>Micro đã ngừng hoạt động. Phần đã ghi (%1) được giữ nguyên. Hãy chọn micro rồi bấm Ghi tiếp.</translation>
     </message>
@@ -1392,10 +1507,6 @@
     <message>
         <source>The disk is full: the recording was stopped and everything recorded is kept.</source>
         <translation>Đĩa đã đầy: việc ghi âm đã dừng và mọi phần đã ghi được giữ nguyên.</translation>
-    </message>
-    <message>
-        <source>Pause playback</source>
-        <translation>Dừng phát</translation>
     </message>
 </context>
 <context>
@@ -1518,6 +1629,22 @@
         <translation>✓ đầy đủ</translation>
     </message>
     <message>
+        <source>A draft, not sent yet.</source>
+        <translation>Bản nháp, chưa gửi.</translation>
+    </message>
+    <message>
+        <source>Submitted for review for the first time.</source>
+        <translation>Gửi duyệt lần đầu.</translation>
+    </message>
+    <message>
+        <source>Sent again after it was returned: check what was asked (below, in the earlier decisions).</source>
+        <translation>Gửi lại sau khi bị trả lại: hãy xem những điều đã yêu cầu (bên dưới, trong các quyết định trước).</translation>
+    </message>
+    <message>
+        <source>Returned to the volunteer.</source>
+        <translation>Đã trả lại cho tình nguyện viên.</translation>
+    </message>
+    <message>
         <source>consent missing</source>
         <translation>thiếu phiếu đồng ý</translation>
     </message>
@@ -1552,6 +1679,14 @@
     <message>
         <source>Review</source>
         <translation>Duyệt</translation>
+    </message>
+    <message>
+        <source>Withdrawal by reference code…</source>
+        <translation>Rút lại theo mã phiếu…</translation>
+    </message>
+    <message>
+        <source>A family calls or writes with the code on their receipt to take back their consent.</source>
+        <translation>Gia đình gọi điện hoặc viết thư, đọc mã trên giấy biên nhận để rút lại sự đồng ý.</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -1630,16 +1765,24 @@
         <translation>Chưa ghi ai.</translation>
     </message>
     <message>
-        <source>{speaker} · {minutes} min · {markers} markers</source>
-        <translation>{speaker} · {minutes} phút · {markers} điểm đánh dấu</translation>
-    </message>
-    <message>
         <source>No recordings.</source>
         <translation>Không có bản ghi âm.</translation>
     </message>
     <message>
         <source>✗ fails its check: {problems}</source>
         <translation>✗ không khớp khi kiểm tra: {problems}</translation>
+    </message>
+    <message>
+        <source>{item} · page {n} of {total}</source>
+        <translation>{item} · trang {n}/{total}</translation>
+    </message>
+    <message>
+        <source>↻ sent again</source>
+        <translation>↻ gửi lại</translation>
+    </message>
+    <message>
+        <source>Returned earlier; the volunteer made the changes and sent it again.</source>
+        <translation>Đã bị trả lại trước đây; tình nguyện viên đã sửa và gửi lại.</translation>
     </message>
     <message>
         <source>✓ signature verified</source>
@@ -1670,6 +1813,10 @@
         <translation>đã duyệt</translation>
     </message>
     <message>
+        <source>sent again after changes</source>
+        <translation>gửi lại sau khi sửa</translation>
+    </message>
+    <message>
         <source>returned</source>
         <translation>đã trả lại</translation>
     </message>
@@ -1692,6 +1839,14 @@
     <message>
         <source>Approved.</source>
         <translation>Đã duyệt.</translation>
+    </message>
+    <message>
+        <source>Open full size: {name}</source>
+        <translation>Mở cỡ đầy đủ: {name}</translation>
+    </message>
+    <message>
+        <source>page {n}</source>
+        <translation>trang {n}</translation>
     </message>
     <message>
         <source>Returned to the volunteer with your comments.</source>
@@ -1993,6 +2148,65 @@
     </message>
 </context>
 <context>
+    <name>TestimonyPlayer</name>
+    <message>
+        <source>Play</source>
+        <translation>Phát</translation>
+    </message>
+    <message>
+        <source>Unknown speaker</source>
+        <translation>Chưa rõ người kể</translation>
+    </message>
+    <message>
+        <source>{speaker} · {length}</source>
+        <translation>{speaker} · {length}</translation>
+    </message>
+    <message>
+        <source>Nothing was recorded in this testimony.</source>
+        <translation>Lời kể này chưa được ghi âm.</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Tạm dừng</translation>
+    </message>
+    <message>
+        <source>The recording cannot be played on this laptop: check the speakers or headphones.</source>
+        <translation>Không phát được bản ghi âm trên máy này: hãy kiểm tra loa hoặc tai nghe.</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation type="unfinished">Người</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation type="unfinished">Địa điểm</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation type="unfinished">Đơn vị</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Coordinates</source>
+        <translation type="unfinished">Tọa độ</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation type="unfinished">Khác</translation>
+    </message>
+    <message>
+        <source>Playback is not possible: no sound output was found.</source>
+        <translation type="unfinished">Không phát được: không tìm thấy loa hoặc tai nghe.</translation>
+    </message>
+    <message>
+        <source>Pause playback</source>
+        <translation type="unfinished">Dừng phát</translation>
+    </message>
+</context>
+<context>
     <name>UsbDialog</name>
     <message>
         <source>Write to USB drive</source>
@@ -2290,6 +2504,10 @@
         <translation>Chuyến thăm ngày {date}</translation>
     </message>
     <message>
+        <source>The coordinator asks about this item: {comment}</source>
+        <translation>Điều phối viên yêu cầu về hiện vật này: {comment}</translation>
+    </message>
+    <message>
         <source>Recording testimony is not available in this version yet.</source>
         <translation>Phiên bản này chưa ghi âm lời kể được.</translation>
     </message>
@@ -2366,6 +2584,53 @@
     <message>
         <source>Nothing found for “{query}”.</source>
         <translation>Không tìm thấy gì cho “{query}”.</translation>
+    </message>
+</context>
+<context>
+    <name>WithdrawByCodeDialog</name>
+    <message>
+        <source>Withdrawal by reference code</source>
+        <translation>Rút lại theo mã phiếu</translation>
+    </message>
+    <message>
+        <source>Type the code the family reads from their receipt (DY-XXXX-XXXX).</source>
+        <translation>Gõ mã gia đình đọc trên giấy biên nhận (DY-XXXX-XXXX).</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>Tìm</translation>
+    </message>
+    <message>
+        <source>Record the withdrawal…</source>
+        <translation>Ghi nhận việc rút lại…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Type the code from the family's receipt.</source>
+        <translation>Hãy gõ mã trên giấy biên nhận của gia đình.</translation>
+    </message>
+    <message>
+        <source>Consent &lt;b&gt;{code}&lt;/b&gt;, signed by {name} on {when}, visit of {date} to {contact}.</source>
+        <translation>Phiếu đồng ý &lt;b&gt;{code}&lt;/b&gt;, do {name} ký lúc {when}, chuyến thăm ngày {date} tới gia đình {contact}.</translation>
+    </message>
+    <message>
+        <source>The code {quoted} was changed later; {code} is the consent in force now.</source>
+        <translation>Phiếu {quoted} đã được thay đổi sau đó; phiếu {code} là phiếu đang có hiệu lực.</translation>
+    </message>
+    <message>
+        <source>Everything it covered was already withdrawn.</source>
+        <translation>Mọi tư liệu của phiếu này đã được rút lại.</translation>
+    </message>
+    <message>
+        <source>It covers {count} photos and recordings.</source>
+        <translation>Phiếu này áp dụng cho {count} ảnh và bản ghi âm.</translation>
+    </message>
+    <message>
+        <source>Visit of {date} to {contact}.</source>
+        <translation>Chuyến thăm ngày {date} tới gia đình {contact}.</translation>
     </message>
 </context>
 <context>
@@ -2648,6 +2913,10 @@
         <source>At the command: 'sohoa-server ingest FILE --receipt RECEIPT'; bring the receipt back and load it with 'sohoa sync receipt RECEIPT'.</source>
         <translation>Tại Bộ Chỉ huy: 'sohoa-server ingest TỆP --receipt BIÊN_NHẬN'; mang biên nhận về và nạp bằng 'sohoa sync receipt BIÊN_NHẬN'.</translation>
     </message>
+    <message>
+        <source>The file {path} cannot be read.</source>
+        <translation>Không đọc được tệp {path}.</translation>
+    </message>
 </context>
 <context>
     <name>errors</name>
@@ -2773,7 +3042,7 @@
     </message>
     <message>
         <source>This visit was already submitted ({status}); it can only be changed once it is returned to you.</source>
-        <translation>Chuyến thăm này đã được gửi duyệt ({status}); chỉ sửa được khi được trả lại cho bạn.</translation>
+        <translation>Chuyến thăm này {status}; chỉ sửa được khi được trả lại cho bạn.</translation>
     </message>
     <message>
         <source>Write the date as a year (1968), a month and year (03/1968) or a full date.</source>
@@ -2884,6 +3153,10 @@
         <translation>Chuyến thăm chưa có ảnh, video hay bản ghi âm nào: chưa có gì để đồng ý.</translation>
     </message>
     <message>
+        <source>The family withdrew everything this visit holds. A new signature does not take it back in; only new photos or recordings can be consented to.</source>
+        <translation>Gia đình đã rút lại toàn bộ tư liệu của chuyến thăm này. Ký phiếu mới không đưa chúng trở lại; chỉ ảnh hoặc bản ghi âm mới mới có thể được đồng ý.</translation>
+    </message>
+    <message>
         <source>The review step could not be done.</source>
         <translation>Không thực hiện được bước duyệt.</translation>
     </message>
@@ -2897,7 +3170,7 @@
     </message>
     <message>
         <source>This visit is {status}; that step is not possible now.</source>
-        <translation>Chuyến thăm này đang ở trạng thái {status}; bước này chưa làm được lúc này.</translation>
+        <translation>Chuyến thăm này {status}; bước này không làm được lúc này.</translation>
     </message>
     <message>
         <source>Say what needs fixing when you return a visit.</source>
@@ -2996,6 +3269,10 @@
         <translation>Bản chép trên {destination} đọc lại không giống đợt gửi; USB có thể bị hỏng. Hãy dùng USB khác; đợt gửi vẫn nằm trong hộp thư đi.</translation>
     </message>
     <message>
+        <source>The drive {destination} cannot hold a file this large ({size}): FAT32 drives take at most 4 GB a file. Use an exFAT or NTFS drive, or build again with a smaller size cap; the batch stays in the outbox.</source>
+        <translation>Ổ {destination} không chứa được tệp lớn như vậy ({size}): ổ định dạng FAT32 chỉ nhận tệp tối đa 4 GB. Hãy dùng ổ exFAT hoặc NTFS, hoặc đóng gói lại với giới hạn cỡ nhỏ hơn; đợt gửi vẫn nằm trong hộp thư đi.</translation>
+    </message>
+    <message>
         <source>This is not an enrolment link from the command. Type the server's address and the code instead, as the command wrote them.</source>
         <translation>Đây không phải đường dẫn đăng ký của Bộ Chỉ huy. Hãy gõ địa chỉ máy chủ và mã đúng như Bộ Chỉ huy đã ghi.</translation>
     </message>
@@ -3037,6 +3314,25 @@
     <message>
         <source>Sync operator</source>
         <translation>Cán bộ đồng bộ</translation>
+    </message>
+</context>
+<context>
+    <name>visit status</name>
+    <message>
+        <source>a draft</source>
+        <translation>là bản nháp</translation>
+    </message>
+    <message>
+        <source>submitted for review</source>
+        <translation>đã được gửi duyệt</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>đã được duyệt</translation>
+    </message>
+    <message>
+        <source>returned for changes</source>
+        <translation>đã bị trả lại để sửa</translation>
     </message>
 </context>
 </TS>

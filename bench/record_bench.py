@@ -124,7 +124,8 @@ def floor(pulse: PulseServer, speech: Path, seconds: float) -> dict:
     marks: dict[str, Any] = {}
     before = _cpu(process)
     stream = sd.RawInputStream(device="pulse", samplerate=rec.SAMPLE_RATE, channels=1,
-                               dtype="int32", latency=0.1, callback=lambda *_: None)
+                               dtype="int32", latency=0.1, blocksize=rec.BLOCK_FRAMES,
+                               callback=lambda *_: None)
     stream.start()
     _play_while(pulse, speech, seconds, marks, process)
     stream.abort()

@@ -55,7 +55,11 @@ from capture.vault import UnlockedVault
 SAMPLE_RATE = 48_000
 SEGMENT_SECONDS = 0.5
 RING_SECONDS = 20
-PULL_FRAMES = 4800
+# PortAudio's ALSA thread wakes once per block: 0.1 s blocks cost 0.9 % of a core here where
+# PortAudio's own choice (~60 blocks a second) cost 1.3 % (bench/record_bench.py, the floor).
+# The level meter still gets 10 updates a second.
+BLOCK_FRAMES = 4800
+PULL_MIN_FRAMES = 4800
 SILENT_DEVICE_SECONDS = 5.0  # no audio this long while recording: the device is gone (PulseAudio
 # may take ~2 s to start an idle source, so less would misfire)
 DISK_RESERVE_BYTES = 64 * 1024 * 1024
@@ -197,7 +201,8 @@ class DeviceSource:
     """A real input device through PortAudio (sounddevice)."""
 
     def __init__(self, device: str | int | None = None, sample_rate: int = SAMPLE_RATE,
-                 channels: int = 1, latency: float = 0.1) -> None:
+                 channels: int = 1, latency: float = 0.1, blocksize: int = BLOCK_FRAMES
+                 ) -> None:
         import sounddevice as sd
 
         self._sd = sd
@@ -205,11 +210,17 @@ class DeviceSource:
         self.sample_rate = sample_rate
         self.channels = channels
         self.latency = latency  # explicit: 'low' took 2 s to start on PulseAudio here
+        self.blocksize = blocksize
         try:
             info = sd.query_devices(device, "input")
-        except (sd.PortAudioError, ValueError) as error:
-            raise NoInputDevice() if device is None else DeviceFailed(reason=str(error)) \
-                from None
+        except (sd.PortAudioError, ValueError):
+            # PortAudio lists devices once, when it starts: look again for one plugged in since
+            input_devices(rescan=True)
+            try:
+                info = sd.query_devices(device, "input")
+            except (sd.PortAudioError, ValueError) as error:
+                raise NoInputDevice() if device is None else DeviceFailed(reason=str(error)) \
+                    from None
         self.name = str(info["name"])
         self.dtype = "int16"
         try:  # 24-bit where the device path offers it (carried in int32), else 16-bit
@@ -234,7 +245,8 @@ class DeviceSource:
         try:
             self._stream = sd.RawInputStream(device=self.device, samplerate=self.sample_rate,
                                              channels=self.channels, dtype=self.dtype,
-                                             latency=self.latency, callback=callback,
+                                             latency=self.latency,
+                                             blocksize=self.blocksize, callback=callback,
                                              finished_callback=finished)
             self._stream.start()
         except sd.PortAudioError as error:
@@ -493,9 +505,7 @@ class Recorder:
         started_cpu = time.thread_time()
         ring = self._ring
         assert ring is not None and self.part_id is not None
-        # Small pulls, so that a source faster than real time still gets segments of about
-        # segment_seconds (the check below runs after each pull).
-        chunk = np.empty((min(self.segment_frames, PULL_FRAMES), self.channels),
+        chunk = np.empty((self.segment_frames + PULL_MIN_FRAMES, self.channels),
                          dtype=ring.buffer.dtype)
         encoder: FlacSegments | None = None
         seq = 0
@@ -515,7 +525,10 @@ class Recorder:
                 if lost or stopping:
                     self._stop_source()
                 disk_full = False
-                while not disk_full and (got := ring.pull(chunk)):
+                # In real time one pull takes all the ring holds; from a source faster than
+                # real time, pulls stop near a segment's worth, so segments keep their length.
+                while not disk_full and (got := ring.pull(chunk[:max(
+                        PULL_MIN_FRAMES, self.segment_frames - encoder.pending_frames)])):
                     encoder.encode(chunk[:got])
                     if encoder.pending_frames >= self.segment_frames:  # faster than real time
                         seq, disk_full = self._commit_segment(encoder, seq)

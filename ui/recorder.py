@@ -40,6 +40,8 @@ from ui.errors import user_message
 from ui.widgets import Banner, heading
 
 SourceFactory = Callable[[str], rec.InputSource]
+DeviceLister = Callable[[bool], list[str]]  # (rescan) -> input device names, default first
+RESCAN_MS = 3000  # with no microphone, look for one this often
 
 
 def _clock(seconds: float) -> str:
@@ -138,29 +140,44 @@ class Waveform(QWidget):
 
 
 class Player:
-    """Plays a stored FLAC through PortAudio from a thread that decrypts and decodes one block
-    at a time; ``position`` in seconds is what the screen shows and moves."""
+    """Plays a testimony's parts end to end through PortAudio, from a thread that decrypts and
+    decodes one block at a time (``capture.recorder.TimelineReader``; nothing is written to
+    disk). ``position`` is in seconds on the testimony's timeline; ``part_index`` is the part
+    playing. Given one object name instead of parts, it plays that object alone."""
 
-    def __init__(self, vault: UnlockedVault, object_name: str) -> None:
+    def __init__(self, vault: UnlockedVault, parts: list[rec.TimelinePart] | str) -> None:
         self._vault = vault
-        self._name = object_name
+        if isinstance(parts, str):
+            with rec.open_audio(vault, parts) as audio:
+                parts = [rec.TimelinePart(parts, 0.0, audio.frames / audio.samplerate)]
+        self.parts = parts
         self.position = 0.0
+        self.part_index = 0
         self._seek_to: float | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.error: BaseException | None = None
 
     @property
+    def duration(self) -> float:
+        return self.parts[-1].offset + self.parts[-1].duration if self.parts else 0.0
+
+    @property
     def playing(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
     def seek(self, seconds: float) -> None:
-        self.position = max(0.0, seconds)
+        self.position = min(max(0.0, seconds), self.duration)
+        self.part_index = next((i for i, part in enumerate(self.parts)
+                                if self.position < part.offset + part.duration),
+                               max(0, len(self.parts) - 1))
         self._seek_to = self.position
 
     def play(self) -> None:
         if self.playing:
             return
+        if self.position >= self.duration:
+            self.seek(0.0)  # played to the end: the next play starts again
         self._stop.clear()
         self._seek_to = self.position
         self._thread = threading.Thread(target=self._run, name="player", daemon=True)
@@ -173,45 +190,215 @@ class Player:
             self._thread = None
 
     def _run(self) -> None:
-        try:
-            import sounddevice as sd
+        import sounddevice as sd
 
-            with rec.open_audio(self._vault, self._name) as audio, \
-                    sd.OutputStream(samplerate=audio.samplerate, channels=audio.channels,
-                                    dtype="float32", latency=0.1) as out:
-                block = audio.samplerate // 10
+        out: Any = None
+        shape: tuple[int, int] | None = None
+        try:
+            with rec.TimelineReader(self._vault, self.parts) as reader:
                 while not self._stop.is_set():
                     if self._seek_to is not None:
-                        audio.seek(min(int(self._seek_to * audio.samplerate), audio.frames))
+                        reader.seek(self._seek_to)
                         self._seek_to = None
-                    data = audio.read(block, dtype="float32", always_2d=True)
-                    if not len(data):
+                    got = reader.read(0.1)
+                    if got is None:
+                        self.position = self.duration
                         return
-                    out.write(data)
-                    self.position = audio.tell() / audio.samplerate
+                    block, rate = got
+                    if (rate, block.shape[1]) != shape:  # a part in another format
+                        if out is not None:
+                            out.close()
+                            out = None
+                            rec.stream_opened(False)
+                        out = sd.OutputStream(samplerate=rate, channels=block.shape[1],
+                                              dtype="float32", latency=0.1)
+                        out.start()
+                        rec.stream_opened(True)
+                        shape = (rate, block.shape[1])
+                    out.write(block)
+                    self.position = reader.position
+                    self.part_index = reader.part_index
         except Exception as error:
             self.error = error
+        finally:
+            if out is not None:
+                out.close()
+                rec.stream_opened(False)
+
+
+class TestimonyPlayer(QWidget):
+    """Listen to a testimony: the waveform of all its parts, play and pause, the position, and
+    its markers to jump to. Embed it in any screen:
+
+        player = TestimonyPlayer(vault, parent)
+        player.show_testimony(testimony_id)   # or a capture.testimony.TestimonyView
+        player.error.connect(banner.show_error)
+
+    ``seek(seconds)``, ``toggle_play()`` and ``stop()`` (call it when the screen closes)."""
+
+    __test__ = False
+    error = Signal(str)
+
+    def __init__(self, vault: UnlockedVault, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("testimonyPlayer")
+        self._vault = vault
+        self.parts: list[rec.TimelinePart] = []
+        self.player: Player | None = None
+        self._allowed = True
+        self._kinds = {tm.MarkerKind.PERSON.value: self.tr("Person"),
+                       tm.MarkerKind.PLACE.value: self.tr("Place"),
+                       tm.MarkerKind.UNIT.value: self.tr("Unit"),
+                       tm.MarkerKind.DATE.value: self.tr("Date"),
+                       tm.MarkerKind.COORDINATE.value: self.tr("Coordinates"),
+                       tm.MarkerKind.OTHER.value: self.tr("Other")}
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.waveform = Waveform()
+        self.waveform.seek_requested.connect(self.seek)
+        box.addWidget(self.waveform)
+        row = QHBoxLayout()
+        self.play_button = QPushButton(self.tr("Play"))
+        self.play_button.setObjectName("playButton")
+        self.play_button.clicked.connect(self.toggle_play)
+        self.play_position = QLabel()
+        self.play_position.setObjectName("playPosition")
+        row.addWidget(self.play_button)
+        row.addWidget(self.play_position, 1)
+        box.addLayout(row)
+        self.marker_list = QListWidget()
+        self.marker_list.setObjectName("markerList")
+        self.marker_list.itemActivated.connect(self._marker_chosen)
+        self.marker_list.itemClicked.connect(self._marker_chosen)
+        box.addWidget(self.marker_list)
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._follow)
+        self._update()
+
+    @property
+    def has_audio(self) -> bool:
+        return bool(self.parts)
+
+    @property
+    def duration(self) -> float:
+        return self.waveform.duration
+
+    def set_allowed(self, allowed: bool) -> None:
+        """False while something else uses the audio device (the recorder records)."""
+        self._allowed = allowed
+        if not allowed:
+            self.stop()
+        self._update()
+
+    def show_testimony(self, testimony: str | tm.TestimonyView, waveform: bool = True) -> None:
+        """Markers, and (unless ``waveform`` is False, e.g. after adding a marker) the parts
+        and their waveform, computed off the GUI thread."""
+        view = tm.load_testimony(self._vault, testimony) if isinstance(testimony, str) \
+            else testimony
+        self.marker_list.clear()
+        for marker in view.markers:
+            item = QListWidgetItem(f"{_clock(marker.at_seconds)}  "
+                                   f"[{self._kinds.get(marker.kind, '')}]  {marker.label}")
+            item.setData(Qt.ItemDataRole.UserRole, marker.at_seconds)
+            self.marker_list.addItem(item)
+        markers = [m.at_seconds for m in view.markers]
+        if not waveform:
+            self.waveform.set_data(self.waveform.peaks, self.waveform.duration, markers)
+            return
+        parts = rec.timeline(view)
+        if parts != self.parts:
+            self.stop()
+            self.player = None
+            self.parts = parts
+        duration = view.duration
+        # Blank until the new peaks come: old ones stretched to a new length would mislead.
+        self.waveform.set_data(np.zeros(0, dtype=np.float32), duration if parts else 0.0,
+                               markers)
+        if parts:
+            tasks.Task(self, rec.timeline_waveform, self._vault, parts).success(
+                lambda peaks: self.waveform.set_data(peaks, duration, markers)).failure(
+                lambda error: self.error.emit(user_message(error))).run()
+        self._update()
+
+    def _player(self) -> Player | None:
+        if self.player is None and self.parts:
+            self.player = Player(self._vault, self.parts)
+        return self.player
+
+    def seek(self, seconds: float) -> None:
+        player = self._player()
+        if player is None:
+            return
+        player.seek(seconds)
+        self.waveform.set_position(player.position)
+        self.play_position.setText(_clock(player.position))
+
+    def toggle_play(self) -> None:
+        player = self._player()
+        if player is None or not self._allowed:
+            return
+        if player.playing:
+            player.stop()
+        else:
+            player.play()
+            self._timer.start()
+        self._update()
+
+    def stop(self) -> None:
+        if self.player is not None:
+            self.player.stop()
+        self._timer.stop()
+        self._update()
+
+    def _follow(self) -> None:
+        player = self.player
+        if player is None:
+            self._timer.stop()
+            return
+        self.waveform.set_position(player.position)
+        self.play_position.setText(_clock(player.position))
+        if not player.playing:
+            self._timer.stop()
+            self._update()
+            if player.error is not None:
+                self.error.emit(self.tr("Playback is not possible: no sound output was found."))
+                player.error = None
+
+    def _update(self) -> None:
+        playing = self.player is not None and self.player.playing
+        self.play_button.setText(self.tr("Pause playback") if playing else self.tr("Play"))
+        self.play_button.setEnabled(self._allowed and self.has_audio)
+
+    def _marker_chosen(self, item: QListWidgetItem) -> None:
+        self.seek(float(item.data(Qt.ItemDataRole.UserRole)))
 
 
 class RecorderScreen(QWidget):
     recording_stopped = Signal()
 
     def __init__(self, vault: UnlockedVault, visit_id: str, parent: QWidget | None = None,
-                 source_factory: SourceFactory | None = None) -> None:
+                 source_factory: SourceFactory | None = None,
+                 device_lister: DeviceLister | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recorderScreen")
         self._vault = vault
         self.visit_id = visit_id
         self._source_factory = source_factory or (lambda name: rec.DeviceSource(name or None))
+        self._device_lister = device_lister or rec.input_devices
+        self._rescanning = False
         self.recorder: rec.Recorder | None = None
         self.testimony_id: str | None = None
-        self.player: Player | None = None
         self._pending_marker_at: float | None = None
         self._build()
         self._timer = QTimer(self)
         self._timer.setInterval(50)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
+        self._rescan_timer = QTimer(self)
+        self._rescan_timer.setInterval(RESCAN_MS)
+        self._rescan_timer.timeout.connect(self._rescan_if_idle)
+        self._show_devices(self._device_lister(False))
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.begin_marker)
         QShortcut(QKeySequence(Qt.Key.Key_M), self, self.begin_marker)
         self._load_people()
@@ -270,7 +457,15 @@ class RecorderScreen(QWidget):
         self.devices.setObjectName("deviceChoice")
         row.addWidget(QLabel(self.tr("Microphone")))
         row.addWidget(self.devices, 1)
+        self.rescan_button = QPushButton(self.tr("Look again"))
+        self.rescan_button.setObjectName("rescanButton")
+        self.rescan_button.setToolTip(self.tr("Look for microphones again"))
+        self.rescan_button.clicked.connect(self.rescan_devices)
+        row.addWidget(self.rescan_button)
         box.addLayout(row)
+        self.no_microphone = Banner()
+        self.no_microphone.setObjectName("noMicrophone")
+        box.addWidget(self.no_microphone)
         self.meter = LevelMeter()
         box.addWidget(self.meter)
         self.level_label = QLabel()
@@ -319,36 +514,65 @@ class RecorderScreen(QWidget):
 
         playback = QGroupBox(self.tr("Listen"))
         play_box = QVBoxLayout(playback)
-        self.waveform = Waveform()
-        self.waveform.seek_requested.connect(self.seek)
-        play_box.addWidget(self.waveform)
-        play_row = QHBoxLayout()
-        self.play_button = QPushButton(self.tr("Play"))
-        self.play_button.setObjectName("playButton")
-        self.play_button.clicked.connect(self.toggle_play)
-        self.play_position = QLabel()
-        self.play_position.setObjectName("playPosition")
-        play_row.addWidget(self.play_button)
-        play_row.addWidget(self.play_position, 1)
-        play_box.addLayout(play_row)
-        self.marker_list = QListWidget()
-        self.marker_list.setObjectName("markerList")
-        self.marker_list.itemActivated.connect(self._marker_chosen)
-        self.marker_list.itemClicked.connect(self._marker_chosen)
-        play_box.addWidget(self.marker_list)
+        self.listen = TestimonyPlayer(self._vault)
+        self.listen.error.connect(self.banner.show_error)
+        play_box.addWidget(self.listen)
+        self.waveform = self.listen.waveform
+        self.play_button = self.listen.play_button
+        self.play_position = self.listen.play_position
+        self.marker_list = self.listen.marker_list
         layout.addWidget(playback, 1)
-        self._fill_devices()
         self._update_controls()
 
-    def _fill_devices(self) -> None:
-        remembered = app_settings.load().recorder_device
-        names = rec.input_devices()
-        if remembered and remembered not in names:
-            names.insert(0, remembered)
+    # -- microphones -----------------------------------------------------------------------------
+
+    def _show_devices(self, names: list[str]) -> None:
+        """Fill the list with the microphones there are now: the one used last time chosen if
+        it is among them; with none, say so and look again every few seconds."""
+        current = self.devices.currentData() or app_settings.load().recorder_device
+        self.devices.clear()
         for name in names:
             self.devices.addItem(name, name)
-        if remembered:
-            self.devices.setCurrentIndex(self.devices.findData(remembered))
+        if current and current in names:
+            self.devices.setCurrentIndex(self.devices.findData(current))
+        if names:
+            self.no_microphone.clear()
+            self._rescan_timer.stop()
+        else:
+            self.no_microphone.show_error(self.tr(
+                "No microphone was found. Plug in a microphone (or switch it on and check its "
+                "cable), then press Look again. The app also looks by itself every few "
+                "seconds."))
+            self._rescan_timer.start()
+        self._update_controls()
+
+    def rescan_devices(self) -> None:
+        """Ask PortAudio again which microphones there are (off the GUI thread). Not while
+        recording or playing: restarting PortAudio would end those streams."""
+        if self._rescanning or self._busy() or (self.player is not None
+                                                 and self.player.playing):
+            return
+        self._rescanning = True
+        self.rescan_button.setEnabled(False)
+        self._update_controls()
+        tasks.Task(self, self._device_lister, True).success(self._rescanned).failure(
+            lambda error: self._rescanned([])).run()
+
+    def _rescanned(self, names: list[str]) -> None:
+        self._rescanning = False
+        self.rescan_button.setEnabled(True)
+        had_none = self.devices.count() == 0
+        self._show_devices(names)
+        if had_none and names:
+            self.banner.show_info(self.tr("Microphone found: %1").replace("%1", names[0]))
+
+    def _rescan_if_idle(self) -> None:
+        if self.devices.count() == 0:
+            self.rescan_devices()
+
+    @property
+    def player(self) -> Player | None:
+        return self.listen.player
 
     # -- data ----------------------------------------------------------------------------------
 
@@ -465,6 +689,9 @@ class RecorderScreen(QWidget):
         else:
             self.save_details(quiet=True)  # who speaks is known before the first word
         name = self.devices.currentData() or ""
+        if not name:
+            self._show_devices([])
+            return
         try:
             source = self._source_factory(name)
             if self.recorder is None or self.recorder.testimony_id != self.testimony_id:
@@ -534,7 +761,8 @@ class RecorderScreen(QWidget):
     def _update_controls(self) -> None:
         state = self.recorder.state if self.recorder is not None else rec.State.IDLE
         active = state in (rec.State.RECORDING, rec.State.PAUSED)
-        self.record_button.setEnabled(state in (rec.State.IDLE, rec.State.STOPPED))
+        self.record_button.setEnabled(state in (rec.State.IDLE, rec.State.STOPPED)
+                                      and self.devices.count() > 0 and not self._rescanning)
         self.record_button.setText(self.tr("Record") if self.testimony_id is None or not
                                    self.waveform.duration else self.tr("Continue recording"))
         self.pause_button.setEnabled(active)
@@ -542,9 +770,10 @@ class RecorderScreen(QWidget):
                                   else self.tr("Pause"))
         self.stop_button.setEnabled(active)
         self.devices.setEnabled(not active)
+        self.rescan_button.setEnabled(not active and not self._rescanning)
         self.testimonies.setEnabled(not active)
         self.new_button.setEnabled(not active)
-        self.play_button.setEnabled(not active and self._playable() is not None)
+        self.listen.set_allowed(not active)
 
     def _tick(self) -> None:
         recorder = self.recorder
@@ -572,15 +801,6 @@ class RecorderScreen(QWidget):
                                    .replace("%1", str(int(seconds // 60))))
         if recorder is not None:
             self._drain_events()
-        if self.player is not None:
-            self.waveform.set_position(self.player.position)
-            self.play_position.setText(_clock(self.player.position))
-            if not self.player.playing:
-                self.play_button.setText(self.tr("Play"))
-                if self.player.error is not None:
-                    self.banner.show_error(self.tr("Playback is not possible: no sound output "
-                                                   "was found."))
-                    self.player.error = None
 
     def _drain_events(self) -> None:
         assert self.recorder is not None
@@ -590,7 +810,7 @@ class RecorderScreen(QWidget):
                     self.tr("The microphone stopped working. The first %1 are kept. Choose a "
                             "microphone and press Continue recording.")
                     .replace("%1", _clock(event.detail["seconds"])))
-                self._refill_devices()
+                self.rescan_devices()
             elif event.kind == "disk_low":
                 self.banner.show_error(
                     self.tr("The disk is nearly full: about %1 minutes of recording left.")
@@ -605,76 +825,20 @@ class RecorderScreen(QWidget):
                 self._update_controls()
                 self._load_testimonies(select=self.testimony_id)
 
-    def _refill_devices(self) -> None:
-        current = self.devices.currentData()
-        self.devices.clear()
-        for name in rec.input_devices():
-            self.devices.addItem(name, name)
-        if current:
-            self.devices.setCurrentIndex(max(0, self.devices.findData(current)))
-
     # -- playback ------------------------------------------------------------------------------
 
-    def _playable(self) -> tuple[str, tm.PartView] | None:
-        if self.testimony_id is None:
-            return None
-        view = tm.load_testimony(self._vault, self.testimony_id)
-        parts = [p for p in view.parts if p.object_name]
-        return (parts[0].object_name, parts[0]) if parts else None  # type: ignore[return-value]
-
     def _show_playback(self, view: tm.TestimonyView, waveform: bool = True) -> None:
-        self.marker_list.clear()
-        kinds = {self.marker_kind.itemData(i): self.marker_kind.itemText(i)
-                 for i in range(self.marker_kind.count())}
-        for marker in view.markers:
-            item = QListWidgetItem(f"{_clock(marker.at_seconds)}  [{kinds.get(marker.kind, '')}]"
-                                   f"  {marker.label}")
-            item.setData(Qt.ItemDataRole.UserRole, marker.at_seconds)
-            self.marker_list.addItem(item)
-        first = next((p for p in view.parts if p.object_name), None)
-        markers = [m.at_seconds for m in view.markers]
-        if first is None:
-            self.waveform.set_data(np.zeros(0, dtype=np.float32), 0.0, markers)
-        elif waveform:
-            name, duration = first.object_name, first.duration
-            tasks.Task(self, rec.waveform, self._vault, name).success(
-                lambda peaks: self.waveform.set_data(peaks, duration, markers)).failure(
-                lambda error: self.banner.show_error(user_message(error))).run()
-            self.waveform.set_data(self.waveform.peaks, duration, markers)
-        else:
-            self.waveform.set_data(self.waveform.peaks, self.waveform.duration, markers)
+        self.listen.show_testimony(view, waveform)
         self._update_controls()
 
-    def _marker_chosen(self, item: QListWidgetItem) -> None:
-        self.seek(float(item.data(Qt.ItemDataRole.UserRole)))
-
     def seek(self, seconds: float) -> None:
-        playable = self._playable()
-        if playable is None:
-            return
-        if self.player is None:
-            self.player = Player(self._vault, playable[0])
-        self.player.seek(seconds)
-        self.waveform.set_position(seconds)
-        self.play_position.setText(_clock(seconds))
+        self.listen.seek(seconds)
 
     def toggle_play(self) -> None:
-        playable = self._playable()
-        if playable is None:
-            return
-        if self.player is None:
-            self.player = Player(self._vault, playable[0])
-        if self.player.playing:
-            self.player.stop()
-            self.play_button.setText(self.tr("Play"))
-        else:
-            self.player.play()
-            self.play_button.setText(self.tr("Pause playback"))
+        self.listen.toggle_play()
 
     def _stop_player(self) -> None:
-        if self.player is not None:
-            self.player.stop()
-            self.player = None
+        self.listen.stop()
 
     def closeEvent(self, event: Any) -> None:
         self._stop_player()

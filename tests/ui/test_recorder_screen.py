@@ -1,6 +1,8 @@
 """The recorder screen driven like a volunteer would: record (a synthetic source through the
-real recorder and vault), press M and type a marker, stop, see the waveform, jump to the marker.
-Also a screenshot to look at (screenshots/recorder.png)."""
+real recorder and vault), press M and type a marker, stop, see the waveform, jump to the marker;
+a testimony in two parts played, drawn and jumped through as one; no microphone at all, then
+one appearing (real PortAudio, with and without a PulseAudio server). Screenshots to look at
+are saved in screenshots/recorder-*.png."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from capture import recorder as rec
 from capture.roles import Role
 from capture.testimony import load_testimony
 from capture.vault import NewUser, Vault
+from tests.capture.conftest import pulse  # noqa: F401 - the PulseAudio fixture, used by name
 from tests.capture.recording_helpers import tone
 from ui import settings as app_settings
 from ui.recorder import RecorderScreen
@@ -48,7 +51,7 @@ def test_record_mark_stop_then_jump_to_the_marker(app, qtbot, volunteer_vault):
     # The synthetic microphone has its own name whatever PortAudio lists on this machine (after
     # the PulseAudio tests in the same process it lists "default").
     screen = RecorderScreen(vault, visit_id, source_factory=lambda _name: rec.SyntheticSource(
-        tone, name="Micro thử"))
+        tone, name="Micro thử"), device_lister=lambda _rescan: ["Micro thử"])
     qtbot.addWidget(screen)
     screen.resize(760, 900)
     screen.show()
@@ -103,17 +106,140 @@ def test_recovery_is_reported_on_the_screen(app, qtbot, volunteer_vault):
     testimony_id = create_testimony(vault, visit_id, speaker_name="Ông Lê Văn Bảy")
     recorder = rec.Recorder(vault, testimony_id)
     recorder.start(rec.SyntheticSource(tone, realtime=False, limit_frames=3 * 48_000))
-    qtbot.waitUntil(lambda: recorder.frames_committed >= 3 * 48_000, timeout=10000)
+    # all but the last FLAC frame, which the encoder gives at the end
+    qtbot.waitUntil(lambda: recorder.frames_committed >= 3 * 48_000 - 4096, timeout=10000)
     original = rec.finish_part
     rec.finish_part = lambda *a, **k: (_ for _ in ()).throw(rec.RecorderError())
     try:
         recorder.stop()  # as if the laptop died before the join
     finally:
         rec.finish_part = original
-    screen = RecorderScreen(vault, visit_id)
+    screen = RecorderScreen(vault, visit_id, device_lister=lambda _rescan: ["Micro thử"])
     qtbot.addWidget(screen)
     qtbot.waitUntil(lambda: bool(screen.banner.text()), timeout=5000)
     # in Vietnamese: "Đã khôi phục bản ghi của Ông Lê Văn Bảy đến giây 3."
     assert "Ông Lê Văn Bảy" in screen.banner.text() and "3" in screen.banner.text()
     (part,) = load_testimony(vault, testimony_id).parts
     assert part.end_reason == "recovered" and part.duration == pytest.approx(3.0)
+
+
+def _quiet(start: int, frames: int):
+    return tone(start, frames) // 10  # the second part: the same tone, 20 dB lower
+
+
+def test_two_parts_play_draw_and_jump_as_one_testimony(app, qtbot, volunteer_vault):
+    """A microphone lost after 1.5 s (the synthetic source calls the same 'lost' hook as
+    PortAudio's finished-callback), then Continue recording with another one for 1 s: the
+    waveform spans both parts (loud, then 20 dB lower), and a marker in the second part seeks
+    the player into the second part."""
+    vault = volunteer_vault
+    visit_id = _visit(vault)
+    pulled_out = rec.SyntheticSource(tone, name="Micro USB", realtime=False)
+    pulled_out.fail_after = 1.5
+    sources = iter([pulled_out, rec.SyntheticSource(_quiet, name="Micro thử", realtime=False,
+                                                    limit_frames=48_000)])
+    screen = RecorderScreen(vault, visit_id, source_factory=lambda _name: next(sources),
+                            device_lister=lambda _rescan: ["Micro USB", "Micro thử"])
+    qtbot.addWidget(screen)
+    screen.resize(760, 900)
+    screen.show()
+    screen.start_recording()
+    qtbot.waitUntil(lambda: screen.recorder.state == rec.State.STOPPED, timeout=10000)
+    qtbot.waitUntil(lambda: "0:00:01" in screen.banner.text(), timeout=5000)  # what was kept
+    assert screen.record_button.text() in ("Continue recording", "Ghi tiếp")
+    screen.start_recording()
+    qtbot.waitUntil(lambda: screen.recorder.frames_committed >= 48_000 - 4096, timeout=10000)
+    screen.begin_marker()
+    screen.marker_label.setText("Phần hai")
+    screen.add_marker()
+    qtbot.mouseClick(screen.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.recorder.state == rec.State.STOPPED, timeout=10000)
+    view = load_testimony(vault, screen.testimony_id)
+    assert [p.end_reason for p in view.parts] == ["device_lost", "stopped"]
+    assert view.duration == pytest.approx(2.5, abs=0.05)
+    qtbot.waitUntil(lambda: len(screen.waveform.peaks) > 0, timeout=10000)
+    assert screen.waveform.duration == pytest.approx(view.duration)
+    peaks = screen.waveform.peaks
+    split = int(len(peaks) * 1.5 / 2.5)
+    loud, quiet = peaks[10:split - 10], peaks[split + 10:-10]
+    # the test tone peaks at 0.18-0.27 of full scale in its first seconds; the second part at
+    # a tenth of that
+    assert loud.min() > 0.15 and 0.01 < quiet.max() < 0.03, (loud.min(), quiet.max())
+
+    (marker,) = view.markers
+    assert marker.at_seconds >= view.parts[1].offset_seconds
+    item = screen.marker_list.item(0)
+    qtbot.mouseClick(screen.marker_list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=screen.marker_list.visualItemRect(item).center())
+    assert screen.player is not None and screen.player.part_index == 1
+    assert screen.player.position == pytest.approx(marker.at_seconds)
+    screen.grab().save(str(SHOTS / "recorder-two-parts.png"))
+
+
+@pytest.mark.usefixtures("pulse")
+def test_playback_goes_on_into_the_next_part_through_portaudio(app, qtbot, volunteer_vault):
+    """Real sound output: PortAudio's ALSA 'pulse' device into the PulseAudio null sink. Played
+    from 0.6 s of a 1 s + 1 s testimony, the player must reach the second part and its end."""
+    from ui.recorder import Player
+
+    vault = volunteer_vault
+    _visit(vault)
+    from tests.capture.recording_helpers import new_testimony
+
+    _, testimony_id = new_testimony(vault)
+    recorder = rec.Recorder(vault, testimony_id)
+    for make in (tone, _quiet):
+        recorder.start(rec.SyntheticSource(make, realtime=False, limit_frames=48_000))
+        qtbot.waitUntil(lambda: recorder.frames_committed >= 48_000 - 4096, timeout=10000)
+        recorder.stop()
+    parts = rec.timeline(load_testimony(vault, testimony_id))
+    assert [p.offset for p in parts] == [0.0, pytest.approx(1.0)]
+    player = Player(vault, parts)
+    player.seek(0.6)
+    player.play()
+    qtbot.waitUntil(lambda: player.part_index == 1, timeout=5000)
+    qtbot.waitUntil(lambda: not player.playing, timeout=5000)
+    assert player.error is None
+    assert player.position == pytest.approx(2.0)
+
+
+def test_no_microphone_then_one_appears(app, qtbot, volunteer_vault, tmp_path, monkeypatch):
+    """Honestly without a microphone: no PulseAudio server reachable, so real PortAudio (ALSA's
+    pulse and default devices) lists no input at all, as on a laptop with none. Then a
+    PulseAudio server with a source starts (the microphone plugged in): the screen's own
+    periodic look finds it and Record comes back; stopped again, Look again shows the state
+    again."""
+    from tests.capture.pulse import PulseServer, available
+
+    if reason := available():
+        pytest.skip(reason)
+    for key in ("PULSE_SERVER", "PULSE_RUNTIME_PATH", "XDG_RUNTIME_DIR", "HOME"):
+        monkeypatch.setenv(key, str(tmp_path / "nowhere"))
+    assert rec.input_devices(rescan=True) == []
+    vault = volunteer_vault
+    screen = RecorderScreen(vault, _visit(vault))
+    qtbot.addWidget(screen)
+    screen.resize(760, 900)
+    screen.show()
+    assert screen.no_microphone.isVisible()
+    assert "microphone" in screen.no_microphone.text().lower() \
+        or "micro" in screen.no_microphone.text().lower()
+    assert not screen.record_button.isEnabled() and screen.rescan_button.isEnabled()
+    screen.start_recording()  # a click that slipped through changes nothing
+    assert screen.recorder is None
+    SHOTS.mkdir(exist_ok=True)
+    screen.grab().save(str(SHOTS / "recorder-no-microphone.png"))
+
+    server = PulseServer(tmp_path / "pulse").start()
+    try:
+        for key in ("HOME", "PULSE_RUNTIME_PATH", "XDG_RUNTIME_DIR", "PULSE_SERVER"):
+            monkeypatch.setenv(key, server.env[key])
+        qtbot.waitUntil(lambda: screen.devices.count() > 0, timeout=3 * 3000 + 5000)
+        assert not screen.no_microphone.isVisible() and screen.record_button.isEnabled()
+        assert screen.devices.currentData()
+        screen.grab().save(str(SHOTS / "recorder-microphone-found.png"))
+    finally:
+        server.stop()
+    qtbot.mouseClick(screen.rescan_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.devices.count() == 0, timeout=5000)
+    assert screen.no_microphone.isVisible() and not screen.record_button.isEnabled()

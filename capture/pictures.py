@@ -1,0 +1,448 @@
+"""Photos decoded: the checks a photo must pass, its camera details (EXIF), its thumbnail,
+preview and quality hints, and the small pool of decoder processes that does this work.
+
+Nothing here touches the vault: a decoder process gets plaintext bytes and gives back JPEG
+bytes and details, and this module imports no more than Pillow, numpy and exifread, so those
+processes start quickly. ``capture.importer`` stores what comes back; ``capture.media`` asks
+for a preview when one is first viewed.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+import exifread
+import numpy as np
+from PIL import Image
+
+from capture.errors import CaptureError
+
+log = logging.getLogger(__name__)
+
+# --- what can go wrong with one file (each is that file's outcome; the import goes on) ---------
+
+
+class ImportFailed(CaptureError):
+    message = "The file {name} could not be imported."
+
+
+class EmptyFile(ImportFailed):
+    message = "The file {name} is empty (0 bytes): there is nothing to import."
+
+
+class NotMedia(ImportFailed):
+    message = "The file {name} is not a photo or video this app can read."
+
+
+class DamagedPhoto(ImportFailed):
+    message = ("The photo {name} is damaged or incomplete. Copy it again from the camera "
+               "or phone and import the copy.")
+
+
+class PhotoTooLarge(ImportFailed):
+    message = ("The file {name} claims to be {width}×{height} pixels, far larger than any "
+               "camera photo; it was skipped to keep the laptop responsive.")
+
+
+class DamagedVideo(ImportFailed):
+    message = ("The video {name} is damaged or incomplete. Copy it again from the camera "
+               "or phone and import the copy.")
+
+
+class FileUnreadable(ImportFailed):
+    message = "The file {name} could not be read. Check that it is a file and you may open it."
+
+
+class FileVanished(ImportFailed):
+    message = ("The file {name} disappeared before it was imported. Was the card or phone "
+               "unplugged? Plug it in again and repeat the import.")
+
+
+class ExifUnreadable(ImportFailed):
+    """A warning, not a failure: the photo is imported without its camera details."""
+
+    message = ("The camera details (EXIF) in {name} are damaged; the photo was imported "
+               "without them.")
+
+
+THUMBNAIL_SIZE = 256
+PREVIEW_SIZE = 1600  # the preview's long side is 1600–2400 px: what JPEG draft decoding gives
+PREVIEW_QUALITY = 85
+# A JPEG is decoded at 1/8 scale at most, so even a 250-megapixel panorama costs little; other
+# formats decode in full (3 bytes a pixel), so they get a lower ceiling. Anything above is a
+# "decompression bomb" or nothing a volunteer would photograph.
+MAX_JPEG_PIXELS = 250_000_000
+MAX_OTHER_PIXELS = 120_000_000
+Image.MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS  # Pillow's own check: a warning above, error at 2×
+
+# Quality hints, measured on a ~512 px grey copy (cheap, and only hints).
+BLUR_VARIANCE = 60.0  # variance of the Laplacian below this: probably out of focus or shaken
+DARK_MEAN = 45.0  # mean brightness (0–255) below this
+OVEREXPOSED_SHARE = 0.25  # share of pixels at 250 or above
+
+_heif_ready = False
+
+
+def _register_heif() -> None:
+    global _heif_ready
+    if not _heif_ready:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+        _heif_ready = True
+
+
+# --- photos -----------------------------------------------------------------------------------
+
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+# preview JPEG (None: made when first viewed), thumbnail JPEG
+Pictures = tuple[bytes | None, bytes]
+
+
+def _open_photo(data: bytes, name: str, media_type: str, long_side: int
+                ) -> tuple[Image.Image, dict[str, Any], CaptureError | None]:
+    """The photo decoded to about ``long_side`` px (a JPEG at 1/2 to 1/8 scale, straight
+    from its DCT coefficients; other formats in full, then shrunk), turned upright, RGB."""
+    heif = media_type == "image/heic"
+    meta: dict[str, Any] = {}
+    warning: CaptureError | None = None
+    if heif:
+        _register_heif()
+    else:
+        meta, warning = _read_exif(data, name)
+    try:
+        image = Image.open(io.BytesIO(data))
+        if heif:
+            # exifread cannot find the EXIF box in every HEIF; libheif hands it over. libheif
+            # also applies the container's rotation itself, so no EXIF turn is added.
+            raw = image.info.get("exif") or b""
+            meta, warning = _read_exif(raw[6:] if raw.startswith(b"Exif") else raw, name)
+        width, height = image.size
+        limit = MAX_JPEG_PIXELS if image.format == "JPEG" else MAX_OTHER_PIXELS
+        if width * height > limit:
+            raise PhotoTooLarge(name=name, width=width, height=height)
+        meta.update(format=image.format, width=width, height=height)
+        if image.format == "JPEG":
+            # libjpeg decodes at 1/2, 1/4 or 1/8 scale directly: the smallest scale that still
+            # covers the box. (The box has the photo's shape, so a 4:3 photo is not decoded
+            # to fit a square.)
+            scale = min(1.0, long_side / max(width, height))
+            image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
+        image.load()
+    except Image.DecompressionBombError:
+        width, height = _claimed_size(data)
+        raise PhotoTooLarge(name=name, width=width, height=height) from None
+    except (Image.UnidentifiedImageError, SyntaxError):
+        raise NotMedia(name=name) from None
+    except (OSError, ValueError, EOFError, IndexError, TypeError, KeyError):
+        # "image file is truncated", broken Huffman data, a bad PNG chunk, ...
+        raise DamagedPhoto(name=name) from None
+    except RuntimeError:  # pillow-heif: corrupt or unsupported HEIF
+        raise DamagedPhoto(name=name) from None
+    try:
+        picture = _to_rgb(image)
+    except (OSError, ValueError) as error:
+        raise DamagedPhoto(name=name) from error
+    if max(picture.size) > long_side * 3 // 2:
+        picture.thumbnail((long_side, long_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    transpose = None if heif else _TRANSPOSE.get(meta.get("orientation", 1))
+    if transpose is not None:
+        picture = picture.transpose(transpose)
+    return picture, meta, warning
+
+
+# What a JPEG is decoded to at import: a 12 MP photo at 1/8 scale (500 px), enough for the
+# thumbnail and the quality hints; its preview is made when it is first viewed.
+IMPORT_DECODE_SIZE = 500
+
+
+def photo_pictures(data: bytes, name: str, media_type: str
+                    ) -> tuple[Pictures, dict[str, Any], CaptureError | None]:
+    """Thumbnail and quality hints (and for PNG/TIFF/HEIC/WebP, which are decoded in full
+    anyway, the preview too)."""
+    jpeg = media_type == "image/jpeg"
+    picture, meta, warning = _open_photo(data, name, media_type,
+                                         IMPORT_DECODE_SIZE if jpeg else PREVIEW_SIZE)
+    preview = None if jpeg else _jpeg(picture, PREVIEW_QUALITY)
+    # Box-reduce by a whole factor first (several times cheaper than resampling), then the
+    # thumbnail from that small copy.
+    small = picture.reduce(max(1, max(picture.size) // 512))
+    thumbnail = _shrink(small, THUMBNAIL_SIZE)
+    meta["quality"] = quality_hints(small.convert("L"))
+    return (preview, _jpeg(thumbnail, 80)), meta, warning
+
+
+def preview_jpeg(data: bytes, name: str, media_type: str
+                 ) -> tuple[bytes, dict[str, Any], CaptureError | None]:
+    """The preview of a photo's original (1600-2400 px long side, upright) as JPEG bytes."""
+    picture, meta, warning = _open_photo(data, name, media_type, PREVIEW_SIZE)
+    return _jpeg(picture, PREVIEW_QUALITY), meta, warning
+
+
+def _claimed_size(data: bytes) -> tuple[int | str, int | str]:
+    """Width and height a PNG or JPEG header claims (Pillow refuses a bomb before saying)."""
+    if data.startswith(b"\x89PNG") and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    position = 2
+    while data.startswith(b"\xff\xd8") and position + 9 < len(data):
+        if data[position] != 0xFF:
+            break
+        marker = data[position + 1]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE,
+                      0xCF):
+            return (int.from_bytes(data[position + 7:position + 9], "big"),
+                    int.from_bytes(data[position + 5:position + 7], "big"))
+        position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
+    return "?", "?"
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    if image.mode == "RGB":
+        return image
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        canvas = Image.new("RGB", rgba.size, (255, 255, 255))  # transparent parts on white
+        canvas.paste(rgba, mask=rgba.getchannel("A"))
+        return canvas
+    if image.mode.startswith("I;16") or image.mode == "I":
+        scaled = np.asarray(image, dtype=np.float32)
+        peak = max(float(scaled.max()), 1.0)
+        return Image.fromarray((scaled * (255.0 / peak)).astype(np.uint8)).convert("RGB")
+    return image.convert("RGB")
+
+
+def _shrink(image: Image.Image, size: int) -> Image.Image:
+    width, height = image.size
+    scale = size / max(width, height)
+    if scale >= 1:
+        return image
+    target = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return image.resize(target, Image.Resampling.BILINEAR, reducing_gap=2.0)
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def quality_hints(grey: Image.Image) -> dict[str, Any]:
+    """Blurred, too dark, overexposed: hints for the volunteer, never a reason to refuse."""
+    pixels = np.asarray(grey, dtype=np.float32)
+    if pixels.shape[0] < 3 or pixels.shape[1] < 3:
+        return {"blurred": False, "too_dark": False, "overexposed": False,
+                "sharpness": 0.0, "brightness": float(pixels.mean()) if pixels.size else 0.0,
+                "clipped": 0.0}
+    laplacian = (4 * pixels[1:-1, 1:-1] - pixels[:-2, 1:-1] - pixels[2:, 1:-1]
+                 - pixels[1:-1, :-2] - pixels[1:-1, 2:])
+    sharpness = float(laplacian.var())
+    brightness = float(pixels.mean())
+    clipped = float((pixels >= 250).mean())
+    return {"blurred": sharpness < BLUR_VARIANCE, "too_dark": brightness < DARK_MEAN,
+            "overexposed": clipped > OVEREXPOSED_SHARE, "sharpness": round(sharpness, 1),
+            "brightness": round(brightness, 1), "clipped": round(clipped, 3)}
+
+
+# --- EXIF ---------------------------------------------------------------------------------------
+
+
+def _exif_time(tags: dict[str, Any]) -> str:
+    for key in ("EXIF DateTimeOriginal", "EXIF DateTimeDigitized", "Image DateTime"):
+        value = str(tags.get(key, "")).strip()
+        try:
+            return datetime.strptime(value, "%Y:%m:%d %H:%M:%S").isoformat()
+        except ValueError:
+            continue
+    return ""
+
+
+def _ratio(value: Any) -> float:
+    return float(Fraction(value.num, value.den)) if hasattr(value, "num") else float(value)
+
+
+def _degrees(tag: Any, ref: Any, negative: str) -> float | None:
+    values = getattr(tag, "values", None)
+    if not values or len(values) != 3:
+        return None
+    degrees = _ratio(values[0]) + _ratio(values[1]) / 60 + _ratio(values[2]) / 3600
+    if str(getattr(ref, "values", ref)).strip().upper().startswith(negative):
+        degrees = -degrees
+    return round(degrees, 7)
+
+
+def _read_exif(data: bytes, name: str) -> tuple[dict[str, Any], CaptureError | None]:
+    """Camera, time taken, GPS (signed decimal degrees), altitude, orientation. Damaged EXIF
+    is a warning: the photo itself is still worth keeping."""
+    has_exif = b"Exif\x00\x00" in data[:65536] or data[:4] in (b"II*\x00", b"MM\x00*")
+    try:
+        tags = exifread.process_file(io.BytesIO(data), details=False)
+    except Exception:  # exifread raises anything from struct.error to ZeroDivisionError
+        log.debug("EXIF of %s unreadable", name, exc_info=True)
+        return {"exif_unreadable": True}, ExifUnreadable(name=name)
+    meta: dict[str, Any] = {}
+    try:
+        for key, field_name in (("Image Make", "camera_make"), ("Image Model", "camera_model")):
+            if key in tags:
+                meta[field_name] = str(tags[key]).strip()
+        taken = _exif_time(tags)
+        if taken:
+            offset = str(tags.get("EXIF OffsetTimeOriginal", "")).strip()
+            meta["taken_at"] = taken + offset if offset else taken
+        if "Image Orientation" in tags:
+            orientation = int(tags["Image Orientation"].values[0])
+            if 1 <= orientation <= 8:
+                meta["orientation"] = orientation
+        latitude = _degrees(tags.get("GPS GPSLatitude"), tags.get("GPS GPSLatitudeRef", "N"),
+                            "S")
+        longitude = _degrees(tags.get("GPS GPSLongitude"),
+                             tags.get("GPS GPSLongitudeRef", "E"), "W")
+        if latitude is not None and longitude is not None and (
+                -90 <= latitude <= 90 and -180 <= longitude <= 180):
+            meta["latitude"], meta["longitude"] = latitude, longitude
+        if "GPS GPSAltitude" in tags:
+            altitude = _ratio(tags["GPS GPSAltitude"].values[0])
+            below = tags.get("GPS GPSAltitudeRef")
+            if below is not None and int(below.values[0]) == 1:
+                altitude = -altitude
+            meta["altitude"] = round(altitude, 2)
+    except (ValueError, TypeError, ZeroDivisionError, IndexError, AttributeError):
+        return {"exif_unreadable": True}, ExifUnreadable(name=name)
+    if has_exif and not tags:
+        return {"exif_unreadable": True}, ExifUnreadable(name=name)
+    return meta, None
+
+
+# --- decoding, in other processes -------------------------------------------------------------
+#
+# Decoding a 12-megapixel JPEG is 40-80 ms of CPU, much of it holding the GIL (EXIF parsing,
+# Pillow's conversions). Done on threads of the app, it took the GUI thread's turns: the window
+# stalled for up to 400 ms during an import. So photos are decoded in a small pool of
+# *spawned* processes at a lower CPU priority: they are sent plaintext bytes and send back JPEG
+# bytes and camera details. The vault's keys never exist there (spawn starts a fresh
+# interpreter; fork would copy the unlocked vault's memory), and encryption stays here.
+
+DECODERS = max(1, min(4, os.cpu_count() or 1))
+_DECODER_NICENESS = 10  # below the GUI and the recorder, which keep their turns
+_decoders: ProcessPoolExecutor | None = None
+_decoders_lock = threading.Lock()
+
+_Decoded = tuple[Any, dict[str, Any] | None, tuple[type[CaptureError], dict[str, Any]] | None]
+
+
+def _decoder_started() -> None:
+    if hasattr(os, "nice"):
+        try:
+            os.nice(_DECODER_NICENESS)
+        except OSError:  # not allowed: run at the normal priority
+            pass
+
+
+def _decoder_pool() -> ProcessPoolExecutor:
+    global _decoders
+    with _decoders_lock:
+        if _decoders is None:
+            _decoders = ProcessPoolExecutor(
+                max_workers=DECODERS, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_decoder_started)
+        return _decoders
+
+
+def _drop_decoder_pool(broken: ProcessPoolExecutor) -> None:
+    global _decoders
+    with _decoders_lock:
+        if _decoders is broken:
+            _decoders = None
+    broken.shutdown(wait=False, cancel_futures=True)
+
+
+def shutdown_decoders() -> None:
+    """Stop the decoder processes (they are started again when next needed)."""
+    global _decoders
+    with _decoders_lock:
+        pool, _decoders = _decoders, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_decoder(work: Callable[..., Any], *args: Any) -> _Decoded:
+    """Runs in a decoder process. A CaptureError is sent back as (class, details): its own
+    pickling would keep only the message and lose the details the app's translation needs."""
+    try:
+        result, meta, warning = work(*args)
+    except ImportFailed as error:
+        return None, None, (type(error), error.details)
+    return (result, meta,
+            (type(warning), warning.details) if warning is not None else None)
+
+
+@dataclass
+class _Decoding:
+    """A photo being decoded in a decoder process, with what is needed to try it again."""
+
+    work: Callable[..., Any]
+    args: tuple[Any, ...]
+    pool: ProcessPoolExecutor
+    future: Future[_Decoded]
+
+    def cancel(self) -> None:
+        self.future.cancel()
+
+
+def _decode_soon(work: Callable[..., Any], *args: Any) -> _Decoding:
+    pool = _decoder_pool()
+    try:
+        future = pool.submit(_in_decoder, work, *args)
+    except (BrokenProcessPool, RuntimeError):  # a decoder died since the last photo
+        _drop_decoder_pool(pool)
+        pool = _decoder_pool()
+        future = pool.submit(_in_decoder, work, *args)
+    return _Decoding(work, args, pool, future)
+
+
+def _decoded(decoding: _Decoding, name: str) -> tuple[Any, dict[str, Any], Any]:
+    """The result of ``_decode_soon``; ImportFailed raised here as it was in the decoder. A
+    decoder that died (a file that crashes a codec, memory) is replaced and the photo tried
+    once more; if it dies again the photo is reported damaged and the import goes on."""
+    for attempt in range(2):
+        try:
+            result, meta, failure = decoding.future.result()
+            break
+        except BrokenProcessPool:
+            _drop_decoder_pool(decoding.pool)
+            if attempt:
+                raise DamagedPhoto(name=name) from None
+            decoding = _decode_soon(decoding.work, *decoding.args)
+    if result is None:
+        assert failure is not None
+        error_class, details = failure
+        raise error_class(**details)
+    warning = failure[0](**failure[1]) if failure is not None else None
+    return result, meta or {}, warning
+
+
+def make_preview(data: bytes, name: str, media_type: str, *, in_process: bool) -> bytes:
+    """A photo's preview from its original bytes: on this thread when someone is waiting for
+    it (a viewer opening), else in a decoder process at low priority (the idle pass)."""
+    if in_process:
+        return preview_jpeg(data, name, media_type)[0]
+    return _decoded(_decode_soon(preview_jpeg, data, name, media_type), name)[0]

@@ -8,6 +8,9 @@
     sohoa-server batches    --data DIR      what was received, from which station, when
 
     sohoa-server serve      --data DIR      enrolment, tus uploads, receipts, status page
+
+Each takes ``--database URL`` for a PostgreSQL server (``postgresql+psycopg://…``) instead of
+the SQLite file in the data folder.
 """
 
 from __future__ import annotations
@@ -51,6 +54,10 @@ def _enrol_code(args: argparse.Namespace, store: Store, keys: CommandKeys,
     return 0
 
 
+def _store(args: argparse.Namespace) -> Store:
+    return Store(args.database) if args.database else Store.in_folder(args.data)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sohoa-server",
@@ -66,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--data", type=Path, default=Path("sohoa-server-data"),
                          help="the server's data folder")
+        sub.add_argument("--database", metavar="URL",
+                         help="the database as an SQLAlchemy URL, e.g. "
+                              "postgresql+psycopg://user@host/sohoa (default: SQLite in --data)")
         if name == "enrol-code":
             sub.add_argument("--url", help="the address stations reach this server at; with it, "
                              "the code is also printed as an enrolment link")
@@ -87,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "init":
             keys = CommandKeys.create(data / "keys")
-            Store.in_folder(data)
+            _store(args)
             print(f"age recipient (stations encrypt to it): {keys.recipient}")
             print(f"receipt key (Ed25519, hex): {keys.signing_public.hex()}")
             return 0
@@ -96,11 +106,11 @@ def main(argv: list[str] | None = None) -> int:
 
             from sync.server.app import ServerConfig, create_app
 
-            uvicorn.run(create_app(ServerConfig(data)), host=args.host, port=args.port,
-                        log_level="info")
+            uvicorn.run(create_app(ServerConfig(data, database_url=args.database)),
+                        host=args.host, port=args.port, log_level="info")
             return 0
         keys = CommandKeys.load(data / "keys")
-        store = Store.in_folder(data)
+        store = _store(args)
         if args.command == "enrol-code":
             return _enrol_code(args, store, keys, now)
         if args.command == "batches":

@@ -1,17 +1,23 @@
 """Real servers on loopback for the sync tests: the command server under uvicorn, and a small
-signing gateway that lets a stock tus client (which cannot sign) talk to it as a station."""
+signing gateway that lets a stock tus client (which cannot sign) talk to it as a station; and a
+station without a vault (a key, an enrolment, a batch of random payload) for the tests and the
+bench that are about moving bytes, not about what is in them."""
 
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
+import pyrage
 import uvicorn
 
-from sync import httpsig
+from sync import bag, httpsig, minisign
 
 
 def free_port() -> int:
@@ -86,3 +92,54 @@ class SigningGateway:
 
     def stop(self) -> None:
         self._server.shutdown()
+
+
+def enrol_station(store, key, name: str = "Trạm thử") -> str:  # type: ignore[no-untyped-def]
+    """Register a station (its Ed25519 ``key``) straight in the command's store; its id."""
+    from datetime import UTC, datetime
+
+    from sync.server.store import Station
+
+    station_id = str(uuid.uuid4())
+    public = key.public_key().public_bytes_raw()
+    store.redeem(store.new_enrolment_code(datetime.now(UTC)),
+                 Station(station_id, name, 1, 4, public, os.urandom(32), True),
+                 datetime.now(UTC))
+    return station_id
+
+
+def random_batch(out: Path, size: int, recipient: str, key, station_id: str,  # type: ignore[no-untyped-def]
+                 files: int = 4) -> dict[str, str]:
+    """A batch the command ingests, of about ``size`` bytes of random payload, made fast: a bag
+    written with the project's own BagWriter and signed like a station's, tarred and age-
+    encrypted as it streams. Returns the payload's sha256 by path, to compare with what the
+    command archived."""
+    batch_id = str(uuid.uuid4())
+    read_end, write_end = os.pipe()
+    failure: list[BaseException] = []
+
+    def encrypt() -> None:
+        try:
+            with os.fdopen(read_end, "rb") as source, open(out, "wb") as sink:
+                pyrage.encrypt_io(source, sink, [pyrage.x25519.Recipient.from_str(recipient)])
+        except BaseException as error:
+            failure.append(error)
+
+    worker = threading.Thread(target=encrypt)
+    worker.start()
+    with os.fdopen(write_end, "wb", buffering=1024 * 1024) as pipe:
+        tar = bag.open_tar(pipe)
+        writer = bag.BagWriter(tar, f"sohoa-batch-{batch_id}", time.time())
+        each = size // files
+        for index in range(files):
+            chunks = (os.urandom(min(1 << 20, each - at)) for at in range(0, each, 1 << 20))
+            writer.add_payload(f"data/random/{index}.bin", each, chunks)
+        writer.finish({"External-Identifier": batch_id, "Sohoa-Station": station_id,
+                       "Bag-Count": "1 of 1"},
+                      sign=lambda data: minisign.sign(key, minisign.blake2b_of([data]),
+                                                      f"sohoa batch {batch_id}"))
+        tar.close()
+    worker.join()
+    if failure:
+        raise failure[0]
+    return dict(writer.payload)

@@ -1,10 +1,13 @@
-"""The command's side of a batch: ingested exactly once with a signed receipt; every kind of
-tampering rejected with its reason and nothing partial left in the archive."""
+"""The command's side of a batch: ingested exactly once with a signed receipt (also when the
+same batch arrives twice at the same moment); every kind of tampering rejected with its reason
+and nothing partial left in the archive. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 import io
 import tarfile
+import threading
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,15 +21,18 @@ from sync import batch, minisign, receipt
 from sync.server.ingest import Rejected, ingest
 from sync.server.keys import CommandKeys
 from sync.server.store import EnrolmentRefused, Station, Store
+from tests.sync.servers import enrol_station, random_batch
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def command(tmp_path):
+def command(tmp_path, database_url):
+    """The command's keys, its database (SQLite, then PostgreSQL) and its archive folder."""
     keys = CommandKeys.create(tmp_path / "command" / "keys")
-    store = Store.in_folder(tmp_path / "command")
-    return keys, store, tmp_path / "command" / "archive"
+    store = Store(database_url)
+    yield keys, store, tmp_path / "command" / "archive"
+    store.engine.dispose()
 
 
 def _enrol(store: Store, vault) -> None:
@@ -174,3 +180,63 @@ def test_an_enrolment_code_works_once(approved, command):
         store.redeem(code, me, NOW)
     with pytest.raises(EnrolmentRefused, match="unknown"):
         store.redeem("0000-0000-0000-0000", me, NOW)
+
+
+def test_the_same_batch_ingested_twice_at_once_is_archived_once(command, tmp_path):
+    keys, store, archive = command
+    key = Ed25519PrivateKey.generate()
+    station_id = enrol_station(store, key)
+    out = tmp_path / "batch.age"
+    payload = random_batch(out, 4_000_000, keys.recipient, key, station_id)
+    start = threading.Barrier(4)
+    outcomes: list[object] = []
+
+    def one() -> None:
+        start.wait()
+        try:
+            outcomes.append(ingest(out, store, keys, archive))
+        except BaseException as error:
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert all(not isinstance(o, BaseException) for o in outcomes), outcomes
+    assert sorted(o.replayed for o in outcomes) == [False, True, True, True]  # type: ignore[attr-defined]
+    assert len({o.receipt.to_json() for o in outcomes}) == 1  # type: ignore[attr-defined]
+    [row] = store.list_batches()
+    bag = Path(row["archive_path"])
+    assert sorted(p.relative_to(bag).as_posix() for p in (bag / "data").rglob("*.bin")) \
+        == sorted(payload)
+    assert [p.name for p in (archive / station_id).iterdir()] == [bag.name]
+    assert not any((archive / ".staging").iterdir())
+
+
+def test_one_enrolment_code_tried_by_two_stations_at_once_enrols_one(command):
+    _, store, _ = command
+    code = store.new_enrolment_code(NOW)
+    start = threading.Barrier(2)
+    results: list[object] = []
+
+    def one(name: str) -> None:
+        key = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+        me = Station(str(uuid.uuid4()), name, 1, 4, key, key, True)
+        start.wait()
+        try:
+            store.redeem(code, me, NOW)
+            results.append(me.id)
+        except EnrolmentRefused as refusal:
+            results.append(refusal)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in ("Trạm A", "Trạm B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    enrolled = [r for r in results if isinstance(r, str)]
+    refused = [r for r in results if isinstance(r, EnrolmentRefused)]
+    assert len(enrolled) == 1 and len(refused) == 1, results
+    assert "already used" in str(refused[0])
+    assert store.station(enrolled[0]) is not None

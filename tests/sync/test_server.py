@@ -1,12 +1,19 @@
-"""The command server on loopback: enrolment, tus uploads signed by the station, receipts;
-a stock tus client (tuspy) through a signing gateway; refused requests."""
+"""The command server on loopback, on SQLite and on PostgreSQL: enrolment, tus uploads signed
+by the station, receipts; a stock tus client (tuspy) through a signing gateway; refused
+requests; a PATCH cut halfway keeps what arrived, and a newcomer takes over a hung one."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import os
+import socket
+import struct
 import time
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tusclient import client as tus_client
 
 from capture import station as station_info
@@ -15,17 +22,19 @@ from sync.server.app import ServerConfig, create_app
 from sync.server.keys import CommandKeys
 from sync.server.store import Store
 from sync.upload import Uploader
-from tests.sync.servers import CommandServer, SigningGateway
+from tests.sync.servers import CommandServer, SigningGateway, enrol_station
 
 
 @pytest.fixture
-def command(tmp_path):
+def command(tmp_path, database_url):
+    """The command server on loopback, its database on SQLite, then on PostgreSQL."""
     data = tmp_path / "command"
     keys = CommandKeys.create(data / "keys")
-    store = Store.in_folder(data)
-    server = CommandServer(create_app(ServerConfig(data))).start()
+    store = Store(database_url)
+    server = CommandServer(create_app(ServerConfig(data, database_url=database_url))).start()
     yield server, keys, store, data
     server.stop()
+    store.engine.dispose()
 
 
 def _enrol(server, store, operator) -> dict:  # type: ignore[type-arg]
@@ -109,8 +118,6 @@ def test_unsigned_badly_signed_and_replayed_requests_are_refused(approved, comma
     assert good.status_code == 201
     replay = httpx.post(server.url + "/files", headers={**headers, **signed})
     assert replay.status_code == 401 and "replayed" in replay.text
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     stranger = httpsig.sign(Ed25519PrivateKey.generate(), info.id, "POST", "/files", headers)
     assert httpx.post(server.url + "/files", headers={**headers, **stranger}).status_code == 401
     unknown = httpsig.sign(key, "00000000-0000-0000-0000-000000000000", "POST", "/files",
@@ -119,3 +126,106 @@ def test_unsigned_badly_signed_and_replayed_requests_are_refused(approved, comma
     options = httpx.options(server.url + "/files")
     assert options.headers["tus-version"] == "1.0.0"
     assert "checksum" in options.headers["tus-extension"]
+
+
+def _new_upload(server, store, length: int):  # type: ignore[no-untyped-def]
+    key = Ed25519PrivateKey.generate()
+    station_id = enrol_station(store, key)
+    headers = {"Upload-Length": str(length), "Tus-Resumable": "1.0.0"}
+    created = httpx.post(server.url + "/files", headers={
+        **headers, **httpsig.sign(key, station_id, "POST", "/files", headers)})
+    assert created.status_code == 201, created.text
+    return key, station_id, httpx.URL(created.headers["location"]).path
+
+
+def _signed(key, station_id: str, method: str, path: str, extra: dict[str, str]
+            ) -> dict[str, str]:
+    headers = {"Tus-Resumable": "1.0.0", **extra}
+    return {**headers, **httpsig.sign(key, station_id, method, path, headers)}
+
+
+def _offset(server, key, station_id: str, location: str) -> int:  # type: ignore[no-untyped-def]
+    head = httpx.head(server.url + location, headers=_signed(key, station_id, "HEAD",
+                                                             location, {}))
+    assert head.status_code == 200, head.text
+    return int(head.headers["upload-offset"])
+
+
+def _start_patch(server, key, station_id: str, location: str, length: int, sent: bytes,
+                 checksum: str | None = None) -> socket.socket:
+    """A PATCH announcing ``length`` body bytes, of which only ``sent`` go out."""
+    extra = {"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}
+    if checksum:
+        extra["Upload-Checksum"] = checksum
+    headers = _signed(key, station_id, "PATCH", location, extra)
+    head = f"PATCH {location} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {length}\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    sock = socket.create_connection(("127.0.0.1", server.port))
+    sock.sendall(head.encode() + sent)
+    return sock
+
+
+def _reset(sock: socket.socket) -> None:
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def _eventually(probe, want: int) -> int:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 10
+    while (got := probe()) != want and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return got
+
+
+def test_a_patch_cut_halfway_keeps_what_arrived_unless_it_promised_a_checksum(command):
+    server, _, store, _ = command
+    body = os.urandom(300_000)
+    key, station_id, location = _new_upload(server, store, len(body))
+    sock = _start_patch(server, key, station_id, location, len(body), body[:120_000])
+    time.sleep(0.3)  # let the server write it
+    _reset(sock)
+    assert _eventually(lambda: _offset(server, key, station_id, location), 120_000) == 120_000
+    rest = httpx.patch(server.url + location, content=body[120_000:], headers=_signed(
+        key, station_id, "PATCH", location,
+        {"Upload-Offset": "120000", "Content-Type": "application/offset+octet-stream"}))
+    assert rest.status_code == 204 and int(rest.headers["upload-offset"]) == len(body)
+
+    # A body whose checksum was promised cannot be checked when cut: none of it is kept.
+    key, station_id, location = _new_upload(server, store, len(body))
+    digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
+    sock = _start_patch(server, key, station_id, location, len(body), body[:100_000],
+                        checksum=f"sha256 {digest}")
+    time.sleep(0.3)
+    _reset(sock)
+    time.sleep(0.3)
+    assert _offset(server, key, station_id, location) == 0
+
+
+def test_a_newcomer_takes_over_an_upload_from_a_hung_patch(command):
+    server, _, store, _ = command
+    body = os.urandom(200_000)
+    key, station_id, location = _new_upload(server, store, len(body))
+    hung = _start_patch(server, key, station_id, location, len(body), body[:50_000])
+    try:
+        time.sleep(0.3)
+        started = time.monotonic()
+        offset = _offset(server, key, station_id, location)  # the hung one is told to stop
+        assert offset == 50_000 and time.monotonic() - started < 5
+        rest = httpx.patch(server.url + location, content=body[offset:], headers=_signed(
+            key, station_id, "PATCH", location,
+            {"Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"}))
+        assert rest.status_code == 204, rest.text
+        assert int(rest.headers["upload-offset"]) == len(body)
+        hung.sendall(b"x" * 1000)  # too late: the hung body adds nothing
+    finally:
+        hung.close()
+    assert _offset(server, key, station_id, location) == len(body)
+    result = location + "/result"
+    answer = httpx.get(server.url + result, headers=_signed(key, station_id, "GET", result, {}))
+    # Random bytes are no batch: refused for that, not for a mangled upload.
+    deadline = time.monotonic() + 10
+    while answer.status_code == 202 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        answer = httpx.get(server.url + result,
+                           headers=_signed(key, station_id, "GET", result, {}))
+    assert answer.status_code == 422 and answer.json()["reason"] == "not_a_batch"

@@ -25,7 +25,7 @@ def test_version_exits_zero(capsys):
     assert "sohoa-server" in capsys.readouterr().out
 
 
-def test_init_enrol_ingest_from_the_command_line(approved, tmp_path, capsys):
+def test_init_enrol_ingest_from_the_command_line(approved, tmp_path, capsys, database_url):
     import json
     from datetime import UTC, datetime
 
@@ -37,28 +37,29 @@ def test_init_enrol_ingest_from_the_command_line(approved, tmp_path, capsys):
     from sync.server.store import Station, Store
 
     data = tmp_path / "srv"
-    assert main(["init", "--data", str(data)]) == 0
+    db = ["--database", database_url]
+    assert main(["init", "--data", str(data), *db]) == 0
     assert "age1" in capsys.readouterr().out
-    assert main(["enrol-code", "--data", str(data)]) == 0
+    assert main(["enrol-code", "--data", str(data), *db]) == 0
     code = capsys.readouterr().out.strip()
     operator = approved[0]
     info = station.info(operator)
-    Store.in_folder(data).redeem(code, Station(info.id, info.name, 1, 4,
+    Store(database_url).redeem(code, Station(info.id, info.name, 1, 4,
                                                info.signing_public_key,
                                                info.identity_public_key, True),
                                  datetime.now(UTC))
     out = tmp_path / "usb" / "batch.age"
     out.parent.mkdir()
     made = batch.build(operator, out, CommandKeys.load(data / "keys").recipient)
-    assert main(["ingest", str(out), "--data", str(data)]) == 0
+    assert main(["ingest", str(out), "--data", str(data), *db]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["batch_id"] == made.batch_id and printed["replayed"] is False
-    assert main(["ingest", str(out), "--data", str(data)]) == 0
+    assert main(["ingest", str(out), "--data", str(data), *db]) == 0
     assert json.loads(capsys.readouterr().out)["replayed"] is True
     out.write_bytes(out.read_bytes()[:-10])
-    assert main(["ingest", str(out), "--data", str(data)]) == 3
+    assert main(["ingest", str(out), "--data", str(data), *db]) == 3
     assert "rejected (damaged)" in capsys.readouterr().err
-    assert main(["batches", "--data", str(data)]) == 0
+    assert main(["batches", "--data", str(data), *db]) == 0
     assert made.batch_id in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["ingest"])

@@ -74,6 +74,8 @@ SYSTEM_PACKAGES=(
     minisign
     # sync: zbarimg reads back the enrolment QR code the server writes
     zbar-tools
+    # sync: the command server's tests start a real PostgreSQL (initdb, pg_ctl)
+    postgresql
 )
 
 say() { printf 'setup: %s\n' "$*" >&2; }

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -130,13 +131,14 @@ class Waveform(QWidget):
                 half = float(peak) * (h / 2 - 2)
                 painter.drawLine(x, int(middle - half), x, int(middle + half))
         if self.duration > 0:
+            def column(seconds: float) -> int:  # the end itself stays inside the widget
+                return min(w - 1, max(0, int(seconds / self.duration * w)))
+
             painter.setPen(QColor("#c62828"))
             for at in self.markers:
-                x = int(at / self.duration * w)
-                painter.drawLine(x, 0, x, h)
+                painter.drawLine(column(at), 0, column(at), h)
             painter.setPen(QColor("#000000"))
-            x = int(self.position / self.duration * w)
-            painter.drawLine(x, 0, x, h)
+            painter.drawLine(column(self.position), 0, column(self.position), h)
 
 
 class Player:
@@ -465,6 +467,9 @@ class RecorderScreen(QWidget):
         box.addLayout(row)
         self.no_microphone = Banner()
         self.no_microphone.setObjectName("noMicrophone")
+        # All of the hint, whatever the window's height: the meter and blank rows give way.
+        self.no_microphone.setSizePolicy(QSizePolicy.Policy.Preferred,
+                                         QSizePolicy.Policy.Minimum)
         box.addWidget(self.no_microphone)
         self.meter = LevelMeter()
         box.addWidget(self.meter)
@@ -679,6 +684,9 @@ class RecorderScreen(QWidget):
     def start_recording(self) -> None:
         if self._busy():
             return
+        if self.devices.count() == 0:  # no microphone: the state already says what to do
+            self._show_devices([])
+            return
         self.banner.clear()
         self._stop_player()
         if self.testimony_id is None:
@@ -689,9 +697,6 @@ class RecorderScreen(QWidget):
         else:
             self.save_details(quiet=True)  # who speaks is known before the first word
         name = self.devices.currentData() or ""
-        if not name:
-            self._show_devices([])
-            return
         try:
             source = self._source_factory(name)
             if self.recorder is None or self.recorder.testimony_id != self.testimony_id:

@@ -1401,12 +1401,12 @@
         <translation>Micro</translation>
     </message>
     <message>
-        <source>Play</source>
-        <translation>Phát</translation>
+        <source>Look again</source>
+        <translation>Tìm lại</translation>
     </message>
     <message>
-        <source>Pause playback</source>
-        <translation>Tạm dừng phát</translation>
+        <source>Look for microphones again</source>
+        <translation>Tìm lại micro</translation>
     </message>
     <message>
         <source>Pause</source>
@@ -1453,6 +1453,14 @@
         <translation>Nghe lại</translation>
     </message>
     <message>
+        <source>No microphone was found. Plug in a microphone (or switch it on and check its cable), then press Look again. The app also looks by itself every few seconds.</source>
+        <translation>Không tìm thấy micro nào. Hãy cắm micro vào máy (hoặc bật micro và kiểm tra dây cắm), rồi bấm Tìm lại. Ứng dụng cũng tự tìm lại sau vài giây.</translation>
+    </message>
+    <message>
+        <source>Microphone found: %1</source>
+        <translation>Đã tìm thấy micro: %1</translation>
+    </message>
+    <message>
         <source>Testimony %1</source>
         <translation>Lời kể %1</translation>
     </message>
@@ -1487,10 +1495,6 @@
     <message>
         <source>Space left on the disk: about %1 minutes</source>
         <translation>Dung lượng đĩa còn ghi được khoảng %1 phút</translation>
-    </message>
-    <message>
-        <source>Playback is not possible: no sound output was found.</source>
-        <translation>Không phát được: không tìm thấy thiết bị phát âm thanh.</translation>
     </message>
     <message>
         <source>The microphone stopped working. The first %1 are kept. Choose a microphone and press Continue recording.</source>
@@ -2169,6 +2173,38 @@
         <source>The recording cannot be played on this laptop: check the speakers or headphones.</source>
         <translation>Không phát được bản ghi âm trên máy này: hãy kiểm tra loa hoặc tai nghe.</translation>
     </message>
+    <message>
+        <source>Person</source>
+        <translation>Người</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>Địa điểm</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Ngày tháng</translation>
+    </message>
+    <message>
+        <source>Coordinates</source>
+        <translation>Tọa độ</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Khác</translation>
+    </message>
+    <message>
+        <source>Playback is not possible: no sound output was found.</source>
+        <translation>Không phát được: không tìm thấy loa hoặc tai nghe.</translation>
+    </message>
+    <message>
+        <source>Pause playback</source>
+        <translation>Dừng phát</translation>
+    </message>
 </context>
 <context>
     <name>UsbDialog</name>
@@ -2466,6 +2502,10 @@
     <message>
         <source>Visit of {date}</source>
         <translation>Chuyến thăm ngày {date}</translation>
+    </message>
+    <message>
+        <source>The coordinator asks about this item: {comment}</source>
+        <translation>Điều phối viên yêu cầu về hiện vật này: {comment}</translation>
     </message>
     <message>
         <source>Recording testimony is not available in this version yet.</source>

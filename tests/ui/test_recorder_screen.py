@@ -136,7 +136,7 @@ def test_two_parts_play_draw_and_jump_as_one_testimony(app, qtbot, volunteer_vau
     visit_id = _visit(vault)
     pulled_out = rec.SyntheticSource(tone, name="Micro USB", realtime=False)
     pulled_out.fail_after = 1.5
-    sources = iter([pulled_out, rec.SyntheticSource(_quiet, name="Micro thử", realtime=False,
+    sources = iter([pulled_out, rec.SyntheticSource(_quiet, name="Micro thử",
                                                     limit_frames=48_000)])
     screen = RecorderScreen(vault, visit_id, source_factory=lambda _name: next(sources),
                             device_lister=lambda _rescan: ["Micro USB", "Micro thử"])
@@ -148,10 +148,11 @@ def test_two_parts_play_draw_and_jump_as_one_testimony(app, qtbot, volunteer_vau
     qtbot.waitUntil(lambda: "0:00:01" in screen.banner.text(), timeout=5000)  # what was kept
     assert screen.record_button.text() in ("Continue recording", "Ghi tiếp")
     screen.start_recording()
-    qtbot.waitUntil(lambda: screen.recorder.frames_committed >= 48_000 - 4096, timeout=10000)
+    qtbot.waitUntil(lambda: screen.recorder.position_seconds() >= 2.0, timeout=10000)
     screen.begin_marker()
     screen.marker_label.setText("Phần hai")
     screen.add_marker()
+    qtbot.waitUntil(lambda: screen.recorder.frames_committed >= 48_000 - 4096, timeout=10000)
     qtbot.mouseClick(screen.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: screen.recorder.state == rec.State.STOPPED, timeout=10000)
     view = load_testimony(vault, screen.testimony_id)

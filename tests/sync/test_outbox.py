@@ -29,18 +29,29 @@ from capture.vault import Vault
 from capture.visits import Household, ItemData, ItemKind, MartyrData
 from sync import outbox, receipt
 from sync import upload as tus
+from sync.server.app import ServerConfig, create_app
 from sync.server.ingest import ingest
+from sync.server.keys import CommandKeys
+from sync.server.store import Store
 from tests.capture.test_import import _mount_tmpfs
 from tests.conftest import ADMIN_PASSPHRASE, VOLUNTEER_PASS
-from tests.sync import test_server
-from tests.sync.servers import free_port
+from tests.sync.servers import CommandServer, free_port
 
 OPERATOR = ("tuan", "mật khẩu của tuan")
 COORDINATOR = ("minh", "mật khẩu của minh")
 ADMIN = ("admin", ADMIN_PASSPHRASE)
 
 
-command = test_server.command  # the command server on loopback
+@pytest.fixture
+def command(tmp_path):
+    """The command server on loopback with its embedded SQLite: the station side is the same
+    whatever the command's database (the server tests run both)."""
+    data = tmp_path / "command"
+    keys = CommandKeys.create(data / "keys")
+    store = Store.in_folder(data)
+    server = CommandServer(create_app(ServerConfig(data))).start()
+    yield server, keys, store, data
+    server.stop()
 
 
 @contextmanager

@@ -34,7 +34,7 @@ def _as(path: Path, who: tuple[str, str], *args: str, lang: str = "vi"
                   stdin=who[1] + "\n", lang=lang)
 
 
-@pytest.mark.slow  # about fifteen runs of the real `sohoa` entry point
+@pytest.mark.slow  # a dozen runs of the real `sohoa` entry point, ~3 s each on a busy machine
 def test_sohoa_sync_from_enrolment_to_delivered(approved, command, tmp_path) -> None:  # type: ignore[no-untyped-def]
     operator, first_visit, _, _ = approved
     path = operator.path
@@ -46,12 +46,10 @@ def test_sohoa_sync_from_enrolment_to_delivered(approved, command, tmp_path) -> 
     assert before.returncode == 0, before.stderr
     assert "Chưa đăng ký với Bộ Chỉ huy" in before.stdout and "Chưa có đợt gửi nào" in before.stdout
     code = store.new_enrolment_code(datetime.now(UTC))
-    denied = _as(path, OPERATOR, "enrol", server.url, code)
-    assert denied.returncode == 2 and "không được đăng ký trạm" in denied.stderr
     enrolled = _as(path, admin, "enrol", server.url, code)
     assert enrolled.returncode == 0, enrolled.stderr
     assert f"Đã đăng ký với Bộ Chỉ huy tại {server.url}" in enrolled.stdout
-    again = _as(path, admin, "enrol", server.url, code)
+    again = _as(path, admin, "enrol", server.url, code)  # also: a refusal exits 2, in Vietnamese
     assert again.returncode == 2 and "Mã đăng ký này đã được dùng" in again.stderr
 
     visits = [first_visit]
@@ -83,10 +81,6 @@ def test_sohoa_sync_from_enrolment_to_delivered(approved, command, tmp_path) -> 
                                str(copy), "--data", str(data), "--receipt", str(receipt_file)],
                               capture_output=True, text=True, check=False, timeout=120)
     assert ingested.returncode == 0, ingested.stderr
-    bad = tmp_path / "bad.json"
-    bad.write_text(receipt_file.read_text().replace('"signature": "', '"signature": "00'))
-    refused = _as(path, OPERATOR, "receipt", str(bad))
-    assert refused.returncode == 2 and "không có chữ ký của Bộ Chỉ huy" in refused.stderr
     loaded = _as(path, OPERATOR, "receipt", str(receipt_file))
     assert loaded.returncode == 0, loaded.stderr
     assert f"Đợt {parts[0].id[:8]}, phần 1/3: đã giao" in loaded.stdout
@@ -105,10 +99,8 @@ def test_sohoa_sync_from_enrolment_to_delivered(approved, command, tmp_path) -> 
     with store.engine.connect() as conn:
         # One tus upload per uploaded part: the stopped one was resumed, not started again.
         assert conn.execute(select(func.count()).select_from(uploads)).scalar() == 2
-    english = _as(path, OPERATOR, "status", lang="en").stdout
-    print(built.stdout, written.stdout, "\n".join(table), sent.stdout, english, sep="\n")
-    assert english.count("delivered") == 3
-    nothing = _as(path, OPERATOR, "build")
-    assert nothing.returncode == 0 and "Không có gì chờ gửi" in nothing.stdout
+    print(built.stdout, written.stdout, "\n".join(table), sent.stdout, sep="\n")
+    nothing = _as(path, OPERATOR, "build", lang="en")
+    assert nothing.returncode == 0 and nothing.stdout.startswith("Nothing is waiting to be sent")
     with signed_in(path, OPERATOR) as vault:
         assert outbox.delivered_visits(vault) == set(visits)

@@ -235,13 +235,18 @@ def capture_ref(capture: Capture) -> str:
     return f"{capture.kind}:{capture.ref_id}:{capture.object_name}"
 
 
-def _live(session: Session, kind: str) -> dict[str, tuple[str, str, str]]:
-    """ref -> (batch id, version, state) for what a batch part that is not refused carries."""
+def _live(session: Session, kind: str) -> dict[str, dict[str, str]]:
+    """ref -> {version: batch id} for what the parts that are not refused carry (a visit packed
+    again after a new approval is in several parts, one version each)."""
     rows = session.execute(
-        select(ContentRow.ref, ContentRow.batch_id, ContentRow.version, BatchRow.state)
+        select(ContentRow.ref, ContentRow.version, ContentRow.batch_id)
         .join(BatchRow, BatchRow.id == ContentRow.batch_id)
-        .where(ContentRow.kind == kind, BatchRow.state != BatchState.REFUSED.value))
-    return {ref: (batch_id, version, state) for ref, batch_id, version, state in rows}
+        .where(ContentRow.kind == kind, BatchRow.state != BatchState.REFUSED.value)
+        .order_by(BatchRow.created_at))
+    live: dict[str, dict[str, str]] = {}
+    for ref, version, batch_id in rows:
+        live.setdefault(ref, {})[version] = batch_id
+    return live
 
 
 def _title(session: Session, visit: Visit) -> str:
@@ -286,10 +291,10 @@ def pending(vault: UnlockedVault, visit_ids: list[str] | None = None, *,
     out: list[PendingVisit] = []
     for visit_id, version, title in chosen:
         allowed = _allowed(vault, visit_id, rehash)
-        sent = {c.ref_id: live_captures[capture_ref(c)][0] for c, _ in allowed
-                if capture_ref(c) in live_captures}
+        sent = {c.ref_id: next(iter(live_captures[capture_ref(c)].values()))
+                for c, _ in allowed if capture_ref(c) in live_captures}
         new = [(c, s) for c, s in allowed if c.ref_id not in sent]
-        record_sent = live_visits.get(visit_id, ("", "", ""))[1] == version
+        record_sent = version in live_visits.get(visit_id, {})
         if only_new and not new and (record_sent or not allowed):
             continue
         if not allowed:

@@ -187,6 +187,7 @@ def test_a_visit_approved_again_sends_only_what_is_new(station, command):
         assert outbox.delivered_visits(operator) == {visit_ids[0], visit_ids[2]}
         delivered = outbox.upload(operator, again.id)
         assert outbox.delivered_visits(operator) == set(visit_ids)
+        assert outbox.preview(operator).parts == 0  # both versions of the record are sent
     body = json.loads(delivered.receipt_text)["receipt"]
     assert body["visits"] == [visit_ids[1]]
     # the new photo, both consent records, visit.json, the audit log

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +32,14 @@ from sync.errors import SyncError
 CHUNK = 1024 * 1024  # progress is reported every CHUNK handed to the socket
 RECEIPT_WAIT = 30 * 60.0  # seconds; ingest streams at tens of MB/s, so even 20 GB fits
 PIECE = 64 * 1024  # what is read, paced and written at a time (pause and cancel act between)
+
+
+# Let the kernel hold at most this much not yet sent: without it, a socket buffer of megabytes
+# fills at once, the progress runs ahead of the link and all of it is lost when the link breaks.
+# Bytes in flight still grow with the link (the congestion window), so a fast link stays full.
+NOT_SENT_LIMIT = 128 * 1024
+_SOCKET_OPTIONS = ([(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT, NOT_SENT_LIMIT)]
+                   if hasattr(socket, "TCP_NOTSENT_LOWAT") else [])
 
 
 class UploadRefused(SyncError):
@@ -81,7 +90,8 @@ class Uploader:
         self.paused = threading.Event()
         self.cancelled = threading.Event()
         self.state_file = file.with_name(file.name + ".upload.json")
-        self._client = httpx.Client(timeout=timeout)
+        self._client = httpx.Client(timeout=timeout, transport=httpx.HTTPTransport(
+            socket_options=_SOCKET_OPTIONS))
         self.resent = 0
         self._handed = 0  # the furthest offset ever handed to a socket
 

@@ -540,8 +540,9 @@ class Recorder:
                 if disk_full:
                     reason = EndReason.DISK_FULL
                     self._stop_source()
-                    while got := ring.pull(chunk):
-                        encoder.encode(chunk[:got])
+                    # At most one more segment: the reserve is sized for it and its joined
+                    # copy. In real time the ring holds no more than that anyway.
+                    encoder.encode(chunk[:ring.pull(chunk[:self.segment_frames])])
                     break
                 if lost or stopping:
                     reason = EndReason.DEVICE_LOST if lost else EndReason.STOPPED

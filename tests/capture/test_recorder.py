@@ -241,3 +241,40 @@ def _check_webvtt_with_ffmpeg(path: Path) -> None:
 def test_disk_estimate_is_positive(volunteer):
     assert rec.disk_seconds_left(volunteer) > 0
     _ = io, subprocess
+
+
+def test_timeline_reads_every_part_in_order_and_seeks_across_them(volunteer):
+    """Two parts (as after a device change) read back as one stream: the first part's samples,
+    then the second's, each exact; a seek past the first part lands in the second."""
+    _, testimony_id = new_testimony(volunteer)
+    recorder = rec.Recorder(volunteer, testimony_id)
+    later = 7 * RATE  # the second part is the tone from second 7 on, so the two differ
+
+    def second_part(start, frames):
+        return tone(later + start, frames)
+
+    for make in (tone, second_part):
+        recorder.start(rec.SyntheticSource(make, realtime=False, limit_frames=RATE))
+        _wait_committed(recorder, RATE)
+        recorder.stop()
+    parts = rec.timeline(load_testimony(volunteer, testimony_id))
+    assert [(p.offset, p.duration) for p in parts] == [(0.0, 1.0), (1.0, 1.0)]
+    expected = np.concatenate([tone(0, RATE), tone(later, RATE)]) >> 8 << 8
+    with rec.TimelineReader(volunteer, parts) as reader:
+        blocks = []
+        while (got := reader.read(0.3)) is not None:
+            blocks.append(got[0])
+            assert got[1] == RATE
+        assert reader.position == pytest.approx(2.0) and reader.part_index == 1
+        played = np.concatenate(blocks)
+        assert np.array_equal(np.round(played * 2**31).astype(np.int64), expected)
+        reader.seek(1.25)
+        assert reader.part_index == 1 and reader.position == pytest.approx(1.25)
+        block, _ = reader.read(0.1)
+        start = RATE + RATE // 4
+        assert np.array_equal(np.round(block * 2**31).astype(np.int64),
+                              expected[start:start + len(block)])
+        reader.seek(0.5)
+        assert reader.part_index == 0
+    peaks = rec.timeline_waveform(volunteer, parts, columns=200)
+    assert len(peaks) == 200 and peaks.min() > 0.1  # both halves drawn, no gap

@@ -35,13 +35,12 @@ class UnreadableRecording(CaptureError):
     message = "This file is not a recording the app can read ({name})."
 
 
-class FlacObjectSink(io.RawIOBase):
-    def __init__(self, writer: ObjectWriter, total_frames: int | None) -> None:
+class _EncoderOutput(io.RawIOBase):
+    """The file libsndfile writes a FLAC into: written in order, then sought back into once,
+    at the end, for libFLAC's STREAMINFO rewrite. Never read."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self._writer = writer
-        self._total = total_frames
-        self._held: bytearray | None = bytearray()
-        self._flushed = 0  # bytes already handed to the object writer
         self._pos = 0
         self._end = 0
 
@@ -54,16 +53,24 @@ class FlacObjectSink(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def read(self, size: int = -1) -> bytes:
+        return b""
+
     def tell(self) -> int:
         return self._pos
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        base = {0: 0, 1: self._pos, 2: self._end}[whence]
-        self._pos = base + offset
+        self._pos = {0: 0, 1: self._pos, 2: self._end}[whence] + offset
         return self._pos
 
-    def read(self, size: int = -1) -> bytes:
-        return b""
+
+class FlacObjectSink(_EncoderOutput):
+    def __init__(self, writer: ObjectWriter, total_frames: int | None) -> None:
+        super().__init__()
+        self._writer = writer
+        self._total = total_frames
+        self._held: bytearray | None = bytearray()
+        self._flushed = 0  # bytes already handed to the object writer
 
     def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
         data = bytes(data)
@@ -136,7 +143,7 @@ def frame_samples(data: bytes | bytearray) -> int:
     return int.from_bytes(data[at:at + 2], "big") + 1
 
 
-class FlacSegments(io.RawIOBase):
+class FlacSegments(_EncoderOutput):
     """A FLAC encoder whose output is taken piece by piece, each piece ending on a frame.
 
     ``write`` frames in; ``take()`` returns the bytes and the number of samples encoded since the
@@ -149,8 +156,6 @@ class FlacSegments(io.RawIOBase):
         super().__init__()
         self._pending = bytearray()
         self._pending_frames = 0
-        self._pos = 0
-        self._end = 0
         self.patches: list[tuple[int, bytes]] = []
         self._encoder = sf.SoundFile(self, "w", sample_rate, channels, subtype, format="FLAC")
         # In the stream's comment, so that no two parts' first pieces are the same object.
@@ -173,27 +178,6 @@ class FlacSegments(io.RawIOBase):
         """Encode what the encoder still holds; ``take()`` then returns the last piece."""
         if not self._encoder.closed:
             self._encoder.close()
-
-    # -- the file libsndfile writes into --
-
-    def writable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        return b""
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        self._pos = {0: 0, 1: self._pos, 2: self._end}[whence] + offset
-        return self._pos
 
     def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
         n = len(data)

@@ -20,14 +20,18 @@ from capture.visits import Household, ItemData, ItemKind, MartyrData
 from tests.sync.servers import free_port
 
 
-def _users(path: Path) -> None:
-    admin = Vault(path).unlock("admin", "mật khẩu quản trị")
-    for name, role in (("minh", Role.COORDINATOR), ("tuan", Role.OPERATOR)):
-        accounts.create_user(admin, NewUser(name, name, "tạm thời 12345", role))
-    admin.lock()
-    for name in ("minh", "tuan"):
+def add_users(path: Path, people: dict[str, Role], admin: tuple[str, str] = (
+        "admin", "mật khẩu quản trị"), passphrase: str = "mật khẩu của {name}",  # noqa: S107
+              ) -> None:
+    """Make each of ``people`` (name → role) with the admin's account and sign each in once
+    to set their own passphrase (``passphrase`` with their name filled in)."""
+    manager = Vault(path).unlock(*admin)
+    for name, role in people.items():
+        accounts.create_user(manager, NewUser(name, name, "tạm thời 12345", role))
+    manager.lock()
+    for name in people:
         first = Vault(path).unlock(name, "tạm thời 12345")
-        first.set_new_passphrase(f"mật khẩu của {name}")
+        first.set_new_passphrase(passphrase.format(name=name))
         first.lock()
 
 
@@ -51,7 +55,7 @@ def approved(volunteer):
                      object_names=[record.covers[2].object_name])
     path = volunteer.path
     volunteer.lock()
-    _users(path)
+    add_users(path, {"minh": Role.COORDINATOR, "tuan": Role.OPERATOR})
     coordinator = Vault(path).unlock("minh", "mật khẩu của minh")
     review.approve(coordinator, visit_id)
     coordinator.lock()

@@ -167,8 +167,11 @@ class FaultyProxy:
         self.target = ("127.0.0.1", target_port)
         self.latency = latency
         self.cut_every = cut_every
-        self.up_bucket = TokenBucket(rate) if rate else None
-        self.down_bucket = TokenBucket(rate) if rate else None
+        # A burst of 20 ms at the rate: a thread that wakes late (a loaded machine) catches up
+        # instead of losing the time, as a kernel's link would not.
+        burst = max(READ_SIZE, int((rate or 0) * 0.02))
+        self.up_bucket = TokenBucket(rate, burst) if rate else None
+        self.down_bucket = TokenBucket(rate, burst) if rate else None
         self.up = Direction()
         self.down = Direction()
         self.cuts = 0

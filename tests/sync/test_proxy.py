@@ -3,9 +3,11 @@ really delays, really resets, and counts what it carried."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -50,6 +52,17 @@ def echo():
     server.close()
 
 
+@contextlib.contextmanager
+def _through(echo: EchoServer, **link: float) -> Iterator[tuple[FaultyProxy, socket.socket]]:
+    """The proxy in front of the echo server, and one connection through it."""
+    proxy = FaultyProxy(echo.port, **link).start()  # type: ignore[arg-type]
+    try:
+        with socket.create_connection(("127.0.0.1", proxy.port)) as sock:
+            yield proxy, sock
+    finally:
+        proxy.stop()
+
+
 def _drain(sock: socket.socket, count: int) -> None:
     while count > 0:
         data = sock.recv(min(count, 65536))
@@ -59,37 +72,32 @@ def _drain(sock: socket.socket, count: int) -> None:
 
 def test_the_bandwidth_cap_holds(echo):
     rate, size = 200_000, 400_000  # 2 s at the cap, each way at once
-    proxy = FaultyProxy(echo.port, rate=rate).start()
-    try:
-        with socket.create_connection(("127.0.0.1", proxy.port)) as sock:
-            reader = threading.Thread(target=_drain, args=(sock, size))
-            reader.start()
-            started = time.monotonic()
-            sock.sendall(b"x" * size)
-            reader.join(timeout=30)
-            elapsed = time.monotonic() - started
+    with _through(echo, rate=rate) as (proxy, sock):
+        reader = threading.Thread(target=_drain, args=(sock, size))
+        reader.start()
+        started = time.monotonic()
+        sock.sendall(b"x" * size)
+        reader.join(timeout=30)
+        elapsed = time.monotonic() - started
+        deadline = time.monotonic() + 2  # the proxy counts just after its send returns
+        while proxy.down.delivered < size and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert echo.received == size and proxy.up.delivered == size
         assert proxy.down.delivered == size
         achieved = size / elapsed
         assert 0.85 * rate < achieved < 1.15 * rate, achieved
         assert proxy.up.received == size
-    finally:
-        proxy.stop()
 
 
 def test_the_latency_is_added_each_way(echo):
-    proxy = FaultyProxy(echo.port, latency=0.15).start()
-    try:
-        with socket.create_connection(("127.0.0.1", proxy.port)) as sock:
-            rtts = []
-            for _ in range(3):
-                started = time.monotonic()
-                sock.sendall(b"ping")
-                _drain(sock, 4)
-                rtts.append(time.monotonic() - started)
-        assert all(0.29 < rtt < 0.6 for rtt in rtts), rtts  # 2 × 0.15 s, and a loaded machine
-    finally:
-        proxy.stop()
+    with _through(echo, latency=0.15) as (_, sock):
+        rtts = []
+        for _ in range(3):
+            started = time.monotonic()
+            sock.sendall(b"ping")
+            _drain(sock, 4)
+            rtts.append(time.monotonic() - started)
+    assert all(0.29 < rtt < 0.6 for rtt in rtts), rtts  # 2 × 0.15 s, and a loaded machine
 
 
 def test_a_cut_resets_both_ends(echo):

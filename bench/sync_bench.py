@@ -1,0 +1,328 @@
+"""Sync, end to end, each figure beside a peer doing the same work in the same run:
+
+  (a) batch build (vault → bag → tar → age)    vs  `tar -c | age -r` on the same files  (≥ 0.9×)
+  (b) upload goodput through a 50 Mbit/s link, 100 ms each way: share of the cap   (≥ 0.85)
+  (c) server ingest (age → tar → hash → checks) vs  `age -d | tar -x` + `sha256sum -c`  (≥ 0.8×)
+  (d) 20 stations uploading at once: the server's peak RSS, from /proc   (< 300 MB)
+  (e) flat memory: peak RSS of building and of ingesting the batch of (a) and (c)
+
+    .venv/bin/python bench/sync_bench.py [--size-mb 256] [--big] [--dir DIR]
+
+``--big`` makes the batch 5 GB (the issue's flat-memory check; takes a while and ~35 GB of
+disk). The server runs as its own process (``sohoa-server serve``), as in the field, so its
+memory is its own. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from vault_bench import RssSampler  # bench/ is on the path when a bench runs
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the proxy and the vault-free station live with the tests
+
+from capture import consent, review, visits  # noqa: E402
+from capture import station as station_info  # noqa: E402
+from capture.consent import DrawnSignature, Scopes, Signer  # noqa: E402
+from capture.keyslots import KdfParams  # noqa: E402
+from capture.roles import Role  # noqa: E402
+from capture.vault import NewUser, StationSetup, Vault  # noqa: E402
+from capture.visits import Household, ItemData, ItemKind, MartyrData  # noqa: E402
+from sync import batch  # noqa: E402
+from sync.server.ingest import ingest  # noqa: E402
+from sync.server.keys import IDENTITY_FILE, CommandKeys  # noqa: E402
+from sync.server.store import Station, Store  # noqa: E402
+from sync.upload import Uploader  # noqa: E402
+from tests.sync.conftest import add_users  # noqa: E402
+from tests.sync.proxy import FaultyProxy  # noqa: E402
+from tests.sync.servers import enrol_station, free_port, random_batch  # noqa: E402
+
+MB = 1_000_000
+MiB = 1024 * 1024
+PHOTO = 8 * MiB  # a big camera JPEG; incompressible like one
+PASSPHRASE = "bench passphrase 123"  # noqa: S105 - a throwaway vault
+
+
+def make_station(path: Path, source: Path, size: int) -> tuple[str, Path]:
+    """A vault with one approved, consented visit holding ``size`` bytes of photos, which are
+    also written as plain files under ``source`` for the peer. Returns the vault's station id
+    and its path."""
+    admin, _ = Vault.create(path, StationSetup("Bench", 1, 4),
+                            NewUser("admin", "Admin", PASSPHRASE), kdf=KdfParams.for_tests())
+    admin.lock()
+    add_users(path, {"hoa": Role.VOLUNTEER, "minh": Role.COORDINATOR, "tuan": Role.OPERATOR},
+              admin=("admin", PASSPHRASE), passphrase=PASSPHRASE)
+    volunteer = Vault(path).unlock("hoa", PASSPHRASE)
+    visit_id = visits.create_visit(volunteer, Household(1, 4, contact_name="Nguyễn Thị Mai"))
+    visits.add(volunteer, visit_id, MartyrData("Nguyễn Văn Hùng"))
+    item = visits.add(volunteer, visit_id, ItemData(ItemKind.DIARY, title="Nhật ký"))
+    source.mkdir(parents=True)
+    left, page = size, 0
+    while left > 0:
+        photo = source / f"IMG_{page:05d}.JPG"
+        with open(photo, "wb") as out:
+            out.write(os.urandom(min(PHOTO, left)))
+        with open(photo, "rb") as stream:
+            stored = volunteer.store_object(stream)
+        visits.add_page(volunteer, item, stored.name, original_filename=photo.name)
+        left -= PHOTO
+        page += 1
+    consent.record(volunteer, visit_id, Scopes(share_with_authorities=True), Signer("Mai"),
+                   DrawnSignature([[(1.0, 2.0, 0, 0.5)]], b"\x89PNG"))
+    review.submit(volunteer, visit_id)
+    station_id = station_info.info(volunteer).id
+    volunteer.lock()
+    coordinator = Vault(path).unlock("minh", PASSPHRASE)
+    review.approve(coordinator, visit_id)
+    coordinator.lock()
+    return station_id, path
+
+
+def timed(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    result = func(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+def shell(command: str, cwd: Path | None = None) -> float:
+    started = time.perf_counter()
+    subprocess.run(["bash", "-o", "pipefail", "-c", command], check=True, cwd=cwd)
+    return time.perf_counter() - started
+
+
+class Server:
+    """``sohoa-server serve`` in its own process; ``rss_peak`` sampled from /proc."""
+
+    def __init__(self, data: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        binary = Path(sys.executable).parent / "sohoa-server"
+        self.process = subprocess.Popen(
+            [str(binary), "serve", "--data", str(data), "--port", str(self.port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.options(self.url + "/files", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("sohoa-server did not start") from None
+                time.sleep(0.1)
+        self.ps = psutil.Process(self.process.pid)
+        self.rss_start = self.ps.memory_info().rss
+        self.rss_peak = self.rss_start
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            try:
+                self.rss_peak = max(self.rss_peak, self.ps.memory_info().rss)
+            except psutil.Error:
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def part_a_build(work: Path, size: int, recipient: str) -> dict[str, float]:
+    source = work / "photos"
+    station_id, vault_path = make_station(work / "vault", source, size)
+    operator = Vault(vault_path).unlock("tuan", PASSPHRASE)
+    out = work / "batch.age"
+    rest = psutil.Process().memory_info().rss
+    with RssSampler() as sampler:
+        summary, build_s = timed(batch.build, operator, out, recipient)
+    operator.lock()
+    peer_out = work / "peer.age"
+    peer_s = shell(f"tar -cf - photos | age -r {recipient} -o {peer_out}", cwd=work)
+    payload = summary.payload_bytes
+    print(f"(a) build: {payload / MB / build_s:7.1f} MB/s ({build_s:.1f} s)   "
+          f"tar | age: {payload / MB / peer_s:7.1f} MB/s ({peer_s:.1f} s)   "
+          f"ratio {peer_s / build_s:.2f} (goal ≥ 0.9)")
+    print(f"(e) build peak RSS {sampler.peak / MiB:.0f} MiB ({rest / MiB:.0f} MiB before) for "
+          f"a {out.stat().st_size / MB:.0f} MB batch")
+    peer_out.unlink()
+    shutil.rmtree(source)
+    return {"build_mb_s": payload / MB / build_s, "tar_age_mb_s": payload / MB / peer_s,
+            "build_ratio": peer_s / build_s, "build_peak_rss_mib": sampler.peak / MiB,
+            "station_id": station_id}  # type: ignore[dict-item]
+
+
+def part_c_ingest(work: Path, data: Path, keys: CommandKeys, batch_file: Path
+                  ) -> dict[str, float]:
+    store = Store.in_folder(data)
+    rest = psutil.Process().memory_info().rss
+    with RssSampler() as sampler:
+        outcome, ingest_s = timed(ingest, batch_file, store, keys, data / "archive")
+    payload = outcome.receipt.body["payload_bytes"]
+    unpacked = work / "peer-unpacked"
+    unpacked.mkdir()
+    peer_s = shell(f"age -d -i {data / 'keys' / IDENTITY_FILE} {batch_file} | tar -xf - -C "
+                   f"{unpacked}")
+    (bag,) = unpacked.iterdir()
+    peer_s += shell("sha256sum --quiet -c manifest-sha256.txt", cwd=bag)
+    print(f"(c) ingest: {payload / MB / ingest_s:7.1f} MB/s ({ingest_s:.1f} s)   "
+          f"age -d | tar -x + sha256sum -c: {payload / MB / peer_s:7.1f} MB/s ({peer_s:.1f} s)"
+          f"   ratio {peer_s / ingest_s:.2f} (goal ≥ 0.8)")
+    print(f"(e) ingest peak RSS {sampler.peak / MiB:.0f} MiB ({rest / MiB:.0f} MiB before)")
+    shutil.rmtree(unpacked)
+    shutil.rmtree(data / "archive")
+    store.engine.dispose()
+    return {"ingest_mb_s": payload / MB / ingest_s, "age_tar_sha256_mb_s": payload / MB / peer_s,
+            "ingest_ratio": peer_s / ingest_s, "ingest_peak_rss_mib": sampler.peak / MiB}
+
+
+def part_b_goodput(work: Path, data: Path, keys: CommandKeys, size: int) -> dict[str, float]:
+    rate, latency = 50 * MB / 8, 0.1
+    key = Ed25519PrivateKey.generate()
+    station_id = enrol_station(Store.in_folder(data), key)
+    out = work / "link.age"
+    random_batch(out, size, keys.recipient, key, station_id)
+    length = out.stat().st_size
+    server = Server(data)
+    proxy = FaultyProxy(server.port, rate=rate, latency=latency).start()
+    arrived: list[float] = []
+
+    def watch() -> None:  # when the last body byte reached the server
+        while not arrived:
+            if proxy.up.delivered >= length:
+                arrived.append(time.monotonic())
+            time.sleep(0.005)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    uploader = Uploader(proxy.url, station_id, key, out, keys.signing_public)
+    try:
+        started = time.monotonic()
+        watcher.start()
+        uploader.run()
+        watcher.join(timeout=5)
+    finally:
+        uploader.close()
+        proxy.stop()
+        server.stop()
+    seconds = arrived[0] - started
+    goodput = length / seconds
+    print(f"(b) upload through {rate * 8 / MB:.0f} Mbit/s, {latency * 1000:.0f} ms each way: "
+          f"{goodput * 8 / MB:.1f} Mbit/s = {goodput / rate:.2f} of the cap (goal ≥ 0.85), "
+          f"{length / MB:.0f} MB in {seconds:.1f} s")
+    out.unlink()
+    return {"goodput_mbit_s": goodput * 8 / MB, "goodput_share": goodput / rate}
+
+
+def part_d_many(work: Path, data: Path, keys: CommandKeys, stations: int, each: int
+                ) -> dict[str, float]:
+    store = Store.in_folder(data)
+    before = len(store.list_batches())
+    senders = []
+    for n in range(stations):
+        key = Ed25519PrivateKey.generate()
+        station_id = enrol_station(store, key, name=f"Trạm {n}")
+        out = work / f"station-{n}.age"
+        random_batch(out, each, keys.recipient, key, station_id, files=2)
+        senders.append((key, station_id, out))
+    store.engine.dispose()
+    server = Server(data)
+    failures: list[BaseException] = []
+
+    def send(key: Ed25519PrivateKey, station_id: str, out: Path) -> None:
+        uploader = Uploader(server.url, station_id, key, out, keys.signing_public)
+        try:
+            uploader.run()
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            uploader.close()
+
+    threads = [threading.Thread(target=send, args=s) for s in senders]
+    started = time.monotonic()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        seconds = time.monotonic() - started
+        server.stop()
+    if failures:
+        raise failures[0]
+    total = sum(s[2].stat().st_size for s in senders)
+    received = len(Store.in_folder(data).list_batches()) - before
+    print(f"(d) {stations} stations at once, {total / MB:.0f} MB in {seconds:.1f} s "
+          f"({total / MB / seconds:.0f} MB/s, {received} batches ingested): server RSS "
+          f"{server.rss_start / MiB:.0f} MiB at rest, peak {server.rss_peak / MiB:.0f} MiB "
+          "(goal < 300 MB)")
+    return {"stations": stations, "many_mb_s": total / MB / seconds,
+            "server_rss_peak_mib": server.rss_peak / MiB,
+            "server_rss_rest_mib": server.rss_start / MiB}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=int, default=256,
+                        help="the batch of (a), (c), (e), in MB of photos")
+    parser.add_argument("--big", action="store_true", help="a 5 GB batch for (a), (c), (e)")
+    parser.add_argument("--link-mb", type=int, default=256, help="the batch of (b), in MB")
+    parser.add_argument("--stations", type=int, default=20)
+    parser.add_argument("--each-mb", type=int, default=20, help="each station's batch in (d)")
+    parser.add_argument("--dir", type=Path, default=None)
+    parser.add_argument("--only", default="abcde",
+                        help="which parts to run, e.g. --only b (e goes with a and c)")
+    args = parser.parse_args(argv)
+    size = 5000 * MB if args.big else args.size_mb * MB
+    work = Path(tempfile.mkdtemp(prefix="sohoa-sync-bench-", dir=args.dir))
+    figures: dict[str, object] = {"batch_mb": size / MB, "load_1min": os.getloadavg()[0]}
+    try:
+        data = work / "command"
+        keys = CommandKeys.create(data / "keys")
+        store = Store.in_folder(data)
+        print(f"bench: {size / MB:.0f} MB batch in {work}")
+        if "a" in args.only or "c" in args.only:
+            built = part_a_build(work, size, keys.recipient)
+            vault = Vault(work / "vault").unlock("tuan", PASSPHRASE)
+            info = station_info.info(vault)
+            vault.lock()
+            store.redeem(store.new_enrolment_code(_now()), Station(
+                info.id, info.name, 1, 4, info.signing_public_key, info.identity_public_key,
+                True), _now())
+            built.pop("station_id")
+            shutil.rmtree(work / "vault")
+            figures.update(built)
+            figures.update(part_c_ingest(work, data, keys, work / "batch.age"))
+            (work / "batch.age").unlink()
+        if "b" in args.only:
+            figures.update(part_b_goodput(work, data, keys, args.link_mb * MB))
+        if "d" in args.only:
+            figures.update(part_d_many(work, data, keys, args.stations, args.each_mb * MB))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps({k: round(v, 3) if isinstance(v, float) else v
+                      for k, v in figures.items()}))
+    return 0
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

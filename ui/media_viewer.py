@@ -19,8 +19,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLineF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QImageReader,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QGraphicsPixmapItem,
@@ -359,6 +367,33 @@ def _timeline_waveform(vault: UnlockedVault, segments: list[Segment], columns: i
     return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
+class TimelineWaveform(Waveform):
+    """The recorder's waveform (data, markers, click to seek), painted with one ``drawLines``
+    call for all columns instead of one call per column: it repaints ten times a second while
+    playing, and every Python-to-Qt call counts (on PySide6 6.12 with Python 3.11 each one
+    also drops a reference to None, which aborts the app once None's count reaches zero)."""
+
+    def paintEvent(self, event: Any) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#fafafa"))
+        w, h = self.width(), self.height()
+        middle = h / 2
+        if len(self.peaks) and w > 0:
+            columns = np.interp(np.linspace(0, len(self.peaks) - 1, w),
+                                np.arange(len(self.peaks)), self.peaks) * (h / 2 - 2)
+            painter.setPen(QColor("#1f6feb"))
+            painter.drawLines([QLineF(x, middle - half, x, middle + half)
+                               for x, half in enumerate(columns.tolist())])
+        if self.duration > 0:
+            painter.setPen(QColor("#c62828"))
+            painter.drawLines([QLineF(at / self.duration * w, 0, at / self.duration * w, h)
+                               for at in self.markers])
+            painter.setPen(QColor("#000000"))
+            x = self.position / self.duration * w
+            painter.drawLine(QLineF(x, 0, x, h))
+        painter.end()
+
+
 class TestimonyPlayer(QWidget):
     """A testimony to listen to: Play / Pause, the waveform with its markers (a click seeks),
     the position, and the markers listed (a click jumps there). Parts play one after another on
@@ -379,12 +414,13 @@ class TestimonyPlayer(QWidget):
         self.position = 0.0
         self.player: Player | None = None
         self._segment = 0
+        self._rescanned = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel()
         self.title.setObjectName("subheading")
         layout.addWidget(self.title)
-        self.waveform = Waveform()
+        self.waveform = TimelineWaveform()
         self.waveform.setMinimumHeight(60)
         self.waveform.seek_requested.connect(self.seek)
         layout.addWidget(self.waveform)
@@ -508,6 +544,7 @@ class TestimonyPlayer(QWidget):
         if self.player is None or self._locate(self.position)[0] != self._segment:
             self._open_segment(*self._locate(self.position))
         self._say("")
+        self._rescanned = False
         self.player.play()  # type: ignore[union-attr]
         self.timer.start()
         self.play_button.setText(self.tr("Pause"))
@@ -527,6 +564,14 @@ class TestimonyPlayer(QWidget):
         if player.playing:
             return
         if player.error is not None:
+            if not self._rescanned:
+                # PortAudio lists devices once, when it starts: speakers or headphones plugged
+                # in since then are found by a rescan (skipped while a recording runs).
+                self._rescanned = True
+                rec.input_devices(rescan=True)
+                self._open_segment(self._segment, max(0.0, self.position - segment.start))
+                self.player.play()  # type: ignore[union-attr]
+                return
             self.pause()
             self._say(self.tr("The recording cannot be played on this laptop: check the "
                               "speakers or headphones."))

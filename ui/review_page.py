@@ -160,26 +160,12 @@ def _item_titles(visit: visits.VisitRecord) -> dict[str, str]:
     return {item.id: item.data.title or item_kind_label(item.data.kind) for item in visit.items}
 
 
-def _last_return(history: list[review.Decision], titles: dict[str, str]
-                 ) -> list[tuple[str, str]]:
-    """The comments of the last return: the visit's own, then each item's."""
-    start = max((i for i, d in enumerate(history) if d.decision == "returned"), default=None)
-    if start is None:
-        return []
-    out = []
-    for decision in history[start:]:
-        if decision.decision == "returned" and decision.comment:
-            out.append(("", decision.comment))
-        elif decision.decision == "comment":
-            out.append((titles.get(decision.item_id or "", "?"), decision.comment))
-        elif decision.decision != "returned":
-            break
-    return out
-
-
 def load_submit_state(vault: UnlockedVault, visit_id: str) -> SubmitState:
     visit = visits.load_visit(vault, visit_id)
-    comments = _last_return(review.history(vault, visit_id), _item_titles(visit))
+    notes = review.last_return(vault, visit_id)
+    titles = _item_titles(visit)
+    comments = ([("", notes.visit_comment)] if notes.visit_comment else []) + [
+        (titles.get(item_id, "?"), text) for item_id, text in notes.item_comments.items()]
     others = []
     summaries = {s.id: s for s in visits.list_visits(vault)}
     for other_id, notes in review.returned_to_me(vault):
@@ -783,8 +769,10 @@ class ReviewPage(QWidget):
                     name=page.original_filename or self.tr("page {n}").format(
                         n=page.position + 1)))
                 button.setCursor(Qt.CursorShape.PointingHandCursor)
-                button.clicked.connect(lambda _checked=False, at=order[page.id]:
-                                       self.open_photo(at))
+                # A bound slot, not a lambda holding the page: a lambda connected to a button
+                # of a host deleted later crashed (SIGSEGV in ~QWidget) on PySide6 6.12.
+                button.setProperty("viewerIndex", order[page.id])
+                button.clicked.connect(self._thumb_clicked)
                 grid.addWidget(button, index // 6, index % 6)
                 self.thumbnails[page.id] = button
                 tasks.Task(self, _thumbnail, self.vault, page.id).success(
@@ -802,6 +790,9 @@ class ReviewPage(QWidget):
         image = rotated(image, rotation)  # degrees, as stored
         button.setIcon(QIcon(QPixmap.fromImage(image)))
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+
+    def _thumb_clicked(self) -> None:
+        self.open_photo(int(self.sender().property("viewerIndex")))
 
     def open_photo(self, index: int) -> PhotoViewer:
         """The photo viewer on page ``index`` of the visit (in item order)."""

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from capture import visits
+from capture import review, visits
 from capture.errors import CaptureError
 from capture.roles import Action, allowed
 from capture.vault import UnlockedVault
@@ -886,6 +886,16 @@ class VisitEditor(QWidget):
         splitter.setSizes([220, 520])
         self.items.right.addWidget(splitter, 1)
         self.items.scroll = splitter  # shown and hidden as one with the form
+        # What the coordinator asked about the item shown, when the visit came back to us.
+        self.item_comment = QLabel()
+        self.item_comment.setObjectName("itemReturnComment")
+        self.item_comment.setWordWrap(True)
+        self.item_comment.setStyleSheet(
+            "QLabel#itemReturnComment { background: #fff1d6; color: #5c3b00; padding: 8px; "
+            "border: 1px solid #e0b860; border-radius: 6px; }")
+        self.item_comment.hide()
+        self.items.right.insertWidget(0, self.item_comment)
+        self.item_comments: dict[str, str] = {}  # item id -> the last return's comment
         self.testimony = QWidget()
         QVBoxLayout(self.testimony).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self.household, self.tr("Household"))
@@ -1019,8 +1029,23 @@ class VisitEditor(QWidget):
                         self.pages):
             section.set_editable(editable)
         self.read_only_note.setVisible(not editable)
+        self.item_comments = {}
+        self._show_item_comment(self.items.current_id())
+        if record.status == visits.VisitStatus.RETURNED:
+            tasks.Task(self, review.last_return, self.vault(), record.id).success(
+                self._return_notes).failure(lambda _error: None).run(tasks.Pool.DATABASE)
         self._open_recorder(record.id)
         self._open_steps(record.id)
+
+    def _return_notes(self, notes: Any) -> None:
+        self.item_comments = dict(notes.item_comments)
+        self._show_item_comment(self.items.current_id())
+
+    def _show_item_comment(self, item_id: str | None) -> None:
+        comment = self.item_comments.get(item_id or "")
+        self.item_comment.setText(self.tr("The coordinator asks about this item: {comment}")
+                                  .format(comment=comment) if comment else "")
+        self.item_comment.setVisible(bool(comment))
 
     def _open_steps(self, visit_id: str) -> None:
         from ui.consent_page import ConsentStep
@@ -1085,6 +1110,7 @@ class VisitEditor(QWidget):
                         known, pages=list(self.pages.model.pages),
                         cover_page_id=self.pages.model.cover)
         self.pages.set_item(item)
+        self._show_item_comment(item_id)
 
     def _saved(self) -> None:
         self.banner.clear()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from capture import accounts, review, visits
@@ -14,7 +15,7 @@ from ui import tasks
 from ui.consent_page import ConsentStep
 from ui.review_page import CheckAndSubmitStep, ReviewPage
 
-from . import test_consent_ui
+from . import test_consent_ui, visit_helpers
 from .conftest import ADMIN_PASSPHRASE
 from .test_consent_ui import VOLUNTEER_PASS, fill_and_sign, make_visit, record_consent
 
@@ -119,6 +120,192 @@ def test_review_approves_one_visit_and_returns_another_with_item_comments(
         assert "Ảnh trang 2 bị mờ" in text and "Chụp lại trang 2 của lá thư" in text
         assert "Thư gửi mẹ" in text
         assert step.submit_button.isEnabled()  # returned, consent still valid: can resend
+
+        # In the visit itself, the item's comment stands next to the item.
+        shell, visits_page = visit_helpers.visits_page(qtbot, again)
+        visits_page.open_visit(second)
+        editor = visits_page.editor
+        qtbot.waitUntil(lambda: editor.record is not None and editor.record.id == second,
+                        timeout=10_000)
+        editor.tabs.setCurrentWidget(editor.items)
+        editor.items.list.setCurrentRow(0)
+        qtbot.waitUntil(lambda: editor.item_comment.isVisible(), timeout=10_000)
+        assert "Chụp lại trang 2 của lá thư" in editor.item_comment.text()
+
+        # Fixed and sent again: the queue says it was resubmitted.
+        with qtbot.waitSignal(step.submitted, timeout=10_000):
+            qtbot.mouseClick(step.submit_button, Qt.MouseButton.LeftButton)
+        assert review.stage(again, second) == review.Stage.RESUBMITTED
+        shell.close()
     finally:
         tasks.wait_for_all()
         again.lock()
+
+    coordinator = Vault(path, clock).unlock("minh", COORDINATOR_PASS)
+    try:
+        page = ReviewPage(coordinator)
+        qtbot.addWidget(page)
+        page.resize(1100, 800)
+        page.show()
+        qtbot.waitUntil(lambda: page.detail is not None and page.detail.visit.id == second,
+                        timeout=10_000)
+        assert page.entries[0].resubmitted
+        badges = [b.text() for b in page._rows[0].badges]
+        assert any("gửi lại" in b for b in badges), badges
+        assert "sau khi bị trả lại" in page.stage_label.text()
+        assert "Chụp lại trang 2 của lá thư" in page.history_label.text()
+        with qtbot.waitSignal(page.decided, timeout=10_000):
+            qtbot.mouseClick(page.approve_button, Qt.MouseButton.LeftButton)
+        assert review.stage(coordinator, second) == review.Stage.APPROVED
+    finally:
+        tasks.wait_for_all()
+        coordinator.lock()
+
+
+def _signed_and_submitted(vault, visit_id: str) -> None:  # type: ignore[no-untyped-def]
+    from capture import consent
+    from capture.consent import DrawnSignature, Scopes, Signer
+
+    consent.record(vault, visit_id, Scopes(), Signer("Nguyễn Thị Mai", "con gái"),
+                   DrawnSignature([[(1.0, 2.0, 0, 0.5), (30.0, 40.0, 90, 0.5)]],
+                                  b"\x89PNG signature"))
+    review.submit(vault, visit_id)
+
+
+def _coordinator_vault(qtbot, volunteer, clock):  # type: ignore[no-untyped-def]
+    path = volunteer.path
+    tasks.wait_for_all()
+    volunteer.lock()
+    _coordinator(path, clock)
+    return Vault(path, clock).unlock("minh", COORDINATOR_PASS)
+
+
+def test_every_photo_opens_full_size_in_turn_with_its_rotation(
+        app, qtbot, volunteer, clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from capture import importer
+
+    from .visit_helpers import photos
+
+    visit_id, item = make_visit(volunteer, pages=0)
+    # Wider than any preview (2400 px at most): what the viewer shows is the original.
+    report = importer.import_files(volunteer, item, photos(tmp_path / "dcim", 3, (2600, 1200)))
+    assert report.imported == 3
+    pages = visits.load_visit(volunteer, visit_id).items[0].pages
+    visits.rotate_page(volunteer, pages[1].id, 1)  # a quarter turn, clockwise
+    _signed_and_submitted(volunteer, visit_id)
+    coordinator = _coordinator_vault(qtbot, volunteer, clock)
+    try:
+        page = ReviewPage(coordinator)
+        qtbot.addWidget(page)
+        page.resize(1100, 800)
+        page.show()
+        qtbot.waitUntil(lambda: page.detail is not None and len(page.thumbnails) == 3,
+                        timeout=10_000)
+        first = page.thumbnails[pages[0].id]
+        qtbot.waitUntil(lambda: not first.icon().isNull(), timeout=10_000)
+        qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
+        viewer = page.photo_viewer
+        assert viewer is not None and viewer.index == 0
+        qtbot.waitUntil(lambda: viewer.full_size, timeout=20_000)
+        assert (viewer.view.image_size.width(), viewer.view.image_size.height()) == (2600, 1200)
+        assert viewer.view.fitting and viewer.view.zoom < 1  # the whole photo in the window
+        assert "Thư gửi mẹ" in viewer.caption.text() and "1" in viewer.counter.text()
+        assert not viewer.previous_button.isEnabled()
+        qtbot.mouseClick(viewer.zoom_in_button, Qt.MouseButton.LeftButton)
+        zoomed = viewer.view.zoom
+        assert not viewer.view.fitting and zoomed > 0
+        qtbot.mouseClick(viewer.actual_button, Qt.MouseButton.LeftButton)
+        assert viewer.view.zoom == 1.0
+        qtbot.mouseClick(viewer.fit_button, Qt.MouseButton.LeftButton)
+        assert viewer.view.fitting
+
+        qtbot.mouseClick(viewer.next_button, Qt.MouseButton.LeftButton)
+        assert viewer.index == 1
+        qtbot.waitUntil(lambda: viewer.full_size, timeout=20_000)
+        # Turned as stored: the wide photo stands upright.
+        assert (viewer.view.image_size.width(), viewer.view.image_size.height()) == (1200, 2600)
+        qtbot.keyClick(viewer, Qt.Key.Key_Right)
+        assert viewer.index == 2 and not viewer.next_button.isEnabled()
+        qtbot.keyClick(viewer, Qt.Key.Key_Left)
+        assert viewer.index == 1
+        viewer.accept()
+    finally:
+        tasks.wait_for_all()
+        coordinator.lock()
+
+
+def test_wrong_state_says_the_status_in_vietnamese(app) -> None:  # type: ignore[no-untyped-def]
+    from ui.errors import user_message
+
+    text = user_message(review.WrongState(status="approved"))
+    assert "đã được duyệt" in text and "approved" not in text
+    assert "bị trả lại" in user_message(review.WrongState(status="returned"))
+
+
+@pytest.fixture
+def speakers(tmp_path_factory, monkeypatch):  # type: ignore[no-untyped-def]
+    """Real PortAudio output into a private PulseAudio null sink (tests/capture/pulse.py)."""
+    from tests.capture.pulse import PulseServer, available
+
+    reason = available()
+    if reason:
+        pytest.skip(reason)
+    server = PulseServer(tmp_path_factory.mktemp("pulse")).start()
+    for key in ("HOME", "PULSE_RUNTIME_PATH", "XDG_RUNTIME_DIR", "PULSE_SERVER"):
+        monkeypatch.setenv(key, server.env[key])
+    yield server
+    server.stop()
+
+
+def _wav(path, seconds: float, start: int = 0):  # type: ignore[no-untyped-def]
+    import soundfile as sf
+
+    from tests.capture.recording_helpers import RATE, tone
+
+    sf.write(path, tone(start, int(seconds * RATE)), RATE, subtype="PCM_16")
+    return path
+
+
+def test_a_testimony_plays_across_its_parts_and_jumps_to_markers(
+        app, qtbot, volunteer, speakers, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from capture import recorder as rec
+    from capture import testimony
+    from ui.media_viewer import TestimonyPlayer
+
+    visit_id, _ = make_visit(volunteer, pages=0)
+    testimony_id = testimony.create_testimony(volunteer, visit_id,
+                                              speaker_name="Bà Nguyễn Thị Mai")
+    # Two parts of 1.5 s (a microphone change in the middle), a marker in the second one.
+    rec.import_recording(volunteer, testimony_id, _wav(tmp_path / "a.wav", 1.5))
+    rec.import_recording(volunteer, testimony_id, _wav(tmp_path / "b.wav", 1.5, 72_000))
+    testimony.add_marker(volunteer, testimony_id, 2.25, "Đồi 468", "place")
+
+    player = TestimonyPlayer(volunteer, testimony_id)
+    qtbot.addWidget(player)
+    player.resize(700, 260)
+    player.show()
+    qtbot.waitUntil(lambda: len(player.waveform.peaks) > 0, timeout=10_000)
+    assert [round(s.start, 2) for s in player.segments] == [0.0, 1.5]
+    assert abs(player.duration - 3.0) < 0.01
+    assert "Bà Nguyễn Thị Mai" in player.title.text() and "0:03" in player.title.text()
+    assert player.markers.count() == 1 and "Đồi 468" in player.markers.item(0).text()
+    assert player.waveform.markers == [2.25]
+
+    # A marker jumps into the second part.
+    qtbot.mouseClick(player.markers.viewport(), Qt.MouseButton.LeftButton,
+                     pos=player.markers.visualItemRect(player.markers.item(0)).center())
+    assert player._segment == 1 and player.position == 2.25
+    assert player.player is not None and abs(player.player.position - 0.75) < 1e-6
+
+    # From just before the end of the first part, playing carries on into the second.
+    player.seek(1.2)
+    assert player._segment == 0
+    qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
+    assert player.playing
+    qtbot.waitUntil(lambda: player._segment == 1 and player.position > 1.6, timeout=30_000)
+    assert player.player.error is None
+    qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)  # pause
+    assert not player.playing and not player.player.playing
+    paused_at = player.position
+    qtbot.wait(300)
+    assert player.position == paused_at

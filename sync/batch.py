@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import errno
 import hashlib
 import io
 import json
 import os
+import subprocess
+import sys
 import tarfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import Any
 
 try:
     import fcntl
@@ -198,35 +199,64 @@ class Progress:
                 self.report(self.done, self.total)
 
 
-class _HashingSink:
-    """What age writes the ciphertext to: the file, hashed on the way."""
+class EncryptorStopped(SyncError):
+    """The age encryptor (``sync.age_stream``, a process of its own) stopped before the batch
+    was whole: killed, crashed, or unable to write."""
 
-    def __init__(self, sink: BinaryIO) -> None:
-        self.sink, self.sha256, self.size = sink, hashlib.sha256(), 0
 
-    def write(self, data: bytes) -> int:
-        self.sha256.update(data)
-        self.size += len(data)
-        return self.sink.write(data)
-
-    def flush(self) -> None:
-        self.sink.flush()
+ENCRYPTOR = "sync.age_stream"
+PIPE_SIZE = 1024 * 1024
 
 
 def _widen(pipe: int) -> None:
-    """A 1 MiB pipe instead of Linux's 64 KiB: pyrage holds the GIL while it encrypts, so each
-    time the pipe fills or empties the two threads hand the GIL over; fewer, larger hand-overs
-    are faster (~75 → ~95 MB/s for a build on a loaded 2-core machine)."""
+    """A 1 MiB pipe instead of Linux's 64 KiB, so the tar writer and the encryptor run on for
+    longer between hand-overs when one of them waits for a core."""
     setpipe = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl else None
     if setpipe is not None:
         with contextlib.suppress(OSError):  # above /proc/sys/fs/pipe-max-size: keep the default
-            fcntl.fcntl(pipe, setpipe, 1024 * 1024)
+            fcntl.fcntl(pipe, setpipe, PIPE_SIZE)
 
 
-def _encryption_failed(error: BaseException) -> Exception:
-    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
-        return DiskFull()
-    return SyncError(f"encrypting the batch failed: {error}")
+def _start_encryptor(recipient: str, out: Path) -> subprocess.Popen[bytes]:
+    """``python -m sync.age_stream RECIPIENT OUT``: the public recipient only, never a secret.
+    It imports this very package, wherever the build runs from."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    process = subprocess.Popen([sys.executable, "-m", ENCRYPTOR, recipient, str(out)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    assert process.stdin is not None
+    _widen(process.stdin.fileno())
+    return process
+
+
+def _finish_encryptor(process: subprocess.Popen[bytes]) -> tuple[int, str]:
+    """Close its input, wait for its report: the size and SHA-256 of the encrypted file."""
+    assert process.stdin is not None and process.stdout is not None
+    with contextlib.suppress(OSError):  # it may have stopped already; its report says why
+        process.stdin.close()
+    line = process.stdout.read()
+    code = process.wait()
+    try:
+        report = json.loads(line)
+    except ValueError:
+        raise EncryptorStopped(f"the batch encryptor stopped (exit code {code}) without "
+                               "finishing the file") from None
+    if report.get("error") == "disk_full":
+        raise DiskFull()
+    if "error" in report or code != 0:
+        raise EncryptorStopped(f"encrypting the batch failed: {report.get('detail', code)}")
+    return int(report["size"]), str(report["sha256"])
+
+
+def _stop_encryptor(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        process.kill()
+    process.wait()
+    for stream in (process.stdin, process.stdout):
+        with contextlib.suppress(OSError):
+            if stream is not None:
+                stream.close()
 
 
 def write_bag(vault: UnlockedVault, out_path: Path, recipient: str, plan: BagPlan, *,
@@ -235,7 +265,7 @@ def write_bag(vault: UnlockedVault, out_path: Path, recipient: str, plan: BagPla
     """One bag, tarred and encrypted while it is written (``.part`` first, renamed when whole
     and on disk). Nothing is recorded in the vault here."""
     vault.require(Action.BUILD_BATCH)
-    age_recipient = parse_recipient(recipient)
+    parse_recipient(recipient)
     progress = progress or Progress(plan.media_bytes)
     batch_id = batch_id or str(uuid.uuid4())
     group_id = group_id or batch_id
@@ -246,76 +276,56 @@ def write_bag(vault: UnlockedVault, out_path: Path, recipient: str, plan: BagPla
                            [n.id for n in plan.notices], group_id=group_id, part=part,
                            parts=parts)
     temp = out_path.with_name(out_path.name + ".part")
-    read_end, write_end = os.pipe()
-    _widen(write_end)
-    failure: list[BaseException] = []
-    hashing: list[_HashingSink] = []
-
-    def encrypt() -> None:
-        try:
-            with os.fdopen(read_end, "rb") as source, open(temp, "wb") as sink:
-                hashing.append(_HashingSink(sink))
-                pyrage.encrypt_io(source, hashing[0], [age_recipient])
-                sink.flush()
-                os.fsync(sink.fileno())
-        except BaseException as error:  # reported on the calling thread
-            failure.append(error)
-
-    encryptor = threading.Thread(target=encrypt, name="batch-age", daemon=True)
-    encryptor.start()
+    process = _start_encryptor(recipient.strip(), temp)
+    assert process.stdin is not None
+    tar = open_tar(process.stdin)
     try:
-        with os.fdopen(write_end, "wb", buffering=1024 * 1024) as pipe:
-            tar = open_tar(pipe)
-            try:
-                bag = BagWriter(tar, f"sohoa-batch-{batch_id}", now.timestamp())
-                metadata_rows: list[dict[str, str]] = []
-                rights_rows: list[dict[str, str]] = []
-                for visit in plan.visits:
-                    progress.check()
-                    _add_visit(vault, bag, visit, metadata_rows, rights_rows, summary, progress)
-                for notice in plan.notices:
-                    bag.add_payload_bytes(f"data/withdrawals/{notice.id}.json",
-                                          _consent_bytes(vault, notice.id))
-                if plan.audit:
-                    bag.add_payload_bytes("data/audit/events.jsonl", _audit_lines(vault))
-                bag.add_tag("metadata/metadata.csv", _csv(metadata_rows, DC_COLUMNS))
-                bag.add_tag("metadata/rights.csv", _csv(rights_rows, RIGHTS_COLUMNS))
-                tagmanifest = bag.finish({
-                    "Source-Organization": info.name,
-                    "Contact-Name": vault.actor.full_name,
-                    "External-Identifier": batch_id,
-                    "External-Description": f"Số hóa ký ức batch from station {info.id}",
-                    "Bagging-Date": bagging_date(now),
-                    "Bag-Count": f"{part} of {parts}",
-                    "Bag-Group-Identifier": group_id,
-                    "Sohoa-Format": FORMAT,
-                    "Sohoa-Station": info.id,
-                    "Sohoa-Station-Key": minisign.public_key_line(info.signing_public_key),
-                    "Sohoa-Province": str(info.province_code),
-                    "Sohoa-Ward": str(info.ward_code),
-                }, sign=lambda data: minisign.sign(
-                    key, minisign.blake2b_of([data]),
-                    f"sohoa batch {batch_id} station {info.id}"))
-                tar.close()
-            finally:
-                # A failed build closes its tar here, before the pipe: left to the garbage
-                # collector it would write to the closed pipe.
-                with contextlib.suppress(OSError, ValueError, tarfile.TarError):
-                    tar.close()
-        summary.files = len(bag.payload)
-        summary.payload_bytes = bag.payload_bytes
-        summary.tagmanifest_sha256 = hashlib.sha256(tagmanifest).hexdigest()
-    except BaseException as error:
-        encryptor.join()
+        try:
+            bag = BagWriter(tar, f"sohoa-batch-{batch_id}", now.timestamp())
+            metadata_rows: list[dict[str, str]] = []
+            rights_rows: list[dict[str, str]] = []
+            for visit in plan.visits:
+                progress.check()
+                _add_visit(vault, bag, visit, metadata_rows, rights_rows, summary, progress)
+            for notice in plan.notices:
+                bag.add_payload_bytes(f"data/withdrawals/{notice.id}.json",
+                                      _consent_bytes(vault, notice.id))
+            if plan.audit:
+                bag.add_payload_bytes("data/audit/events.jsonl", _audit_lines(vault))
+            bag.add_tag("metadata/metadata.csv", _csv(metadata_rows, DC_COLUMNS))
+            bag.add_tag("metadata/rights.csv", _csv(rights_rows, RIGHTS_COLUMNS))
+            tagmanifest = bag.finish({
+                "Source-Organization": info.name,
+                "Contact-Name": vault.actor.full_name,
+                "External-Identifier": batch_id,
+                "External-Description": f"Số hóa ký ức batch from station {info.id}",
+                "Bagging-Date": bagging_date(now),
+                "Bag-Count": f"{part} of {parts}",
+                "Bag-Group-Identifier": group_id,
+                "Sohoa-Format": FORMAT,
+                "Sohoa-Station": info.id,
+                "Sohoa-Station-Key": minisign.public_key_line(info.signing_public_key),
+                "Sohoa-Province": str(info.province_code),
+                "Sohoa-Ward": str(info.ward_code),
+            }, sign=lambda data: minisign.sign(
+                key, minisign.blake2b_of([data]),
+                f"sohoa batch {batch_id} station {info.id}"))
+            tar.close()
+        except BrokenPipeError as error:
+            # The encryptor stopped reading first: its report (or its exit) says why.
+            _finish_encryptor(process)
+            raise EncryptorStopped("the batch encryptor stopped reading") from error
+        summary.size, summary.sha256 = _finish_encryptor(process)
+    except BaseException:
+        # Killed before the tar is closed, so it never sees a whole (if cut short) batch.
+        _stop_encryptor(process)
+        with contextlib.suppress(OSError, ValueError, tarfile.TarError):
+            tar.close()  # into the closed pipe: only so nothing writes to it later
         temp.unlink(missing_ok=True)
-        if failure and isinstance(error, BrokenPipeError):
-            raise _encryption_failed(failure[0]) from error  # the encryptor stopped first
         raise
-    encryptor.join()
-    if failure:
-        temp.unlink(missing_ok=True)
-        raise _encryption_failed(failure[0]) from failure[0]
-    summary.size, summary.sha256 = hashing[0].size, hashing[0].sha256.hexdigest()
+    summary.files = len(bag.payload)
+    summary.payload_bytes = bag.payload_bytes
+    summary.tagmanifest_sha256 = hashlib.sha256(tagmanifest).hexdigest()
     os.replace(temp, out_path)
     return summary
 

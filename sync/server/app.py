@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -276,6 +277,17 @@ def create_app(config: ServerConfig) -> Starlette:
             "<h1>Lô đã nhận / Batches received</h1><table border=1 cellpadding=4>"
             "<tr><th>Thời gian</th><th>Trạm</th><th>Lô</th><th>Tệp</th><th>Byte</th></tr>"
             f"{body}</table>")
+
+    def resume_interrupted() -> None:
+        """Ingests a stop cut short (the server stopped between the last byte and the
+        receipt): done again now; the batch row still decides that it is stored once."""
+        with store.engine.connect() as conn:
+            waiting = [r.id for r in conn.execute(
+                select(uploads.c.id).where(uploads.c.state == "ingesting"))]
+        for upload_id in waiting:
+            finish(upload_id)
+
+    threading.Thread(target=resume_interrupted, name="resume-ingests", daemon=True).start()
 
     return Starlette(routes=[
         Route("/files", options, methods=["OPTIONS"]),

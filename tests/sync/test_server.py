@@ -10,19 +10,21 @@ import os
 import socket
 import struct
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import insert
 from tusclient import client as tus_client
 
 from capture import station as station_info
 from sync import batch, httpsig, receipt
 from sync.server.app import ServerConfig, create_app
 from sync.server.keys import CommandKeys
-from sync.server.store import Store
+from sync.server.store import Store, uploads
 from sync.upload import Uploader
-from tests.sync.servers import CommandServer, SigningGateway, enrol_station
+from tests.sync.servers import CommandServer, SigningGateway, enrol_station, random_batch
 
 
 @pytest.fixture
@@ -229,3 +231,36 @@ def test_a_newcomer_takes_over_an_upload_from_a_hung_patch(command):
         answer = httpx.get(server.url + result,
                            headers=_signed(key, station_id, "GET", result, {}))
     assert answer.status_code == 422 and answer.json()["reason"] == "not_a_batch"
+
+
+def test_an_ingest_a_stop_cut_short_is_done_at_the_next_start(tmp_path, database_url):
+    data = tmp_path / "command"
+    keys = CommandKeys.create(data / "keys")
+    store = Store(database_url)
+    key = Ed25519PrivateKey.generate()
+    station_id = enrol_station(store, key)
+    (data / "uploads").mkdir(parents=True)
+    upload_id = "0123456789abcdef0123456789abcdef"
+    whole = data / "uploads" / f"{upload_id}.part"  # every byte in, the receipt never made
+    random_batch(whole, 500_000, keys.recipient, key, station_id)
+    now = datetime.now(UTC)
+    with store.begin() as conn:
+        conn.execute(insert(uploads).values(
+            id=upload_id, station_id=station_id, length=whole.stat().st_size, created_at=now,
+            expires_at=now + timedelta(days=1), state="ingesting"))
+    server = CommandServer(create_app(ServerConfig(data, database_url=database_url))).start()
+    try:
+        result = f"/files/{upload_id}/result"
+        deadline = time.monotonic() + 30
+        while True:
+            answer = httpx.get(server.url + result,
+                               headers=_signed(key, station_id, "GET", result, {}))
+            if answer.status_code != 202 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert answer.status_code == 200, answer.text
+        assert receipt.verify(keys.signing_public, answer.text).body["station"] == station_id
+        assert not whole.exists() and len(store.list_batches()) == 1
+    finally:
+        server.stop()
+        store.engine.dispose()

@@ -559,7 +559,7 @@ class RecorderScreen(QWidget):
             return
         self._rescanning = True
         self.rescan_button.setEnabled(False)
-        self._update_controls()
+        self._update_controls()  # Record and Play off: no stream may open while PortAudio restarts
         tasks.Task(self, self._device_lister, True).success(self._rescanned).failure(
             lambda error: self._rescanned([])).run()
 
@@ -572,7 +572,7 @@ class RecorderScreen(QWidget):
             self.banner.show_info(self.tr("Microphone found: %1").replace("%1", names[0]))
 
     def _rescan_if_idle(self) -> None:
-        if self.devices.count() == 0:
+        if self.devices.count() == 0 and self.isVisible():
             self.rescan_devices()
 
     @property
@@ -682,7 +682,7 @@ class RecorderScreen(QWidget):
             rec.State.RECORDING, rec.State.PAUSED, rec.State.FINISHING)
 
     def start_recording(self) -> None:
-        if self._busy():
+        if self._busy() or self._rescanning:
             return
         if self.devices.count() == 0:  # no microphone: the state already says what to do
             self._show_devices([])
@@ -778,7 +778,7 @@ class RecorderScreen(QWidget):
         self.rescan_button.setEnabled(not active and not self._rescanning)
         self.testimonies.setEnabled(not active)
         self.new_button.setEnabled(not active)
-        self.listen.set_allowed(not active)
+        self.listen.set_allowed(not active and not self._rescanning)
 
     def _tick(self) -> None:
         recorder = self.recorder

@@ -127,6 +127,7 @@ Progress = Callable[[int, int, ImportOutcome], None]
 # thread commits rows: one more than the decoders, so a decoder never waits for a file.
 _WORKERS = DECODERS + 1
 _IN_FLIGHT = _WORKERS + 1  # files read ahead; bounds memory to a few photos
+READER_NICENESS = 5
 
 # --- finding files ------------------------------------------------------------------------------
 
@@ -326,6 +327,19 @@ class _Source:
     label: str  # the outcome's ``path``: the full path of a file, the name of a photo
     open: Callable[[], BinaryIO]
     path: Path | None = None  # a file (a video is probed from it)
+
+
+def lower_thread_priority() -> None:
+    """Let the calling thread (an import's reader) give way to the window and the recorder
+    when the processor is short. Linux gives each thread its own niceness; elsewhere the
+    decoder processes, the bulk of the work, are lowered anyway."""
+    if sys.platform.startswith("linux"):
+        try:
+            thread = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, thread,
+                           os.getpriority(os.PRIO_PROCESS, thread) + READER_NICENESS)
+        except OSError:
+            pass
 
 
 def _file_source(path: Path) -> _Source:
@@ -564,7 +578,8 @@ def _import(vault: UnlockedVault, item_id: str, sources: list[_Source],
 
     pending: deque[tuple[_Source, Future[_Prepared]]] = deque()
     upcoming = iter(sources)
-    with ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="import") as pool:
+    with ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="import",
+                            initializer=lower_thread_priority) as pool:
         try:
             while True:
                 while len(pending) < _IN_FLIGHT and not cancelled():

@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -349,10 +350,10 @@ _decoders_lock = threading.Lock()
 _Decoded = tuple[Any, dict[str, Any] | None, tuple[type[CaptureError], dict[str, Any]] | None]
 
 
-def _decoder_started() -> None:
+def _decoder_started(niceness: int) -> None:
     if hasattr(os, "nice"):
         try:
-            os.nice(_DECODER_NICENESS)
+            os.nice(niceness)
         except OSError:  # not allowed: run at the normal priority
             pass
 
@@ -363,7 +364,7 @@ def _decoder_pool() -> ProcessPoolExecutor:
         if _decoders is None:
             _decoders = ProcessPoolExecutor(
                 max_workers=DECODERS, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_decoder_started)
+                initializer=_decoder_started, initargs=(_DECODER_NICENESS,))
         return _decoders
 
 
@@ -373,6 +374,13 @@ def _drop_decoder_pool(broken: ProcessPoolExecutor) -> None:
         if _decoders is broken:
             _decoders = None
     broken.shutdown(wait=False, cancel_futures=True)
+
+
+def start_decoders() -> None:
+    """Start the decoder processes now rather than at the first photo (each takes a few tenths
+    of a second to start)."""
+    pool = _decoder_pool()
+    list(pool.map(time.sleep, [0.05] * DECODERS))  # one nap each: every process gets one
 
 
 def shutdown_decoders() -> None:

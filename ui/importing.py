@@ -6,11 +6,13 @@ queued signal, so the window keeps answering while thousands of photos go in.
 
 from __future__ import annotations
 
+import sys
 import threading
+from collections import deque
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QDialog,
@@ -63,12 +65,16 @@ class ImportPanel(QFrame):
         self._cancel = threading.Event()
         self._progressed.connect(self._show_progress)
         self.running = False
+        self.previews = PreviewPass(self)
+        self._target: tuple[UnlockedVault, str] | None = None
         self.hide()
 
     def start(self, vault: UnlockedVault, item_id: str, sources: list[Path]) -> None:
         """Find the media in what was picked (folders, a drive: its DCIM), then import it."""
         from capture import importer
 
+        self.previews.cancel()  # the import has the processor now
+        self._target = (vault, item_id)
         self._cancel = threading.Event()
         self.running = True
         self.cancel_button.setEnabled(True)
@@ -109,6 +115,8 @@ class ImportPanel(QFrame):
         self.running = False
         self.hide()
         self.finished.emit(report)
+        if self._target is not None and report.imported:
+            self.previews.start(*self._target)
 
     def _error(self, error: BaseException) -> None:
         self.running = False
@@ -337,9 +345,85 @@ class CameraDialog(QDialog):
 
 
 def store_photo(vault: UnlockedVault, item_id: str, data: bytes, name: str) -> str:
-    """On the database worker: encrypt the in-memory photo into the vault, add it as a page."""
-    from capture import visits
+    """On a worker: import the in-memory photo as a page, like a file (thumbnail, camera
+    details, quality hints, the same photo stored once). Returns the page id (the existing
+    page's for a photo taken twice); raises what made it fail."""
+    from capture import importer
 
-    stored = vault.store_bytes(data, "image/jpeg", name)
-    return visits.add_page(vault, item_id, stored.name, media="photo", original_filename=name)
+    outcome = importer.import_bytes(vault, item_id, data, name)
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.page_id is not None
+    return outcome.page_id
+
+
+def recording_now() -> bool:
+    """A recording is running in this app (the recorder has a sound stream open)."""
+    recorder = sys.modules.get("capture.recorder")
+    return bool(recorder is not None and getattr(recorder, "_open_streams", 0) > 0)
+
+
+class PreviewPass(QObject):
+    """After an import, makes the previews it left for later (a JPEG's preview is made when it
+    is first viewed), one page per task, decoded in a low-priority process. It steps aside
+    while a recording runs and stops when an import starts, the vault locks or it is
+    cancelled, so it never competes with the volunteer's work."""
+
+    finished = Signal(int)  # previews made
+    RETRY_MS = 2000
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cancel = threading.Event()
+        self._queue: deque[str] = deque()
+        self._vault: UnlockedVault | None = None
+        self.made = 0
+        self.running = False
+
+    def start(self, vault: UnlockedVault, item_id: str) -> None:
+        from capture import media
+
+        self.cancel()
+        self._cancel = threading.Event()
+        self._vault = vault
+        self.made = 0
+        self.running = True
+        tasks.Task(self, media.pages_without_preview, vault, item_id).success(
+            self._queued).failure(lambda _error: self._stop()).run(tasks.Pool.GENERAL)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self._queue.clear()
+        self.running = False
+
+    def _queued(self, page_ids: list[str]) -> None:
+        if not self._cancel.is_set():
+            self._queue.extend(page_ids)
+            self._step()
+
+    def _step(self) -> None:
+        from capture import media
+
+        if self._cancel.is_set():
+            return
+        if not self._queue or self._vault is None:
+            self._stop()
+            return
+        if recording_now():
+            QTimer.singleShot(self.RETRY_MS, self._step)
+            return
+        page_id = self._queue.popleft()
+        cancel = self._cancel
+        tasks.Task(self, media.make_missing_previews, self._vault, [page_id], cancel,
+                   recording_now).success(self._made).failure(
+            lambda _error: self._stop()).run(tasks.Pool.GENERAL)
+
+    def _made(self, count: int) -> None:
+        self.made += count
+        self._step()
+
+    def _stop(self) -> None:
+        if self.running:
+            self.running = False
+            self.finished.emit(self.made)
 

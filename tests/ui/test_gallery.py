@@ -7,11 +7,12 @@ import io
 
 from PIL import Image
 from PySide6.QtCore import QIODevice, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
 
 from capture import importer, media, visits
 from tests.capture import mediafiles as mf
 from ui.gallery import HintsRole, PageModel, VideoDevice
-from ui.importing import CameraDialog
+from ui.importing import CameraDialog, jpeg_bytes, store_photo
 
 from .visit_helpers import photos, visit_with_item, visits_page
 
@@ -73,9 +74,15 @@ def test_thumbnails_load_then_pages_move_turn_and_undo(app, qtbot, volunteer, tm
     qtbot.waitUntil(lambda: _order(volunteer, visit_id)[1].cover_page_id == before[2],
                     timeout=10_000)
 
+    # Its preview was not made at import (a JPEG's is made on first view): the viewer shows
+    # the page at once (the thumbnail stands in) and then the preview, which is kept.
+    assert media.pages_without_preview(volunteer, item_id) != []
     viewer = pages.open_viewer(before[2])
     qtbot.waitUntil(lambda: viewer.picture.pixmap() is not None
                     and not viewer.picture.pixmap().isNull(), timeout=10_000)
+    qtbot.waitUntil(lambda: viewer.sharp, timeout=10_000)
+    assert (viewer._image.width(), viewer._image.height()) == (400, 300)  # not the 256 px one
+    assert before[2] not in media.pages_without_preview(volunteer, item_id)
     viewer.accept()
 
     pages.gallery.setCurrentIndex(model.index(4))
@@ -131,3 +138,27 @@ def test_no_camera_says_to_import_instead(app, qtbot) -> None:  # type: ignore[n
     assert dialog.status.text() == ("Không tìm thấy máy ảnh — hãy nhập ảnh từ điện thoại "
                                     "hoặc thẻ nhớ.")
     assert not dialog.shoot.isVisibleTo(dialog)
+
+
+def test_a_camera_photo_is_imported_like_a_file(app, volunteer) -> None:  # type: ignore[no-untyped-def]
+    """What the camera screen does with a frame (the camera itself is missing here)."""
+    _visit_id, item_id = visit_with_item(volunteer)
+    frame = QImage(1280, 960, QImage.Format.Format_RGB32)
+    frame.fill(QColor("#f4efe1"))
+    painter = QPainter(frame)
+    for row in range(0, 960, 24):  # lines of "handwriting": a sharp page
+        painter.fillRect(80, row, 1100, 3, QColor("#20304a"))
+    painter.end()
+    data = jpeg_bytes(frame)
+    page_id = store_photo(volunteer, item_id, data, "camera-20261122-101500.jpg")
+    page = visits.load_visit(volunteer, _visit_id).items[0].pages[0]
+    assert page.id == page_id and page.original_filename == "camera-20261122-101500.jpg"
+    assert (page.meta["width"], page.meta["height"]) == (1280, 960)
+    assert page.meta["quality"]["blurred"] is False and page.thumbnail_object is not None
+    thumb = Image.open(io.BytesIO(media.thumbnail_bytes(volunteer, page_id)))
+    assert thumb.size == (256, 192)
+    with media.original_stream(volunteer, page_id) as stream:
+        assert stream.read() == data
+    # The same frame kept twice: one page, and the volunteer's second tap says which.
+    assert store_photo(volunteer, item_id, data, "camera-20261122-101501.jpg") == page_id
+    assert len(visits.load_visit(volunteer, _visit_id).items[0].pages) == 1

@@ -83,10 +83,10 @@ def test_cancel_mid_import_keeps_whole_pages_only(app, qtbot, volunteer, tmp_pat
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=False, reason=(
-    "measured 91-400 ms on 2 cores: the gaps fall inside the import (progress 1..30), none in "
-    "GUI-thread handlers or the garbage collector (probed: no slot or gc.collect over 10 ms); "
-    "worker threads of capture.importer keep the GIL/CPU from the GUI thread. "
-    "Lowering sys.setswitchinterval to 1 ms still left ~107 ms. Handed to the core."))
+    "session 3: photos now decode in niced decoder processes and the readers are niced "
+    "threads; on the shared 2-core machine (load average ~4 from other test runs) the longest "
+    "stall was 85-199 ms, against 25-64 ms for the same window idle under the same load. Not "
+    "reliably < 100 ms there, so not strict; see docs/benchmarks.md, Import (session 3)."))
 def test_the_window_never_stalls_during_an_import_of_12_megapixel_photos(
         app, qtbot, volunteer, tmp_path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "big"
@@ -130,4 +130,8 @@ def test_files_dropped_on_the_gallery_are_imported(app, qtbot, volunteer, tmp_pa
     pages.gallery.files_dropped.emit([str(f) for f in files])
     qtbot.waitUntil(lambda: bool(reports), timeout=30_000)
     assert reports[0].imported == 2
+    # Then, while nothing else runs, the previews the import left for later are made.
+    previews = pages.import_panel.previews
+    qtbot.waitUntil(lambda: not previews.running, timeout=30_000)
+    assert previews.made == 2 and media.pages_without_preview(volunteer) == []
     assert importer.find_media([tmp_path / "drop"]) == files

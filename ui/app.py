@@ -156,6 +156,10 @@ class AppWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.idle_timer.stop()
+        # Typing is saved 0.7 s after the last key: save what still waits, so a draft typed
+        # just before closing survives (the saves finish below, before the vault locks).
+        for editor in self.findChildren(QWidget, "visitEditor"):
+            editor.save_all()  # type: ignore[attr-defined]
         tasks.wait_for_all()
         if self.vault is not None:
             self.vault.lock()

@@ -452,11 +452,11 @@
     </message>
     <message>
         <source>the command is told with the next batch</source>
-        <translation>sẽ báo cho Bộ Chỉ huy cùng gói gửi tiếp theo</translation>
+        <translation>sẽ báo cho Bộ Chỉ huy cùng đợt gửi sau</translation>
     </message>
     <message>
         <source>the command was told (batch {batch})</source>
-        <translation>đã báo cho Bộ Chỉ huy (gói {batch})</translation>
+        <translation>đã báo cho Bộ Chỉ huy (đợt gửi {batch})</translation>
     </message>
     <message>
         <source>↩ {code} · withdrawal of {target} · asked by {name} · {when} · {notice}</source>

@@ -195,3 +195,79 @@ def test_verbal_consent_and_a_partial_withdrawal(app, qtbot, volunteer, clock) -
     assert withdrawal.payload["evidence"]["how"] == "Bằng thư: thư ngày 20/11"
     assert "rút lại một phần" in step.records_list.item(0).text()
     assert len(consent.batchable(volunteer, visit_id)) == 2
+
+
+def test_the_family_changes_its_consent_then_withdraws_by_the_old_code(
+        app, qtbot, volunteer, clock) -> None:  # type: ignore[no-untyped-def]
+    visit_id, _ = make_visit(volunteer)
+    step = ConsentStep(volunteer, visit_id)
+    qtbot.addWidget(step)
+    step.resize(900, 900)
+    step.show()
+    qtbot.waitUntil(lambda: step.state is not None, timeout=10_000)
+    fill_and_sign(qtbot, step)
+    first_id = record_consent(qtbot, step)
+    first = consent.get(volunteer, first_id)
+    qtbot.mouseClick(step.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: step.records_list.count() == 1, timeout=10_000)
+
+    # The family now wants their name in the newspaper and no DNA contact.
+    clock.advance(days=30)
+    step.records_list.setCurrentRow(0)
+    assert step.amend_button.isEnabled()
+    qtbot.mouseClick(step.amend_button, Qt.MouseButton.LeftButton)
+    assert step.amend_box.isVisibleTo(step) and first.reference_code in step.amend_label.text()
+    # The form holds what the family agreed to before; the signature must be drawn again.
+    assert step.media_anonymous.isChecked() and step.dna_check.isChecked()
+    assert step.signer_name.text() == "Nguyễn Thị Mai" and step.pad.is_empty()
+    step.media_named.setChecked(True)
+    step.dna_check.setChecked(False)
+    qtbot.mouseClick(step.record_button, Qt.MouseButton.LeftButton)  # no signature yet
+    qtbot.waitUntil(lambda: step.banner.property("kind") == "error", timeout=10_000)
+    assert len(consent.records(volunteer, visit_id)) == 1
+    draw_signature(qtbot, step.pad)
+    amended_id = record_consent(qtbot, step)
+    amended = consent.get(volunteer, amended_id)
+    assert amended.kind == "amend" and amended.supersedes == first_id
+    assert amended.scopes.media_use == "named" and not amended.scopes.dna_contact
+    assert consent.verify(volunteer, amended_id).valid
+    assert first.reference_code in step.receipt_summary.text()  # "this changes DY-…"
+    assert not step.amend_box.isVisibleTo(step)
+    qtbot.mouseClick(step.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: step.records_list.count() == 2, timeout=10_000)
+    history = [step.records_list.item(i).text() for i in range(2)]
+    assert "thay bằng" in history[0] or "thay thế" in history[0], history
+    assert history[1].startswith("✎") and first.reference_code in history[1]
+
+    # Months later the family phones and quotes the code of their FIRST receipt.
+    clock.advance(days=90)
+    dialog = step.withdraw_by_code()
+    dialog.code.setText(first.reference_code.lower().replace("-", " - "))
+    qtbot.mouseClick(dialog.find_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.found is not None, timeout=10_000)
+    assert dialog.found.row.id == amended_id  # the consent in force now
+    assert amended.reference_code in dialog.summary.text()
+    qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
+    withdrawal = dialog.withdrawal_dialog
+    assert withdrawal is not None and "Nguyễn Thị Mai" in withdrawal.name.text()
+    withdrawal.detail.setText("gọi điện ngày 20/02")
+    with qtbot.waitSignal(dialog.withdrawn, timeout=10_000):
+        withdrawal._accept()
+    assert "đợt gửi sau" in dialog.banner.text()
+    qtbot.waitUntil(lambda: step.records_list.count() == 3, timeout=10_000)
+    notice = step.records_list.item(2).text()
+    assert notice.startswith("↩") and "đợt gửi sau" in notice
+    assert consent.batchable(volunteer, visit_id) == []
+    (pending,) = consent.withdrawal_notices(volunteer)
+    assert pending.supersedes == amended_id
+    # Once a batch has carried the notice, the history says so.
+    consent.mark_notice_sent(volunteer, pending.id, "a1b2c3d4e5f6")
+    step.reload()
+    qtbot.waitUntil(lambda: "a1b2c3d4" in step.records_list.item(2).text(), timeout=10_000)
+
+    # A code that does not exist is said plainly.
+    dialog.code.setText("DY-0000-0000")
+    qtbot.mouseClick(dialog.find_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.banner.property("kind") == "error", timeout=10_000)
+    assert "không có" in dialog.banner.text().lower() or "không tồn tại" in dialog.banner.text()
+    assert not dialog.continue_button.isEnabled()

@@ -91,3 +91,57 @@ def test_a_visit_from_empty_to_submitted(app, qtbot, volunteer, tmp_path) -> Non
     assert not editor.submit_step.submit_button.isEnabled()  # nothing to send twice
     qtbot.wait(300)  # let the reopened checklist fill in for the picture
     _shot(shell, "7-submitted")
+
+
+def _open_app(qtbot, path, username: str, passphrase: str):  # type: ignore[no-untyped-def]
+    from capture.keyslots import KdfParams
+    from ui.app import AppWindow
+    from ui.viewmodels import Page
+
+    window = AppWindow(path, kdf=KdfParams.for_tests())
+    qtbot.addWidget(window)
+    window.show()
+    window.login.username.setText(username)
+    window.login.passphrase.setText(passphrase)
+    qtbot.mouseClick(window.login.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.shell is not None, timeout=20_000)
+    window.shell.show_page(Page.VISITS)
+    return window, window.shell.page_widgets[Page.VISITS]
+
+
+def test_a_draft_survives_closing_the_app(app, qtbot, volunteer) -> None:  # type: ignore[no-untyped-def]
+    """Typed in the real app, the app closed (the vault locks), opened again: the draft is in
+    the list and opens where it was left."""
+    from tests.conftest import VOLUNTEER_PASS
+
+    path = volunteer.path
+    volunteer.lock()
+    window, page = _open_app(qtbot, path, "lan", VOLUNTEER_PASS)
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    editor = page.editor
+    qtbot.waitUntil(lambda: editor.record is not None, timeout=10_000)
+    visit_id = editor.record.id
+    _type(editor.household.contact, "Nguyễn Thị Mai")
+    _type(editor.household.village, "Thôn Đông")
+    editor.tabs.setCurrentWidget(editor.martyrs)
+    qtbot.mouseClick(editor.martyrs.add_button, Qt.MouseButton.LeftButton)
+    _type(editor.martyrs.form.widgets["full_name"], "Nguyễn Văn Hùng")
+    _type(editor.martyrs.form.widgets["home_town"], "Thanh Hóa")
+    qtbot.waitUntil(lambda: editor.martyrs.list.count() == 1, timeout=10_000)
+    # Closed at once, before the typing's own save (0.7 s after the last key) has run.
+    assert editor.household.timer.isActive() or editor.martyrs.timer.isActive()
+    window.close()
+    assert window.vault is None  # closing locked the vault
+
+    window, page = _open_app(qtbot, path, "lan", VOLUNTEER_PASS)
+    qtbot.waitUntil(lambda: any(row.id == visit_id for row in page.rows), timeout=10_000)
+    page.open_visit(visit_id)
+    editor = page.editor
+    qtbot.waitUntil(lambda: editor.record is not None and editor.record.id == visit_id,
+                    timeout=10_000)
+    assert editor.record.status == VisitStatus.DRAFT
+    assert editor.household.contact.text() == "Nguyễn Thị Mai"
+    assert editor.household.village.text() == "Thôn Đông"
+    ((_, martyr),) = editor.record.martyrs
+    assert (martyr.full_name, martyr.home_town) == ("Nguyễn Văn Hùng", "Thanh Hóa")
+    window.close()

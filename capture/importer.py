@@ -27,6 +27,7 @@ from typing import Any, BinaryIO
 import exifread
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from capture import visits
 from capture.errors import CaptureError, DiskFull, ObjectMissing
@@ -499,18 +500,25 @@ def _commit(vault: UnlockedVault, item_id: str, name: str, ready: _Prepared
                 continue
             if not store.path_of(stored.name).exists():
                 raise ObjectMissing(name=stored.name)
-            session.add(ObjectRow(name=stored.name, size=stored.size, media_type=media_type,
-                                  label=label, created_at=vault.clock(),
-                                  created_by=vault.actor.user_id))
-            session.flush()  # the page's foreign keys need the row
-            vault.audit(session, "create", "object", stored.name, size=stored.size,
-                        media_type=media_type)
+            add_object_row(vault, session, stored, media_type, label)
         page_id = visits.insert_page(
             vault, session, item_id, ready.original.name, media=ready.media,
             original_filename=name, meta=ready.meta,
             thumbnail_object=ready.thumbnail.name if ready.thumbnail else None,
             preview_object=ready.preview.name if ready.preview else None)
     return IMPORTED, page_id, already
+
+
+def add_object_row(vault: UnlockedVault, session: Session, stored: StoredObject,
+                   media_type: str, label: str) -> None:
+    """The row (and audit event) of an object just written, flushed: a page may refer to it
+    in the same transaction."""
+    session.add(ObjectRow(name=stored.name, size=stored.size, media_type=media_type,
+                          label=label, created_at=vault.clock(),
+                          created_by=vault.actor.user_id))
+    session.flush()
+    vault.audit(session, "create", "object", stored.name, size=stored.size,
+                media_type=media_type)
 
 
 def _discard(vault: UnlockedVault, ready: _Prepared) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from capture import pictures
+from capture import importer, pictures
 from capture.errors import CaptureError
 from capture.models import Item, ObjectRow, Page
 from capture.objects import ObjectReader
@@ -99,13 +99,8 @@ def _keep_preview(vault: UnlockedVault, page_id: str, jpeg: bytes, name: str) ->
             if page is None or page.preview_object is not None:
                 return
             if session.get(ObjectRow, stored.name) is None:
-                session.add(ObjectRow(name=stored.name, size=stored.size,
-                                      media_type="image/jpeg", label=f"preview of {name}",
-                                      created_at=vault.clock(),
-                                      created_by=vault.actor.user_id))
-                session.flush()  # the page's foreign key needs the row
-                vault.audit(session, "create", "object", stored.name, size=stored.size,
-                            media_type="image/jpeg")
+                importer.add_object_row(vault, session, stored, "image/jpeg",
+                                        f"preview of {name}")
             page.preview_object = stored.name
     finally:
         if not stored.duplicate:

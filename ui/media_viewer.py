@@ -1,15 +1,13 @@
-"""Seeing and hearing a visit's material in full, for the coordinator's review (and anyone who
-needs more than a thumbnail):
+"""Every photo of a visit full size, one at a time, for the coordinator's review (and anyone
+who needs more than a thumbnail):
 
-    PhotoViewer(vault, pages, start)      # every photo of a visit, full size, one at a time
-    TestimonyPlayer(vault, testimony_id)  # one testimony: play/pause, seek, markers, all parts
+    PhotoViewer(vault, pages, start)      # pages: ViewedPage(page, caption) in visit order
 
-Everything is decrypted in memory on a worker and never written to disk. The photo viewer shows
-the page's preview at once and swaps in the decoded original (its camera orientation applied,
-then the page's own rotation) so zooming shows every pixel the camera took. Videos play in the
+Everything is decrypted in memory on a worker and never written to disk. The viewer shows the
+page's preview at once and swaps in the decoded original (its camera orientation applied, then
+the page's own rotation) so zooming shows every pixel the camera took. Videos play in the
 gallery's ``PageViewer`` (``ui/gallery.py``), which streams the decrypted video to the player.
-The testimony player drives the recorder screen's ``Player`` and ``Waveform`` (``ui/recorder.py``)
-part by part, on one timeline: markers, seeking and the waveform span every part in order.
+Recordings are played by the recorder's ``TestimonyPlayer`` (``ui/recorder.py``).
 """
 
 from __future__ import annotations
@@ -18,17 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLineF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QColor,
-    QImage,
-    QImageReader,
-    QKeySequence,
-    QPainter,
-    QPixmap,
-    QShortcut,
-)
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QGraphicsPixmapItem,
@@ -36,22 +25,17 @@ from PySide6.QtWidgets import (
     QGraphicsView,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from capture import media
-from capture import recorder as rec
-from capture import testimony as tm
 from capture.vault import UnlockedVault
 from capture.visits import PageRecord
 from ui import tasks
 from ui.errors import user_message
 from ui.gallery import PageViewer, hint_text, quality_hints, rotated
-from ui.recorder import Player, Waveform
 
 VaultGetter = Callable[[], UnlockedVault]
 ZOOM_STEP = 1.25
@@ -60,12 +44,6 @@ MIN_ZOOM, MAX_ZOOM = 0.05, 8.0
 
 def _getter(vault: UnlockedVault | VaultGetter) -> VaultGetter:
     return (lambda: vault) if isinstance(vault, UnlockedVault) else vault
-
-
-def clock(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
 # -- photos -----------------------------------------------------------------------------------
@@ -334,260 +312,3 @@ class PhotoViewer(QDialog):
             return
         self.video_viewer = PageViewer(self.vault, viewed.page, self)
         self.video_viewer.open()
-
-
-# -- recordings -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One recorded part on the testimony's timeline."""
-
-    object_name: str
-    start: float  # seconds on the timeline
-    duration: float
-
-
-def _segments(view: tm.TestimonyView) -> list[Segment]:
-    out = []
-    at = 0.0
-    for part in view.parts:
-        if part.object_name and part.duration > 0:
-            out.append(Segment(part.object_name, at, part.duration))
-            at += part.duration
-    return out
-
-
-def _timeline_waveform(vault: UnlockedVault, segments: list[Segment], columns: int = 2000
-                       ) -> np.ndarray:
-    """One peak array for all parts, each part's share as wide as its duration."""
-    total = sum(s.duration for s in segments) or 1.0
-    pieces = [rec.waveform(vault, s.object_name, max(1, round(columns * s.duration / total)))
-              for s in segments]
-    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
-
-
-class TimelineWaveform(Waveform):
-    """The recorder's waveform (data, markers, click to seek), painted with one ``drawLines``
-    call for all columns instead of one call per column: it repaints ten times a second while
-    playing, and every Python-to-Qt call counts (on PySide6 6.12 with Python 3.11 each one
-    also drops a reference to None, which aborts the app once None's count reaches zero)."""
-
-    def paintEvent(self, event: Any) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#fafafa"))
-        w, h = self.width(), self.height()
-        middle = h / 2
-        if len(self.peaks) and w > 0:
-            columns = np.interp(np.linspace(0, len(self.peaks) - 1, w),
-                                np.arange(len(self.peaks)), self.peaks) * (h / 2 - 2)
-            painter.setPen(QColor("#1f6feb"))
-            painter.drawLines([QLineF(x, middle - half, x, middle + half)
-                               for x, half in enumerate(columns.tolist())])
-        if self.duration > 0:
-            painter.setPen(QColor("#c62828"))
-            painter.drawLines([QLineF(at / self.duration * w, 0, at / self.duration * w, h)
-                               for at in self.markers])
-            painter.setPen(QColor("#000000"))
-            x = self.position / self.duration * w
-            painter.drawLine(QLineF(x, 0, x, h))
-        painter.end()
-
-
-class TestimonyPlayer(QWidget):
-    """A testimony to listen to: Play / Pause, the waveform with its markers (a click seeks),
-    the position, and the markers listed (a click jumps there). Parts play one after another on
-    one timeline."""
-
-    __test__ = False  # not a pytest class, whatever its name says
-    TICK_MS = 100
-
-    def __init__(self, vault: UnlockedVault | VaultGetter, testimony_id: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("testimonyPlayer")
-        self._vault = _getter(vault)
-        self.testimony_id = testimony_id
-        self.view: tm.TestimonyView | None = None
-        self.segments: list[Segment] = []
-        self.duration = 0.0
-        self.position = 0.0
-        self.player: Player | None = None
-        self._segment = 0
-        self._rescanned = False
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.title = QLabel()
-        self.title.setObjectName("subheading")
-        layout.addWidget(self.title)
-        self.waveform = TimelineWaveform()
-        self.waveform.setMinimumHeight(60)
-        self.waveform.seek_requested.connect(self.seek)
-        layout.addWidget(self.waveform)
-        row = QHBoxLayout()
-        self.play_button = QPushButton(self.tr("Play"))
-        self.play_button.setMinimumWidth(110)
-        self.play_button.setEnabled(False)
-        self.play_button.clicked.connect(self.toggle_play)
-        self.position_label = QLabel("0:00")
-        row.addWidget(self.play_button)
-        row.addWidget(self.position_label)
-        row.addStretch(1)
-        layout.addLayout(row)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.hide()
-        layout.addWidget(self.message)
-        self.markers = QListWidget()
-        self.markers.setObjectName("markerList")
-        self.markers.setMaximumHeight(90)
-        self.markers.itemActivated.connect(self._marker_chosen)
-        self.markers.itemClicked.connect(self._marker_chosen)
-        self.markers.hide()
-        layout.addWidget(self.markers)
-        self.timer = QTimer(self)
-        self.timer.setInterval(self.TICK_MS)
-        self.timer.timeout.connect(self._tick)
-        tasks.Task(self, tm.load_testimony, self.vault, testimony_id).success(
-            self._loaded).failure(self._failed).run(tasks.Pool.DATABASE)
-
-    @property
-    def vault(self) -> UnlockedVault:
-        return self._vault()
-
-    @property
-    def playing(self) -> bool:
-        return self.timer.isActive()
-
-    def _loaded(self, view: tm.TestimonyView) -> None:
-        self.view = view
-        self.segments = _segments(view)
-        self.duration = sum(s.duration for s in self.segments)
-        speaker = view.speaker_name or self.tr("Unknown speaker")
-        self.title.setText(self.tr("{speaker} · {length}").format(
-            speaker=speaker, length=clock(self.duration)))
-        self.markers.clear()
-        for marker in view.markers:
-            item = QListWidgetItem(f"{clock(marker.at_seconds)}  {marker.label}")
-            item.setData(Qt.ItemDataRole.UserRole, marker.at_seconds)
-            self.markers.addItem(item)
-        self.markers.setVisible(bool(view.markers))
-        marks = [m.at_seconds for m in view.markers]
-        self.waveform.set_data(np.zeros(0, dtype=np.float32), self.duration, marks)
-        self.play_button.setEnabled(bool(self.segments))
-        if not self.segments:
-            self._say(self.tr("Nothing was recorded in this testimony."))
-            return
-        tasks.Task(self, _timeline_waveform, self.vault, self.segments).success(
-            lambda peaks: self.waveform.set_data(peaks, self.duration, marks)).failure(
-            self._failed).run(tasks.Pool.GENERAL)
-
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-
-    def _failed(self, error: BaseException) -> None:
-        self._say(user_message(error))
-
-    # -- the timeline --
-
-    def _locate(self, seconds: float) -> tuple[int, float]:
-        """The part that plays at ``seconds`` on the timeline, and where in it."""
-        for index, segment in enumerate(self.segments):
-            if seconds < segment.start + segment.duration:
-                return index, max(0.0, seconds - segment.start)
-        last = len(self.segments) - 1
-        return last, self.segments[last].duration if self.segments else 0.0
-
-    def _open_segment(self, index: int, offset: float) -> None:
-        if self.player is not None:
-            self.player.stop()
-        self._segment = index
-        self.player = Player(self.vault, self.segments[index].object_name)
-        self.player.seek(offset)
-
-    def seek(self, seconds: float) -> None:
-        if not self.segments:
-            return
-        seconds = max(0.0, min(seconds, self.duration))
-        index, offset = self._locate(seconds)
-        playing = self.playing
-        if self.player is None or index != self._segment:
-            self._open_segment(index, offset)
-            if playing:
-                self.player.play()  # type: ignore[union-attr]
-        else:
-            self.player.seek(offset)
-        self._moved(seconds)
-
-    def _marker_chosen(self, item: QListWidgetItem) -> None:
-        self.seek(float(item.data(Qt.ItemDataRole.UserRole)))
-
-    def _moved(self, seconds: float) -> None:
-        self.position = seconds
-        self.waveform.set_position(seconds)
-        self.position_label.setText(f"{clock(seconds)} / {clock(self.duration)}")
-
-    # -- playing --
-
-    def toggle_play(self) -> None:
-        if self.playing:
-            self.pause()
-        else:
-            self.play()
-
-    def play(self) -> None:
-        if not self.segments:
-            return
-        if self.position >= self.duration - 0.05:
-            self.position = 0.0
-        if self.player is None or self._locate(self.position)[0] != self._segment:
-            self._open_segment(*self._locate(self.position))
-        self._say("")
-        self._rescanned = False
-        self.player.play()  # type: ignore[union-attr]
-        self.timer.start()
-        self.play_button.setText(self.tr("Pause"))
-
-    def pause(self) -> None:
-        self.timer.stop()
-        if self.player is not None:
-            self.player.stop()
-        self.play_button.setText(self.tr("Play"))
-
-    def _tick(self) -> None:
-        player = self.player
-        if player is None:
-            return
-        segment = self.segments[self._segment]
-        self._moved(segment.start + min(player.position, segment.duration))
-        if player.playing:
-            return
-        if player.error is not None:
-            if not self._rescanned:
-                # PortAudio lists devices once, when it starts: speakers or headphones plugged
-                # in since then are found by a rescan (skipped while a recording runs).
-                self._rescanned = True
-                rec.input_devices(rescan=True)
-                self._open_segment(self._segment, max(0.0, self.position - segment.start))
-                self.player.play()  # type: ignore[union-attr]
-                return
-            self.pause()
-            self._say(self.tr("The recording cannot be played on this laptop: check the "
-                              "speakers or headphones."))
-            return
-        if self._segment + 1 < len(self.segments):  # this part ended: on to the next
-            self._open_segment(self._segment + 1, 0.0)
-            self.player.play()  # type: ignore[union-attr]
-            return
-        self.pause()
-        self._moved(self.duration)
-
-    def stop(self) -> None:
-        """Stop the sound (the widget is closing)."""
-        self.pause()
-        self.player = None
-
-    def hideEvent(self, event: Any) -> None:
-        self.pause()
-        super().hideEvent(event)

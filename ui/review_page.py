@@ -52,7 +52,8 @@ from ui.consent_page import (
 )
 from ui.errors import user_message
 from ui.gallery import rotated
-from ui.media_viewer import PhotoViewer, TestimonyPlayer, ViewedPage
+from ui.media_viewer import PhotoViewer, ViewedPage
+from ui.recorder import TestimonyPlayer
 from ui.visit_editor import item_kind_label
 from ui.widgets import Banner, BusyBar, heading, paragraph
 
@@ -338,7 +339,7 @@ class ReviewDetail:
     visit: visits.VisitRecord
     checklist: Checklist
     records: list[RecordRow]
-    recordings: list[str]  # testimony ids, each played by a TestimonyPlayer
+    recordings: list[testimony.TestimonyView]  # each played by a TestimonyPlayer
     history: list[tuple[str, str, str]] = field(default_factory=list)  # (decision, what, text)
     stage: review.Stage = review.Stage.SUBMITTED
 
@@ -350,8 +351,9 @@ def load_review(vault: UnlockedVault, visit_id: str) -> ReviewDetail:
     titles = _item_titles(visit)
     history = [(d.decision, titles.get(d.item_id or "", ""), d.comment)
                for d in review.history(vault, visit_id)]
-    return ReviewDetail(visit, review.checklist(vault, visit_id), rows,
-                        testimony.list_testimonies(vault, visit_id), history,
+    recordings = [testimony.load_testimony(vault, testimony_id)
+                  for testimony_id in testimony.list_testimonies(vault, visit_id)]
+    return ReviewDetail(visit, review.checklist(vault, visit_id), rows, recordings, history,
                         review.stage(vault, visit_id))
 
 
@@ -566,6 +568,7 @@ class ReviewPage(QWidget):
         self.recordings_layout = QVBoxLayout(self.recordings_box)
         self.detail_layout.addWidget(self.recordings_box)
         self.players: list[TestimonyPlayer] = []
+        self._player_boxes: list[QWidget] = []
         self.consent_label = self._rich()
         self.detail_layout.addWidget(self._group(self.tr("Consent"), self.consent_label))
         self.checklist = ChecklistView()
@@ -802,23 +805,39 @@ class ReviewPage(QWidget):
 
     def _clear_players(self) -> None:
         for player in self.players:
-            player.stop()
-            self.recordings_layout.removeWidget(player)
-            player.hide()
-            player.deleteLater()
-        self.players = []
+            player.stop()  # no sound from a visit no longer shown
+        for box in self._player_boxes:
+            self.recordings_layout.removeWidget(box)
+            box.hide()
+            box.deleteLater()
+        self.players, self._player_boxes = [], []
         if getattr(self, "_no_recordings", None) is None:
             self._no_recordings = QLabel(self.tr("No recordings."))
             self.recordings_layout.addWidget(self._no_recordings)
         self._no_recordings.hide()
 
-    def _show_players(self, testimony_ids: list[str]) -> None:
+    def _show_players(self, views: list[testimony.TestimonyView]) -> None:
+        """One player per testimony (the recorder's own, ``ui/recorder.py``): every part in
+        order, decrypted as it plays, its markers to jump to."""
         self._clear_players()
-        for testimony_id in testimony_ids:
-            player = TestimonyPlayer(self._vault, testimony_id)
-            self.recordings_layout.addWidget(player)
+        for view in views:
+            box = QWidget()
+            layout = QVBoxLayout(box)
+            layout.setContentsMargins(0, 0, 0, 8)
+            minutes, seconds = divmod(int(view.duration), 60)
+            title = QLabel(self.tr("<b>{speaker}</b> · {minutes}:{seconds} · {markers} markers")
+                           .format(speaker=_esc(view.speaker_name or "—"), minutes=minutes,
+                                   seconds=f"{seconds:02d}", markers=len(view.markers)))
+            layout.addWidget(title)
+            player = TestimonyPlayer(self.vault)
+            player.marker_list.setMaximumHeight(100)
+            player.error.connect(self.banner.show_error)
+            player.show_testimony(view)
+            layout.addWidget(player)
+            self.recordings_layout.addWidget(box)
             self.players.append(player)
-        self._no_recordings.setVisible(not testimony_ids)
+            self._player_boxes.append(box)
+        self._no_recordings.setVisible(not views)
 
     # -- decisions --------------------------------------------------------------------------
 

@@ -1849,6 +1849,10 @@
         <translation>trang {n}</translation>
     </message>
     <message>
+        <source>&lt;b&gt;{speaker}&lt;/b&gt; · {minutes}:{seconds} · {markers} markers</source>
+        <translation>&lt;b&gt;{speaker}&lt;/b&gt; · {minutes}:{seconds} · {markers} dấu</translation>
+    </message>
+    <message>
         <source>Returned to the volunteer with your comments.</source>
         <translation>Đã trả lại cho tình nguyện viên kèm ý kiến của bạn.</translation>
     </message>
@@ -2152,26 +2156,6 @@
     <message>
         <source>Play</source>
         <translation>Phát</translation>
-    </message>
-    <message>
-        <source>Unknown speaker</source>
-        <translation>Chưa rõ người kể</translation>
-    </message>
-    <message>
-        <source>{speaker} · {length}</source>
-        <translation>{speaker} · {length}</translation>
-    </message>
-    <message>
-        <source>Nothing was recorded in this testimony.</source>
-        <translation>Lời kể này chưa được ghi âm.</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>Tạm dừng</translation>
-    </message>
-    <message>
-        <source>The recording cannot be played on this laptop: check the speakers or headphones.</source>
-        <translation>Không phát được bản ghi âm trên máy này: hãy kiểm tra loa hoặc tai nghe.</translation>
     </message>
     <message>
         <source>Person</source>

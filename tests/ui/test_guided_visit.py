@@ -51,7 +51,18 @@ def test_a_visit_from_empty_to_submitted(app, qtbot, volunteer, tmp_path) -> Non
                     timeout=10_000)
     _shot(shell, "2-martyr")
 
-    editor.tabs.setCurrentWidget(editor.items)
+    qtbot.mouseClick(editor.next_step, Qt.MouseButton.LeftButton)
+    assert editor.tabs.currentWidget() is editor.people
+    qtbot.mouseClick(editor.people.add_button, Qt.MouseButton.LeftButton)
+    _type(editor.people.form.widgets["full_name"], "Nguyễn Thị Mai")
+    _type(editor.people.form.widgets["relationship"], "con gái")
+    editor.people.save_now()
+    qtbot.waitUntil(lambda: len(visits.load_visit(volunteer, visit_id).people) == 1,
+                    timeout=10_000)
+    _shot(shell, "2b-people")
+
+    qtbot.mouseClick(editor.next_step, Qt.MouseButton.LeftButton)
+    assert editor.tabs.currentWidget() is editor.items
     qtbot.mouseClick(editor.items.add_button, Qt.MouseButton.LeftButton)
     _type(editor.items.form.widgets["title"], "Thư gửi mẹ, 1971")
     editor.items.save_now()
@@ -63,13 +74,33 @@ def test_a_visit_from_empty_to_submitted(app, qtbot, volunteer, tmp_path) -> Non
     editor.open_visit(visit_id)  # coming back to the visit shows the photos
     qtbot.waitUntil(lambda: editor.record is not None and bool(editor.record.items)
                     and len(editor.record.items[0].pages) == 2, timeout=10_000)
+    editor.tabs.setCurrentWidget(editor.items)
+    qtbot.waitUntil(lambda: editor.pages.model.rowCount() == 2, timeout=10_000)
+    qtbot.wait(500)  # the thumbnails, decrypted off the GUI thread
+    _shot(shell, "3a-items-photos")
+
+    # The testimony step: a recording the family's daughter made on her phone, imported.
+    from capture import recorder as rec
+    from capture import testimony
+
+    from .test_review_ui import _wav
+
+    testimony_id = testimony.create_testimony(volunteer, visit_id, speaker_name="Nguyễn Thị Mai")
+    rec.import_recording(volunteer, testimony_id, _wav(tmp_path / "loi-ke.wav", 2.5))
+    testimony.add_marker(volunteer, testimony_id, 1.5, "Thành cổ Quảng Trị", "place")
+    editor.open_visit(visit_id)
+    qtbot.waitUntil(lambda: editor.record is not None and editor.recorder is not None,
+                    timeout=10_000)
+    editor.tabs.setCurrentWidget(editor.testimony)
+    qtbot.wait(500)
+    _shot(shell, "3b-testimony")
 
     # The checklist first: the photos are not covered by a consent, so nothing can be sent.
     editor.tabs.setCurrentWidget(editor.submit_tab)
     step = editor.submit_step
     qtbot.waitUntil(lambda: step is not None and not step.submit_button.isEnabled(),
                     timeout=10_000)
-    _shot(shell, "3-checklist-blocked")
+    _shot(shell, "3c-checklist-blocked")
 
     editor.tabs.setCurrentWidget(editor.consent_tab)
     consent_step = editor.consent_step

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from capture import accounts, review, visits
 from capture.review import Flag
@@ -253,6 +254,9 @@ def speakers(tmp_path_factory, monkeypatch):  # type: ignore[no-untyped-def]
     server = PulseServer(tmp_path_factory.mktemp("pulse")).start()
     for key in ("HOME", "PULSE_RUNTIME_PATH", "XDG_RUNTIME_DIR", "PULSE_SERVER"):
         monkeypatch.setenv(key, server.env[key])
+    from capture import recorder as rec
+
+    rec.input_devices(rescan=True)  # PortAudio lists devices when it starts: see this one
     yield server
     server.stop()
 
@@ -266,46 +270,58 @@ def _wav(path, seconds: float, start: int = 0):  # type: ignore[no-untyped-def]
     return path
 
 
-def test_a_testimony_plays_across_its_parts_and_jumps_to_markers(
-        app, qtbot, volunteer, speakers, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_coordinator_plays_a_testimony_across_its_parts_and_jumps_to_a_marker(
+        app, qtbot, volunteer, clock, speakers, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from capture import recorder as rec
     from capture import testimony
-    from ui.media_viewer import TestimonyPlayer
 
-    visit_id, _ = make_visit(volunteer, pages=0)
+    visit_id, _ = make_visit(volunteer, pages=1)
     testimony_id = testimony.create_testimony(volunteer, visit_id,
                                               speaker_name="Bà Nguyễn Thị Mai")
     # Two parts of 1.5 s (a microphone change in the middle), a marker in the second one.
     rec.import_recording(volunteer, testimony_id, _wav(tmp_path / "a.wav", 1.5))
     rec.import_recording(volunteer, testimony_id, _wav(tmp_path / "b.wav", 1.5, 72_000))
     testimony.add_marker(volunteer, testimony_id, 2.25, "Đồi 468", "place")
+    _signed_and_submitted(volunteer, visit_id)
+    coordinator = _coordinator_vault(qtbot, volunteer, clock)
+    try:
+        page = ReviewPage(coordinator)
+        qtbot.addWidget(page)
+        page.resize(1100, 900)
+        page.show()
+        qtbot.waitUntil(lambda: page.detail is not None and len(page.players) == 1,
+                        timeout=10_000)
+        player = page.players[0]
+        qtbot.waitUntil(lambda: len(player.waveform.peaks) > 0, timeout=10_000)
+        assert [round(part.offset, 2) for part in player.parts] == [0.0, 1.5]
+        assert abs(player.duration - 3.0) < 0.01 and player.waveform.markers == [2.25]
+        assert player.marker_list.count() == 1
+        assert "Đồi 468" in player.marker_list.item(0).text()
+        assert "Bà Nguyễn Thị Mai" in page._player_boxes[0].findChild(QLabel).text()
 
-    player = TestimonyPlayer(volunteer, testimony_id)
-    qtbot.addWidget(player)
-    player.resize(700, 260)
-    player.show()
-    qtbot.waitUntil(lambda: len(player.waveform.peaks) > 0, timeout=10_000)
-    assert [round(s.start, 2) for s in player.segments] == [0.0, 1.5]
-    assert abs(player.duration - 3.0) < 0.01
-    assert "Bà Nguyễn Thị Mai" in player.title.text() and "0:03" in player.title.text()
-    assert player.markers.count() == 1 and "Đồi 468" in player.markers.item(0).text()
-    assert player.waveform.markers == [2.25]
+        # A marker jumps into the second part.
+        marker = player.marker_list.item(0)
+        qtbot.mouseClick(player.marker_list.viewport(), Qt.MouseButton.LeftButton,
+                         pos=player.marker_list.visualItemRect(marker).center())
+        assert player.player is not None
+        assert player.player.position == 2.25 and player.player.part_index == 1
 
-    # A marker jumps into the second part.
-    qtbot.mouseClick(player.markers.viewport(), Qt.MouseButton.LeftButton,
-                     pos=player.markers.visualItemRect(player.markers.item(0)).center())
-    assert player._segment == 1 and player.position == 2.25
-    assert player.player is not None and abs(player.player.position - 0.75) < 1e-6
-
-    # From just before the end of the first part, playing carries on into the second.
-    player.seek(1.2)
-    assert player._segment == 0
-    qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
-    assert player.playing
-    qtbot.waitUntil(lambda: player._segment == 1 and player.position > 1.6, timeout=30_000)
-    assert player.player.error is None
-    qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)  # pause
-    assert not player.playing and not player.player.playing
-    paused_at = player.position
-    qtbot.wait(300)
-    assert player.position == paused_at
+        # From just before the end of the first part, playing carries on into the second.
+        player.seek(1.3)
+        assert player.player.part_index == 0
+        qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
+        assert player.player.playing
+        qtbot.waitUntil(lambda: player.player.part_index == 1
+                        and player.player.position > 1.6, timeout=30_000)
+        assert player.player.error is None
+        qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)  # pause
+        assert not player.player.playing
+        paused_at = player.player.position
+        qtbot.wait(300)
+        assert player.player.position == paused_at
+        page.current_visit = None
+        page._clear_detail()  # another visit chosen: the players stop and go
+        assert page.players == []
+    finally:
+        tasks.wait_for_all()
+        coordinator.lock()

@@ -480,7 +480,9 @@ class ConsentStep(QWidget):
         records_layout = QVBoxLayout(self.records_box)
         self.records_list = QListWidget()
         self.records_list.setObjectName("consentRecords")
-        self.records_list.setMaximumHeight(150)
+        self.records_list.setMaximumHeight(170)
+        self.records_list.setWordWrap(True)  # a withdrawal's line says when the command is told
+        self.records_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.records_list.currentRowChanged.connect(self._record_selected)
         records_layout.addWidget(self.records_list)
         row = QHBoxLayout()

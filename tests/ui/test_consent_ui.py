@@ -198,7 +198,7 @@ def test_verbal_consent_and_a_partial_withdrawal(app, qtbot, volunteer, clock) -
 
 
 def test_the_family_changes_its_consent_then_withdraws_by_the_old_code(
-        app, qtbot, volunteer, clock) -> None:  # type: ignore[no-untyped-def]
+        app, qtbot, volunteer, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     visit_id, _ = make_visit(volunteer)
     step = ConsentStep(volunteer, visit_id)
     qtbot.addWidget(step)
@@ -232,6 +232,13 @@ def test_the_family_changes_its_consent_then_withdraws_by_the_old_code(
     assert amended.scopes.media_use == "named" and not amended.scopes.dna_contact
     assert consent.verify(volunteer, amended_id).valid
     assert first.reference_code in step.receipt_summary.text()  # "this changes DY-…"
+    pdf = tmp_path / "bien-nhan-thay-doi.pdf"
+    assert step.save_receipt(pdf)
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                              text=True).stdout
+        assert f"thay đổi phiếu {first.reference_code}" in " ".join(text.split())
+        assert amended.reference_code in text
     assert not step.amend_box.isVisibleTo(step)
     qtbot.mouseClick(step.back_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: step.records_list.count() == 2, timeout=10_000)

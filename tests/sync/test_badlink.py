@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sync.server.app import ServerConfig, create_app
 from sync.server.keys import CommandKeys
 from sync.server.store import Store
-from sync.upload import Backoff, Progress, Uploader
+from sync.upload import Progress, Uploader
 from tests.sync.proxy import FaultyProxy
 from tests.sync.servers import CommandServer, enrol_station, random_batch
 
@@ -51,8 +51,7 @@ def _upload(tmp_path: Path, size: int, *, bandwidth: float | None = None,
     proxy = FaultyProxy(server.port, **link).start()  # type: ignore[arg-type]
     steps: list[Progress] = []
     uploader = Uploader(proxy.url, station_id, key, batch, keys.signing_public,
-                        bandwidth=bandwidth, backoff=Backoff(base=0.5, cap=10),
-                        progress=steps.append)
+                        bandwidth=bandwidth, progress=steps.append)  # the station's own backoff
     started = time.monotonic()
     try:
         got = uploader.run()

@@ -192,8 +192,6 @@ class Player:
             self._thread = None
 
     def _run(self) -> None:
-        import sounddevice as sd
-
         out: Any = None
         shape: tuple[int, int] | None = None
         try:
@@ -212,8 +210,7 @@ class Player:
                             out.close()
                             out = None
                             rec.stream_opened(False)
-                        out = sd.OutputStream(samplerate=rate, channels=block.shape[1],
-                                              dtype="float32", latency=0.1)
+                        out = _output_stream(rate, block.shape[1])
                         out.start()
                         rec.stream_opened(True)
                         shape = (rate, block.shape[1])
@@ -226,6 +223,20 @@ class Player:
             if out is not None:
                 out.close()
                 rec.stream_opened(False)
+
+
+def _output_stream(rate: int, channels: int) -> Any:
+    import sounddevice as sd
+
+    def open_stream() -> Any:
+        return sd.OutputStream(samplerate=rate, channels=channels, dtype="float32", latency=0.1)
+
+    try:
+        return open_stream()
+    except (sd.PortAudioError, ValueError):
+        # PortAudio lists devices when it starts: look again for speakers plugged in since.
+        rec.input_devices(rescan=True)
+        return open_stream()
 
 
 class TestimonyPlayer(QWidget):

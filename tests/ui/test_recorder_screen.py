@@ -177,12 +177,18 @@ def test_two_parts_play_draw_and_jump_as_one_testimony(app, qtbot, volunteer_vau
     screen.grab().save(str(SHOTS / "recorder-two-parts.png"))
 
 
-@pytest.mark.usefixtures("pulse")
-def test_playback_goes_on_into_the_next_part_through_portaudio(app, qtbot, volunteer_vault):
+def test_playback_goes_on_into_the_next_part_through_portaudio(app, qtbot, volunteer_vault,
+                                                              request, monkeypatch):
     """Real sound output: PortAudio's ALSA 'pulse' device into the PulseAudio null sink. Played
-    from 0.6 s of a 1 s + 1 s testimony, the player must reach the second part and its end."""
+    from 0.6 s of a 1 s + 1 s testimony, the player must reach the second part and its end.
+    PortAudio is first started while no sound server is reachable (it then lists no device,
+    as when speakers are plugged in after the app started): the player looks again by itself."""
     from ui.recorder import Player
 
+    server = request.getfixturevalue("pulse")
+    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/native")
+    assert rec.input_devices(rescan=True) == []
+    monkeypatch.setenv("PULSE_SERVER", server.env["PULSE_SERVER"])
     vault = volunteer_vault
     _visit(vault)
     from tests.capture.recording_helpers import new_testimony

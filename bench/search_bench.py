@@ -10,6 +10,7 @@ The last line printed is one JSON object; results with the machine are in docs/b
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -99,8 +100,13 @@ def main() -> int:
     build_s = time.perf_counter() - start
     # What one edit costs at this size: visit_id is UNINDEXED in FTS5, so dropping a visit's
     # old rows reads the whole index.
+    sample = [row[0] for row in visit_rows[:: max(1, visits_n // 10)]][:10]
+    # The generated rows are no longer needed: 200,000 tuples kept alive would make every
+    # garbage collection during the queries walk them (a bench artefact, 10+ ms pauses).
+    del visit_rows, item_rows
+    gc.collect()
     edit_ms = []
-    for visit_id in [row[0] for row in visit_rows[:: max(1, visits_n // 10)]][:10]:
+    for visit_id in sample:
         t = time.perf_counter()
         with vault.writing() as session:
             search.reindex_visit(session, visit_id)
@@ -144,6 +150,8 @@ def main() -> int:
         "mean_hits": round(statistics.mean(hits), 1),
         "cpus": os.cpu_count(), "python": platform.python_version(),
     }
+    slowest = sorted(zip(fts_ms, queries, strict=True), reverse=True)[:5]
+    print("slowest:", ", ".join(f"{query!r} {ms:.1f} ms" for ms, query in slowest))
     print(f"FTS5 p50 {result['fts_p50_ms']} ms, p95 {result['fts_p95_ms']} ms; "
           f"LIKE scan p50 {result['like_p50_ms']} ms, p95 {result['like_p95_ms']} ms; "
           f"index built in {result['index_build_s']} s, one visit re-indexed (an edit) in "

@@ -166,6 +166,7 @@ class InputSource(Protocol):
 
 
 _open_streams = 0  # PortAudio streams open in this process; a device rescan would break them
+_open_streams_lock = threading.Lock()  # opened and closed from the GUI, writer and player threads
 
 
 def input_devices(rescan: bool = False) -> list[str]:
@@ -194,7 +195,8 @@ def input_devices(rescan: bool = False) -> list[str]:
 def stream_opened(opened: bool) -> None:
     """Count a PortAudio stream as open (True) or closed (False), for ``input_devices``."""
     global _open_streams
-    _open_streams = max(0, _open_streams + (1 if opened else -1))
+    with _open_streams_lock:
+        _open_streams = max(0, _open_streams + (1 if opened else -1))
 
 
 class DeviceSource:

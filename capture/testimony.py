@@ -3,8 +3,9 @@
 A testimony belongs to a visit; its speaker is a person of the visit or just a name. It has one
 part per device or continuation (a microphone pulled out mid-sentence makes a second part), and
 markers on the testimony's own timeline (the parts end to end). While a part is recorded its
-audio lives in small committed segments (``recording_segments``); when it ends the segments are
-joined into one FLAC object (``TestimonyPart.object_name``) and removed. Every change is audited.
+audio lives in small committed segments (``recording_segments``, pieces of one FLAC stream);
+when it ends they are concatenated into one FLAC object (``TestimonyPart.object_name``) and
+removed. Every change is audited.
 """
 
 from __future__ import annotations
@@ -92,8 +93,10 @@ class TestimonyPart(Base):
 
 
 class RecordingSegment(Base):
-    """≤ 1 s of a part being recorded: a small self-contained FLAC object, committed with its
-    object row in one transaction, so a crash never loses a segment the recorder reported."""
+    """About 0.5 s of a part being recorded: the next whole FLAC frames of the part's one
+    encoder (the first segment also holds the stream header), committed with its object row in
+    one transaction, so a crash never loses a segment the recorder reported. The segments of a
+    part, in ``seq`` order, concatenate into a valid FLAC stream of ``sum(frames)`` samples."""
 
     __tablename__ = "recording_segments"
 

@@ -136,3 +136,22 @@ def test_files_dropped_on_the_gallery_are_imported(app, qtbot, volunteer, tmp_pa
     qtbot.waitUntil(lambda: not previews.running, timeout=30_000)
     assert previews.made == 2 and media.pages_without_preview(volunteer) == []
     assert importer.find_media([tmp_path / "drop"]) == files
+
+
+def test_the_preview_pass_waits_while_a_recording_runs(app, qtbot, volunteer, tmp_path,
+                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from capture import recorder
+    from ui.importing import PreviewPass
+
+    _visit_id, item_id = visit_with_item(volunteer)
+    importer.import_files(volunteer, item_id, photos(tmp_path / "cam", 2))
+    monkeypatch.setattr(PreviewPass, "RETRY_MS", 50)
+    monkeypatch.setattr(recorder, "_open_streams", 1)  # what an open microphone stream sets
+    previews = PreviewPass()
+    previews.start(volunteer, item_id)
+    qtbot.wait(600)
+    assert previews.running and previews.made == 0
+    assert len(media.pages_without_preview(volunteer, item_id)) == 2
+    monkeypatch.setattr(recorder, "_open_streams", 0)  # the recording stopped
+    qtbot.waitUntil(lambda: not previews.running, timeout=20_000)
+    assert previews.made == 2 and media.pages_without_preview(volunteer, item_id) == []

@@ -16,23 +16,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.ui.shotkit import ShotKit
 
 
-def main() -> int:
-    kit = ShotKit.start("sohoa-consent-shots-")
-    out, settle, wait_until, shot = kit.out, kit.settle, kit.wait_until, kit.shot
-
-    from PySide6.QtCore import QPoint, Qt
-    from PySide6.QtTest import QTest
-
-    from capture import accounts, paths, review, visits
+def make_station(path: Path) -> None:
+    """A station with an admin, the volunteer ``hoa`` and the coordinator ``minh``, each with
+    the passphrase "mật khẩu riêng của <user>"."""
+    from capture import accounts
     from capture.keyslots import KdfParams
     from capture.roles import Role
     from capture.vault import NewUser, StationSetup, Vault
-    from capture.visits import Household, ItemData, ItemKind, MartyrData, PersonData, PersonKind
-    from ui.consent_page import ConsentStep
-    from ui.review_page import CheckAndSubmitStep, ReviewPage
 
-
-    path = paths.default_vault()
     admin, _ = Vault.create(path, StationSetup("Đoàn Thanh niên phường Ba Đình", 1, 4),
                             NewUser("admin", "Quản trị", "một câu thật dài để nhớ", Role.ADMIN),
                             kdf=KdfParams.for_tests())
@@ -45,6 +36,24 @@ def main() -> int:
         first = Vault(path).unlock(user, "tạm thời 12345")
         first.set_new_passphrase(f"mật khẩu riêng của {user}")
         first.lock()
+
+
+def main() -> int:
+    kit = ShotKit.start("sohoa-consent-shots-")
+    out, settle, wait_until, shot = kit.out, kit.settle, kit.wait_until, kit.shot
+
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    from capture import paths, review, visits
+    from capture.vault import Vault
+    from capture.visits import Household, ItemData, ItemKind, MartyrData, PersonData, PersonKind
+    from ui.consent_page import ConsentStep
+    from ui.review_page import CheckAndSubmitStep, ReviewPage
+
+
+    path = paths.default_vault()
+    make_station(path)
     vault = Vault(path).unlock("hoa", "mật khẩu riêng của hoa")
 
     def make_visit(contact: str, village: str) -> tuple[str, str]:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.ui.consent_screenshots import make_station
 from tests.ui.shotkit import ShotKit
 
 
@@ -21,12 +22,10 @@ def main() -> int:
     kit = ShotKit.start("sohoa-review-shots-")
     out, settle, wait_until, shot = kit.out, kit.settle, kit.wait_until, kit.shot
 
-    from capture import accounts, consent, importer, paths, review, testimony, visits
+    from capture import consent, importer, paths, review, testimony, visits
     from capture import recorder as rec
     from capture.consent import DrawnSignature, MediaUse, Scopes, Signer
-    from capture.keyslots import KdfParams
-    from capture.roles import Role
-    from capture.vault import NewUser, StationSetup, Vault
+    from capture.vault import Vault
     from capture.visits import Household, ItemData, ItemKind, MartyrData, PersonData, PersonKind
     from tests.ui.test_consent_ui import draw_signature
     from tests.ui.test_review_ui import _wav
@@ -59,18 +58,7 @@ def main() -> int:
     work = Path(out) / "review-shots-work"
     work.mkdir(exist_ok=True)
     path = paths.default_vault()
-    admin, _ = Vault.create(path, StationSetup("Đoàn Thanh niên phường Ba Đình", 1, 4),
-                            NewUser("admin", "Quản trị", "một câu thật dài để nhớ", Role.ADMIN),
-                            kdf=KdfParams.for_tests())
-    accounts.create_user(admin, NewUser("hoa", "Trần Thị Hoa", "tạm thời 12345",
-                                        Role.VOLUNTEER))
-    accounts.create_user(admin, NewUser("minh", "Lê Văn Minh", "tạm thời 12345",
-                                        Role.COORDINATOR))
-    admin.lock()
-    for user in ("hoa", "minh"):
-        first = Vault(path).unlock(user, "tạm thời 12345")
-        first.set_new_passphrase(f"mật khẩu riêng của {user}")
-        first.lock()
+    make_station(path)
 
     def volunteer() -> Vault:
         return Vault(path).unlock("hoa", "mật khẩu riêng của hoa")
@@ -101,7 +89,8 @@ def main() -> int:
     strokes = [[(10.0, 20.0, 0, 0.5), (60.0, 40.0, 120, 0.5), (120.0, 25.0, 260, 0.5)]]
     consent.record(vault, visit_id, Scopes(share_with_authorities=True,
                                            media_use=MediaUse.ANONYMOUS),
-                   Signer("Nguyễn Thị Mai", "con gái"), DrawnSignature(strokes, b"\x89PNG signature"))
+                   Signer("Nguyễn Thị Mai", "con gái"),
+                   DrawnSignature(strokes, b"\x89PNG signature"))
     review.submit(vault, visit_id)
     vault.lock()
 

@@ -50,6 +50,16 @@ def make_visit(vault, pages: int = 2, contact: str = "Nguyễn Thị Mai"):  # t
     return visit_id, item
 
 
+def shown_step(qtbot, vault, visit_id: str) -> ConsentStep:  # type: ignore[no-untyped-def]
+    """The consent step on screen, its records loaded."""
+    step = ConsentStep(vault, visit_id)
+    qtbot.addWidget(step)
+    step.resize(900, 900)
+    step.show()
+    qtbot.waitUntil(lambda: step.state is not None, timeout=10_000)
+    return step
+
+
 def draw_signature(qtbot, pad) -> None:  # type: ignore[no-untyped-def]
     strokes = [[(40, 120), (80, 60), (120, 140), (160, 70), (200, 130)],
                [(230, 90), (300, 100), (360, 80)]]
@@ -93,11 +103,7 @@ def dark_fraction(png: Path) -> float:
 def test_a_whole_consent_is_signed_recorded_and_its_receipt_renders(
         app, qtbot, volunteer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     visit_id, _ = make_visit(volunteer)
-    step = ConsentStep(volunteer, visit_id)
-    qtbot.addWidget(step)
-    step.resize(900, 900)
-    step.show()
-    qtbot.waitUntil(lambda: step.state is not None, timeout=10_000)
+    step = shown_step(qtbot, volunteer, visit_id)
     assert step.archive_check.isChecked() and not step.archive_check.isEnabled()
     assert "Phiếu đồng ý" in step.text.toPlainText()
     assert "Trần Thị Hoa" in step.witness_label.text()
@@ -200,11 +206,7 @@ def test_verbal_consent_and_a_partial_withdrawal(app, qtbot, volunteer, clock) -
 def test_the_family_changes_its_consent_then_withdraws_by_the_old_code(
         app, qtbot, volunteer, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     visit_id, _ = make_visit(volunteer)
-    step = ConsentStep(volunteer, visit_id)
-    qtbot.addWidget(step)
-    step.resize(900, 900)
-    step.show()
-    qtbot.waitUntil(lambda: step.state is not None, timeout=10_000)
+    step = shown_step(qtbot, volunteer, visit_id)
     fill_and_sign(qtbot, step)
     first_id = record_consent(qtbot, step)
     first = consent.get(volunteer, first_id)

@@ -1,5 +1,7 @@
-"""Check and submit (blocked before consent, submitted after) and the coordinator's review
-(queue → approved, and → returned with a per-item comment the volunteer then sees)."""
+"""Check and submit (blocked before consent, submitted after) and the coordinator's review:
+queue → approved, and → returned with a per-item comment the volunteer then sees in the
+checklist and beside the item, → resubmitted → approved; every photo opened full size; a
+testimony played across its parts (real PortAudio into a PulseAudio null sink)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from capture.review import Flag
 from capture.roles import Role
 from capture.vault import NewUser, Vault
 from capture.visits import VisitStatus
+from tests.capture.conftest import pulse  # noqa: F401 - the fixture, shared
 from ui import tasks
 from ui.consent_page import ConsentStep
 from ui.review_page import CheckAndSubmitStep, ReviewPage
@@ -173,6 +176,14 @@ def _signed_and_submitted(vault, visit_id: str) -> None:  # type: ignore[no-unty
     review.submit(vault, visit_id)
 
 
+def _review_page(qtbot, vault) -> ReviewPage:  # type: ignore[no-untyped-def]
+    page = ReviewPage(vault)
+    qtbot.addWidget(page)
+    page.resize(1100, 900)
+    page.show()
+    return page
+
+
 def _coordinator_vault(qtbot, volunteer, clock):  # type: ignore[no-untyped-def]
     path = volunteer.path
     tasks.wait_for_all()
@@ -196,10 +207,7 @@ def test_every_photo_opens_full_size_in_turn_with_its_rotation(
     _signed_and_submitted(volunteer, visit_id)
     coordinator = _coordinator_vault(qtbot, volunteer, clock)
     try:
-        page = ReviewPage(coordinator)
-        qtbot.addWidget(page)
-        page.resize(1100, 800)
-        page.show()
+        page = _review_page(qtbot, coordinator)
         qtbot.waitUntil(lambda: page.detail is not None and len(page.thumbnails) == 3,
                         timeout=10_000)
         first = page.thumbnails[pages[0].id]
@@ -244,21 +252,13 @@ def test_wrong_state_says_the_status_in_vietnamese(app) -> None:  # type: ignore
 
 
 @pytest.fixture
-def speakers(tmp_path_factory, monkeypatch):  # type: ignore[no-untyped-def]
+def speakers(request):  # type: ignore[no-untyped-def]
     """Real PortAudio output into a private PulseAudio null sink (tests/capture/pulse.py)."""
-    from tests.capture.pulse import PulseServer, available
-
-    reason = available()
-    if reason:
-        pytest.skip(reason)
-    server = PulseServer(tmp_path_factory.mktemp("pulse")).start()
-    for key in ("HOME", "PULSE_RUNTIME_PATH", "XDG_RUNTIME_DIR", "PULSE_SERVER"):
-        monkeypatch.setenv(key, server.env[key])
     from capture import recorder as rec
 
+    server = request.getfixturevalue("pulse")
     rec.input_devices(rescan=True)  # PortAudio lists devices when it starts: see this one
-    yield server
-    server.stop()
+    return server
 
 
 def _wav(path, seconds: float, start: int = 0):  # type: ignore[no-untyped-def]
@@ -285,10 +285,7 @@ def test_the_coordinator_plays_a_testimony_across_its_parts_and_jumps_to_a_marke
     _signed_and_submitted(volunteer, visit_id)
     coordinator = _coordinator_vault(qtbot, volunteer, clock)
     try:
-        page = ReviewPage(coordinator)
-        qtbot.addWidget(page)
-        page.resize(1100, 900)
-        page.show()
+        page = _review_page(qtbot, coordinator)
         qtbot.waitUntil(lambda: page.detail is not None and len(page.players) == 1,
                         timeout=10_000)
         player = page.players[0]

@@ -21,14 +21,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE IF EXISTS search_index")
-    op.execute(search_index_0004())
     from capture import search
 
+    op.execute("DROP TABLE IF EXISTS search_index")
+    op.execute(search.CREATE_INDEX.replace("prefix = '1 2 3'", "prefix = '2 3'"))
     search.rebuild(op.get_bind())
-
-
-def search_index_0004() -> str:
-    return ("CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
-            "folded, visit_id UNINDEXED, kind UNINDEXED, ref_id UNINDEXED, title UNINDEXED, "
-            "body UNINDEXED, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')")

@@ -127,7 +127,8 @@ def create_app(config: ServerConfig) -> Starlette:
         if refusal is not None:
             return refusal
         async with writers.exclusive(row.id):  # a PATCH cut a moment ago has stopped writing
-            if row.state == "receiving" and not part(row.id).exists():
+            row = upload_row(row.id, row.station_id)  # as it is now
+            if row is None or (row.state == "receiving" and not part(row.id).exists()):
                 return refuse(404, "no such upload")
             offset = part(row.id).stat().st_size if row.state == "receiving" else row.length
         return Response(status_code=200, headers=tus_headers({

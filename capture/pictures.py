@@ -139,11 +139,13 @@ def _open_photo(data: bytes, name: str, media_type: str, long_side: int
             raw = image.info.get("exif") or b""
             meta, warning = _read_exif(raw[6:] if raw.startswith(b"Exif") else raw, name)
         width, height = image.size
-        limit = MAX_JPEG_PIXELS if image.format == "JPEG" else MAX_OTHER_PIXELS
+        # MPO: the JPEG with extra views some cameras make; its first view decodes as a JPEG.
+        jpeg = image.format in ("JPEG", "MPO")
+        limit = MAX_JPEG_PIXELS if jpeg else MAX_OTHER_PIXELS
         if width * height > limit:
             raise PhotoTooLarge(name=name, width=width, height=height)
         meta.update(format=image.format, width=width, height=height)
-        if image.format == "JPEG":
+        if jpeg:
             # libjpeg decodes at 1/2, 1/4 or 1/8 scale directly: the smallest scale that still
             # covers the box. (The box has the photo's shape, so a 4:3 photo is not decoded
             # to fit a square.)

@@ -18,7 +18,6 @@ import json
 import os
 import subprocess
 import sys
-import tarfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +34,7 @@ import pyrage
 from sqlalchemy import select
 
 from capture import consent, outbox, station, visits
-from capture.errors import CaptureError, DiskFull
+from capture.errors import CaptureError, DiskFull, ObjectDamaged
 from capture.models import AuditEvent, ObjectRow, Visit
 from capture.review import history
 from capture.roles import Action
@@ -166,11 +165,20 @@ def build(vault: UnlockedVault, out_path: Path, recipient: str,
     (``sync/outbox.py``) sends only what is new, split under a size cap."""
     vault.require(Action.BUILD_BATCH)
     parse_recipient(recipient)
-    waiting = outbox.pending(vault, visit_ids, only_new=False)
-    if not waiting.visits and not waiting.notices:
-        raise NothingToSend()
-    summary = write_bag(vault, out_path, recipient, BagPlan(waiting.visits, waiting.notices,
-                                                            audit=True))
+
+    def write(rehash: bool) -> BatchSummary:
+        waiting = outbox.pending(vault, visit_ids, only_new=False, rehash=rehash)
+        if not waiting.visits and not waiting.notices:
+            raise NothingToSend()
+        return write_bag(vault, out_path, recipient,
+                         BagPlan(waiting.visits, waiting.notices, audit=True))
+
+    try:
+        # Each file is checked against its consented digest as it is packed: one read.
+        summary = write(rehash=False)
+    except (ChangedSinceConsent, ObjectDamaged):
+        # Re-hash everything first, so what no longer matches its consent stays behind.
+        summary = write(rehash=True)
     with vault.writing() as session:
         vault.audit(session, "export", "batch", summary.batch_id, visits=summary.visits,
                     files=summary.files, bytes=summary.payload_bytes,
@@ -317,10 +325,9 @@ def write_bag(vault: UnlockedVault, out_path: Path, recipient: str, plan: BagPla
             raise EncryptorStopped("the batch encryptor stopped reading") from error
         summary.size, summary.sha256 = _finish_encryptor(process)
     except BaseException:
-        # Killed before the tar is closed, so it never sees a whole (if cut short) batch.
+        # Killed, never sent the end of its input: it cannot take a cut-short tar for a whole
+        # one.
         _stop_encryptor(process)
-        with contextlib.suppress(OSError, ValueError, tarfile.TarError):
-            tar.close()  # into the closed pipe: only so nothing writes to it later
         temp.unlink(missing_ok=True)
         raise
     summary.files = len(bag.payload)

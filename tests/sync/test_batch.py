@@ -5,21 +5,30 @@ nothing the family did not consent to is inside."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import io
+import os
 import shutil
 import subprocess
+import sys
 import tarfile
+import threading
+import time
 import tracemalloc
+from pathlib import Path
 
 import bagit
+import psutil
 import pyrage
 import pytest
 
 from capture import accounts, outbox
-from capture.errors import PermissionDenied
+from capture.errors import DiskFull, PermissionDenied
 from capture.roles import Role
 from capture.vault import NewUser, Vault
-from sync import batch, minisign
+from sync import age_stream, batch, minisign
+from tests.capture.test_import import _mount_tmpfs
 from tests.sync.test_outbox import add_approved_visit, signed_in
 
 needs_tools = pytest.mark.skipif(not (shutil.which("age") and shutil.which("minisign")),
@@ -185,3 +194,136 @@ def test_a_split_build_keeps_memory_flat(approved, tmp_path):
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     assert peak < 10 * 1024 * 1024 < size, peak
+
+
+# --- the encryptor process (sync.age_stream) ---------------------------------------------------
+
+class _Trickle(io.RawIOBase):
+    """Short reads, as a pipe gives them."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.at = data, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:  # type: ignore[no-untyped-def]
+        count = min(len(target), 50_000, len(self.data) - self.at)
+        target[:count] = self.data[self.at:self.at + count]
+        self.at += count
+        return count
+
+
+def test_the_age_stream_is_age_at_every_chunk_and_block_boundary(tmp_path):
+    """Our age writer against pyrage and the stock `age` CLI: empty, one byte, either side of
+    the 64 KiB chunk and of the 1 MiB read block (the last chunk may be full; only an empty
+    input has an empty one)."""
+    identity = pyrage.x25519.Identity.generate()
+    key_file = tmp_path / "command.key"
+    key_file.write_text(str(identity) + "\n")
+    chunk, block = age_stream.CHUNK, age_stream.BLOCK
+    for size in (0, 1, chunk - 1, chunk, chunk + 1, block, block + 1, 2 * block - chunk + 7):
+        data = os.urandom(size)
+        out = tmp_path / f"{size}.age"
+        length, digest = age_stream.encrypt(_Trickle(data), out, str(identity.to_public()))
+        sealed = out.read_bytes()
+        assert (length, digest) == (len(sealed), hashlib.sha256(sealed).hexdigest())
+        assert pyrage.decrypt(sealed, [identity]) == data, size
+        if shutil.which("age"):
+            opened = subprocess.run(["age", "-d", "-i", str(key_file), str(out)],
+                                    capture_output=True, check=True).stdout
+            assert opened == data, size
+    recipient = str(identity.to_public())
+    typo = recipient[:10] + ("q" if recipient[10] != "q" else "p") + recipient[11:]
+    with pytest.raises(age_stream.BadRecipient):
+        age_stream.recipient_key(typo)
+    with pytest.raises(batch.BadRecipient):
+        batch.parse_recipient(typo)  # pyrage agrees
+
+
+def _encryptors() -> list[psutil.Process]:
+    return [p for p in psutil.Process().children()
+            if batch.ENCRYPTOR in " ".join(p.cmdline())]
+
+
+def _big_plan(approved, size: int = 3_000_000):  # type: ignore[no-untyped-def]
+    operator, _, _, _ = approved
+    path = operator.path
+    operator.lock()
+    add_approved_visit(path, "Trần Văn Ơn", [size])
+    return path
+
+
+def test_a_killed_or_cancelled_encryptor_leaves_nothing(approved, tmp_path):
+    path = _big_plan(approved)
+    recipient = str(pyrage.x25519.Identity.generate().to_public())
+    out = tmp_path / "out"
+    out.mkdir()
+    with signed_in(path, ("tuan", "mật khẩu của tuan")) as vault:
+        waiting = outbox.pending(vault)
+        plan = batch.BagPlan(waiting.visits, waiting.notices, audit=True)
+        killed: list[psutil.Process] = []
+
+        def kill_encryptor(done: int, total: int) -> None:
+            if not killed:
+                (child,) = _encryptors()
+                deadline = time.monotonic() + 20
+                while not (out / "b.age.part").exists() and time.monotonic() < deadline:
+                    time.sleep(0.01)  # it has begun writing: a file is there to be left
+                assert (out / "b.age.part").exists()
+                child.kill()
+                child.wait(timeout=10)
+                killed.append(child)
+
+        with pytest.raises(batch.EncryptorStopped, match="encryptor stopped"):
+            batch.write_bag(vault, out / "b.age", recipient, plan,
+                            progress=batch.Progress(plan.media_bytes, kill_encryptor))
+        assert killed and list(out.iterdir()) == [] and _encryptors() == []
+
+        cancel = threading.Event()
+        with pytest.raises(batch.BuildCancelled):
+            batch.write_bag(vault, out / "c.age", recipient, plan,
+                            progress=batch.Progress(plan.media_bytes,
+                                                    lambda done, total: cancel.set(), cancel))
+        assert list(out.iterdir()) == [] and _encryptors() == []
+
+
+def test_an_encryptor_whose_build_dies_removes_its_file(tmp_path):
+    """The build process dies without a word mid-batch: its encryptor sees its input end,
+    cannot report, and removes what it wrote (a truncated batch must not look whole)."""
+    out = tmp_path / "b.age.part"
+    recipient = str(pyrage.x25519.Identity.generate().to_public())
+    build = f"""
+import os
+from pathlib import Path
+from sync import batch
+process = batch._start_encryptor({recipient!r}, Path({str(out)!r}))
+process.stdin.write(os.urandom(3_000_000))
+process.stdin.flush()
+print(process.pid, flush=True)
+os._exit(1)
+"""
+    result = subprocess.run([sys.executable, "-c", build], capture_output=True, text=True,
+                            cwd=Path(batch.__file__).parents[1], timeout=60, check=False)
+    encryptor = int(result.stdout)
+    with contextlib.suppress(psutil.NoSuchProcess):
+        psutil.Process(encryptor).wait(timeout=30)
+    assert not out.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="tmpfs")
+def test_an_encryptor_out_of_room_says_the_disk_is_full(approved, tmp_path):
+    path = _big_plan(approved, 1_000_000)
+    small = tmp_path / "small"
+    if not _mount_tmpfs(small, "256k"):
+        pytest.skip("cannot mount a tmpfs here (needs root and mount rights)")
+    try:
+        with signed_in(path, ("tuan", "mật khẩu của tuan")) as vault:
+            waiting = outbox.pending(vault)
+            plan = batch.BagPlan(waiting.visits, waiting.notices, audit=True)
+            with pytest.raises(DiskFull):
+                batch.write_bag(vault, small / "b.age",
+                                str(pyrage.x25519.Identity.generate().to_public()), plan)
+        assert list(small.iterdir()) == [] and _encryptors() == []
+    finally:
+        subprocess.run(["umount", "-l", str(small)], check=False)

@@ -38,7 +38,14 @@ import numpy as np
 import soundfile as sf
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
-from capture.audio import FlacObjectSink, FlacSegments, apply_patches, decode_blocks, subtype_for
+from capture.audio import (
+    FlacObjectSink,
+    FlacSegments,
+    UnreadableRecording,
+    apply_patches,
+    decode_blocks,
+    subtype_for,
+)
 from capture.errors import CaptureError, DiskFull
 from capture.models import ObjectRow
 from capture.objects import StoredObject
@@ -789,11 +796,16 @@ def import_recording(vault: UnlockedVault, testimony_id: str, path: Any) -> str:
 
     vault.require(Action.CAPTURE)
     path = Path(path)
+    # A first decoding pass counts the frames: the FLAC header leaves for the vault after its
+    # first 64 KiB, and a header without the total makes libsndfile report an absurd length.
+    total = sum(len(block) for block in decode_blocks(path)[3])
     rate, channels, subtype, blocks = decode_blocks(path)
     with open(path, "rb") as handle:
         original = vault.store_object(handle, media_type="application/octet-stream",
                                       label="original recording")
-    name, _, frames = write_flac_object(vault, blocks, rate, channels, subtype, None)
+    name, _, frames = write_flac_object(vault, blocks, rate, channels, subtype, total)
+    if frames != total:  # the file changed between the two passes
+        raise UnreadableRecording(name=path.name)
     part_id = str(uuid.uuid4())
     with vault.writing() as session:
         if session.get(Testimony, testimony_id) is None:

@@ -139,10 +139,18 @@ class AppWindow(QMainWindow):
         tasks.Task(self, vault.lock_if_idle).success(
             lambda locked: locked and self._show_locked(vault)).run(tasks.Pool.DATABASE)
 
+    def _save_waiting_edits(self) -> None:
+        """Typing is saved 0.7 s after the last key: save what still waits, so a draft typed
+        just before a lock or a close survives. The saves go to the database worker first, so
+        they finish before the vault locks there."""
+        for editor in self.findChildren(QWidget, "visitEditor"):
+            editor.save_all()  # type: ignore[attr-defined]
+
     def lock(self) -> None:
         vault = self.vault
         if vault is None:
             return
+        self._save_waiting_edits()
         tasks.Task(self, vault.lock).success(lambda _: self._show_locked(vault)
                                              ).run(tasks.Pool.DATABASE)
 
@@ -156,10 +164,7 @@ class AppWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.idle_timer.stop()
-        # Typing is saved 0.7 s after the last key: save what still waits, so a draft typed
-        # just before closing survives (the saves finish below, before the vault locks).
-        for editor in self.findChildren(QWidget, "visitEditor"):
-            editor.save_all()  # type: ignore[attr-defined]
+        self._save_waiting_edits()
         tasks.wait_for_all()
         if self.vault is not None:
             self.vault.lock()

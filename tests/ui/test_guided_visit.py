@@ -176,3 +176,28 @@ def test_a_draft_survives_closing_the_app(app, qtbot, volunteer) -> None:  # typ
     ((_, martyr),) = editor.record.martyrs
     assert (martyr.full_name, martyr.home_town) == ("Nguyễn Văn Hùng", "Thanh Hóa")
     window.close()
+
+
+def test_a_draft_survives_the_lock_button(app, qtbot, volunteer) -> None:  # type: ignore[no-untyped-def]
+    """Typed, then Lock pressed at once (before the typing's own save): what was typed is in
+    the vault when the same person signs in again."""
+    from capture.visits import load_visit
+    from tests.conftest import VOLUNTEER_PASS
+
+    path = volunteer.path
+    volunteer.lock()
+    window, page = _open_app(qtbot, path, "lan", VOLUNTEER_PASS)
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    editor = page.editor
+    qtbot.waitUntil(lambda: editor.record is not None, timeout=10_000)
+    visit_id = editor.record.id
+    _type(editor.household.contact, "Trần Thị Lan")
+    assert editor.household.timer.isActive()
+    qtbot.mouseClick(window.shell.lock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.vault is None, timeout=10_000)
+
+    window.login.passphrase.setText(VOLUNTEER_PASS)
+    qtbot.mouseClick(window.login.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.vault is not None, timeout=20_000)
+    assert load_visit(window.vault, visit_id).household.contact_name == "Trần Thị Lan"
+    window.close()

@@ -42,7 +42,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 BLOCK = 1024 * 1024  # read at a time from the pipe, which holds as much
 CHUNK = 64 * 1024  # age's payload chunk
@@ -106,7 +105,7 @@ def _b64(data: bytes) -> bytes:
 
 def header(recipient: bytes, file_key: bytes) -> bytes:
     ephemeral = X25519PrivateKey.generate()
-    share = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    share = ephemeral.public_key().public_bytes_raw()
     secret = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient))
     wrap_key = _hkdf(secret, share + recipient, b"age-encryption.org/v1/X25519")
     body = ChaCha20Poly1305(wrap_key).encrypt(bytes(12), file_key, None)

@@ -199,6 +199,12 @@ def input_devices(rescan: bool = False) -> list[str]:
     return names
 
 
+def streams_open() -> bool:
+    """A sound stream of ours (a recording or a playback) is open: heavy background work
+    (previews after an import) waits, so the recording never competes for the CPU."""
+    return _open_streams > 0
+
+
 def stream_opened(opened: bool) -> None:
     """Count a PortAudio stream as open (True) or closed (False), for ``input_devices``."""
     global _open_streams

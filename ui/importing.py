@@ -359,8 +359,8 @@ def store_photo(vault: UnlockedVault, item_id: str, data: bytes, name: str) -> s
 
 def recording_now() -> bool:
     """A recording is running in this app (the recorder has a sound stream open)."""
-    recorder = sys.modules.get("capture.recorder")
-    return bool(recorder is not None and getattr(recorder, "_open_streams", 0) > 0)
+    recorder = sys.modules.get("capture.recorder")  # not imported yet: nothing is recording
+    return bool(recorder is not None and recorder.streams_open())
 
 
 class PreviewPass(QObject):

@@ -752,9 +752,11 @@ class PagesPanel(QWidget):
         if self.item is None:
             return
         name = datetime.now().strftime("camera-%Y%m%d-%H%M%S.jpg")
+        # The general pool: decoding the thumbnail waits on the decoder process, and the
+        # database worker must stay free for the typing being saved meanwhile.
         tasks.Task(self, store_photo, self.vault(), self.item.id, data, name).success(
             lambda _: self.reload()).failure(
-            lambda error: self.error.emit(user_message(error))).run(tasks.Pool.DATABASE)
+            lambda error: self.error.emit(user_message(error))).run(tasks.Pool.GENERAL)
 
     # -- page edits --
 

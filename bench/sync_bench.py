@@ -25,11 +25,13 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import psutil
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete
+from vault_bench import RssSampler  # bench/ is on the path when a bench runs
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the proxy and the vault-free station live with the tests
@@ -88,36 +90,30 @@ def make_station(path: Path, source: Path, size: int) -> None:
     coordinator.lock()
 
 
-class TreeRss:
-    """Samples the RSS of a process and all its children (the build encrypts in a child) every
-    20 ms in a thread; ``peak`` and ``start`` in bytes."""
+class _ProcessTree:
+    """Answers ``memory_info()`` like a psutil.Process, for a process and all its children."""
 
-    def __init__(self, pid: int | None = None) -> None:
+    def __init__(self, pid: int | None) -> None:
         self.process = psutil.Process(pid)
-        self.start = self.peak = self.now()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def now(self) -> int:
+    def memory_info(self) -> SimpleNamespace:
         total = 0
         for each in [self.process, *self.process.children(recursive=True)]:
             try:
                 total += each.memory_info().rss
             except psutil.Error:
                 pass  # a child that just ended
-        return total
+        return SimpleNamespace(rss=total)
 
-    def _run(self) -> None:
-        while not self._stop.wait(0.02):
-            self.peak = max(self.peak, self.now())
 
-    def __enter__(self) -> TreeRss:
-        self._thread.start()
-        return self
+class TreeRss(RssSampler):
+    """The vault bench's sampler over a process and its children (the build encrypts in a
+    child; the server is one); ``start`` and ``peak`` in bytes."""
 
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+    def __init__(self, pid: int | None = None) -> None:
+        super().__init__(interval=0.02)
+        self._process = _ProcessTree(pid)  # type: ignore[assignment]
+        self.start = self.peak = self._process.memory_info().rss
 
 
 def timed(func, *args, **kwargs):  # type: ignore[no-untyped-def]

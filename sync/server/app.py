@@ -21,7 +21,6 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select, update
 from starlette.applications import Starlette
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -187,12 +186,11 @@ def create_app(config: ServerConfig) -> Starlette:
                 await run_in_threadpool(os.fsync, handle.fileno())
             new_offset = offset + written
             headers = tus_headers({"Upload-Offset": str(new_offset)})
-            if new_offset < row.length or not claim_for_ingest(row.id):
-                return Response(status_code=204, headers=headers)
-        # The last byte is in: answer now and ingest after (a big batch takes a while; the
-        # station asks /result).
-        return Response(status_code=204, headers=headers,
-                        background=BackgroundTask(finish, row.id))
+            if new_offset == row.length and claim_for_ingest(row.id):
+                # The last byte is in: ingest beside the answer (a big batch takes a while; the
+                # station asks /result), also if the connection is gone before the answer.
+                asyncio.get_running_loop().run_in_executor(None, finish, row.id)
+            return Response(status_code=204, headers=headers)
 
     def claim_for_ingest(upload_id: str) -> bool:
         """receiving → ingesting, once: only the request that made the switch ingests."""

@@ -29,8 +29,8 @@ NUL = b"\0"
 class TarStream:
     """A tar written straight into a stream (no seeking): tarfile makes each header (PAX, so
     long UTF-8 names survive) and the data goes through as it comes, chunk by chunk, without a
-    copy. (tarfile's own stream copied every byte four times into and out of its buffers, a
-    third of the build's time once age had a process of its own.)"""
+    copy. (tarfile's own stream copied every byte into and out of its buffers: packing 256 MB
+    took 0.25 s of CPU with the SHA-256, now 0.18, which is the hash alone.)"""
 
     def __init__(self, sink: BinaryIO) -> None:
         self.sink = sink
@@ -51,7 +51,8 @@ class TarStream:
                 break
             self._write(chunk)
         if written != info.size:
-            raise BagError(f"{info.name}: expected {info.size} bytes, got {written} or more")
+            got = "more" if written > info.size else str(written)
+            raise BagError(f"{info.name}: expected {info.size} bytes, got {got}")
         self._write(NUL * (-written % tarfile.BLOCKSIZE))
 
     def close(self) -> None:

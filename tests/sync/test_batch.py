@@ -27,7 +27,7 @@ from capture import accounts, outbox
 from capture.errors import DiskFull, PermissionDenied
 from capture.roles import Role
 from capture.vault import NewUser, Vault
-from sync import age_stream, batch, minisign
+from sync import age_stream, bag, batch, minisign
 from tests.capture.test_import import _mount_tmpfs
 from tests.sync.test_outbox import add_approved_visit, signed_in
 
@@ -327,3 +327,23 @@ def test_an_encryptor_out_of_room_says_the_disk_is_full(approved, tmp_path):
         assert list(small.iterdir()) == [] and _encryptors() == []
     finally:
         subprocess.run(["umount", "-l", str(small)], check=False)
+
+
+def test_the_tar_stream_reads_back_and_refuses_a_file_of_the_wrong_size():
+    sink = io.BytesIO()
+    tar = bag.open_tar(sink)
+    writer = bag.BagWriter(tar, "sohoa-batch-x", 0)
+    name = "data/visits/v/media/Thư gửi mẹ năm 1972 — trang một, bản gốc chụp lại.jpg"
+    digest = writer.add_payload(name, 70_000, [b"a" * 50_000, b"b" * 20_000])
+    tar.close()
+    sink.seek(0)
+    with tarfile.open(fileobj=sink, mode="r:") as opened:
+        member = opened.getmember(f"sohoa-batch-x/{name}")
+        data = opened.extractfile(member).read()  # type: ignore[union-attr]
+    assert data == b"a" * 50_000 + b"b" * 20_000
+    assert hashlib.sha256(data).hexdigest() == digest
+    assert len(sink.getvalue()) % tarfile.RECORDSIZE == 0
+    for chunks, got in (([b"short"], "5"), ([b"x" * 9, b"y" * 9], "more")):
+        other = bag.BagWriter(bag.open_tar(io.BytesIO()), "sohoa-batch-y", 0)
+        with pytest.raises(bag.BagError, match=f"expected 10 bytes, got {got}"):
+            other.add_payload("data/bad", 10, chunks)

@@ -108,6 +108,8 @@ def _b64(data: bytes) -> bytes:
 def header(recipient: bytes, file_key: bytes) -> bytes:
     ephemeral = X25519PrivateKey.generate()
     share = ephemeral.public_key().public_bytes_raw()
+    # A low-order recipient gives an all-zero secret, which age forbids: OpenSSL refuses it
+    # (ValueError), so no such file is made.
     secret = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient))
     wrap_key = _hkdf(secret, share + recipient, b"age-encryption.org/v1/X25519")
     body = ChaCha20Poly1305(wrap_key).encrypt(bytes(12), file_key, None)

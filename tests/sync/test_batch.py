@@ -239,6 +239,8 @@ def test_the_age_stream_is_age_at_every_chunk_and_block_boundary(tmp_path):
         age_stream.recipient_key(typo)
     with pytest.raises(batch.BadRecipient):
         batch.parse_recipient(typo)  # pyrage agrees
+    with pytest.raises(ValueError):  # a low-order point: an all-zero shared secret
+        age_stream.header(bytes(32), os.urandom(16))
 
 
 def _encryptors() -> list[psutil.Process]:

@@ -140,18 +140,25 @@ def _open_app(qtbot, path, username: str, passphrase: str):  # type: ignore[no-u
     return window, window.shell.page_widgets[Page.VISITS]
 
 
+def _new_visit_in_app(qtbot, volunteer):  # type: ignore[no-untyped-def]
+    """The volunteer's vault opened in the real app, a new visit started in it."""
+    from tests.conftest import VOLUNTEER_PASS
+
+    volunteer.lock()
+    window, page = _open_app(qtbot, volunteer.path, "lan", VOLUNTEER_PASS)
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    editor = page.editor
+    qtbot.waitUntil(lambda: editor.record is not None, timeout=10_000)
+    return window, page, editor, editor.record.id
+
+
 def test_a_draft_survives_closing_the_app(app, qtbot, volunteer) -> None:  # type: ignore[no-untyped-def]
     """Typed in the real app, the app closed (the vault locks), opened again: the draft is in
     the list and opens where it was left."""
     from tests.conftest import VOLUNTEER_PASS
 
     path = volunteer.path
-    volunteer.lock()
-    window, page = _open_app(qtbot, path, "lan", VOLUNTEER_PASS)
-    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
-    editor = page.editor
-    qtbot.waitUntil(lambda: editor.record is not None, timeout=10_000)
-    visit_id = editor.record.id
+    window, page, editor, visit_id = _new_visit_in_app(qtbot, volunteer)
     _type(editor.household.contact, "Nguyễn Thị Mai")
     _type(editor.household.village, "Thôn Đông")
     editor.tabs.setCurrentWidget(editor.martyrs)
@@ -184,13 +191,7 @@ def test_a_draft_survives_the_lock_button(app, qtbot, volunteer) -> None:  # typ
     from capture.visits import load_visit
     from tests.conftest import VOLUNTEER_PASS
 
-    path = volunteer.path
-    volunteer.lock()
-    window, page = _open_app(qtbot, path, "lan", VOLUNTEER_PASS)
-    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
-    editor = page.editor
-    qtbot.waitUntil(lambda: editor.record is not None, timeout=10_000)
-    visit_id = editor.record.id
+    window, _page, editor, visit_id = _new_visit_in_app(qtbot, volunteer)
     _type(editor.household.contact, "Trần Thị Lan")
     assert editor.household.timer.isActive()
     qtbot.mouseClick(window.shell.lock_button, Qt.MouseButton.LeftButton)

@@ -160,7 +160,7 @@ def part_a_build(work: Path, size: int, recipient: str, rounds: int) -> dict[str
     make_station(work / "vault", source, size)
     operator = Vault(work / "vault").unlock("tuan", PASSPHRASE)
     out, peer_out = work / "batch.age", work / "peer.age"
-    build_s = peer_s = float("inf")
+    build_s = peer_s = durable_s = float("inf")
     peak = start = 0
     # Each side --rounds times, alternating which goes first; the best time of each counts.
     for round_ in range(rounds):
@@ -168,6 +168,10 @@ def part_a_build(work: Path, size: int, recipient: str, rounds: int) -> dict[str
             if side == "peer":
                 peer_s = min(peer_s, shell(f"tar -cf - photos | age -r {recipient} -o "
                                            f"{peer_out}", cwd=work))
+                # The same with the batch on the disk when it ends (the build fsyncs: a
+                # batch is the record of what was sent), as a second, like-for-like figure.
+                durable_s = min(durable_s, shell(f"tar -cf - photos | age -r {recipient} -o "
+                                                 f"{peer_out} && sync {peer_out}", cwd=work))
                 continue
             with TreeRss() as sampler:
                 summary, seconds = timed(batch.build, operator, out, recipient)
@@ -177,12 +181,15 @@ def part_a_build(work: Path, size: int, recipient: str, rounds: int) -> dict[str
     print(f"(a) build: {payload / MB / build_s:7.1f} MB/s ({build_s:.1f} s)   "
           f"tar | age: {payload / MB / peer_s:7.1f} MB/s ({peer_s:.1f} s)   "
           f"ratio {peer_s / build_s:.2f} (goal ≥ 0.9)")
+    print(f"    tar | age, then sync of the batch: {payload / MB / durable_s:7.1f} MB/s   "
+          f"ratio {durable_s / build_s:.2f}")
     print(f"(e) build peak RSS {peak / MiB:.0f} MiB with its children ({start / MiB:.0f} MiB "
           f"before) for a {out.stat().st_size / MB:.0f} MB batch")
     peer_out.unlink()
     shutil.rmtree(source)
     return {"build_mb_s": payload / MB / build_s, "tar_age_mb_s": payload / MB / peer_s,
-            "build_ratio": peer_s / build_s, "build_peak_rss_mib": peak / MiB,
+            "build_ratio": peer_s / build_s, "tar_age_sync_mb_s": payload / MB / durable_s,
+            "build_ratio_to_synced_peer": durable_s / build_s, "build_peak_rss_mib": peak / MiB,
             "build_rss_before_mib": start / MiB}
 
 

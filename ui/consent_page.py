@@ -50,6 +50,7 @@ from capture.vault import UnlockedVault
 from ui import i18n, receipt_pdf, tasks
 from ui.errors import user_message
 from ui.signature_pad import SignaturePad
+from ui.viewmodels import day_month_year
 from ui.widgets import Banner, BusyBar, heading, paragraph
 
 log = logging.getLogger(__name__)
@@ -370,7 +371,7 @@ class WithdrawByCodeDialog(QDialog):
         lines = [self.tr("Consent <b>{code}</b>, signed by {name} on {when}, visit of {date} "
                          "to {contact}.").format(
             code=_esc(row.reference_code), name=_esc(row.signer),
-            when=_local_time(row.created_at), date=_date(found.visit_date),
+            when=_local_time(row.created_at), date=day_month_year(found.visit_date),
             contact=_esc(found.contact_name or "—"))]
         if found.quoted_code != row.reference_code:
             lines.append(self.tr("The code {quoted} was changed later; {code} is the consent "
@@ -390,7 +391,7 @@ class WithdrawByCodeDialog(QDialog):
             return
         found = self.found
         dialog = WithdrawalDialog(found.row, self, context=self.tr(
-            "Visit of {date} to {contact}.").format(date=_date(found.visit_date),
+            "Visit of {date} to {contact}.").format(date=day_month_year(found.visit_date),
                                                     contact=found.contact_name or "—"))
         self.withdrawal_dialog = dialog
         dialog.accepted.connect(lambda: self._withdraw(found.row, dialog))
@@ -411,15 +412,6 @@ def withdrawal_notice_text(code: str) -> str:
     return QCoreApplication.translate(
         "ConsentStep", "The withdrawal is recorded ({code}). What it names will not be sent; "
         "the command is told with the next batch.").format(code=code)
-
-
-def _date(iso: str) -> str:
-    from datetime import date
-
-    try:
-        return date.fromisoformat(iso).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
 
 
 # -- the step -----------------------------------------------------------------------------------

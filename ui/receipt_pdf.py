@@ -29,6 +29,7 @@ from capture import consent, station, visits
 from capture.consent import MediaUse
 from capture.vault import UnlockedVault
 from ui.resources import mono_font, ui_font
+from ui.viewmodels import day_month_year
 
 DPI = 300
 TITLE = "Giấy biên nhận phiếu đồng ý"
@@ -53,13 +54,6 @@ class ReceiptData:
     signed_at: str  # dd/mm/yyyy HH:MM, local time
     signature_png: bytes | None = None
     replaces: str = ""  # an amendment: the code of the consent it changes
-
-
-def _date_vi(iso: str) -> str:
-    try:
-        return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
 
 
 def scope_lines(scopes: consent.Scopes) -> list[tuple[str, str]]:
@@ -104,13 +98,13 @@ def receipt_data(vault: UnlockedVault, consent_id: str) -> ReceiptData:
         reference_code=view.reference_code,
         station_name=info.name,
         place=f"{info.ward_name}, {info.province_name}",
-        visit_date=_date_vi(visit.visit_date),
+        visit_date=day_month_year(visit.visit_date),
         household_contact=contact,
         signer=payload["signer"]["name"],
         relationship=payload["signer"].get("relationship", ""),
         evidence=how,
         scopes=scope_lines(scopes),
-        embargo=(f"Chưa công bố trước ngày {_date_vi(scopes.embargo_until)}"
+        embargo=(f"Chưa công bố trước ngày {day_month_year(scopes.embargo_until)}"
                  if scopes.embargo_until else "Không có"),
         witness=f"{witness['full_name']} (tình nguyện viên, tài khoản {witness['username']})",
         signed_at=created.strftime("%d/%m/%Y %H:%M"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
@@ -54,6 +53,7 @@ from ui.errors import user_message
 from ui.gallery import rotated
 from ui.media_viewer import PhotoViewer, ViewedPage
 from ui.recorder import TestimonyPlayer
+from ui.viewmodels import day_month_year
 from ui.visit_editor import item_kind_label
 from ui.widgets import Banner, BusyBar, heading, paragraph
 
@@ -173,17 +173,10 @@ def load_submit_state(vault: UnlockedVault, visit_id: str) -> SubmitState:
         if other_id == visit_id:
             continue
         summary = summaries.get(other_id)
-        label = (f"{_date_vi(summary.visit_date)} · {summary.contact_name or '—'}"
+        label = (f"{day_month_year(summary.visit_date)} · {summary.contact_name or '—'}"
                  if summary else other_id[:8])
         others.append((label, notes[0].comment if notes else ""))
     return SubmitState(visit.status, review.checklist(vault, visit_id), comments, others)
-
-
-def _date_vi(iso: str) -> str:
-    try:
-        return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
 
 
 class CheckAndSubmitStep(QWidget):
@@ -429,7 +422,7 @@ class QueueRow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(4)
-        title = QLabel(f"<b>{_esc(_date_vi(entry.visit_date))}</b> · "
+        title = QLabel(f"<b>{_esc(day_month_year(entry.visit_date))}</b> · "
                        f"{_esc(entry.contact_name or '—')} · {_esc(entry.village or '')}")
         layout.addWidget(title)
         badges = QHBoxLayout()
@@ -699,7 +692,7 @@ class ReviewPage(QWidget):
         visit = detail.visit
         h = visit.household
         self.detail_title.setText(self.tr("Visit of {date} · {contact}").format(
-            date=_date_vi(visit.visit_date), contact=h.contact_name or "—"))
+            date=day_month_year(visit.visit_date), contact=h.contact_name or "—"))
         self.stage_label.setText(stage_sentence(detail.stage))
         self.household_label.setText(
             f"{_esc(h.village)} {_esc(h.address)}<br>"

@@ -7,7 +7,7 @@ widget can show. The ones that touch the vault are meant for ``ui.tasks.Task``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -163,3 +163,12 @@ def create_account(vault: UnlockedVault, full_name: str, username: str, role: Ro
 def username_ok(username: str) -> bool:
     """The core's rule for user names (capture.accounts), checked as the user types."""
     return valid_username(username)
+
+
+def day_month_year(iso: str) -> str:
+    """A stored ISO date (or date and time) as Vietnamese write it, 22/11/2026; what does not
+    parse is shown as it is."""
+    try:
+        return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso

@@ -147,7 +147,10 @@ def test_two_parts_play_draw_and_jump_as_one_testimony(app, qtbot, volunteer_vau
     qtbot.waitUntil(lambda: screen.recorder.state == rec.State.STOPPED, timeout=10000)
     qtbot.waitUntil(lambda: "0:00:01" in screen.banner.text(), timeout=5000)  # what was kept
     assert screen.record_button.text() in ("Continue recording", "Ghi tiếp")
-    screen.start_recording()
+    # After a lost device the screen looks for microphones again, with Record off meanwhile:
+    # press it as a volunteer would, once it is on.
+    qtbot.waitUntil(screen.record_button.isEnabled, timeout=10000)
+    qtbot.mouseClick(screen.record_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: screen.recorder.position_seconds() >= 2.0, timeout=10000)
     screen.begin_marker()
     screen.marker_label.setText("Phần hai")

@@ -4,10 +4,13 @@ Thumbnails (~256 px) and previews (~1600 px) are JPEG objects with the camera's 
 applied. Thumbnails are made at import. A JPEG photo's preview is made when it is first asked
 for (decoding a 12-megapixel photo to 1600 px costs 60-80 ms, which would halve the import's
 speed) and kept, encrypted, like any other object; ``make_missing_previews`` makes the rest
-while the station is idle. Previews of other formats and poster frames of videos are made at
-import. The page's own ``rotation`` (the user's quarter turns) is NOT baked in:
-the UI turns the image by ``page.rotation`` when it shows it, so rotating stays instant and never
-rewrites anything. Originals are never changed.
+while the station is idle. A JPEG that carries a camera thumbnail (EXIF) is not decoded at
+import at all: the camera's thumbnail stands in (page meta ``"thumbnail": "camera"``) until
+the preview is made, and the same decode then gives the page its own thumbnail and its
+quality hints (the stand-in's object is deleted unless another page shows it). Previews of
+other formats and poster frames of videos are made at import. The page's own ``rotation`` (the
+user's quarter turns) is NOT baked in: the UI turns the image by ``page.rotation`` when it shows
+it, so rotating stays instant and never rewrites anything. Originals are never changed.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
 
 from capture import importer, pictures
 from capture.errors import CaptureError
@@ -71,15 +76,22 @@ def has_preview(vault: UnlockedVault, page_id: str) -> bool:
 
 def _make_preview(vault: UnlockedVault, page: Page, *, in_process: bool) -> bytes:
     """Decode the original to a preview and keep it (when this user may store objects: a
-    coordinator only looking gets it made for the moment)."""
+    coordinator only looking gets it made for the moment). A photo whose camera thumbnail
+    stood in at import gets its own thumbnail and quality hints from the same decode."""
     original = vault.objects.read_bytes(page.object_name)
-    media_type = json.loads(page.meta or "{}").get("media_type") or _object_type(
-        vault, page.object_name)
+    meta = json.loads(page.meta or "{}")
+    media_type = meta.get("media_type") or _object_type(vault, page.object_name)
     name = page.original_filename or "photo"
-    jpeg = pictures.make_preview(original, name, media_type, in_process=in_process)
+    better: tuple[bytes, dict[str, Any]] | None = None
+    if meta.get("thumbnail") == "camera":
+        jpeg, thumbnail, hints = pictures.make_pictures(original, name, media_type,
+                                                        in_process=in_process)
+        better = (thumbnail, hints)
+    else:
+        jpeg = pictures.make_preview(original, name, media_type, in_process=in_process)
     del original
     if allowed(vault.actor.role, Action.STORE_OBJECT):
-        _keep_preview(vault, page.id, jpeg, name)
+        _keep_preview(vault, page.id, jpeg, name, better)
     return jpeg
 
 
@@ -89,25 +101,62 @@ def _object_type(vault: UnlockedVault, name: str) -> str:
         return row.media_type if row is not None else "image/jpeg"
 
 
-def _keep_preview(vault: UnlockedVault, page_id: str, jpeg: bytes, name: str) -> None:
-    """Store the preview and point the page at it. Two makers of the same preview (the viewer
-    and the idle pass) write the same bytes, so the same object: the second finds it there."""
-    stored = vault.objects.put_bytes(jpeg)
+def _keep_preview(vault: UnlockedVault, page_id: str, jpeg: bytes, name: str,
+                  better: tuple[bytes, dict[str, Any]] | None = None) -> None:
+    """Store the preview and point the page at it; with ``better`` (thumbnail JPEG, quality
+    hints) also replace the camera's stand-in thumbnail, in the same transaction. Two makers
+    of the same preview (the viewer and the idle pass) write the same bytes, so the same
+    object: the second finds it there."""
+    stored = [(vault.objects.put_bytes(jpeg), f"preview of {name}")]
+    if better is not None:
+        stored.append((vault.objects.put_bytes(better[0]), f"thumbnail of {name}"))
+    replaced: str | None = None
     try:
         with vault.writing() as session:
             page = session.get(Page, page_id)
             if page is None or page.preview_object is not None:
                 return
-            if session.get(ObjectRow, stored.name) is None:
-                importer.add_object_row(vault, session, stored, "image/jpeg",
-                                        f"preview of {name}")
-            page.preview_object = stored.name
+            for each, label in stored:
+                if session.get(ObjectRow, each.name) is None:
+                    importer.add_object_row(vault, session, each, "image/jpeg", label)
+            page.preview_object = stored[0][0].name
+            if better is not None:
+                replaced = page.thumbnail_object
+                page.thumbnail_object = stored[1][0].name
+                meta = json.loads(page.meta or "{}")
+                meta.pop("thumbnail", None)
+                meta["quality"] = better[1]
+                page.meta = json.dumps(meta, ensure_ascii=False)
+                session.flush()
+                if replaced is not None and replaced != page.thumbnail_object:
+                    replaced = _drop_if_unused(vault, session, replaced)
     finally:
-        if not stored.duplicate:
-            with vault.reading() as session:
-                kept = session.get(ObjectRow, stored.name) is not None
-            if not kept:  # the page went away meanwhile, or the write failed
-                vault.objects.remove(stored.name)
+        for each, _label in stored:
+            if not each.duplicate:
+                with vault.reading() as session:
+                    kept = session.get(ObjectRow, each.name) is not None
+                if not kept:  # the page went away meanwhile, or the write failed
+                    vault.objects.remove(each.name)
+    if replaced is not None:  # after the commit; a crash here leaves an orphan the unlock sweeps
+        vault.objects.remove(replaced)
+
+
+def _drop_if_unused(vault: UnlockedVault, session: Session, name: str) -> str | None:
+    """Delete the row of the camera thumbnail a page no longer shows, unless any row still
+    refers to it (the same photo as a page of another item): every column with a foreign key
+    to ``objects`` is asked, as the schema lists them. Returns the name when its file may go."""
+    references = session.execute(text(
+        "SELECT m.name, f.\"from\" FROM sqlite_master AS m "
+        "JOIN pragma_foreign_key_list(m.name) AS f "
+        "WHERE m.type = 'table' AND f.\"table\" = 'objects'")).all()
+    for table, column in references:
+        # Names from the schema itself, not from anyone's input.
+        used = text(f'SELECT 1 FROM "{table}" WHERE "{column}" = :name LIMIT 1')  # noqa: S608
+        if session.execute(used, {"name": name}).first() is not None:
+            return None
+    session.execute(delete(ObjectRow).where(ObjectRow.name == name))
+    vault.audit(session, "delete", "object", name, reason="camera thumbnail replaced")
+    return name
 
 
 def pages_without_preview(vault: UnlockedVault, item_id: str | None = None) -> list[str]:

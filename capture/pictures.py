@@ -9,13 +9,14 @@ for a preview when one is first viewed.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -120,18 +121,20 @@ _TRANSPOSE = {
 Pictures = tuple[bytes | None, bytes]
 
 
-def _open_photo(data: bytes, name: str, media_type: str, long_side: int
+def _open_photo(data: bytes, name: str, media_type: str, long_side: int,
+                exif: tuple[dict[str, Any], CaptureError | None] | None = None
                 ) -> tuple[Image.Image, dict[str, Any], CaptureError | None]:
     """The photo decoded to about ``long_side`` px (a JPEG at 1/2 to 1/8 scale, straight
-    from its DCT coefficients; other formats in full, then shrunk), turned upright, RGB."""
+    from its DCT coefficients; other formats in full, then shrunk), turned upright, RGB.
+    ``exif``: what ``_read_exif`` already said of these bytes."""
     heif = media_type == "image/heic"
     meta: dict[str, Any] = {}
     warning: CaptureError | None = None
     if heif:
         _register_heif()
     else:
-        meta, warning = _read_exif(data, name)
-    try:
+        meta, warning = exif if exif is not None else _read_exif(data, name)
+    with _decode_errors(data, name):
         image = Image.open(io.BytesIO(data))
         if heif:
             # exifread cannot find the EXIF box in every HEIF; libheif hands it over. libheif
@@ -152,16 +155,6 @@ def _open_photo(data: bytes, name: str, media_type: str, long_side: int
             scale = min(1.0, long_side / max(width, height))
             image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
         image.load()
-    except Image.DecompressionBombError:
-        width, height = _claimed_size(data)
-        raise PhotoTooLarge(name=name, width=width, height=height) from None
-    except (Image.UnidentifiedImageError, SyntaxError):
-        raise NotMedia(name=name) from None
-    except (OSError, ValueError, EOFError, IndexError, TypeError, KeyError):
-        # "image file is truncated", broken Huffman data, a bad PNG chunk, ...
-        raise DamagedPhoto(name=name) from None
-    except RuntimeError:  # pillow-heif: corrupt or unsupported HEIF
-        raise DamagedPhoto(name=name) from None
     try:
         picture = _to_rgb(image)
     except (OSError, ValueError) as error:
@@ -182,17 +175,79 @@ IMPORT_DECODE_SIZE = 500
 def photo_pictures(data: bytes, name: str, media_type: str
                     ) -> tuple[Pictures, dict[str, Any], CaptureError | None]:
     """Thumbnail and quality hints (and for PNG/TIFF/HEIC/WebP, which are decoded in full
-    anyway, the preview too)."""
+    anyway, the preview too).
+
+    A JPEG from a camera or phone carries a small thumbnail of its own in its EXIF: that one
+    stands in (``meta["thumbnail"] == "camera"``) and the photo is not decoded at import; its
+    thumbnail and quality hints are made with its preview, from one decode, after the import
+    (``capture.media``). Decoding a 12-megapixel JPEG costs ~50 ms of CPU even at 1/8 scale
+    (libjpeg must Huffman-decode the whole file), which bounded the import on two cores below
+    the rate a memory card delivers photos. Such a photo is still checked whole at import:
+    its header, its size, and that its scan ends."""
     jpeg = media_type == "image/jpeg"
+    exif: tuple[dict[str, Any], CaptureError | None] | None = None
+    if jpeg:
+        meta, warning, embedded = _exif_and_thumbnail(data, name)
+        exif = (meta, warning)
+        if embedded:
+            thumbnail = _camera_thumbnail(data, name, meta, embedded)
+            if thumbnail is not None:
+                return (None, thumbnail), meta, warning
     picture, meta, warning = _open_photo(data, name, media_type,
-                                         IMPORT_DECODE_SIZE if jpeg else PREVIEW_SIZE)
+                                         IMPORT_DECODE_SIZE if jpeg else PREVIEW_SIZE, exif)
     preview = None if jpeg else _jpeg(picture, PREVIEW_QUALITY)
+    thumbnail_jpeg, meta["quality"] = _thumbnail_and_hints(picture)
+    return (preview, thumbnail_jpeg), meta, warning
+
+
+def _thumbnail_and_hints(picture: Image.Image) -> tuple[bytes, dict[str, Any]]:
+    """The thumbnail JPEG and the quality hints of an upright picture."""
     # Box-reduce by a whole factor first (several times cheaper than resampling), then the
     # thumbnail from that small copy.
     small = picture.reduce(max(1, max(picture.size) // 512))
-    thumbnail = _shrink(small, THUMBNAIL_SIZE)
-    meta["quality"] = quality_hints(small.convert("L"))
-    return (preview, _jpeg(thumbnail, 80)), meta, warning
+    return _jpeg(_shrink(small, THUMBNAIL_SIZE), 80), quality_hints(small.convert("L"))
+
+
+# A camera thumbnail is used when it shows the photo at a useful size (cameras write 160×120,
+# phones up to 512 px) with its proportions (some cameras letterbox a 16:9 photo into 4:3).
+CAMERA_THUMBNAIL_MIN = 120
+CAMERA_THUMBNAIL_ASPECT = 0.03
+
+
+def _camera_thumbnail(data: bytes, name: str, meta: dict[str, Any], embedded: bytes
+                      ) -> bytes | None:
+    """The thumbnail JPEG from the camera's own (upright), after checking the photo whole
+    without decoding it; None when the camera's thumbnail is not fit to stand in."""
+    with _decode_errors(data, name):
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size
+        if width * height > MAX_JPEG_PIXELS:
+            raise PhotoTooLarge(name=name, width=width, height=height)
+        photo_format = image.format
+    if photo_format not in ("JPEG", "MPO"):
+        return None
+    scan = _scan_start(data)
+    # The entropy-coded data never holds 0xFFD9 (every 0xFF in it is stuffed or a restart
+    # marker): a photo whose first scan has no end was cut short (an interrupted copy).
+    if scan is None or data.find(b"\xff\xd9", scan) < 0:
+        raise DamagedPhoto(name=name)
+    try:
+        small = Image.open(io.BytesIO(embedded))
+        small_width, small_height = small.size
+        if (small.format != "JPEG" or max(small.size) < CAMERA_THUMBNAIL_MIN
+                or abs(small_width / small_height - width / height)
+                > CAMERA_THUMBNAIL_ASPECT * width / height):
+            return None
+        small.load()
+        picture = _to_rgb(small)
+    except (Image.UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, OSError,
+            ValueError, EOFError, IndexError, TypeError, KeyError, ZeroDivisionError):
+        return None  # a damaged camera thumbnail: the photo is decoded instead
+    transpose = _TRANSPOSE.get(meta.get("orientation", 1))
+    if transpose is not None:
+        picture = picture.transpose(transpose)
+    meta.update(format=photo_format, width=width, height=height, thumbnail="camera")
+    return _jpeg(_shrink(picture, THUMBNAIL_SIZE), 80)
 
 
 def preview_jpeg(data: bytes, name: str, media_type: str
@@ -202,20 +257,71 @@ def preview_jpeg(data: bytes, name: str, media_type: str
     return _jpeg(picture, PREVIEW_QUALITY), meta, warning
 
 
+def preview_pictures(data: bytes, name: str, media_type: str
+                     ) -> tuple[tuple[bytes, bytes, dict[str, Any]], dict[str, Any],
+                                CaptureError | None]:
+    """From one decode: the preview, the thumbnail and the quality hints (for a photo whose
+    camera thumbnail stood in at import)."""
+    picture, meta, warning = _open_photo(data, name, media_type, PREVIEW_SIZE)
+    thumbnail, hints = _thumbnail_and_hints(picture)
+    return (_jpeg(picture, PREVIEW_QUALITY), thumbnail, hints), meta, warning
+
+
+@contextlib.contextmanager
+def _decode_errors(data: bytes, name: str) -> Iterator[None]:
+    """What Pillow (and pillow-heif) raise on a bad file, as the file's outcome."""
+    try:
+        yield
+    except Image.DecompressionBombError:
+        width, height = _claimed_size(data)
+        raise PhotoTooLarge(name=name, width=width, height=height) from None
+    except (Image.UnidentifiedImageError, SyntaxError):
+        raise NotMedia(name=name) from None
+    except (OSError, ValueError, EOFError, IndexError, TypeError, KeyError):
+        # "image file is truncated", broken Huffman data, a bad PNG chunk, ...
+        raise DamagedPhoto(name=name) from None
+    except RuntimeError:  # pillow-heif: corrupt or unsupported HEIF
+        raise DamagedPhoto(name=name) from None
+
+
+_SOF_MARKERS = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD,
+                          0xCE, 0xCF})
+_SOS = 0xDA
+
+
+def _jpeg_segments(data: bytes) -> Iterator[tuple[int, int]]:
+    """(marker, offset of its length field) of each JPEG header segment, up to the first scan
+    (start of scan included)."""
+    position = 2
+    while data.startswith(b"\xff\xd8") and position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill bytes before a marker
+            position += 1
+            continue
+        yield marker, position + 2
+        if marker == _SOS:
+            return
+        position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
+
+
+def _scan_start(data: bytes) -> int | None:
+    """Where a JPEG's first scan (its entropy-coded data) begins."""
+    for marker, at in _jpeg_segments(data):
+        if marker == _SOS:
+            return at + int.from_bytes(data[at:at + 2], "big")
+    return None
+
+
 def _claimed_size(data: bytes) -> tuple[int | str, int | str]:
     """Width and height a PNG or JPEG header claims (Pillow refuses a bomb before saying)."""
     if data.startswith(b"\x89PNG") and len(data) >= 24:
         return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    position = 2
-    while data.startswith(b"\xff\xd8") and position + 9 < len(data):
-        if data[position] != 0xFF:
-            break
-        marker = data[position + 1]
-        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE,
-                      0xCF):
-            return (int.from_bytes(data[position + 7:position + 9], "big"),
-                    int.from_bytes(data[position + 5:position + 7], "big"))
-        position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
+    for marker, at in _jpeg_segments(data):
+        if marker in _SOF_MARKERS and at + 7 <= len(data):
+            return (int.from_bytes(data[at + 5:at + 7], "big"),
+                    int.from_bytes(data[at + 3:at + 5], "big"))
     return "?", "?"
 
 
@@ -296,12 +402,21 @@ def _degrees(tag: Any, ref: Any, negative: str) -> float | None:
 def _read_exif(data: bytes, name: str) -> tuple[dict[str, Any], CaptureError | None]:
     """Camera, time taken, GPS (signed decimal degrees), altitude, orientation. Damaged EXIF
     is a warning: the photo itself is still worth keeping."""
+    meta, warning, _thumbnail = _exif_and_thumbnail(data, name)
+    return meta, warning
+
+
+def _exif_and_thumbnail(data: bytes, name: str
+                        ) -> tuple[dict[str, Any], CaptureError | None, bytes | None]:
+    """``_read_exif``, and the thumbnail the camera put in the EXIF (JPEG bytes), if any."""
     has_exif = b"Exif\x00\x00" in data[:65536] or data[:4] in (b"II*\x00", b"MM\x00*")
     try:
         tags = exifread.process_file(io.BytesIO(data), details=False)
     except Exception:  # exifread raises anything from struct.error to ZeroDivisionError
         log.debug("EXIF of %s unreadable", name, exc_info=True)
-        return {"exif_unreadable": True}, ExifUnreadable(name=name)
+        return {"exif_unreadable": True}, ExifUnreadable(name=name), None
+    embedded = tags.pop("JPEGThumbnail", None)
+    embedded = embedded if isinstance(embedded, bytes) and embedded else None
     meta: dict[str, Any] = {}
     try:
         for key, field_name in (("Image Make", "camera_make"), ("Image Model", "camera_model")):
@@ -329,10 +444,10 @@ def _read_exif(data: bytes, name: str) -> tuple[dict[str, Any], CaptureError | N
                 altitude = -altitude
             meta["altitude"] = round(altitude, 2)
     except (ValueError, TypeError, ZeroDivisionError, IndexError, AttributeError):
-        return {"exif_unreadable": True}, ExifUnreadable(name=name)
+        return {"exif_unreadable": True}, ExifUnreadable(name=name), None
     if has_exif and not tags:
-        return {"exif_unreadable": True}, ExifUnreadable(name=name)
-    return meta, None
+        return {"exif_unreadable": True}, ExifUnreadable(name=name), None
+    return meta, None, embedded
 
 
 # --- decoding, in other processes -------------------------------------------------------------
@@ -456,3 +571,12 @@ def make_preview(data: bytes, name: str, media_type: str, *, in_process: bool) -
     if in_process:
         return preview_jpeg(data, name, media_type)[0]
     return _decoded(_decode_soon(preview_jpeg, data, name, media_type), name)[0]
+
+
+def make_pictures(data: bytes, name: str, media_type: str, *, in_process: bool
+                  ) -> tuple[bytes, bytes, dict[str, Any]]:
+    """``make_preview``, with the thumbnail and the quality hints from the same decode (a
+    photo whose camera thumbnail stood in at import)."""
+    if in_process:
+        return preview_pictures(data, name, media_type)[0]
+    return _decoded(_decode_soon(preview_pictures, data, name, media_type), name)[0]

@@ -92,6 +92,30 @@ def save_jpeg(path: Path, image: Image.Image | None = None, quality: int = 90,
     return path
 
 
+def camera_exif(picture: Image.Image, size: int = 160, **exif_fields: object) -> bytes:
+    """EXIF as a camera writes it: the tags, and in IFD1 a small JPEG thumbnail of the
+    picture as stored (before its orientation is applied), ``size`` px on the long side."""
+    import piexif
+
+    small = picture.copy()
+    small.thumbnail((size, size))
+    thumbnail = io.BytesIO()
+    small.save(thumbnail, "JPEG", quality=75)
+    tags = piexif.load(exif(**exif_fields).tobytes())  # type: ignore[arg-type]
+    tags["thumbnail"] = thumbnail.getvalue()
+    tags["1st"] = {piexif.ImageIFD.Compression: 6}  # 6: the thumbnail is a JPEG
+    return piexif.dump(tags)
+
+
+def save_camera_jpeg(path: Path, image: Image.Image | None = None, quality: int = 90,
+                     thumbnail_size: int = 160, **exif_fields: object) -> Path:
+    """A JPEG with a camera's EXIF thumbnail, as phones and cameras make them."""
+    picture = image or photo()
+    picture.save(path, "JPEG", quality=quality,
+                 exif=camera_exif(picture, thumbnail_size, **exif_fields))
+    return path
+
+
 def save_heic(path: Path, image: Image.Image | None = None, **exif_fields: object) -> Path:
     import pillow_heif
 

@@ -198,6 +198,60 @@ def test_a_split_build_keeps_memory_flat(approved, tmp_path):
 
 # --- the encryptor process (sync.age_stream) ---------------------------------------------------
 
+ENCRYPTORS = [pytest.param("age", marks=pytest.mark.skipif(
+                  not shutil.which("age"), reason="the age CLI comes from packaging/dev/setup.sh")),
+              "pyrage"]
+
+
+@pytest.fixture(params=ENCRYPTORS)
+def encryptor(request, monkeypatch):  # type: ignore[no-untyped-def]
+    """Each encryptor test twice: with the stock `age` CLI and with the pyrage fallback (the
+    choice reaches the encrypting child through its environment)."""
+    monkeypatch.setenv(age_stream.ENCRYPTOR_ENV, request.param)
+    return request.param
+
+
+def _decrypt_both_ways(sealed: Path, identity: pyrage.x25519.Identity, key_file: Path) -> bytes:
+    """The plaintext, which pyrage and the stock `age -d` agree on."""
+    with_pyrage = pyrage.decrypt(sealed.read_bytes(), [identity])
+    with_cli = subprocess.run(["age", "-d", "-i", str(key_file), str(sealed)],
+                              capture_output=True, check=True).stdout
+    assert with_pyrage == with_cli
+    return with_pyrage
+
+
+@needs_tools
+def test_a_batch_from_either_encryptor_opens_with_pyrage_and_age(approved, tmp_path,
+                                                                 monkeypatch):
+    operator, visit_id, pages, photos = approved
+    identity = pyrage.x25519.Identity.generate()
+    key_file = tmp_path / "command.key"
+    key_file.write_text(str(identity) + "\n")
+    for which in ("age", "pyrage"):
+        monkeypatch.setenv(age_stream.ENCRYPTOR_ENV, which)
+        out = tmp_path / f"{which}.age"
+        summary = batch.build(operator, out, str(identity.to_public()))
+        sealed = out.read_bytes()
+        assert (summary.size, summary.sha256) == (len(sealed), hashlib.sha256(sealed).hexdigest())
+        with tarfile.open(fileobj=io.BytesIO(_decrypt_both_ways(out, identity, key_file))) as tar:
+            names = tar.getnames()
+            photo = tar.extractfile(next(n for n in names if n.endswith(f"{pages[0]}.jpg")))
+            assert photo is not None and photo.read() == photos[0]
+        assert f"sohoa-batch-{summary.batch_id}/bagit.txt" in names, which
+        assert any(n.endswith(f"visits/{visit_id}/visit.json") for n in names)
+
+
+def test_the_encryptor_follows_the_environment(monkeypatch):
+    monkeypatch.setenv(age_stream.ENCRYPTOR_ENV, "pyrage")
+    assert age_stream.encryptor() is None
+    monkeypatch.delenv(age_stream.ENCRYPTOR_ENV)
+    assert age_stream.encryptor() == shutil.which("age")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert age_stream.encryptor() is None  # a Windows laptop: pyrage
+    monkeypatch.setenv(age_stream.ENCRYPTOR_ENV, "age")
+    with pytest.raises(FileNotFoundError):
+        age_stream.encryptor()
+
 class _Trickle(io.RawIOBase):
     """Short reads, as a pipe gives them."""
 
@@ -214,10 +268,11 @@ class _Trickle(io.RawIOBase):
         return count
 
 
-def test_the_age_stream_is_age_at_every_chunk_and_block_boundary(tmp_path):
+@pytest.mark.parametrize("source", ["short reads", "a pipe"])
+def test_the_age_stream_is_age_at_every_chunk_and_block_boundary(tmp_path, encryptor, source):
     """The encrypting child's output, opened by pyrage and the stock `age` CLI: empty, one
     byte, either side of age's 64 KiB chunk and of the 1 MiB read and write blocks; its size
-    and hash are the file's."""
+    and hash are the file's. The CLI reads a descriptor itself, or is fed what is not one."""
     identity = pyrage.x25519.Identity.generate()
     key_file = tmp_path / "command.key"
     key_file.write_text(str(identity) + "\n")
@@ -225,7 +280,10 @@ def test_the_age_stream_is_age_at_every_chunk_and_block_boundary(tmp_path):
     for size in (0, 1, chunk - 1, chunk, chunk + 1, block, block + 1, 2 * block - chunk + 7):
         data = os.urandom(size)
         out = tmp_path / f"{size}.age"
-        length, digest = age_stream.encrypt(_Trickle(data), out, str(identity.to_public()))
+        if source == "a pipe":
+            length, digest = _encrypt_from_a_pipe(data, out, str(identity.to_public()))
+        else:
+            length, digest = age_stream.encrypt(_Trickle(data), out, str(identity.to_public()))
         sealed = out.read_bytes()
         assert (length, digest) == (len(sealed), hashlib.sha256(sealed).hexdigest())
         assert pyrage.decrypt(sealed, [identity]) == data, size
@@ -237,6 +295,22 @@ def test_the_age_stream_is_age_at_every_chunk_and_block_boundary(tmp_path):
     typo = recipient[:10] + ("q" if recipient[10] != "q" else "p") + recipient[11:]
     with pytest.raises(batch.BadRecipient):
         batch.parse_recipient(typo)
+
+
+def _encrypt_from_a_pipe(data: bytes, out: Path, recipient: str) -> tuple[int, str]:
+    read, write = os.pipe()
+
+    def feed() -> None:
+        with open(write, "wb") as pipe:
+            pipe.write(data)
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    try:
+        with open(read, "rb", buffering=0) as source:
+            return age_stream.encrypt(source, out, recipient)
+    finally:
+        feeder.join()
 
 
 def _encryptors() -> list[psutil.Process]:
@@ -252,7 +326,13 @@ def _big_plan(approved, size: int = 3_000_000):  # type: ignore[no-untyped-def]
     return path
 
 
-def test_a_killed_or_cancelled_encryptor_leaves_nothing(approved, tmp_path):
+def _all_gone(processes: list[psutil.Process], timeout: float = 15) -> bool:
+    _, alive = psutil.wait_procs(processes, timeout=timeout)
+    return not alive
+
+
+def test_a_killed_or_cancelled_encryptor_leaves_nothing(approved, tmp_path, encryptor):
+    """And leaves no `age` behind: its input is the build's pipe, which the build closes."""
     path = _big_plan(approved)
     recipient = str(pyrage.x25519.Identity.generate().to_public())
     out = tmp_path / "out"
@@ -261,14 +341,19 @@ def test_a_killed_or_cancelled_encryptor_leaves_nothing(approved, tmp_path):
         waiting = outbox.pending(vault)
         plan = batch.BagPlan(waiting.visits, waiting.notices, audit=True)
         killed: list[psutil.Process] = []
+        grandchildren: list[psutil.Process] = []
 
         def kill_encryptor(done: int, total: int) -> None:
             if not killed:
                 (child,) = _encryptors()
                 deadline = time.monotonic() + 20
-                while not (out / "b.age.part").exists() and time.monotonic() < deadline:
+                while not ((out / "b.age.part").exists() and (
+                        encryptor == "pyrage" or child.children())) \
+                        and time.monotonic() < deadline:
                     time.sleep(0.01)  # it has begun writing: a file is there to be left
                 assert (out / "b.age.part").exists()
+                grandchildren.extend(child.children())
+                assert len(grandchildren) == (encryptor == "age")
                 child.kill()
                 child.wait(timeout=10)
                 killed.append(child)
@@ -277,16 +362,51 @@ def test_a_killed_or_cancelled_encryptor_leaves_nothing(approved, tmp_path):
             batch.write_bag(vault, out / "b.age", recipient, plan,
                             progress=batch.Progress(plan.media_bytes, kill_encryptor))
         assert killed and list(out.iterdir()) == [] and _encryptors() == []
+        assert _all_gone(grandchildren)
 
         cancel = threading.Event()
+
+        def cancel_once_age_runs(done: int, total: int) -> None:
+            (child,) = _encryptors()
+            deadline = time.monotonic() + 20
+            while encryptor == "age" and not child.children() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            grandchildren.extend(child.children())
+            cancel.set()
+
         with pytest.raises(batch.BuildCancelled):
             batch.write_bag(vault, out / "c.age", recipient, plan,
-                            progress=batch.Progress(plan.media_bytes,
-                                                    lambda done, total: cancel.set(), cancel))
+                            progress=batch.Progress(plan.media_bytes, cancel_once_age_runs,
+                                                    cancel))
         assert list(out.iterdir()) == [] and _encryptors() == []
+        assert len(grandchildren) == 2 * (encryptor == "age") and _all_gone(grandchildren)
 
 
-def test_an_encryptor_whose_build_dies_removes_its_file(tmp_path):
+def test_an_age_that_fails_stops_the_build_and_leaves_nothing(approved, tmp_path,
+                                                              monkeypatch):
+    """A stock `age` that exits 1 after reading some of the tar (a fake one first on the
+    PATH): EncryptorStopped, with age's own words, and no file."""
+    path = _big_plan(approved)
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "age").write_text("#!/bin/sh\nhead -c 100000 >/dev/null\n"
+                              "echo 'age: error: something broke' >&2\nexit 1\n")
+    (fake / "age").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv(age_stream.ENCRYPTOR_ENV, raising=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    with signed_in(path, ("tuan", "mật khẩu của tuan")) as vault:
+        waiting = outbox.pending(vault)
+        plan = batch.BagPlan(waiting.visits, waiting.notices, audit=True)
+        with pytest.raises(batch.EncryptorStopped, match="age exited with status 1: age: "
+                                                         "error: something broke"):
+            batch.write_bag(vault, out / "b.age",
+                            str(pyrage.x25519.Identity.generate().to_public()), plan)
+    assert list(out.iterdir()) == [] and _encryptors() == []
+
+
+def test_an_encryptor_whose_build_dies_removes_its_file(tmp_path, encryptor):
     """The build process dies without a word mid-batch: its encryptor sees its input end,
     cannot report, and removes what it wrote (a truncated batch must not look whole)."""
     out = tmp_path / "b.age.part"
@@ -303,14 +423,14 @@ os._exit(1)
 """
     result = subprocess.run([sys.executable, "-c", build], capture_output=True, text=True,
                             cwd=Path(batch.__file__).parents[1], timeout=60, check=False)
-    encryptor = int(result.stdout)
+    child = int(result.stdout)
     with contextlib.suppress(psutil.NoSuchProcess):
-        psutil.Process(encryptor).wait(timeout=30)
+        psutil.Process(child).wait(timeout=30)
     assert not out.exists()
 
 
 @pytest.mark.skipif(os.name != "posix", reason="tmpfs")
-def test_an_encryptor_out_of_room_says_the_disk_is_full(approved, tmp_path):
+def test_an_encryptor_out_of_room_says_the_disk_is_full(approved, tmp_path, encryptor):
     path = _big_plan(approved, 1_000_000)
     small = tmp_path / "small"
     if not _mount_tmpfs(small, "256k"):

@@ -68,6 +68,11 @@ def preview_bytes(vault: UnlockedVault, page_id: str) -> bytes:
     return _object_bytes(vault, page.preview_object)
 
 
+def page_meta(vault: UnlockedVault, page_id: str) -> dict[str, Any]:
+    """The page's details as stored now (camera, size, quality hints, ``"thumbnail"``)."""
+    return json.loads(_page(vault, page_id).meta or "{}")
+
+
 def has_preview(vault: UnlockedVault, page_id: str) -> bool:
     """Whether ``preview_bytes`` only has to decrypt (True) or must decode the original."""
     page = _page(vault, page_id)

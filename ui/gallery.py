@@ -192,6 +192,19 @@ class PageModel(QAbstractListModel):
             index = self.index(row)
             self.dataChanged.emit(index, index)
 
+    def update_page(self, page_id: str, meta: dict[str, Any]) -> None:
+        """The page's details changed (its own thumbnail and quality hints replaced the
+        camera's): show the new thumbnail and hints in place, keeping the scroll position."""
+        row = self.row_of(page_id)
+        if row < 0:
+            return
+        self.pages[row].meta = meta
+        self.loader.forget(page_id)
+        for key in [k for k in self._pixmaps if k[0] == page_id]:
+            del self._pixmaps[key]
+        index = self.index(row)
+        self.dataChanged.emit(index, index)
+
     def set_cover(self, page_id: str | None) -> None:
         self.cover = page_id
         if self.pages:

@@ -363,13 +363,28 @@ def recording_now() -> bool:
     return bool(recorder is not None and recorder.streams_open())
 
 
+def _make_preview_of(vault: UnlockedVault, page_id: str, cancel: threading.Event
+                     ) -> dict[str, Any] | None:
+    """On a worker: the page's preview (and a camera photo's own thumbnail); the page's
+    details after, or None when nothing was made (stopped, or nothing to make)."""
+    from capture import media
+
+    if not media.make_missing_previews(vault, [page_id], cancel, recording_now):
+        return None
+    return media.page_meta(vault, page_id)
+
+
 class PreviewPass(QObject):
     """After an import, makes the previews it left for later (a JPEG's preview is made when it
-    is first viewed), one page per task, decoded in a low-priority process. It steps aside
-    while a recording runs and stops when an import starts, the vault locks or it is
-    cancelled, so it never competes with the volunteer's work."""
+    is first viewed; a camera photo's own thumbnail and quality hints with it), one page per
+    task, decoded in a low-priority process. It steps aside while a recording runs and stops
+    when an import starts, the vault locks or it is cancelled, so it never competes with the
+    volunteer's work."""
 
     finished = Signal(int)  # previews made
+    # A page's preview was made: its id and its details now. A camera photo's thumbnail and
+    # quality hints come with it, so a gallery showing the page loads its thumbnail again.
+    page_done = Signal(str, object)
     RETRY_MS = 2000
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -402,8 +417,6 @@ class PreviewPass(QObject):
             self._step()
 
     def _step(self) -> None:
-        from capture import media
-
         if self._cancel.is_set():
             return
         if not self._queue or self._vault is None:
@@ -414,12 +427,14 @@ class PreviewPass(QObject):
             return
         page_id = self._queue.popleft()
         cancel = self._cancel
-        tasks.Task(self, media.make_missing_previews, self._vault, [page_id], cancel,
-                   recording_now).success(self._made).failure(
+        tasks.Task(self, _make_preview_of, self._vault, page_id, cancel).success(
+            lambda meta, p=page_id: self._made(p, meta)).failure(
             lambda _error: self._stop()).run(tasks.Pool.GENERAL)
 
-    def _made(self, count: int) -> None:
-        self.made += count
+    def _made(self, page_id: str, meta: dict[str, Any] | None) -> None:
+        if meta is not None:
+            self.made += 1
+            self.page_done.emit(page_id, meta)
         self._step()
 
     def _stop(self) -> None:

@@ -649,6 +649,7 @@ class PagesPanel(QWidget):
         self.gallery.page_activated.connect(self.open_viewer)
         self.model.moved.connect(self._moved)
         self.import_panel.finished.connect(self._imported)
+        self.import_panel.previews.page_done.connect(self.model.update_page)
         self.import_panel.failed.connect(lambda error: self.error.emit(user_message(error)))
         self.undo_shortcut = QKeySequence(QKeySequence.StandardKey.Undo)
         self.show_report: Callable[[Any], None] = self._show_report

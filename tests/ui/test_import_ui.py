@@ -124,6 +124,30 @@ def test_the_window_never_stalls_during_an_import_of_12_megapixel_photos(
     assert worst_ms < 100
 
 
+def test_a_camera_photo_shows_the_camera_thumbnail_then_its_own_with_its_hints(
+        app, qtbot, volunteer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    visit_id, _item = visit_with_item(volunteer)
+    folder = tmp_path / "phone"
+    folder.mkdir()
+    files = [mf.save_camera_jpeg(folder / f"IMG_{n:04d}.JPG", mf.photo(1600, 1200, seed=n))
+             for n in range(3)]
+    pages, reports = _pages_panel(qtbot, volunteer, visit_id)
+    previews = pages.import_panel.previews
+    done: list[str] = []
+    previews.page_done.connect(lambda page_id, _meta: done.append(page_id))
+    pages.import_paths(files)
+    qtbot.waitUntil(lambda: bool(reports), timeout=30_000)
+    qtbot.waitUntil(lambda: pages.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: not previews.running, timeout=30_000)
+    assert previews.made == 3 and sorted(done) == sorted(p.id for p in pages.model.pages)
+    for page in pages.model.pages:  # in place: the model was not read again
+        assert "thumbnail" not in page.meta and "quality" in page.meta
+    # The gallery loads the photo's own 256 px thumbnail, no longer the camera's 160 px one.
+    first = pages.model.pages[0]
+    qtbot.waitUntil(lambda: pages.model.pixmap(first) is not None, timeout=5_000)  # asks, then has
+    assert pages.loader.image(first.id).width() == 256
+
+
 def test_files_dropped_on_the_gallery_are_imported(app, qtbot, volunteer, tmp_path) -> None:  # type: ignore[no-untyped-def]
     visit_id, _item = visit_with_item(volunteer)
     files = photos(tmp_path / "drop", 2)

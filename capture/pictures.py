@@ -14,6 +14,7 @@ import io
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -468,9 +469,10 @@ _Decoded = tuple[Any, dict[str, Any] | None, tuple[type[CaptureError], dict[str,
 
 
 def _decoder_started(niceness: int) -> None:
+    """The decoder's niceness, whatever it inherited from the thread that started it."""
     if hasattr(os, "nice"):
         try:
-            os.nice(niceness)
+            os.nice(max(0, niceness - os.nice(0)))
         except OSError:  # not allowed: run at the normal priority
             pass
 
@@ -498,6 +500,32 @@ def start_decoders() -> None:
     of a second to start)."""
     pool = _decoder_pool()
     list(pool.map(time.sleep, [0.05] * DECODERS))  # one nap each: every process gets one
+
+
+def warm_up_decoders() -> None:
+    """Start the decoder processes in the background, at their low priority from birth, so the
+    first import neither waits for them nor has their start-up (a Python interpreter importing
+    Pillow and numpy, ~0.3 s of CPU each) compete with the window. On Linux a thread's
+    niceness is its own and a process started from it inherits it, so the thread that starts
+    them lowers itself first (the initializer's own ``nice`` comes only after the imports)."""
+    with _decoders_lock:
+        if _decoders is not None:
+            return
+
+    def start() -> None:
+        if sys.platform.startswith("linux"):
+            try:
+                thread = threading.get_native_id()
+                os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(
+                    os.PRIO_PROCESS, thread) + _DECODER_NICENESS)
+            except OSError:
+                pass
+        try:
+            start_decoders()
+        except (OSError, RuntimeError, BrokenProcessPool):
+            log.warning("decoder processes did not start ahead", exc_info=True)
+
+    threading.Thread(target=start, name="decoders-warm-up", daemon=True).start()
 
 
 def shutdown_decoders() -> None:

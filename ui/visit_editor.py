@@ -657,6 +657,12 @@ class PagesPanel(QWidget):
 
     def set_item(self, item: ItemRecord | None) -> None:
         self.item = item
+        if item is not None and self.editable:
+            # Photos are likely next: their decoders start now, at low priority, not at the
+            # first photo while the window is busy showing the import.
+            from capture import pictures
+
+            pictures.warm_up_decoders()
         self.undo_stack.clear()
         self.model.set_pages(item.pages if item else [], item.cover_page_id if item else None)
         self._update()

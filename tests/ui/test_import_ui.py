@@ -81,23 +81,10 @@ def test_cancel_mid_import_keeps_whole_pages_only(app, qtbot, volunteer, tmp_pat
         assert media.thumbnail_bytes(volunteer, page.id)[:2] == b"\xff\xd8"
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason=(
-    "session 3: photos decode in niced decoder processes, readers are niced threads. On the "
-    "shared 2-core machine (load average 3-4 from other test runs) 5 runs gave 65, 141, 43, "
-    "116 and 95 ms, against up to 52-64 ms for the same window idle under the same load (was "
-    "47-407 ms). Not reliably < 100 ms there, so not strict: docs/benchmarks.md, Import "
-    "(session 3)."))
-def test_the_window_never_stalls_during_an_import_of_12_megapixel_photos(
-        app, qtbot, volunteer, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "big"
-    folder.mkdir()
-    picture = mf.photo(4000, 3000, seed=1)
-    files = [mf.save_jpeg(folder / f"DSC_{n:04d}.JPG", picture, quality=92,
-                          taken=f"2024:05:01 11:00:{n:02d}", latitude=21.0 + n / 1000,
-                          longitude=105.8) for n in range(30)]
-    visit_id, _item = visit_with_item(volunteer)
-    pages, reports = _pages_panel(qtbot, volunteer, visit_id)
+def _longest_stall_ms(qtbot, pages, reports, files, wait_for_pass: bool) -> float:  # type: ignore[no-untyped-def]
+    """Import ``files`` in the app with a 10 ms timer running: the longest gap between its
+    ticks (the event loop blocked), through the import, the gallery's reload and, with
+    ``wait_for_pass``, the after-import pass that decodes the camera photos."""
     gaps: list[float] = []
     last = [time.perf_counter()]
 
@@ -113,15 +100,55 @@ def test_the_window_never_stalls_during_an_import_of_12_megapixel_photos(
     timer.start()
     pages.import_paths(files)
     qtbot.waitUntil(lambda: bool(reports), timeout=120_000)
-    qtbot.waitUntil(lambda: pages.model.rowCount() == 30, timeout=20_000)
+    imported = time.perf_counter() - started
+    qtbot.waitUntil(lambda: pages.model.rowCount() == len(files), timeout=20_000)
+    if wait_for_pass:
+        previews = pages.import_panel.previews
+        qtbot.waitUntil(lambda: not previews.running, timeout=120_000)
     qtbot.wait(300)  # thumbnails of the new pages decode meanwhile
     timer.stop()
-    elapsed = time.perf_counter() - started
     worst_ms = max(gaps) * 1000
-    print(f"\nimport of 30 × 12 MP JPEGs in the app: {elapsed:.1f} s, "
-          f"longest event-loop stall {worst_ms:.0f} ms over {len(gaps)} ticks")
-    assert reports[0].imported == 30
-    assert worst_ms < 100
+    print(f"\nimport of {len(files)} × 12 MP JPEGs in the app: {imported:.1f} s "
+          f"(with what followed {time.perf_counter() - started:.1f} s), longest event-loop "
+          f"stall {worst_ms:.0f} ms over {len(gaps)} ticks")
+    assert reports[0].imported == len(files)
+    return worst_ms
+
+
+@pytest.mark.slow
+def test_the_window_never_stalls_during_an_import_of_12_megapixel_camera_photos(
+        app, qtbot, volunteer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Photos as a phone or camera makes them (with their EXIF thumbnail), measured until the
+    after-import pass has made their previews and own thumbnails too."""
+    folder = tmp_path / "big"
+    folder.mkdir()
+    picture = mf.photo(4000, 3000, seed=1)
+    files = [mf.save_camera_jpeg(folder / f"DSC_{n:04d}.JPG", picture, quality=92,
+                                 taken=f"2024:05:01 11:00:{n:02d}", latitude=21.0 + n / 1000,
+                                 longitude=105.8) for n in range(30)]
+    visit_id, _item = visit_with_item(volunteer)
+    pages, reports = _pages_panel(qtbot, volunteer, visit_id)
+    assert _longest_stall_ms(qtbot, pages, reports, files, wait_for_pass=True) < 100
+    assert media.pages_without_preview(volunteer) == []
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=False, reason=(
+    "photos without a camera thumbnail are decoded at import. session 3, on the shared 2-core "
+    "machine (load average 3-4 from other test runs): 65, 141, 43, 116 and 95 ms, against "
+    "52-64 ms for the same window idle under the same load. Not reliably < 100 ms there, so "
+    "not strict: docs/benchmarks.md."))
+def test_the_window_never_stalls_during_an_import_of_12_megapixel_photos_without_thumbnails(
+        app, qtbot, volunteer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "big"
+    folder.mkdir()
+    picture = mf.photo(4000, 3000, seed=1)
+    files = [mf.save_jpeg(folder / f"DSC_{n:04d}.JPG", picture, quality=92,
+                          taken=f"2024:05:01 11:00:{n:02d}", latitude=21.0 + n / 1000,
+                          longitude=105.8) for n in range(30)]
+    visit_id, _item = visit_with_item(volunteer)
+    pages, reports = _pages_panel(qtbot, volunteer, visit_id)
+    assert _longest_stall_ms(qtbot, pages, reports, files, wait_for_pass=False) < 100
 
 
 def test_a_camera_photo_shows_the_camera_thumbnail_then_its_own_with_its_hints(

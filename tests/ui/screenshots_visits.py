@@ -104,8 +104,8 @@ def main() -> int:
     shot(shell, "26-editor-items-gallery")
     reports: list = []
     pages.show_report = reports.append
-    more = [mf.save_jpeg(home / f"more_{n}.jpg", mf.photo(4000, 3000, seed=50 + n))
-            for n in range(6)]
+    more = [mf.save_camera_jpeg(home / f"more_{n}.jpg", mf.photo(4000, 3000, seed=50 + n))
+            for n in range(6)]  # as a phone makes them: with their EXIF thumbnail
     pages.import_paths([*more, media_dir / "IMG_0100.JPG", files[0]])
     wait_until(lambda: pages.import_panel.bar.value() >= 1)
     shot(shell, "27-import-progress")
@@ -114,6 +114,14 @@ def main() -> int:
     dialog.show()
     shot(dialog, "28-import-report")
     dialog.close()
+    wait_until(lambda: pages.model.rowCount() == 21 and pages.loader.pending() == 0)
+    pages.gallery.scrollToBottom()
+    settle(300)
+    shot(shell, "28b-gallery-camera-thumbnails")  # the cameras' own, until the pass is done
+    wait_until(lambda: not pages.import_panel.previews.running)
+    wait_until(lambda: pages.loader.pending() == 0)
+    settle(300)
+    shot(shell, "28c-gallery-own-thumbnails")
     editor.tabs.setCurrentWidget(editor.leads)
     shot(shell, "29-editor-leads")
     editor.tabs.setCurrentWidget(editor.testimony)

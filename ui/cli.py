@@ -172,6 +172,7 @@ def _import(args: argparse.Namespace) -> int:
             print(line, flush=True)
 
         report = import_files(unlocked, item_id, files, progress=show)
+        _make_pictures(unlocked, item_id)
     finally:
         unlocked.lock()
     print(translate("cli", "{imported} imported ({size}), {duplicates} already there, "
@@ -179,6 +180,24 @@ def _import(args: argparse.Namespace) -> int:
         imported=report.imported, size=_human_size(report.bytes_imported),
         duplicates=report.duplicates, failed=report.failed))
     return 1 if report.failed else 0
+
+
+def _make_pictures(vault, item_id: str) -> None:  # type: ignore[no-untyped-def]
+    """What the app's after-import pass does: previews, and a camera photo's own thumbnail and
+    quality hints instead of its camera's. The photos are already safe; Ctrl+C stops this and
+    the rest is made when a photo is first viewed."""
+    from capture import media
+
+    waiting = media.pages_without_preview(vault, item_id)
+    if not waiting:
+        return
+    print(translate("cli", "Making thumbnails and previews of {count} photos "
+                    "(Ctrl+C stops; the photos are already stored)…").format(
+        count=len(waiting)), flush=True)
+    try:
+        media.make_missing_previews(vault, waiting)
+    except KeyboardInterrupt:
+        print(translate("cli", "Stopped: the rest are made when the photos are first viewed."))
 
 
 def _info(args: argparse.Namespace) -> int:

@@ -663,6 +663,10 @@ class PagesPanel(QWidget):
             from capture import pictures
 
             pictures.warm_up_decoders()
+            if not self.import_panel.running:
+                # What an earlier pass left (the app closed, a `sohoa import`, another item's
+                # import): previews, and camera photos' own thumbnails and quality hints.
+                self.import_panel.previews.start(self.vault(), item.id)
         self.undo_stack.clear()
         self.model.set_pages(item.pages if item else [], item.cover_page_id if item else None)
         self._update()

@@ -32,7 +32,13 @@ def _order(vault, visit_id):  # type: ignore[no-untyped-def]
     return [p.id for p in item.pages], item
 
 
-def test_thumbnails_load_then_pages_move_turn_and_undo(app, qtbot, volunteer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_thumbnails_load_then_pages_move_turn_and_undo(app, qtbot, volunteer, tmp_path,
+                                                       monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # This test shows the viewer making a preview on first view: the pass that opening an
+    # item starts would race it (that pass: tests/ui/test_import_ui.py).
+    from ui.importing import PreviewPass
+
+    monkeypatch.setattr(PreviewPass, "start", lambda *_args: None)
     visit_id, item_id = visit_with_item(volunteer)
     files = photos(tmp_path / "cam", 5)
     dark = tmp_path / "cam" / "IMG_DARK.JPG"

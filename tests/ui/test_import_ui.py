@@ -133,11 +133,6 @@ def test_the_window_never_stalls_during_an_import_of_12_megapixel_camera_photos(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason=(
-    "photos without a camera thumbnail are decoded at import. session 3, on the shared 2-core "
-    "machine (load average 3-4 from other test runs): 65, 141, 43, 116 and 95 ms, against "
-    "52-64 ms for the same window idle under the same load. Not reliably < 100 ms there, so "
-    "not strict: docs/benchmarks.md."))
 def test_the_window_never_stalls_during_an_import_of_12_megapixel_photos_without_thumbnails(
         app, qtbot, volunteer, tmp_path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "big"
@@ -148,7 +143,11 @@ def test_the_window_never_stalls_during_an_import_of_12_megapixel_photos_without
                           longitude=105.8) for n in range(30)]
     visit_id, _item = visit_with_item(volunteer)
     pages, reports = _pages_panel(qtbot, volunteer, visit_id)
-    assert _longest_stall_ms(qtbot, pages, reports, files, wait_for_pass=False) < 100
+    # Each decoded at import (screenshots, edited files): 29-60 ms in 4 runs (session 5, load
+    # 0.9-3.3), 43-141 ms before the decoders were started ahead, niced from birth. Bound
+    # looser than the camera photos' 100 ms so a loaded CI machine does not flap; it still
+    # catches a decode back on the GUI thread (~400 ms).
+    assert _longest_stall_ms(qtbot, pages, reports, files, wait_for_pass=False) < 150
 
 
 def test_a_camera_photo_shows_the_camera_thumbnail_then_its_own_with_its_hints(
@@ -173,6 +172,22 @@ def test_a_camera_photo_shows_the_camera_thumbnail_then_its_own_with_its_hints(
     first = pages.model.pages[0]
     qtbot.waitUntil(lambda: pages.model.pixmap(first) is not None, timeout=5_000)  # asks, then has
     assert pages.loader.image(first.id).width() == 256
+
+
+def test_opening_an_item_makes_what_an_earlier_pass_left(
+        app, qtbot, volunteer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Camera photos imported outside the app (or the app closed before its pass ended) get
+    their previews, own thumbnails and hints when their item is next opened."""
+    visit_id, item_id = visit_with_item(volunteer)
+    files = [mf.save_camera_jpeg(tmp_path / f"IMG_{n:04d}.JPG", mf.photo(1600, 1200, seed=n))
+             for n in range(2)]
+    importer.import_files(volunteer, item_id, files)
+    assert len(media.pages_without_preview(volunteer, item_id)) == 2
+    pages, _reports = _pages_panel(qtbot, volunteer, visit_id)
+    previews = pages.import_panel.previews
+    qtbot.waitUntil(lambda: previews.made == 2 and not previews.running, timeout=30_000)
+    assert media.pages_without_preview(volunteer, item_id) == []
+    assert all("quality" in page.meta for page in pages.model.pages)
 
 
 def test_files_dropped_on_the_gallery_are_imported(app, qtbot, volunteer, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -572,6 +572,12 @@ def import_bytes(vault: UnlockedVault, item_id: str, data: bytes, name: str) -> 
 def _import(vault: UnlockedVault, item_id: str, sources: list[_Source],
             progress: Progress | None, cancel: threading.Event | None) -> ImportReport:
     check_item(vault, item_id)
+    with vault.held_open():  # a long import from a slow card is not cut by the idle lock
+        return _import_held(vault, item_id, sources, progress, cancel)
+
+
+def _import_held(vault: UnlockedVault, item_id: str, sources: list[_Source],
+                 progress: Progress | None, cancel: threading.Event | None) -> ImportReport:
     report = ImportReport()
     total = len(sources)
     store = vault.objects

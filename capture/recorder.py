@@ -517,6 +517,12 @@ class Recorder:
     # -- writer thread -----------------------------------------------------------------------
 
     def _write_loop(self) -> None:
+        # A witness may speak for an hour while nobody touches the laptop: the idle lock waits
+        # for the part to end (the Lock button still stops it, committed to the last 0.5 s).
+        with self._vault.held_open():
+            self._write_part()
+
+    def _write_part(self) -> None:
         started_cpu = time.thread_time()
         ring = self._ring
         assert ring is not None and self.part_id is not None

@@ -12,6 +12,7 @@ signed-in user, which every other core function takes as its first argument.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -252,6 +253,8 @@ class UnlockedVault:
         self.must_change_passphrase = False
         self.open_report = OpenReport()
         self._last_activity = self.clock()
+        self._holds = 0  # work under held_open()
+        self._holds_guard = threading.Lock()
         self._process_lock: ProcessLock | None = None
 
     # -- state --
@@ -285,9 +288,26 @@ class UnlockedVault:
         """Record user activity; the idle lock counts from here."""
         self._last_activity = self.clock()
 
+    @contextmanager
+    def held_open(self) -> Iterator[None]:
+        """Work the idle lock must not cut short (an import, a recording: a witness may speak
+        for an hour while nobody touches the laptop). While any runs, ``lock_if_idle`` does
+        not lock, and the idle time counts from the end of the last one. ``lock()`` still
+        locks at once: the volunteer's own Lock button wins."""
+        with self._holds_guard:
+            self._holds += 1
+        try:
+            yield
+        finally:
+            with self._holds_guard:
+                self._holds -= 1
+            self.touch()
+
     def lock_if_idle(self) -> bool:
         if self.is_locked:
             return True
+        if self._holds:
+            return False
         if self.clock() - self._last_activity >= timedelta(minutes=self.auto_lock_minutes()):
             self.lock()
             return True

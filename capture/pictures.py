@@ -470,7 +470,14 @@ _Decoded = tuple[Any, dict[str, Any] | None, tuple[type[CaptureError], dict[str,
 
 def _decoder_started(niceness: int) -> None:
     """The decoder's niceness, whatever it inherited from the thread that started it."""
-    if hasattr(os, "nice"):
+    if sys.platform == "win32":  # no nice(): Windows has priority classes
+        import psutil
+
+        try:
+            psutil.Process().nice(psutil.BELOW_NORMAL_PRIORITY_CLASS)
+        except psutil.Error:
+            pass
+    elif hasattr(os, "nice"):
         try:
             os.nice(max(0, niceness - os.nice(0)))
         except OSError:  # not allowed: run at the normal priority

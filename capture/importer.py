@@ -554,9 +554,11 @@ def import_files(vault: UnlockedVault, item_id: str, files: Sequence[Path],
     the existing one). Content already in the vault under another item is stored once and
     gets a new page here ("imported", already_in_vault=True).
 
-    A JPEG gets its thumbnail, camera details and quality hints now and its preview when it is
-    first viewed (``capture.media.preview_bytes``) or by ``media.make_missing_previews``;
-    PNG, TIFF, HEIC and WebP are decoded in full anyway and get their preview now."""
+    A JPEG gets its camera details and thumbnail now and its preview when it is first viewed
+    (``capture.media.preview_bytes``) or by ``media.make_missing_previews``. Its quality hints
+    come now too, unless it carries a camera's EXIF thumbnail: that one stands in, the photo
+    is not decoded, and its own thumbnail and hints come with its preview. PNG, TIFF, HEIC and
+    WebP are decoded in full anyway and get everything now."""
     return _import(vault, item_id, [_file_source(Path(f)) for f in files], progress, cancel)
 
 

@@ -101,7 +101,9 @@ class ImportPanel(QFrame):
         if self._cancel.is_set():
             self.label.setText(self.tr("Stopping after the current file…"))
         elif name:
-            self.label.setText(self.tr("{done} of {total} files imported — {name}").format(
+            # ``done`` counts every file finished, the ones that failed too: "done", not
+            # "imported" (the report says which were imported).
+            self.label.setText(self.tr("{done} of {total} files done — {name}").format(
                 done=done, total=total, name=name))
         else:
             self.label.setText(self.tr("Importing {total} files…").format(total=total))

@@ -669,8 +669,8 @@
         <translation>Đang dừng sau tệp hiện tại…</translation>
     </message>
     <message>
-        <source>{done} of {total} files imported — {name}</source>
-        <translation>Đã nhập {done}/{total} tệp — {name}</translation>
+        <source>{done} of {total} files done — {name}</source>
+        <translation>Đã xử lý {done}/{total} tệp — {name}</translation>
     </message>
     <message>
         <source>Importing {total} files…</source>

@@ -696,12 +696,19 @@ class PagesPanel(QWidget):
 
     # -- importing --
 
+    def media_filter(self) -> str:
+        """The file dialog's filter: every suffix the importer looks for, in both cases (the
+        dialog matches case-sensitively on Linux, and cameras write IMG_0001.JPG)."""
+        from capture.importer import MEDIA_SUFFIXES
+
+        suffixes = sorted(MEDIA_SUFFIXES)
+        patterns = " ".join([f"*{s}" for s in suffixes] + [f"*{s.upper()}" for s in suffixes])
+        return (self.tr("Photos and videos ({patterns})").format(patterns=patterns) + ";;"
+                + self.tr("All files (*)"))
+
     def choose_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Choose photos and videos"), str(Path.home()),
-            self.tr("Photos and videos (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif *.webp "
-                    "*.mp4 *.mov *.m4v *.3gp *.avi *.mkv *.JPG *.JPEG *.PNG *.HEIC *.MP4 *.MOV)"
-                    ";;All files (*)"))
+            self, self.tr("Choose photos and videos"), str(Path.home()), self.media_filter())
         if files:
             self.import_paths([Path(f) for f in files])
 

@@ -1233,12 +1233,16 @@
         <translation>{n} trang</translation>
     </message>
     <message>
-        <source>Choose photos and videos</source>
-        <translation>Chọn ảnh và video</translation>
+        <source>Photos and videos ({patterns})</source>
+        <translation>Ảnh và video ({patterns})</translation>
     </message>
     <message>
-        <source>Photos and videos (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif *.webp *.mp4 *.mov *.m4v *.3gp *.avi *.mkv *.JPG *.JPEG *.PNG *.HEIC *.MP4 *.MOV);;All files (*)</source>
-        <translation>Ảnh và video (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif *.webp *.mp4 *.mov *.m4v *.3gp *.avi *.mkv *.JPG *.JPEG *.PNG *.HEIC *.MP4 *.MOV);;Tất cả các tệp (*)</translation>
+        <source>All files (*)</source>
+        <translation>Tất cả các tệp (*)</translation>
+    </message>
+    <message>
+        <source>Choose photos and videos</source>
+        <translation>Chọn ảnh và video</translation>
     </message>
     <message>
         <source>Choose a folder of photos</source>

@@ -12,8 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -651,9 +651,25 @@ class PagesPanel(QWidget):
         self.import_panel.finished.connect(self._imported)
         self.import_panel.previews.page_done.connect(self.model.update_page)
         self.import_panel.failed.connect(lambda error: self.error.emit(user_message(error)))
-        self.undo_shortcut = QKeySequence(QKeySequence.StandardKey.Undo)
+        # Keys, while the focus is in this panel (a text field elsewhere in the editor keeps
+        # its own Ctrl+Z): Ctrl+Z takes back the last move or turn, Ctrl+L / Ctrl+R turn the
+        # chosen page. Each presses its button, so what a hidden or disabled button would
+        # not do (a submitted visit, no pages), the key does not do either.
+        self.undo_shortcut = self._key(QKeySequence(QKeySequence.StandardKey.Undo),
+                                       self.undo_button)
+        self.rotate_left_shortcut = self._key(QKeySequence("Ctrl+L"), self.rotate_left)
+        self.rotate_right_shortcut = self._key(QKeySequence("Ctrl+R"), self.rotate_right)
         self.show_report: Callable[[Any], None] = self._show_report
         self.set_item(None)
+
+    def _key(self, keys: QKeySequence, button: QPushButton) -> QShortcut:
+        shortcut = QShortcut(keys, self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(
+            lambda: button.click() if button.isEnabled() and not button.isHidden() else None)
+        native = keys.toString(QKeySequence.SequenceFormat.NativeText)
+        button.setToolTip(f"{button.text()} ({native})")
+        return shortcut
 
     def set_item(self, item: ItemRecord | None) -> None:
         self.item = item

@@ -340,23 +340,33 @@ class CameraDialog(QDialog):
         self.photo_taken.emit(jpeg_bytes(image))
         self.status.setText(self.tr("Photo kept. Take the next page, or close."))
 
+    def tell(self, text: str) -> None:
+        """Say what became of the last photo (the editor knows once it is stored)."""
+        self.status.setText(text)
+
     def done(self, result: int) -> None:
         if self.camera is not None:
             self.camera.stop()
         super().done(result)
 
 
-def store_photo(vault: UnlockedVault, item_id: str, data: bytes, name: str) -> str:
+def keep_photo(vault: UnlockedVault, item_id: str, data: bytes, name: str) -> Any:
     """On a worker: import the in-memory photo as a page, like a file (thumbnail, camera
-    details, quality hints, the same photo stored once). Returns the page id (the existing
-    page's for a photo taken twice); raises what made it fail."""
+    details, quality hints, the same photo stored once). Returns the core's ImportOutcome:
+    ``status == "duplicate"`` and the existing page's id for a photo that is already a page of
+    this item (nothing added); raises what made it fail."""
     from capture import importer
 
     outcome = importer.import_bytes(vault, item_id, data, name)
     if outcome.error is not None:
         raise outcome.error
     assert outcome.page_id is not None
-    return outcome.page_id
+    return outcome
+
+
+def store_photo(vault: UnlockedVault, item_id: str, data: bytes, name: str) -> str:
+    """``keep_photo``'s page id (the existing page's for a photo taken twice)."""
+    return keep_photo(vault, item_id, data, name).page_id  # type: ignore[no-any-return]
 
 
 def recording_now() -> bool:

@@ -54,7 +54,7 @@ from capture.visits import (
 from ui import tasks, viewmodels
 from ui.errors import user_message
 from ui.gallery import Gallery, PageModel, PageViewer, ThumbnailLoader
-from ui.importing import CameraDialog, DrivePicker, ImportPanel, ImportReportDialog, store_photo
+from ui.importing import CameraDialog, DrivePicker, ImportPanel, ImportReportDialog, keep_photo
 from ui.visit_forms import date_from_core, date_to_core
 from ui.widgets import Banner, PlacePicker, heading, paragraph
 
@@ -788,9 +788,31 @@ class PagesPanel(QWidget):
         name = datetime.now().strftime("camera-%Y%m%d-%H%M%S.jpg")
         # The general pool: decoding the thumbnail waits on the decoder process, and the
         # database worker must stay free for the typing being saved meanwhile.
-        tasks.Task(self, store_photo, self.vault(), self.item.id, data, name).success(
-            lambda _: self.reload()).failure(
+        tasks.Task(self, keep_photo, self.vault(), self.item.id, data, name).success(
+            self._photo_kept).failure(
             lambda error: self.error.emit(user_message(error))).run(tasks.Pool.GENERAL)
+
+    def _photo_kept(self, outcome: Any) -> None:
+        if outcome.status != "duplicate":
+            self.reload()
+            return
+        # The same picture is already a page of this item: nothing was added, and the
+        # volunteer is told which page it is (as the file import's report tells duplicates).
+        row = self.model.row_of(outcome.page_id)
+        if row >= 0:
+            text = self.tr("This photo is already page {n} of this item: nothing was added."
+                           ).format(n=row + 1)
+        else:  # the page it matches is not in the gallery yet (it is being reloaded)
+            text = self.tr("This photo is already in this item: nothing was added.")
+        dialog = getattr(self, "camera_dialog", None)
+        if dialog is not None and dialog.isVisible():
+            dialog.tell(text)
+        else:  # the camera window was closed meanwhile
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("Take a photo"), text,
+                              QMessageBox.StandardButton.Ok, self)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            self.duplicate_notice = box
 
     # -- page edits --
 

@@ -1248,6 +1248,14 @@
         <source>Choose a folder of photos</source>
         <translation>Chọn thư mục ảnh</translation>
     </message>
+    <message>
+        <source>This photo is already page {n} of this item: nothing was added.</source>
+        <translation>Ảnh này đã là trang {n} của hiện vật này: không thêm trang mới.</translation>
+    </message>
+    <message>
+        <source>This photo is already in this item: nothing was added.</source>
+        <translation>Ảnh này đã có trong hiện vật này: không thêm trang mới.</translation>
+    </message>
 </context>
 <context>
     <name>PassphrasePair</name>

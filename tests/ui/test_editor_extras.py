@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLineEdit
 
 from capture import importer, visits
 from capture.importer import MEDIA_SUFFIXES
+from ui.importing import jpeg_bytes
 from ui.visit_editor import PagesPanel
 
 from .visit_helpers import photos, visit_with_item, visits_page
@@ -73,3 +75,43 @@ def test_keys_turn_the_chosen_page_and_ctrl_z_takes_the_turn_back(
     qtbot.keyClick(title, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.wait(300)
     assert _rotations(volunteer, visit_id) == [0, 270, 0] and pages.undo_stack.canUndo()
+
+
+def test_a_camera_photo_already_in_the_item_is_told_with_its_page_number(
+        app, qtbot, volunteer, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """What the editor does with the camera's frames (there is no camera here: the frames are
+    handed to the editor as the dialog's ``photo_taken`` would)."""
+    from ui.importing import PreviewPass
+
+    monkeypatch.setattr(PreviewPass, "start", lambda *_args: None)
+    visit_id, item_id = visit_with_item(volunteer)
+    files = photos(tmp_path / "cam", 2)
+    importer.import_files(volunteer, item_id, files)
+    _shell, pages = _open_item(qtbot, volunteer, visit_id)
+    errors: list[str] = []
+    pages.error.connect(errors.append)
+    pages.open_camera()
+    dialog = pages.camera_dialog
+    assert dialog.isVisible()
+
+    # The second file's bytes, as if the camera had made exactly them: page 2 already.
+    pages._photo_taken(files[1].read_bytes())
+    qtbot.waitUntil(lambda: "trang 2" in dialog.status.text(), timeout=10_000)
+    assert dialog.status.text() == ("Ảnh này đã là trang 2 của hiện vật này: không thêm "
+                                    "trang mới.")
+    frame = QImage(640, 480, QImage.Format.Format_RGB32)
+    frame.fill(QColor("#f4efe1"))
+    data = jpeg_bytes(frame)
+    pages._photo_taken(data)  # a new photo: a new page, nothing said about duplicates
+    qtbot.waitUntil(lambda: pages.model.rowCount() == 3, timeout=10_000)
+    dialog.tell("")
+    pages._photo_taken(data)  # the same frame again
+    qtbot.waitUntil(lambda: "trang 3" in dialog.status.text(), timeout=10_000)
+    assert len(visits.load_visit(volunteer, visit_id).items[0].pages) == 3
+
+    dialog.reject()  # closed before the answer came: a message box says it instead
+    pages._photo_taken(data)
+    qtbot.waitUntil(lambda: getattr(pages, "duplicate_notice", None) is not None, timeout=10_000)
+    assert "trang 3" in pages.duplicate_notice.text()
+    pages.duplicate_notice.accept()
+    assert errors == [] and pages.model.rowCount() == 3

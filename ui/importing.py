@@ -12,9 +12,19 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -274,9 +284,34 @@ def jpeg_bytes(image: QImage, quality: int = 92) -> bytes:
     return bytes(array.data())
 
 
+# With Qt's FFmpeg backend (Linux, Windows) a still photo is a frame of the camera's video
+# stream, scaled to QImageCapture's resolution when one is set (stretched, whatever the shape).
+# So the photo's real resolution is the stream's: the dialog picks the largest video format, and
+# sets no capture resolution, which could only add invented pixels.
+MIN_VIEWFINDER_FPS = 5.0
+
+
+def best_video_format(formats: list[Any]) -> Any | None:
+    """The largest picture the camera streams at a usable rate (``MIN_VIEWFINDER_FPS`` frames a
+    second or more; else the largest at all), the faster of two the same size: document cameras
+    offer 8 megapixels at 15 frames a second beside 1080p at 30, and the page wants the 8."""
+    if not formats:
+        return None
+    usable = [f for f in formats if f.maxFrameRate() >= MIN_VIEWFINDER_FPS] or list(formats)
+    return max(usable, key=lambda f: (f.resolution().width() * f.resolution().height(),
+                                      f.maxFrameRate()))
+
+
+def camera_name(device: Any, number: int) -> str:
+    return device.description() or QCoreApplication.translate(
+        "CameraDialog", "Camera {n}").format(n=number + 1)
+
+
 class CameraDialog(QDialog):
     """Live capture from a laptop or USB document camera; ``photo_taken`` carries JPEG bytes
-    made in memory. Without a camera it says so and points to importing instead."""
+    made in memory. A picker lists the cameras (the one chosen last time first, else the
+    system's default) and follows cameras plugged in or removed while it is open. Without a
+    camera it says so and points to importing instead."""
 
     photo_taken = Signal(bytes)
 
@@ -291,46 +326,148 @@ class CameraDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.status)
+        picker_row = QHBoxLayout()
+        self.picker_label = QLabel(self.tr("Camera:"))
+        self.picker = QComboBox()
+        self.picker.setObjectName("cameraPicker")
+        self.picker_label.setBuddy(self.picker)
+        picker_row.addWidget(self.picker_label)
+        picker_row.addWidget(self.picker, 1)
+        layout.addLayout(picker_row)
+        # The viewfinder goes here once there is a camera; empty, it keeps the buttons down.
+        self.view_area = QWidget()
+        self.view_layout = QVBoxLayout(self.view_area)
+        self.view_layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view_area, 1)
         self.camera: Any = None
         self.capture: Any = None
+        self.session: Any = None
+        self.viewfinder: Any = None
+        self.devices: list[Any] = []
+        self.has_camera = False
         row = QHBoxLayout()
         self.shoot = QPushButton(self.tr("Take the photo"))
         self.shoot.setProperty("primary", True)
         self.shoot.clicked.connect(self._shoot)
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
-        devices = cameras()
-        self.has_camera = bool(devices)
-        if not devices:
-            self.status.setText(self.tr("No camera found — import photos from the phone or "
-                                        "card instead."))
-            self.shoot.hide()
-            layout.addStretch(1)
-        else:
-            self._open(devices[0], layout)
         row.addStretch(1)
         row.addWidget(self.shoot)
         row.addWidget(close)
         layout.addLayout(row)
+        self.picker.currentIndexChanged.connect(self._picked)
+        self.media_devices: Any = None
+        try:
+            from PySide6.QtMultimedia import QMediaDevices
+        except ImportError:
+            pass
+        else:
+            self.media_devices = QMediaDevices(self)
+            self.media_devices.videoInputsChanged.connect(lambda: self.set_cameras(cameras()))
+        self.set_cameras(cameras())
 
-    def _open(self, device: Any, layout: QVBoxLayout) -> None:
+    # -- which camera --
+
+    def set_cameras(self, devices: list[Any]) -> None:
+        """Show these cameras (called again whenever one is plugged in or removed): the one
+        chosen last time if it is there, else the one in use, else the system's default."""
+        in_use = self.current_device()
+        self.devices = list(devices)
+        self.has_camera = bool(self.devices)
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for number, device in enumerate(self.devices):
+            self.picker.addItem(camera_name(device, number))
+        index = self._preferred(in_use)
+        if index >= 0:
+            self.picker.setCurrentIndex(index)
+        self.picker.blockSignals(False)
+        for widget in (self.picker_label, self.picker):
+            widget.setVisible(self.has_camera)
+        self.picker.setEnabled(len(self.devices) > 1)
+        if not self.has_camera:
+            self._close_camera()
+            self.status.setText(self.tr("No camera found — import photos from the phone or "
+                                        "card instead."))
+            self.shoot.hide()
+        elif in_use is None or in_use.id() != self.devices[index].id():
+            self._open(self.devices[index])
+
+    def current_device(self) -> Any | None:
+        index = self.picker.currentIndex()
+        return self.devices[index] if 0 <= index < len(self.devices) else None
+
+    def _preferred(self, in_use: Any | None) -> int:
+        if not self.devices:
+            return -1
+        from ui import settings as app_settings
+
+        remembered = app_settings.load().camera_device
+        names = [device.description() for device in self.devices]
+        if remembered and remembered in names:
+            return names.index(remembered)
+        ids = [device.id() for device in self.devices]
+        if in_use is not None and in_use.id() in ids:
+            return ids.index(in_use.id())
+        from PySide6.QtMultimedia import QMediaDevices
+
+        default = QMediaDevices.defaultVideoInput()
+        if not default.isNull() and default.id() in ids:
+            return ids.index(default.id())
+        return 0
+
+    def _picked(self, index: int) -> None:
+        if not 0 <= index < len(self.devices):
+            return
+        device = self.devices[index]
+        self._open(device)
+        from ui import settings as app_settings
+
+        saved = app_settings.load()  # the camera's name only, as Qt lists it
+        if device.description() and saved.camera_device != device.description():
+            saved.camera_device = device.description()
+            app_settings.save(saved)
+
+    # -- the camera itself --
+
+    def _open(self, device: Any) -> None:
         from PySide6.QtMultimedia import QCamera, QImageCapture, QMediaCaptureSession
         from PySide6.QtMultimediaWidgets import QVideoWidget
 
+        if self.session is None:
+            self.viewfinder = QVideoWidget()
+            self.view_layout.addWidget(self.viewfinder)
+            self.session = QMediaCaptureSession(self)
+            self.capture = QImageCapture(self)
+            self.session.setImageCapture(self.capture)
+            self.session.setVideoOutput(self.viewfinder)
+            self.capture.imageCaptured.connect(self._captured)
+        self._close_camera()
         self.status.setText(self.tr("Hold the page flat and still, in good light."))
-        self.viewfinder = QVideoWidget()
-        layout.addWidget(self.viewfinder, 1)
-        self.session = QMediaCaptureSession(self)
         self.camera = QCamera(device, self)
-        self.capture = QImageCapture(self)
+        best = best_video_format(list(device.videoFormats()))
+        if best is not None:
+            self.camera.setCameraFormat(best)
+        self.camera.errorOccurred.connect(self._camera_failed)
         self.session.setCamera(self.camera)
-        self.session.setImageCapture(self.capture)
-        self.session.setVideoOutput(self.viewfinder)
-        self.capture.imageCaptured.connect(self._captured)
-        self.camera.errorOccurred.connect(
-            lambda *_: self.status.setText(self.tr("The camera stopped working. Unplug it, "
-                                                   "plug it in again and reopen this window.")))
+        self.viewfinder.show()
+        self.shoot.show()
         self.camera.start()
+
+    def _close_camera(self) -> None:
+        if self.camera is not None:
+            self.camera.errorOccurred.disconnect(self._camera_failed)
+            self.camera.stop()
+            if self.session is not None:
+                self.session.setCamera(None)
+            self.camera.deleteLater()
+            self.camera = None
+        if self.viewfinder is not None:
+            self.viewfinder.hide()
+
+    def _camera_failed(self, *_args: Any) -> None:
+        self.status.setText(self.tr("The camera stopped working. Unplug it and plug it in "
+                                    "again, or choose another camera."))
 
     def _shoot(self) -> None:
         if self.capture is not None and self.capture.isReadyForCapture():
@@ -345,8 +482,7 @@ class CameraDialog(QDialog):
         self.status.setText(text)
 
     def done(self, result: int) -> None:
-        if self.camera is not None:
-            self.camera.stop()
+        self._close_camera()
         super().done(result)
 
 

@@ -26,6 +26,7 @@ class Settings:
     language: str = DEFAULT_LANGUAGE
     recorder_device: str = ""  # the input device's name only, as PortAudio lists it
     upload_cap: int = 0  # bytes per second the operator lets uploads use; 0 for no limit
+    camera_device: str = ""  # the camera's name only, as Qt Multimedia lists it
     schema_version: int = SCHEMA_VERSION
 
 
@@ -54,9 +55,11 @@ def load(path: Path | None = None) -> Settings:
     language = data.get("language")
     device = data.get("recorder_device", "")
     cap = data.get("upload_cap", 0)
+    camera = data.get("camera_device", "")
     return Settings(language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
                     recorder_device=device if isinstance(device, str) else "",
-                    upload_cap=cap if type(cap) is int and cap > 0 else 0)
+                    upload_cap=cap if type(cap) is int and cap > 0 else 0,
+                    camera_device=camera if isinstance(camera, str) else "")
 
 
 def save(settings: Settings, path: Path | None = None) -> None:

@@ -42,8 +42,16 @@
 <context>
     <name>CameraDialog</name>
     <message>
+        <source>Camera {n}</source>
+        <translation>Máy ảnh {n}</translation>
+    </message>
+    <message>
         <source>Take a photo</source>
         <translation>Chụp ảnh</translation>
+    </message>
+    <message>
+        <source>Camera:</source>
+        <translation>Máy ảnh:</translation>
     </message>
     <message>
         <source>Take the photo</source>
@@ -62,8 +70,8 @@
         <translation>Giữ trang giấy phẳng, không rung, ở chỗ đủ sáng.</translation>
     </message>
     <message>
-        <source>The camera stopped working. Unplug it, plug it in again and reopen this window.</source>
-        <translation>Máy ảnh ngừng hoạt động. Hãy rút ra, cắm lại rồi mở lại cửa sổ này.</translation>
+        <source>The camera stopped working. Unplug it and plug it in again, or choose another camera.</source>
+        <translation>Máy ảnh đã ngừng hoạt động. Hãy rút ra rồi cắm lại, hoặc chọn máy ảnh khác.</translation>
     </message>
     <message>
         <source>Photo kept. Take the next page, or close.</source>

@@ -5,14 +5,15 @@ filter, Ctrl+Z, a camera photo taken twice, the camera picker, and a video playe
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLineEdit
 
 from capture import importer, visits
 from capture.importer import MEDIA_SUFFIXES
-from ui.importing import jpeg_bytes
+from ui.importing import CameraDialog, best_video_format, jpeg_bytes
 from ui.visit_editor import PagesPanel
 
 from .visit_helpers import photos, visit_with_item, visits_page
@@ -115,3 +116,80 @@ def test_a_camera_photo_already_in_the_item_is_told_with_its_page_number(
     assert "trang 3" in pages.duplicate_notice.text()
     pages.duplicate_notice.accept()
     assert errors == [] and pages.model.rowCount() == 3
+
+
+def test_the_camera_picker_follows_cameras_plugged_in_and_removed(app, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """This machine has no camera, and no camera is faked: the dialog starts in its no-camera
+    state, and the handler QMediaDevices.videoInputsChanged calls is given lists chosen here.
+    ``QCameraDevice()`` is Qt's own empty device (no stream: QCamera says "No camera
+    detected"), standing in for what videoInputs() would list once something is plugged in."""
+    from PySide6.QtMultimedia import QCameraDevice
+
+    dialog = CameraDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    no_camera = "Không tìm thấy máy ảnh — hãy nhập ảnh từ điện thoại hoặc thẻ nhớ."
+    assert not dialog.has_camera and dialog.picker.count() == 0
+    assert dialog.status.text() == no_camera
+    assert not dialog.picker.isVisible() and not dialog.shoot.isVisible()
+    assert dialog.media_devices is not None  # listening for cameras plugged in
+
+    dialog.set_cameras([])  # a list changed, still nothing
+    assert dialog.picker.count() == 0 and dialog.status.text() == no_camera
+
+    dialog.set_cameras([QCameraDevice()])  # one plugged in
+    assert dialog.has_camera and dialog.picker.count() == 1
+    assert dialog.picker.itemText(0) == "Máy ảnh 1"  # a camera without a name
+    assert dialog.picker.isVisible() and not dialog.picker.isEnabled()  # nothing to choose
+    assert dialog.shoot.isVisible() and dialog.camera is not None
+    assert dialog.viewfinder is not None and dialog.viewfinder.isVisible()
+
+    dialog.set_cameras([QCameraDevice(), QCameraDevice()])  # a second one
+    assert dialog.picker.count() == 2 and dialog.picker.isEnabled()
+    assert dialog.picker.itemText(1) == "Máy ảnh 2"
+    dialog.picker.setCurrentIndex(1)  # the volunteer picks the other
+    assert dialog.current_device() is dialog.devices[1] and dialog.camera is not None
+
+    dialog.set_cameras([])  # both unplugged
+    assert not dialog.has_camera and dialog.picker.count() == 0 and dialog.camera is None
+    assert dialog.status.text() == no_camera
+    assert not dialog.shoot.isVisible() and not dialog.viewfinder.isVisible()
+    dialog.reject()
+
+
+def test_the_chosen_camera_is_remembered_by_name(sohoa_home) -> None:  # type: ignore[no-untyped-def]
+    from ui import settings
+
+    saved = settings.load()
+    assert saved.camera_device == ""
+    saved.camera_device = "USB Document Camera"
+    settings.save(saved)
+    assert settings.load().camera_device == "USB Document Camera"
+    settings.settings_path().write_text('{"schema_version": 1, "camera_device": 3}')
+    assert settings.load().camera_device == ""
+
+
+@dataclass
+class _Format:
+    """The two things best_video_format reads from a QCameraFormat (which Python cannot
+    build with values)."""
+
+    width: int
+    height: int
+    fps: float
+
+    def resolution(self) -> QSize:
+        return QSize(self.width, self.height)
+
+    def maxFrameRate(self) -> float:
+        return self.fps
+
+
+def test_the_largest_picture_the_camera_streams_at_a_usable_rate_is_chosen() -> None:
+    webcam = [_Format(640, 480, 30), _Format(1280, 720, 30), _Format(1280, 720, 10)]
+    assert best_video_format(webcam) == _Format(1280, 720, 30)
+    document = [_Format(1920, 1080, 30), _Format(3264, 2448, 15), _Format(4208, 3120, 2)]
+    assert best_video_format(document) == _Format(3264, 2448, 15)  # not the 2 fps one
+    assert best_video_format([_Format(4208, 3120, 2), _Format(800, 600, 3)]) == (
+        _Format(4208, 3120, 2))
+    assert best_video_format([]) is None

@@ -33,6 +33,7 @@ def wards(province_code: int) -> tuple[Place, ...]:
                         key=lambda w: w.name))
 
 
+@cache  # the search index names every visit's place: a lookup per visit when it is rebuilt
 def province_name(code: int) -> str:
     try:
         return Province.from_code(ProvinceCode(code)).name
@@ -40,6 +41,7 @@ def province_name(code: int) -> str:
         raise UnknownPlace(code=code) from None
 
 
+@cache
 def ward_name(code: int) -> str:
     try:
         return Ward.from_code(WardCode(code)).name

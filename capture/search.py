@@ -5,6 +5,10 @@ encrypted database holds the folded text; capture/visits.py keeps it current.
 Folding is done here in Python, character by character (so a folded text has the original's
 length and a hit maps back onto the original spelling for the snippet): decompose, drop the
 marks, lower-case, and đ/Đ become d, which Unicode does not decompose.
+
+A household is found by its place too: the commune/ward and province are stored as codes, and
+their names (capture/places.py) are indexed after the village, so "quang tri" or "hai lang"
+finds the visits there. Migration 0008 rebuilt the index of vaults made before that.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from capture import places
+from capture.errors import UnknownPlace
 from capture.roles import Action, allowed
 from capture.vault import UnlockedVault
 
@@ -67,10 +73,12 @@ def fold(value: str) -> str:
     return value.translate(_FOLD)
 
 
-# Which columns of each table are searched, and which one names the record.
+# Which columns of each table are searched, and which one names the record. The columns in
+# _PLACE_NAMES hold codes: their names are indexed instead.
 _SOURCES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "visit": ("visits", "contact_name",
-              ("contact_name", "village", "address", "contact_phone", "notes")),
+              ("contact_name", "village", "ward_code", "province_code", "address",
+               "contact_phone", "notes")),
     "martyr": ("martyrs", "full_name",
                ("full_name", "other_names", "home_town", "unit", "death_place", "burial_info",
                 "notes")),
@@ -79,6 +87,16 @@ _SOURCES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "item": ("items", "title", ("title", "description", "owner", "condition")),
     "lead": ("leads", "description", ("description", "grid_reference", "source_ref")),
 }
+_PLACE_NAMES = {"ward_code": places.ward_name, "province_code": places.province_name}
+
+
+def _place_name(column: str, code: Any) -> str:
+    """'Quảng Trị' for province code 44; "" for a code the official list no longer has (the
+    record stays findable by everything else)."""
+    try:
+        return _PLACE_NAMES[column](int(code)) if code is not None else ""
+    except (UnknownPlace, ValueError, TypeError):
+        return ""
 
 
 def _rows(connection: Any, visit_id: str | None
@@ -92,8 +110,11 @@ def _rows(connection: Any, visit_id: str | None
                  f"FROM {table}")
         found = (connection.exec_driver_sql(query + f" WHERE {key} = ?", (visit_id,))
                  if visit_id is not None else connection.exec_driver_sql(query))
+        named = [i for i, column in enumerate(columns) if column in _PLACE_NAMES]
         for row in found.fetchall():
             owner, ref_id, title, *values = row
+            for i in named:
+                values[i] = _place_name(columns[i], values[i])
             body = " · ".join(str(v).strip() for v in values if v and str(v).strip())
             if body:
                 out.append((fold(body), owner, kind, ref_id, title or "", body))

@@ -1,9 +1,9 @@
 """Small widgets shared by the screens: headings, a message banner, a passphrase pair, a busy bar,
-a searchable place picker."""
+a place picker searched without accents."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from capture.search import fold
 from ui import viewmodels
 from ui.viewmodels import PassphraseProblem
 
@@ -157,25 +158,60 @@ class BusyBar(QProgressBar):
         self.hide()
 
 
+# Each choice's name folded as capture.search folds text (no marks, lower case, đ → d).
+FOLDED_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _FoldingCompleter(QCompleter):
+    """Matches what is typed, folded, anywhere in the folded names: "quang tri", "QUANG TRI"
+    and "tri" all offer "Quảng Trị"; the line edit still shows the official spelling."""
+
+    def splitPath(self, path: str) -> list[str]:
+        folded = " ".join(fold(path).split())
+        return [folded + " " if folded and path[-1:].isspace() else folded]
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        return str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+
+
 class PlacePicker(QComboBox):
-    """A combobox over a list of (name, code) the user can type into to search."""
+    """A combobox over a list of (name, code) the user can type into to search, ignoring
+    accents and case."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(15)
-        completer = QCompleter(self.model(), self)
+        completer = _FoldingCompleter(self.model(), self)
+        completer.setCompletionRole(FOLDED_ROLE)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
+        # After QComboBox's own Enter handling, which only knows the exact spelling.
+        self.lineEdit().returnPressed.connect(self._choose_typed)
+
+    def _choose_typed(self) -> None:
+        """Enter on "quang tri" chooses "Quảng Trị": the one name that folds to what was
+        typed, else the only one offered."""
+        if self.code() is not None:
+            return
+        typed = " ".join(fold(self.currentText()).split())
+        if not typed:
+            return
+        names = [self.itemData(i, FOLDED_ROLE) for i in range(self.count())]
+        exact = [i for i, name in enumerate(names) if name == typed]
+        offered = exact or [i for i, name in enumerate(names) if typed in name]
+        if len(offered) == 1:
+            self.setCurrentIndex(offered[0])
 
     def set_choices(self, choices: list[tuple[str, int]], placeholder: str) -> None:
         self.blockSignals(True)
         self.clear()
         for name, code in choices:
             self.addItem(name, code)
+            self.setItemData(self.count() - 1, fold(name), FOLDED_ROLE)
         self.setCurrentIndex(-1)
         self.lineEdit().setPlaceholderText(placeholder)
         self.blockSignals(False)

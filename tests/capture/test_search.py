@@ -95,3 +95,83 @@ def test_a_one_letter_prefix_narrows_and_broad_queries_put_the_newest_first(volu
     hits = search.search(volunteer, "le van", limit=3)
     assert [h.visit_id for h in hits] == made[::-1][:3]
     assert search.search(volunteer, "le van so 3")[0].visit_id == made[3]  # few hits: ranked
+
+
+QUANG_TRI, HAI_LANG = 44, 19702  # Quảng Trị; Xã Hải Lăng in it
+
+
+def test_a_visit_is_found_by_the_names_of_its_province_and_commune_without_accents(volunteer):
+    visit_id = visits.create_visit(volunteer, visits.Household(
+        QUANG_TRI, HAI_LANG, village="Thôn Câu Nhi", contact_name="Hồ Thị Mến"))
+    elsewhere = visits.create_visit(volunteer, visits.Household(1, 4, contact_name="Lê Văn Tư"))
+    for query in ("quang tri", "QUANG TRI", "Quảng Trị", "quảng trị", "Quang Tri",
+                  "hai lang", "HẢI LĂNG", "xa hai lang", "hai lang quang tri", "hai la",
+                  "cau nhi hai lang"):
+        hits = search.search(volunteer, query)
+        assert [(h.kind, h.visit_id) for h in hits] == [("visit", visit_id)], query
+    snippet = search.search(volunteer, "quang tri")[0].snippet
+    assert "Xã Hải Lăng" in snippet and "Quảng Trị" in snippet  # the official spelling
+    assert [h.visit_id for h in search.search(volunteer, "ha noi")] == [elsewhere]
+    assert [h.visit_id for h in search.search(volunteer, "phuong ba dinh")] == [elsewhere]
+    assert search.search(volunteer, "nam hai lang") == []  # another commune of Quảng Trị
+    # Moving the household moves its place names in the index with it.
+    visits.update_household(volunteer, visit_id, visits.Household(
+        1, 4, village="Thôn Câu Nhi", contact_name="Hồ Thị Mến"))
+    assert search.search(volunteer, "quang tri") == []
+    assert {h.visit_id for h in search.search(volunteer, "ha noi")} == {visit_id, elsewhere}
+
+
+def test_a_martyr_is_found_by_home_town_death_place_and_burial_and_a_lead_by_its_words(
+        volunteer):
+    visit_id = visits.create_visit(volunteer, visits.Household(1, 4, contact_name="Lê Thị Hoa"))
+    martyr = visits.add(volunteer, visit_id, visits.MartyrData(
+        "Đặng Văn Lộc", home_town="Xã Thụy Anh, Thái Bình", death_place="Thành cổ Quảng Trị",
+        burial_info="Nghĩa trang liệt sĩ Trường Sơn, hàng 4, mộ 12"))
+    lead = visits.add(volunteer, visit_id, visits.LeadData(
+        description="Đồng đội chôn ở bờ sông Thạch Hãn, dưới bụi tre"))
+    for query in ("thanh co quang tri", "THÀNH CỔ", "thuy anh thai binh",
+                  "nghia trang truong son", "Truong Son hang 4"):
+        assert [(h.kind, h.ref_id) for h in search.search(volunteer, query)] == [
+            ("martyr", martyr)], query
+    assert [h.ref_id for h in search.search(volunteer, "song thach han")] == [lead]
+    assert [h.ref_id for h in search.search(volunteer, "BUI TRE")] == [lead]
+
+
+def test_migration_0008_rebuilds_the_index_of_a_vault_made_before_place_names(volunteer,
+                                                                             monkeypatch):
+    from capture.vault import Vault
+    from tests.conftest import VOLUNTEER_PASS
+
+    visit_id = visits.create_visit(volunteer, visits.Household(
+        QUANG_TRI, HAI_LANG, contact_name="Hồ Thị Mến"))
+    # The vault as 0007 left it: the index without place names, alembic at 0007.
+    old = dict(search._SOURCES)
+    old["visit"] = ("visits", "contact_name",
+                    ("contact_name", "village", "address", "contact_phone", "notes"))
+    with monkeypatch.context() as patch:
+        patch.setattr(search, "_SOURCES", old)
+        with volunteer.writing() as session:
+            connection = session.connection()
+            search.rebuild(connection)
+            versions = {row[0] for row in connection.exec_driver_sql(
+                "SELECT version_num FROM alembic_version")}
+            assert "0008" in versions
+            connection.exec_driver_sql(
+                "UPDATE alembic_version SET version_num = '0007' WHERE version_num = '0008'")
+    assert search.search(volunteer, "quang tri") == []
+    assert search.search(volunteer, "ho thi men")[0].visit_id == visit_id
+    path = volunteer.path
+    volunteer.lock()
+    again = Vault(path).unlock("lan", VOLUNTEER_PASS)  # unlocking runs the migrations
+    try:
+        assert [h.visit_id for h in search.search(again, "quang tri")] == [visit_id]
+        assert [h.visit_id for h in search.search(again, "hai lang")] == [visit_id]
+        assert [h.visit_id for h in search.search(again, "ho thi men")] == [visit_id]
+        with again.reading() as session:
+            assert "0008" in {row[0] for row in session.connection().exec_driver_sql(
+                "SELECT version_num FROM alembic_version")}
+            count = session.connection().exec_driver_sql(
+                "SELECT count(*) FROM search_index").scalar()
+        assert count == 1  # rebuilt, not added to
+    finally:
+        again.lock()

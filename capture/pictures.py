@@ -506,33 +506,45 @@ def start_decoders() -> None:
     """Start the decoder processes now rather than at the first photo (each takes a few tenths
     of a second to start)."""
     pool = _decoder_pool()
-    list(pool.map(time.sleep, [0.05] * DECODERS))  # one nap each: every process gets one
+    naps = [pool.submit(time.sleep, 0.05) for _ in range(DECODERS)]  # one each: all start
+    _lower_new_decoders(pool)
+    for nap in naps:
+        nap.result()
 
 
 def warm_up_decoders() -> None:
-    """Start the decoder processes in the background, at their low priority from birth, so the
-    first import neither waits for them nor has their start-up (a Python interpreter importing
-    Pillow and numpy, ~0.3 s of CPU each) compete with the window. On Linux a thread's
-    niceness is its own and a process started from it inherits it, so the thread that starts
-    them lowers itself first (the initializer's own ``nice`` comes only after the imports)."""
+    """Start the decoder processes in the background, so the first import neither waits for
+    them nor has their start-up (a Python interpreter importing Pillow and numpy, ~0.3 s of
+    CPU each) compete with the window: they are lowered as soon as they exist."""
     with _decoders_lock:
         if _decoders is not None:
             return
 
     def start() -> None:
-        if sys.platform.startswith("linux"):
-            try:
-                thread = threading.get_native_id()
-                os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(
-                    os.PRIO_PROCESS, thread) + _DECODER_NICENESS)
-            except OSError:
-                pass
         try:
             start_decoders()
         except (OSError, RuntimeError, BrokenProcessPool):
             log.warning("decoder processes did not start ahead", exc_info=True)
 
     threading.Thread(target=start, name="decoders-warm-up", daemon=True).start()
+
+
+_lowered: set[int] = set()
+
+
+def _lower_new_decoders(pool: ProcessPoolExecutor) -> None:
+    """Lower the decoders this pool just started, from here, before their imports run (their
+    initializer's ``nice`` comes only after them). Not by lowering the thread that starts
+    them, which would be inherited: a low-priority thread holding the GIL while it waits for
+    a core stalls the window. ``_processes`` is the executor's own table of its workers."""
+    if not hasattr(os, "setpriority"):
+        return  # Windows: the initializer sets the priority class
+    for process in list(getattr(pool, "_processes", {}).values()):
+        pid = process.pid
+        if pid is not None and pid not in _lowered:
+            _lowered.add(pid)
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, pid, _DECODER_NICENESS)
 
 
 def shutdown_decoders() -> None:
@@ -576,6 +588,7 @@ def _decode_soon(work: Callable[..., Any], *args: Any) -> _Decoding:
         _drop_decoder_pool(pool)
         pool = _decoder_pool()
         future = pool.submit(_in_decoder, work, *args)
+    _lower_new_decoders(pool)
     return _Decoding(work, args, pool, future)
 
 

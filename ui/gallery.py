@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
+    QSlider,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -62,6 +63,20 @@ def quality_hints(meta: dict[str, Any]) -> list[str]:
     if isinstance(quality, dict):
         return [key for key in HINT_KEYS if quality.get(key)]
     return []
+
+
+def duration_text(seconds: float) -> str:
+    """A clip's length as people say it: 0:07, 1:23, 1:02:05."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def video_duration(meta: dict[str, Any]) -> float | None:
+    """The duration (s) the importer stored for a video, if it is a usable number."""
+    value = meta.get("duration")
+    return float(value) if isinstance(value, int | float) and value > 0 else None
 
 
 def rotated(image: QImage, degrees: int) -> QImage:
@@ -285,6 +300,10 @@ class PageModel(QAbstractListModel):
 
     def _tooltip(self, page: PageRecord) -> str:
         lines = [page.original_filename or self.tr("Page")]
+        if page.media == "video":
+            duration = video_duration(page.meta)
+            lines.append(self.tr("Video, {duration}").format(duration=duration_text(duration))
+                         if duration is not None else self.tr("Video"))
         for hint in quality_hints(page.meta):
             lines.append(hint_text(hint))
         if page.id == self.cover:
@@ -508,10 +527,34 @@ class PageViewer(QDialog):
         self.play_button = QPushButton(self.tr("Play"))
         self.play_button.hide()
         self.play_button.clicked.connect(self._toggle_play)
+        # A video's seek bar, in milliseconds as QMediaPlayer counts, and "0:12 / 1:23".
+        self.seek_bar = QSlider(Qt.Orientation.Horizontal)
+        self.seek_bar.setObjectName("seekBar")
+        self.seek_bar.setAccessibleName(self.tr("Position in the video"))
+        self.seek_bar.setTracking(False)  # seek when let go; dragging only moves the time
+        self.seek_bar.setEnabled(False)  # until the player knows the duration
+        self.seek_bar.valueChanged.connect(self._seek)
+        self.seek_bar.sliderMoved.connect(self._show_time)
+        self.time_label = QLabel()
+        self.time_label.setObjectName("videoTime")
+        self.duration_ms = round((video_duration(page.meta) or 0) * 1000)
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)
         row.addWidget(self.play_button)
-        row.addStretch(1)
+        if page.media == "video":
+            # Wide enough for both words and for the longest time, so the bar never jumps.
+            self.play_button.setText(self.tr("Pause"))
+            widest = self.play_button.sizeHint().width()
+            self.play_button.setText(self.tr("Play"))
+            self.play_button.setMinimumWidth(max(widest, self.play_button.sizeHint().width()))
+            row.addWidget(self.seek_bar, 1)
+            row.addWidget(self.time_label)
+            self._show_time(0)
+            self._fit_time_label()
+        else:
+            self.seek_bar.hide()
+            self.time_label.hide()
+            row.addStretch(1)
         row.addWidget(close)
         layout.addLayout(row)
         self._image: QImage | None = None
@@ -580,6 +623,9 @@ class PageViewer(QDialog):
         self.audio = QAudioOutput(self)
         self.player.setAudioOutput(self.audio)
         self.player.setVideoOutput(self.video)
+        self.player.durationChanged.connect(self._duration_known)
+        self.player.positionChanged.connect(self._position_changed)
+        self.player.playbackStateChanged.connect(self._state_changed)
         self.player.setSourceDevice(self.device)
         self.message.hide()
         self.play_button.show()
@@ -593,10 +639,48 @@ class PageViewer(QDialog):
 
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self.player.pause()
-            self.play_button.setText(self.tr("Play"))
         else:
             self.player.play()
-            self.play_button.setText(self.tr("Pause"))
+
+    def _state_changed(self, state: Any) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        self.play_button.setText(self.tr("Pause") if playing else self.tr("Play"))
+
+    def _duration_known(self, duration_ms: int) -> None:
+        if duration_ms > 0:
+            self.duration_ms = duration_ms
+            self.seek_bar.setRange(0, duration_ms)
+            self.seek_bar.setSingleStep(1000)
+            self.seek_bar.setPageStep(max(1000, duration_ms // 10))
+            self.seek_bar.setEnabled(True)
+            self._show_time(self.seek_bar.value())
+            self._fit_time_label()
+
+    def _position_changed(self, position_ms: int) -> None:
+        if self.seek_bar.isSliderDown():
+            return  # the volunteer is dragging: the bar is theirs until they let go
+        self.seek_bar.blockSignals(True)  # the player moved it: no seek back
+        self.seek_bar.setValue(position_ms)
+        self.seek_bar.blockSignals(False)
+        self._show_time(position_ms)
+
+    def _seek(self, position_ms: int) -> None:
+        """The volunteer moved the bar (let go of it, clicked it, or pressed a key)."""
+        if self.player is not None:
+            self.player.setPosition(position_ms)
+        self._show_time(position_ms)
+
+    def _fit_time_label(self) -> None:
+        total = duration_text(self.duration_ms / 1000)
+        widest = f"{total} / {total}".translate(str.maketrans("0123456789", "8888888888"))
+        self.time_label.setMinimumWidth(
+            self.time_label.fontMetrics().horizontalAdvance(widest) + 4)
+
+    def _show_time(self, position_ms: int) -> None:
+        self.time_label.setText(f"{duration_text(position_ms // 1000)} / "
+                                f"{duration_text(self.duration_ms / 1000)}")
 
     def done(self, result: int) -> None:
         if self.player is not None:

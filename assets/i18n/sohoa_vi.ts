@@ -1155,6 +1155,14 @@
         <translation>Trang</translation>
     </message>
     <message>
+        <source>Video, {duration}</source>
+        <translation>Video, dài {duration}</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>Video</translation>
+    </message>
+    <message>
         <source>This page is the item&apos;s cover.</source>
         <translation>Trang này là ảnh bìa của hiện vật.</translation>
     </message>
@@ -1172,6 +1180,10 @@
     <message>
         <source>Play</source>
         <translation>Phát</translation>
+    </message>
+    <message>
+        <source>Position in the video</source>
+        <translation>Vị trí trong video</translation>
     </message>
     <message>
         <source>Close</source>

@@ -4,15 +4,23 @@ filter, Ctrl+Z, a camera photo taken twice, the camera picker, and a video playe
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLineEdit
 
 from capture import importer, visits
 from capture.importer import MEDIA_SUFFIXES
+from tests.capture import mediafiles as mf
+from ui import tasks
+from ui.gallery import PageModel, PageViewer, ThumbnailLoader
 from ui.importing import CameraDialog, best_video_format, jpeg_bytes
 from ui.visit_editor import PagesPanel
 
@@ -193,3 +201,134 @@ def test_the_largest_picture_the_camera_streams_at_a_usable_rate_is_chosen() -> 
     assert best_video_format([_Format(4208, 3120, 2), _Format(800, 600, 3)]) == (
         _Format(4208, 3120, 2))
     assert best_video_format([]) is None
+
+
+def _regular_files(roots: list[Path]) -> dict[str, tuple[int, int]]:
+    listing: dict[str, tuple[int, int]] = {}
+    for root in roots:
+        for folder, _dirs, names in os.walk(root):
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    info = os.lstat(path)
+                except OSError:  # gone meanwhile (another process's temp file)
+                    continue
+                if stat.S_ISREG(info.st_mode):
+                    listing[path] = (info.st_size, info.st_mtime_ns)
+    return listing
+
+
+def _holds(path: str, needles: list[bytes], limit: int = 64 << 20) -> bool:
+    try:
+        if os.stat(path).st_size > limit:
+            return False  # not a copy of a 40 kB clip
+        with open(path, "rb") as handle:
+            data = handle.read(limit)
+    except OSError:
+        return False
+    return any(needle in data for needle in needles)
+
+
+def _open_plain_files(needles: list[bytes], known: set[tuple[int, int]] | None = None
+                      ) -> list[str]:
+    """This process's open regular files that were deleted after opening (the classic hidden
+    temp file), leaving out the ``known`` ones (device, inode: pytest's own capture files are
+    such), or that hold the clip's bytes. Memfds live in memory: only their bytes count."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        link = f"/proc/self/fd/{fd}"
+        try:
+            target = os.readlink(link)
+            info = os.stat(link)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue  # pipes, sockets, devices: never read them
+        hidden = (target.endswith(" (deleted)") and not target.startswith("/memfd:")
+                  and (info.st_dev, info.st_ino) not in (known or set()))
+        if hidden or _holds(link, needles):
+            found.append(target)
+    return found
+
+
+def _deleted_open_files() -> set[tuple[int, int]]:
+    found = set()
+    for fd in os.listdir("/proc/self/fd"):
+        link = f"/proc/self/fd/{fd}"
+        try:
+            if os.readlink(link).endswith(" (deleted)"):
+                info = os.stat(link)
+                found.add((info.st_dev, info.st_ino))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_video_plays_with_a_seek_bar_and_leaves_no_plaintext_on_disk(
+        app, qtbot, volunteer, tmp_path, sohoa_home) -> None:  # type: ignore[no-untyped-def]
+    """QMediaPlayer really plays here: Qt's FFmpeg backend under offscreen Qt decodes the clip
+    (no sound device: PulseAudio is refused, the video plays on) and reports a duration and a
+    moving position. It reads only through VideoDevice, the decrypted stream in memory."""
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    visit_id, item_id = visit_with_item(volunteer)
+    clip = mf.mp4(tmp_path / "clip.mp4", seconds=4.0)
+    original = clip.read_bytes()
+    importer.import_files(volunteer, item_id, [clip])
+    clip.unlink()  # from here on the clip's bytes exist on disk only encrypted
+    mdat = original.index(b"mdat") + 4
+    needles = [original[mdat:mdat + 256], original[len(original) // 2:len(original) // 2 + 256]]
+    page = visits.load_visit(volunteer, visit_id).items[0].pages[0]
+    assert page.media == "video" and page.meta["duration"] == pytest.approx(4.0, abs=0.2)
+
+    model = PageModel(ThumbnailLoader(lambda: volunteer))
+    model.set_pages([page], None)
+    assert "Video, dài 0:04" in model.index(0).data(Qt.ItemDataRole.ToolTipRole)
+
+    # The test's own folders, TMPDIR among them (tests/conftest.py gives each test its own,
+    # which is where Qt and FFmpeg would put a temporary file): no new file at all. The
+    # machine's temp folders, where other processes work meanwhile: nothing new or changed
+    # there may hold the clip's bytes.
+    strict = [tmp_path, sohoa_home, Path(tempfile.gettempdir()), Path(os.environ["TMPDIR"])]
+    shared = [Path(p) for p in ("/tmp", "/var/tmp") if Path(p).is_dir()]
+    roots = [*shared, *(r for r in strict if not any(r.is_relative_to(s) for s in shared))]
+    tasks.wait_for_all()
+    before = _regular_files(roots)
+    known = _deleted_open_files()  # pytest captures output into files deleted on open
+
+    viewer = PageViewer(volunteer, page)
+    qtbot.addWidget(viewer)
+    viewer.show()
+    assert viewer.time_label.text() == "0:00 / 0:04"  # the stored duration, at once
+    assert viewer.seek_bar.isVisible() and not viewer.seek_bar.isEnabled()
+    qtbot.waitUntil(lambda: viewer.player is not None and viewer.player.duration() > 0,
+                    timeout=15_000)
+    assert viewer.player.duration() == pytest.approx(4000, abs=200)
+    qtbot.waitUntil(lambda: viewer.seek_bar.isEnabled(), timeout=5_000)
+    assert viewer.seek_bar.maximum() == viewer.player.duration()
+    first = viewer.player.position()
+    qtbot.waitUntil(lambda: viewer.player.position() >= first + 300, timeout=10_000)
+    assert viewer.play_button.text() == "Tạm dừng"
+    assert viewer.seek_bar.value() > 0  # the bar follows the player
+    assert _open_plain_files(needles, known) == []
+
+    viewer.play_button.click()  # paused, so only the seek can move it now
+    qtbot.waitUntil(lambda: viewer.play_button.text() == "Phát", timeout=5_000)
+    paused_at = viewer.player.position()
+    assert paused_at < 2000
+    viewer.seek_bar.setValue(2500)  # what letting go of the bar, or clicking it, does
+    qtbot.waitUntil(lambda: viewer.player.position() >= 2500, timeout=5_000)
+    assert viewer.time_label.text() == "0:02 / 0:04"
+    assert _open_plain_files(needles, known) == []
+    viewer.play_button.click()  # on from there, to the end
+    qtbot.waitUntil(lambda: viewer.player.mediaStatus() == QMediaPlayer.MediaStatus.EndOfMedia,
+                    timeout=10_000)
+    assert viewer.play_button.text() == "Phát" and viewer.seek_bar.value() >= 3800
+    viewer.accept()
+    tasks.wait_for_all()
+
+    after = _regular_files(roots)
+    new = sorted(set(after) - set(before))
+    assert [p for p in new if any(Path(p).is_relative_to(r) for r in strict)] == []
+    changed = [p for p in after if p in before and after[p] != before[p]]
+    assert [p for p in new + changed if _holds(p, needles)] == []

@@ -13,15 +13,24 @@ If the build dies, stdin ends early and the report cannot be delivered (a pipe w
 the truncated file is removed then too. The build renames ``OUT`` only after a good report, and
 the outbox sweeps any ``.part`` left by a crash at the next build.
 
-Why a process: pyrage holds the GIL for the whole of ``encrypt_io``, so on a thread of the
-build it took turns with the build's own work (vault decryption, SHA-256 for the manifest, tar)
-on one core; here it has a core and an interpreter of its own, as ``age`` has beside ``tar``. Its
-input comes through a 1 MiB buffer (pyrage asks for 8 KiB at a time), and its output is hashed
-and written a block at a time on a thread, which runs whenever pyrage calls back into Python.
+The encryption itself is the reference ``age`` (Go, the format's own implementation) when it is
+on the PATH, as on every Linux station (``packaging/dev/setup.sh`` installs it): this process
+runs ``age -r RECIPIENT`` with the build's pipe as its stdin, reads its stdout in 1 MiB blocks
+and hashes, writes and fsyncs them itself — ``age`` never writes a file (no ``-o``), so the file
+on the disk is exactly what was hashed. ``age`` exiting with any status but 0 is a failure. It
+encrypts at ~1 GB/s of one core here against pyrage's ~200 MB/s, and it is the implementation
+the command's tools are checked against. Its input is the build's pipe, so it ends whenever
+that pipe closes: a killed encryptor leaves no ``age`` behind once the build closes its end
+(``write_bag`` does, after killing this process), and a dead build closes it by dying.
 
-A hand-written age writer on ``cryptography``'s ChaCha20-Poly1305 measured ~20 % faster here; we
-keep pyrage, the well-kept implementation, because the batch format is the one place a subtle
-mistake would make the command unable to open a family's archive.
+Without an ``age`` binary (a Windows laptop), or with ``SOHOA_AGE_ENCRYPTOR=pyrage``, pyrage
+(the Rust ``rage`` crate) encrypts in this process instead: it holds the GIL for the whole of
+``encrypt_io``, which is why the encryption was put in a process of its own in the first place.
+Its input comes through a 1 MiB buffer (pyrage asks for 8 KiB at a time), and its output is
+hashed and written a block at a time on a thread, which runs whenever pyrage calls back into
+Python. We keep well-kept implementations (a hand-written age writer measured ~20 % faster than
+pyrage) because the batch format is the one place a subtle mistake would make the command unable
+to open a family's archive.
 """
 
 from __future__ import annotations
@@ -36,8 +45,8 @@ import queue
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -51,6 +60,8 @@ import pyrage
 BLOCK = 1024 * 1024  # read at a time from the pipe, which holds as much
 CHUNK = 64 * 1024  # age's payload chunk
 FLUSH_EVERY = 8 * 1024 * 1024
+POOL = 4  # 1 MiB buffers age's output is read into: one filling, two queued, one being written
+ENCRYPTOR_ENV = "SOHOA_AGE_ENCRYPTOR"  # "pyrage" forces the fallback, "age" the CLI
 
 
 class _Sink:
@@ -58,13 +69,15 @@ class _Sink:
     the write release the GIL, so they run beside the encryption), and the file is flushed to
     the disk as it grows (an fsync every ``FLUSH_EVERY`` bytes, on a third thread), so the fsync
     that ends the batch waits only for its tail. Use as a context manager; ``close`` when the
-    last block is written."""
+    last block is written. pyrage ``write``s small pieces, gathered here into blocks; the CLI
+    path hands over whole blocks with ``put``."""
 
     def __init__(self, file: BinaryIO) -> None:
         self.file, self.sha256, self.size = file, hashlib.sha256(), 0
         self._block: list[bytes] = []
         self._block_bytes = 0
-        self._queue: queue.Queue[list[bytes] | None] = queue.Queue(maxsize=2)
+        self._queue: queue.Queue[list[bytes] | tuple[memoryview, Callable[[], None]] | None] = \
+            queue.Queue(maxsize=2)
         self._failure: list[BaseException] = []
         self._flush_wanted = threading.Event()
         self._closing = False
@@ -84,6 +97,14 @@ class _Sink:
             self._send()
         return len(data)
 
+    def put(self, block: memoryview, release: Callable[[], None]) -> None:
+        """A whole block, hashed and written as it is (no copy); ``release`` is called once
+        that is done (or failed), so its buffer can be filled again."""
+        if self._failure:
+            release()
+            raise self._failure[0]
+        self._queue.put((block, release))
+
     def flush(self) -> None:
         """pyrage flushes when it finishes; ``close`` is what puts the file on the disk."""
 
@@ -95,16 +116,21 @@ class _Sink:
 
     def _write_out(self) -> None:
         flushed_at = 0
-        while (block := self._queue.get()) is not None:
-            if self._failure:
-                continue  # drained, so the encryption never waits on a dead writer
+        while (item := self._queue.get()) is not None:
+            if isinstance(item, tuple):
+                data, release = item
+            else:  # one write and one hash call a block: fewer hand-overs
+                data, release = memoryview(b"".join(item)), None
             try:
-                data = b"".join(block)  # one write and one hash call a block: fewer hand-overs
-                self.sha256.update(data)
-                self.file.write(data)
-                self.size += len(data)
+                if not self._failure:  # else drained, so the encryption never waits on it
+                    self.sha256.update(data)
+                    self.file.write(data)
+                    self.size += len(data)
             except BaseException as error:  # raised on the encrypting thread
                 self._failure.append(error)
+            finally:
+                if release is not None:
+                    release()
             if self.size - flushed_at >= FLUSH_EVERY:
                 flushed_at = self.size
                 self._flush_wanted.set()
@@ -142,7 +168,8 @@ class _Sink:
         self._stop()
 
 
-ENCRYPTOR_ENV = "SOHOA_AGE_ENCRYPTOR"  # "pyrage" forces the fallback, "age" the CLI
+class AgeFailed(RuntimeError):
+    """The ``age`` CLI exited with a status other than 0."""
 
 
 def encryptor() -> str | None:
@@ -157,7 +184,7 @@ def encryptor() -> str | None:
     return binary
 
 
-def encrypt(source: BinaryIO, out: Path, recipient: str) -> tuple[int, str]:
+def encrypt(source: BinaryIO, out: Path | str, recipient: str) -> tuple[int, str]:
     """Encrypt ``source`` to ``out`` (flushed to the disk) with age; its size and SHA-256."""
     age_recipient = pyrage.x25519.Recipient.from_str(recipient.strip())  # nothing but age1…
     binary = encryptor()
@@ -177,45 +204,55 @@ def _fileno(source: BinaryIO) -> int | None:
         return None
 
 
-def _encrypt_with_cli(binary: str, source: BinaryIO, out: Path, recipient: str
+def _encrypt_with_cli(binary: str, source: BinaryIO, out: Path | str, recipient: str
                       ) -> tuple[int, str]:
-    """``age -r RECIPIENT`` reading ``source`` (a pipe's descriptor is handed to it as is) and
-    writing to a pipe read here: every block is hashed and written by the ``_Sink``, so the
-    file on the disk is exactly what was hashed. A non-zero exit of ``age`` is a failure."""
+    """``age -r RECIPIENT`` reading ``source`` (a descriptor is handed to it as it is) and
+    writing into a pipe read here, a 1 MiB block at a time into a few reused buffers, each
+    hashed and written by the ``_Sink``. A status other than 0 is a failure."""
     fd = _fileno(source)
-    with tempfile.TemporaryFile() as errors, open(out, "wb") as file, _Sink(file) as sink:
-        age = subprocess.Popen([binary, "-r", recipient],
-                               stdin=fd if fd is not None else subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=errors, bufsize=0)
-        assert age.stdout is not None
-        feeder = None
-        if fd is None:  # not a descriptor (the tests' short reads): fed from a thread
-            feeder = threading.Thread(target=_feed, args=(source, age.stdin), daemon=True,
-                                      name="age-feed")
-            feeder.start()
-        try:
-            _widen(age.stdout.fileno())
-            while data := os.read(age.stdout.fileno(), BLOCK):
-                sink.write(data)
+    age = subprocess.Popen([binary, "-r", recipient],
+                           stdin=fd if fd is not None else subprocess.PIPE,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    assert age.stdout is not None and age.stderr is not None
+    feeder = None
+    if fd is None:  # not a descriptor (the tests' short reads): fed from a thread
+        feeder = threading.Thread(target=_feed, args=(source, age.stdin), daemon=True,
+                                  name="age-feed")
+        feeder.start()
+    try:
+        _widen(age.stdout.fileno())
+        with open(out, "wb") as file, _Sink(file) as sink:
+            free: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
+            for _ in range(POOL):
+                free.put(bytearray(BLOCK))
+            read = age.stdout.readinto
+            while True:
+                buffer = free.get()
+                view = memoryview(buffer)
+                got = 0
+                while got < BLOCK and (count := read(view[got:])):
+                    got += count
+                if got:
+                    sink.put(view[:got], lambda buffer=buffer: free.put(buffer))
+                else:
+                    free.put(buffer)
+                if got < BLOCK:
+                    break  # the end of age's output
+            detail = age.stderr.read(4096).decode(errors="replace").strip()
             code = age.wait()
             if feeder is not None:
                 feeder.join()
             if code != 0:
-                errors.seek(0)
-                detail = errors.read(2000).decode(errors="replace").strip()
                 raise AgeFailed(f"age exited with status {code}: {detail}")
             sink.close()
-        finally:
-            # On any failure age must not outlive us: it is killed, and its pipe closed.
-            if age.poll() is None:
-                age.kill()
-            age.stdout.close()
-            age.wait()
+    finally:
+        # On any failure age must not outlive us: it is killed, and its pipes closed.
+        if age.poll() is None:
+            age.kill()
+        for stream in (age.stdout, age.stderr):
+            stream.close()
+        age.wait()
     return sink.size, sink.sha256.hexdigest()
-
-
-class AgeFailed(RuntimeError):
-    """The ``age`` CLI exited with a non-zero status."""
 
 
 def _feed(source: BinaryIO, pipe: BinaryIO | None) -> None:
@@ -231,7 +268,7 @@ def _feed(source: BinaryIO, pipe: BinaryIO | None) -> None:
 
 
 def _widen(pipe: int) -> None:
-    """age's output through a 1 MiB pipe instead of Linux's 64 KiB: a 1 MiB read at a time."""
+    """age's output through a 1 MiB pipe instead of Linux's 64 KiB: fewer, longer reads."""
     setpipe = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl else None
     if setpipe is not None:
         with contextlib.suppress(OSError):  # above /proc/sys/fs/pipe-max-size: keep the default
@@ -244,13 +281,18 @@ def _report(line: dict[str, object]) -> None:
         data = data[os.write(sys.stdout.fileno(), data):]
 
 
+def _remove(out: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(out)
+
+
 def main(argv: list[str]) -> int:
-    recipient, out = argv[0], Path(argv[1])
+    recipient, out = argv[0], argv[1]
     try:
         with open(sys.stdin.fileno(), "rb", buffering=0, closefd=False) as source:
             size, sha256 = encrypt(source, out, recipient)
     except BaseException as error:  # every failure is reported, and nothing kept
-        out.unlink(missing_ok=True)
+        _remove(out)
         full = isinstance(error, OSError) and error.errno == errno.ENOSPC
         try:
             _report({"error": "disk_full" if full else "failed",
@@ -262,7 +304,7 @@ def main(argv: list[str]) -> int:
         _report({"size": size, "sha256": sha256})
     except OSError:
         # The build died: its stdin ended early, so what was encrypted is a truncated batch.
-        out.unlink(missing_ok=True)
+        _remove(out)
         return 1
     return 0
 

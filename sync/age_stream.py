@@ -17,15 +17,22 @@ The encryption itself is the reference ``age`` (Go, the format's own implementat
 on the PATH, as on every Linux station (``packaging/dev/setup.sh`` installs it): this process
 runs ``age -r RECIPIENT`` with the build's pipe as its stdin, reads its stdout in 1 MiB blocks
 and hashes, writes and fsyncs them itself — ``age`` never writes a file (no ``-o``), so the file
-on the disk is exactly what was hashed. ``age`` exiting with any status but 0 is a failure. It
-encrypts at ~1 GB/s of one core here against pyrage's ~200 MB/s, and it is the implementation
-the command's tools are checked against. Its input is the build's pipe, so it ends whenever
-that pipe closes: a killed encryptor leaves no ``age`` behind once the build closes its end
-(``write_bag`` does, after killing this process), and a dead build closes it by dying.
+on the disk is exactly what was hashed. ``age`` exiting with any status but 0 is a failure.
+Why: it is the implementation the command's tools (and the tests) open batches with, and the
+encryption then runs in a process of its own beside the hashing and writing here, with no GIL
+between them — alone, ``age`` encrypts 0.75–1.2 GB/s on one core of the 2-vCPU test machine,
+pyrage 0.6 GB/s, and this process with ``age`` takes 0.36–0.5 s for 256 MB against 0.66–0.75 s
+with pyrage. (In the build on that machine the two make no measurable difference: the build is
+bound by its total CPU on two cores; docs/benchmarks.md, session 5.) Its input is the build's
+pipe, so ``age`` ends whenever that pipe closes: a killed encryptor leaves no ``age`` behind once
+the build closes its end (``write_bag`` does, after killing this process), and a dead build
+closes it by dying. It is read into a few reused buffers, so a block costs no allocation and
+no copy besides the read and the write.
 
-Without an ``age`` binary (a Windows laptop), or with ``SOHOA_AGE_ENCRYPTOR=pyrage``, pyrage
-(the Rust ``rage`` crate) encrypts in this process instead: it holds the GIL for the whole of
-``encrypt_io``, which is why the encryption was put in a process of its own in the first place.
+Without an ``age`` binary (a Windows laptop), or with ``SOHOA_AGE_ENCRYPTOR=pyrage`` (the tests
+run both; ``=age`` insists on the binary), pyrage (the Rust ``rage`` crate) encrypts in this
+process instead: it holds the GIL for the whole of ``encrypt_io``, which is why the encryption
+was put in a process of its own in the first place.
 Its input comes through a 1 MiB buffer (pyrage asks for 8 KiB at a time), and its output is
 hashed and written a block at a time on a thread, which runs whenever pyrage calls back into
 Python. We keep well-kept implementations (a hand-written age writer measured ~20 % faster than

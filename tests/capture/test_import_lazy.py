@@ -3,6 +3,7 @@ camera imported from memory like files, and decoder processes that die being rep
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -119,7 +120,9 @@ def test_a_decoder_process_that_dies_is_replaced_and_the_import_goes_on(voluntee
     assert importer.import_files(volunteer, item, [first]).imported == 1
     pool = pictures._decoder_pool()
     for process in list(pool._processes.values()):  # what the OOM killer or a codec crash does
-        os.kill(process.pid, signal.SIGKILL)
+        # Once one dies the executor ends the others itself: one may be gone already.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGKILL)
         process.join(10)
     files = [mf.save_jpeg(tmp_path / f"{n}.jpg", mf.photo(seed=10 + n)) for n in range(3)]
     report = importer.import_files(volunteer, item, files)

@@ -24,7 +24,7 @@ from ui.gallery import PageModel, PageViewer, ThumbnailLoader
 from ui.importing import CameraDialog, best_video_format, jpeg_bytes
 from ui.visit_editor import PagesPanel
 
-from .visit_helpers import photos, visit_with_item, visits_page
+from .visit_helpers import open_pages, photos, visit_with_item
 
 
 def test_the_file_dialog_filter_lists_every_suffix_the_importer_reads_in_both_cases(
@@ -39,13 +39,7 @@ def test_the_file_dialog_filter_lists_every_suffix_the_importer_reads_in_both_ca
 
 
 def _open_item(qtbot, volunteer, visit_id):  # type: ignore[no-untyped-def]
-    shell, page = visits_page(qtbot, volunteer)
-    page.open_visit(visit_id)
-    editor = page.editor
-    qtbot.waitUntil(lambda: editor.record is not None, timeout=10_000)
-    editor.tabs.setCurrentWidget(editor.items)
-    qtbot.waitUntil(lambda: editor.pages.item is not None, timeout=10_000)
-    return shell, editor.pages
+    return open_pages(qtbot, volunteer, visit_id)
 
 
 def _rotations(vault, visit_id):  # type: ignore[no-untyped-def]

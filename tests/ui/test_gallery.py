@@ -14,17 +14,11 @@ from tests.capture import mediafiles as mf
 from ui.gallery import HintsRole, PageModel, VideoDevice
 from ui.importing import CameraDialog, jpeg_bytes, store_photo
 
-from .visit_helpers import photos, visit_with_item, visits_page
+from .visit_helpers import open_pages, photos, visit_with_item
 
 
 def _open_item(qtbot, volunteer, visit_id):  # type: ignore[no-untyped-def]
-    _shell, page = visits_page(qtbot, volunteer)
-    page.open_visit(visit_id)
-    editor = page.editor
-    qtbot.waitUntil(lambda: editor.record is not None, timeout=10_000)
-    editor.tabs.setCurrentWidget(editor.items)
-    qtbot.waitUntil(lambda: editor.pages.item is not None, timeout=10_000)
-    return editor.pages
+    return open_pages(qtbot, volunteer, visit_id)[1]
 
 
 def _order(vault, visit_id):  # type: ignore[no-untyped-def]

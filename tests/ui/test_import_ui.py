@@ -12,19 +12,14 @@ from capture import importer, media, visits
 from tests.capture import mediafiles as mf
 from ui.importing import ImportReportDialog
 
-from .visit_helpers import photos, visit_with_item, visits_page
+from .visit_helpers import open_pages, photos, visit_with_item
 
 
 def _pages_panel(qtbot, volunteer, visit_id):  # type: ignore[no-untyped-def]
-    _shell, page = visits_page(qtbot, volunteer)
-    page.open_visit(visit_id)
-    editor = page.editor
-    qtbot.waitUntil(lambda: editor.record is not None, timeout=10_000)
-    editor.tabs.setCurrentWidget(editor.items)
-    qtbot.waitUntil(lambda: editor.pages.item is not None, timeout=10_000)
+    _shell, pages = open_pages(qtbot, volunteer, visit_id)
     reports: list = []
-    editor.pages.show_report = reports.append
-    return editor.pages, reports
+    pages.show_report = reports.append
+    return pages, reports
 
 
 def test_import_with_progress_then_a_report_that_names_each_bad_file(

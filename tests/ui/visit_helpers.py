@@ -37,3 +37,15 @@ def visit_with_item(vault) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     visit_id = visits.create_visit(vault, visits.Household(info.province_code, info.ward_code))
     item_id = visits.add(vault, visit_id, ItemData(ItemKind.DIARY, title="Nhật ký 1968"))
     return visit_id, item_id
+
+
+def open_pages(qtbot, vault, visit_id: str):  # type: ignore[no-untyped-def]
+    """The app's Visits page with the visit open on its items: (shell, the pages panel of its
+    first item)."""
+    shell, page = visits_page(qtbot, vault)
+    page.open_visit(visit_id)
+    editor = page.editor
+    qtbot.waitUntil(lambda: editor.record is not None, timeout=10_000)
+    editor.tabs.setCurrentWidget(editor.items)
+    qtbot.waitUntil(lambda: editor.pages.item is not None, timeout=10_000)
+    return shell, editor.pages

@@ -191,7 +191,7 @@ def encryptor() -> str | None:
     return binary
 
 
-def encrypt(source: BinaryIO, out: Path | str, recipient: str) -> tuple[int, str]:
+def encrypt(source: BinaryIO, out: Path, recipient: str) -> tuple[int, str]:
     """Encrypt ``source`` to ``out`` (flushed to the disk) with age; its size and SHA-256."""
     age_recipient = pyrage.x25519.Recipient.from_str(recipient.strip())  # nothing but age1…
     binary = encryptor()
@@ -211,7 +211,7 @@ def _fileno(source: BinaryIO) -> int | None:
         return None
 
 
-def _encrypt_with_cli(binary: str, source: BinaryIO, out: Path | str, recipient: str
+def _encrypt_with_cli(binary: str, source: BinaryIO, out: Path, recipient: str
                       ) -> tuple[int, str]:
     """``age -r RECIPIENT`` reading ``source`` (a descriptor is handed to it as it is) and
     writing into a pipe read here, a 1 MiB block at a time into a few reused buffers, each
@@ -227,7 +227,7 @@ def _encrypt_with_cli(binary: str, source: BinaryIO, out: Path | str, recipient:
                                   name="age-feed")
         feeder.start()
     try:
-        _widen(age.stdout.fileno())
+        widen(age.stdout.fileno())
         with open(out, "wb") as file, _Sink(file) as sink:
             free: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
             for _ in range(POOL):
@@ -274,8 +274,10 @@ def _feed(source: BinaryIO, pipe: BinaryIO | None) -> None:
             pipe.close()
 
 
-def _widen(pipe: int) -> None:
-    """age's output through a 1 MiB pipe instead of Linux's 64 KiB: fewer, longer reads."""
+def widen(pipe: int) -> None:
+    """A 1 MiB pipe instead of Linux's 64 KiB: fewer, longer reads and writes, and the two ends
+    run on for longer between hand-overs when one of them waits for a core. Used on both of
+    the encryptor's pipes (the build's tar in, age's output here)."""
     setpipe = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl else None
     if setpipe is not None:
         with contextlib.suppress(OSError):  # above /proc/sys/fs/pipe-max-size: keep the default
@@ -288,18 +290,13 @@ def _report(line: dict[str, object]) -> None:
         data = data[os.write(sys.stdout.fileno(), data):]
 
 
-def _remove(out: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(out)
-
-
 def main(argv: list[str]) -> int:
-    recipient, out = argv[0], argv[1]
+    recipient, out = argv[0], Path(argv[1])
     try:
         with open(sys.stdin.fileno(), "rb", buffering=0, closefd=False) as source:
             size, sha256 = encrypt(source, out, recipient)
     except BaseException as error:  # every failure is reported, and nothing kept
-        _remove(out)
+        out.unlink(missing_ok=True)
         full = isinstance(error, OSError) and error.errno == errno.ENOSPC
         try:
             _report({"error": "disk_full" if full else "failed",
@@ -311,7 +308,7 @@ def main(argv: list[str]) -> int:
         _report({"size": size, "sha256": sha256})
     except OSError:
         # The build died: its stdin ended early, so what was encrypted is a truncated batch.
-        _remove(out)
+        out.unlink(missing_ok=True)
         return 1
     return 0
 

@@ -25,11 +25,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
-
 import pyrage
 from sqlalchemy import select
 
@@ -39,7 +34,7 @@ from capture.models import AuditEvent, ObjectRow, Visit
 from capture.review import history
 from capture.roles import Action
 from capture.vault import UnlockedVault
-from sync import minisign
+from sync import age_stream, minisign
 from sync.bag import BagWriter, bagging_date, open_tar
 from sync.errors import SyncError
 
@@ -213,16 +208,6 @@ class EncryptorStopped(SyncError):
 
 
 ENCRYPTOR = "sync.age_stream"
-PIPE_SIZE = 1024 * 1024
-
-
-def _widen(pipe: int) -> None:
-    """A 1 MiB pipe instead of Linux's 64 KiB, so the tar writer and the encryptor run on for
-    longer between hand-overs when one of them waits for a core."""
-    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl else None
-    if setpipe is not None:
-        with contextlib.suppress(OSError):  # above /proc/sys/fs/pipe-max-size: keep the default
-            fcntl.fcntl(pipe, setpipe, PIPE_SIZE)
 
 
 def _start_encryptor(recipient: str, out: Path) -> subprocess.Popen[bytes]:
@@ -234,7 +219,7 @@ def _start_encryptor(recipient: str, out: Path) -> subprocess.Popen[bytes]:
     process = subprocess.Popen([sys.executable, "-m", ENCRYPTOR, recipient, str(out)],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     assert process.stdin is not None
-    _widen(process.stdin.fileno())
+    age_stream.widen(process.stdin.fileno())
     return process
 
 

@@ -529,9 +529,6 @@ def warm_up_decoders() -> None:
     threading.Thread(target=start, name="decoders-warm-up", daemon=True).start()
 
 
-_lowered: set[int] = set()
-
-
 def _lower_new_decoders(pool: ProcessPoolExecutor) -> None:
     """Lower the decoders this pool just started, from here, before their imports run (their
     initializer's ``nice`` comes only after them). Not by lowering the thread that starts
@@ -540,11 +537,11 @@ def _lower_new_decoders(pool: ProcessPoolExecutor) -> None:
     if not hasattr(os, "setpriority"):
         return  # Windows: the initializer sets the priority class
     for process in list(getattr(pool, "_processes", {}).values()):
-        pid = process.pid
-        if pid is not None and pid not in _lowered:
-            _lowered.add(pid)
-            with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, pid, _DECODER_NICENESS)
+        if process.pid is None:
+            continue
+        with contextlib.suppress(OSError):  # gone meanwhile, or not ours to change
+            if os.getpriority(os.PRIO_PROCESS, process.pid) < _DECODER_NICENESS:
+                os.setpriority(os.PRIO_PROCESS, process.pid, _DECODER_NICENESS)
 
 
 def shutdown_decoders() -> None:
@@ -613,18 +610,22 @@ def _decoded(decoding: _Decoding, name: str) -> tuple[Any, dict[str, Any], Any]:
     return result, meta or {}, warning
 
 
-def make_preview(data: bytes, name: str, media_type: str, *, in_process: bool) -> bytes:
-    """A photo's preview from its original bytes: on this thread when someone is waiting for
-    it (a viewer opening), else in a decoder process at low priority (the idle pass)."""
+def _decode_for_view(work: Callable[..., Any], data: bytes, name: str, media_type: str,
+                     in_process: bool) -> Any:
+    """``work``'s result on this thread when someone is waiting for it (a viewer opening),
+    else in a decoder process at low priority (the idle pass)."""
     if in_process:
-        return preview_jpeg(data, name, media_type)[0]
-    return _decoded(_decode_soon(preview_jpeg, data, name, media_type), name)[0]
+        return work(data, name, media_type)[0]
+    return _decoded(_decode_soon(work, data, name, media_type), name)[0]
+
+
+def make_preview(data: bytes, name: str, media_type: str, *, in_process: bool) -> bytes:
+    """A photo's preview from its original bytes (see ``_decode_for_view``)."""
+    return _decode_for_view(preview_jpeg, data, name, media_type, in_process)  # type: ignore[no-any-return]
 
 
 def make_pictures(data: bytes, name: str, media_type: str, *, in_process: bool
                   ) -> tuple[bytes, bytes, dict[str, Any]]:
     """``make_preview``, with the thumbnail and the quality hints from the same decode (a
     photo whose camera thumbnail stood in at import)."""
-    if in_process:
-        return preview_pictures(data, name, media_type)[0]
-    return _decoded(_decode_soon(preview_pictures, data, name, media_type), name)[0]
+    return _decode_for_view(preview_pictures, data, name, media_type, in_process)  # type: ignore[no-any-return]

@@ -500,10 +500,6 @@ def keep_photo(vault: UnlockedVault, item_id: str, data: bytes, name: str) -> An
     return outcome
 
 
-def store_photo(vault: UnlockedVault, item_id: str, data: bytes, name: str) -> str:
-    """``keep_photo``'s page id (the existing page's for a photo taken twice)."""
-    return keep_photo(vault, item_id, data, name).page_id  # type: ignore[no-any-return]
-
 
 def recording_now() -> bool:
     """A recording is running in this app (the recorder has a sound stream open)."""

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from capture import importer, media, visits
 from tests.capture import mediafiles as mf
 from ui.gallery import HintsRole, PageModel, VideoDevice
-from ui.importing import CameraDialog, jpeg_bytes, store_photo
+from ui.importing import CameraDialog, jpeg_bytes, keep_photo
 
 from .visit_helpers import open_pages, photos, visit_with_item
 
@@ -150,7 +150,7 @@ def test_a_camera_photo_is_imported_like_a_file(app, volunteer) -> None:  # type
         painter.fillRect(80, row, 1100, 3, QColor("#20304a"))
     painter.end()
     data = jpeg_bytes(frame)
-    page_id = store_photo(volunteer, item_id, data, "camera-20261122-101500.jpg")
+    page_id = keep_photo(volunteer, item_id, data, "camera-20261122-101500.jpg").page_id
     page = visits.load_visit(volunteer, _visit_id).items[0].pages[0]
     assert page.id == page_id and page.original_filename == "camera-20261122-101500.jpg"
     assert (page.meta["width"], page.meta["height"]) == (1280, 960)
@@ -160,5 +160,5 @@ def test_a_camera_photo_is_imported_like_a_file(app, volunteer) -> None:  # type
     with media.original_stream(volunteer, page_id) as stream:
         assert stream.read() == data
     # The same frame kept twice: one page, and the volunteer's second tap says which.
-    assert store_photo(volunteer, item_id, data, "camera-20261122-101501.jpg") == page_id
+    assert keep_photo(volunteer, item_id, data, "camera-20261122-101501.jpg").page_id == page_id
     assert len(visits.load_visit(volunteer, _visit_id).items[0].pages) == 1

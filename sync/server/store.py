@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -28,6 +30,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     insert,
+    inspect,
     select,
     update,
 )
@@ -98,10 +101,27 @@ class Station:
     active: bool
 
 
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the newest schema (numbered Alembic migrations in
+    sync/server/migrations/versions). A database made before migrations existed (its tables
+    made by create_all) is first stamped as 0001, which it matches."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        tables = inspect(conn).get_table_names()
+        if "stations" in tables and "alembic_version" not in tables:
+            command.stamp(config, "0001")
+        command.upgrade(config, "heads")
+
+
 class Store:
     def __init__(self, url: str) -> None:
         self.engine: Engine = create_engine(url, future=True)
-        metadata.create_all(self.engine)
+        migrate(self.engine)
 
     @classmethod
     def in_folder(cls, folder: Path) -> Store:

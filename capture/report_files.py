@@ -113,7 +113,7 @@ def date_line(letterhead: Letterhead) -> str:
     return f"{letterhead.place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
 
-# --- XLSX ------------------------------------------------------------------------------------------
+# --- XLSX ----------------------------------------------------------------------------------------
 
 
 def tables(data: dict[str, Any]) -> dict[str, list[list[Any]]]:
@@ -192,7 +192,7 @@ def write_xlsx(data: dict[str, Any], target: Path | BinaryIO) -> None:
     book.save(target)
 
 
-# --- the chart -------------------------------------------------------------------------------------
+# --- the chart -----------------------------------------------------------------------------------
 
 
 def trend_chart_png(data: dict[str, Any], kpi_ids: Sequence[str] = CHART_KPIS,
@@ -234,7 +234,7 @@ def trend_chart_png(data: dict[str, Any], kpi_ids: Sequence[str] = CHART_KPIS,
     return out.getvalue()
 
 
-# --- PDF -------------------------------------------------------------------------------------------
+# --- PDF -----------------------------------------------------------------------------------------
 
 
 def _fonts() -> tuple[str, str]:
@@ -319,6 +319,7 @@ def write_pdf(data: dict[str, Any], target: Path | BinaryIO, letterhead: Letterh
               Spacer(1, 3 * mm)]
 
     source = snap["source"]
+    where = ", ".join(filter(None, (source.get("station_name"), source.get("commune_name"))))
     story += [Paragraph("I. PHẠM VI VÀ THỜI GIAN CHỐT SỐ LIỆU", section),
               Paragraph(f"- Kỳ báo cáo: {_escape(period['title']['vi'])}.", body),
               Paragraph(f"- Quy tắc chốt số liệu: {_escape(period['cutoff_rule_text']['vi'])}",
@@ -326,8 +327,7 @@ def write_pdf(data: dict[str, Any], target: Path | BinaryIO, letterhead: Letterh
               Paragraph(f"- Số liệu tính đến {cutoff_text(snap['as_of'])}: gồm những gì đã ghi "
                         "vào hệ thống trước thời điểm này; bản ghi đến sau được tính ở lần báo "
                         "cáo sau.", body),
-              Paragraph(f"- Nguồn số liệu: {_escape(source.get('station_name', ''))}"
-                        f"{', ' + _escape(source['commune_name']) if source.get('commune_name') else ''}"
+              Paragraph(f"- Nguồn số liệu: {_escape(where)}"
                         f"; {number_text(snap['facts'])} bản ghi; mã kiểm tra "
                         f"{snap['sha256'][:16]}.", body)]
 
@@ -424,3 +424,36 @@ def _grid(table: Any, font: str) -> Any:
     ]))
     return table
 
+
+
+FORMATS = ("json", "xlsx", "pdf")
+
+
+def save(data: dict[str, Any], path: Path, file_format: str, letterhead: Letterhead) -> Path:
+    """Write the report beside ``path`` and move it into place: a failure (full disk, a drive
+    pulled out) never leaves half a file under the chosen name."""
+    import os
+    import tempfile
+
+    from capture.kpis import report_json
+
+    if file_format not in FORMATS:
+        raise ValueError(file_format)
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=".sohoa-report-", suffix=f".{file_format}",
+                                         dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            if file_format == "json":
+                out.write(report_json(data))
+            elif file_format == "xlsx":
+                write_xlsx(data, out)
+            else:
+                write_pdf(data, out, letterhead)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -54,6 +55,22 @@ def snapshot(vault: UnlockedVault, as_of: datetime) -> Snapshot:
               "commune": str(info.ward_code), "commune_name": info.ward_name,
               "province": str(info.province_code), "province_name": info.province_name}
     return kpis.freeze(facts, as_of, source=source, covers=kpis.STATION_KINDS, labels=labels)
+
+
+def build(vault: UnlockedVault, as_of: datetime, *, period: str | None = None,
+          start: date | None = None, end: date | None = None,
+          rule: kpis.CutoffRule | str = kpis.CutoffRule.CALENDAR, by: str | None = None
+          ) -> dict[str, Any]:
+    """The report of a named period (2026-11, 2026-W48, ..., campaign) or of start..end."""
+    if period is not None:
+        # "Campaign to date" ends on the cut-off's day.
+        chosen = kpis.parse_period(period, rule, until=kpis.local_day(
+            as_of - timedelta(microseconds=1)))
+    elif start is not None and end is not None:
+        chosen = kpis.range_period(start, end, kpis.CutoffRule(rule))
+    else:
+        raise kpis.InvalidPeriod(text="")
+    return kpis.report(snapshot(vault, as_of), chosen, by)
 
 
 def _ward_name(code: str) -> str:

@@ -556,8 +556,9 @@ def _values(facts: Sequence[Fact], covers: frozenset[FactKind], period: Period
         mine = [f for f in live if f.kind in kpi.kinds]
         if kpi.measure == "distinct":
             values[kpi.id] = len({f.key or f.id for f in mine})
-        else:  # fsum: exact, so the order of the facts cannot change the last digit
-            values[kpi.id] = round(math.fsum(f.quantity for f in mine))
+        else:  # fsum: exact, so the order of the facts cannot change the last digit;
+            # halves round up, as people do (Python's round would make 46.5 s into 46)
+            values[kpi.id] = math.floor(math.fsum(f.quantity for f in mine) + 0.5)
     return values
 
 

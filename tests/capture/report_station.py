@@ -1,20 +1,19 @@
 """A station with a November 2026 whose every figure was counted by hand (docs/reports.md):
 
-| visit | day   | recorded     | commune   | household | holds                                          |
-|-------|-------|--------------|-----------|-----------|------------------------------------------------|
-| V7    | 10-20 | 10-20        | Ba Đình   | D         | 1 page, 1 lead; consent 10-20                   |
-| V1    | 11-03 | 11-03        | Ba Đình   | A         | 2 martyrs; relative (DNA), witness, veteran;    |
-|       |       |              |           |           | letter 3 pages, map 1 page + 1 video;           |
-|       |       |              |           |           | testimony of the witness, 2 parts 3.25 + 2.5 s; |
-|       |       |              |           |           | 1 lead; consent 11-03; a 4th letter page added  |
-|       |       |              |           |           | 11-26; letter page 1 withdrawn 11-27            |
-| V2    | 11-14 | 11-14        | Ba Đình   | A again   | 1 martyr; diary 2 pages; testimony of a named   |
-|       |       |              |           |           | speaker 4.0 s; 2 leads; consent 11-14           |
-| V3    | 11-15 | 11-15        | Bạch Mai  | B         | 1 martyr, 1 witness; keepsake 1 page; consent   |
-|       |       |              |           |           | 11-15, the page withdrawn 11-20                 |
-| V4    | 11-24 | 11-24 20:00  | Ba Đình   | C         | 1 martyr; photograph 1 page; consent 11-24      |
-| V5    | 11-25 | 11-25 08:00  | Ba Đình   | E         | 1 martyr; 1 page                                |
-| V6    | 11-10 | 11-26 (late) | Ba Đình   | F         | 1 martyr                                        |
+visit  day    recorded      commune   household  holds
+V7     10-20  10-20         Ba Đình   D          1 page, 1 lead; consent 10-20
+V1     11-03  11-03         Ba Đình   A          2 martyrs; relative (DNA), witness, veteran;
+                                                 letter 3 pages, map 1 page + 1 video;
+                                                 testimony of the witness, parts 3.25 + 2.5 s;
+                                                 1 lead; consent 11-03; a 4th letter page
+                                                 added 11-26; letter page 1 withdrawn 11-27
+V2     11-14  11-14 15:00   Ba Đình   A again    1 martyr; diary 2 pages; testimony of a named
+                                                 speaker 4.0 s; 2 leads; consent 11-14
+V3     11-15  11-15         Bạch Mai  B          1 martyr, 1 witness; keepsake 1 page;
+                                                 consent 11-15, the page withdrawn 11-20
+V4     11-24  11-24 20:00   Ba Đình   C          1 martyr; photograph 1 page; consent 11-24
+V5     11-25  11-25 08:00   Ba Đình   E          1 martyr; 1 page
+V6     11-10  11-26 (late)  Ba Đình   F          1 martyr
 
 Times are Vietnam's (UTC+7). The vault's clock is set before each step, so every row and audit
 event carries the instant in the table.

@@ -277,6 +277,8 @@ def containing(kind: PeriodKind | str, day: date, rule: CutoffRule | str = Cutof
                ) -> Period:
     """The period of a kind that holds a day (the app's default: the current month)."""
     kind, rule = PeriodKind(kind), CutoffRule(rule)
+    if kind is PeriodKind.RANGE:
+        raise InvalidPeriod(text="range")
     if kind is PeriodKind.WEEK:
         iso = day.isocalendar()
         return week_period(iso.year, iso.week, rule)

@@ -11,6 +11,7 @@ import argparse
 import getpass
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--passphrase-stdin", action="store_true",
                          help="read the passphrase from the first line of standard input")
     _sync_parser(commands)
+    _report_parser(commands)
     return parser
 
 
@@ -366,6 +368,70 @@ def _sync_receipt(vault, args: argparse.Namespace, outbox) -> int:  # type: igno
     return 0
 
 
+def _report_parser(commands) -> None:  # type: ignore[no-untyped-def]
+    sub = commands.add_parser("report", help="the station's figures for a period, as a JSON, "
+                              "XLSX or PDF file (coordinator or admin)")
+    when = sub.add_mutually_exclusive_group(required=True)
+    when.add_argument("--period", help="2026-11, 2026-W48, 2026-Q4, 2026-H2, 2026 or campaign")
+    when.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                      help="first day of a date range (with --to)")
+    sub.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day of the range")
+    sub.add_argument("--by", choices=["commune", "station"], default=None,
+                     help="also break the figures down by commune or station")
+    sub.add_argument("--cutoff-rule", choices=["calendar", "decree-09"], default=None,
+                     help="period boundaries: calendar, or Decree 09/2019 (15th to 14th); "
+                     "default: the app's setting")
+    sub.add_argument("--as-of", default=None, metavar="DATE[THH:MM]",
+                     help="count what was recorded before this instant; a date means the end "
+                     "of that day (default: the end of today)")
+    sub.add_argument("--format", choices=["json", "xlsx", "pdf"], required=True)
+    sub.add_argument("--out", type=Path, required=True, help="the file to write")
+    sub.add_argument("--vault", type=Path, default=None, help="vault folder")
+    sub.add_argument("--user", required=True, help="your user name")
+    sub.add_argument("--passphrase-stdin", action="store_true",
+                     help="read the passphrase from the first line of standard input")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from capture import kpis, report_files, station_report
+    from ui import i18n
+    from ui import settings as app_settings
+
+    if (args.date_from is None) != (args.date_to is None):
+        print(translate("cli", "Give both --from and --to, or a --period."), file=sys.stderr)
+        return 2
+    start = end = None
+    if args.date_from is not None:
+        try:
+            start, end = date.fromisoformat(args.date_from), date.fromisoformat(args.date_to)
+        except ValueError:
+            raise kpis.InvalidPeriod(text=f"{args.date_from}..{args.date_to}"[:40]) from None
+    rule = args.cutoff_rule or app_settings.load().report_cutoff_rule
+    path = args.vault or paths.default_vault()
+    vault = Vault(path)
+    today = kpis.local_day(vault.clock())
+    as_of = kpis.parse_cutoff(args.as_of) if args.as_of else kpis.end_of_day(today)
+    unlocked = vault.unlock(args.user, _passphrase(args.passphrase_stdin))
+    try:
+        data = station_report.build(unlocked, as_of, period=args.period, start=start, end=end,
+                                    rule=rule, by=args.by)
+        signer = unlocked.actor.full_name
+    finally:
+        unlocked.lock()
+    letterhead = report_files.station_letterhead(data, today, signer)
+    try:
+        report_files.save(data, args.out, args.format, letterhead)
+    except OSError:
+        print(translate("cli", "The file {path} cannot be written: check the folder and the "
+                        "free space.").format(path=args.out), file=sys.stderr)
+        return 2
+    print(translate("cli", "Report for {period} written to {path}; it counts what was recorded "
+                    "before {cutoff} ({rule}).").format(
+        period=data["period"]["title"][i18n.current_language()], path=args.out,
+        cutoff=data["snapshot"]["as_of"], rule=data["period"]["cutoff_rule"]))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     app = QCoreApplication.instance() or QCoreApplication(["sohoa"])
@@ -379,6 +445,8 @@ def main(argv: list[str]) -> int:
             return _import(args)
         if args.command == "sync":
             return _sync(args)
+        if args.command == "report":
+            return _report(args)
         return _info(args)
     except (CaptureError, SyncError) as error:
         print(errors.user_message(error), file=sys.stderr)

@@ -177,6 +177,12 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("errors", "The drive {destination} cannot hold a file this large ({size}): "
                       "FAT32 drives take at most 4 GB a file. Use an exFAT or NTFS drive, or "
                       "build again with a smaller size cap; the batch stays in the outbox."),
+    # capture/kpis.py
+    QT_TRANSLATE_NOOP("errors", "The report period {text} is not understood: write 2026-11, "
+                      "2026-W48, 2026-Q4, 2026-H2, 2026 or campaign, or give a start and an end "
+                      "date."),
+    QT_TRANSLATE_NOOP("errors", "The cut-off {text} is not understood: write a date (2026-11-24) "
+                      "or a date and time."),
 )
 
 # sync/ errors that are not core errors (no ``message`` of their own): one sentence per class

@@ -19,6 +19,7 @@ SCHEMA_VERSION = 1
 FILE_NAME = "settings.json"
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
+REPORT_CUTOFF_RULES = ("calendar", "decree-09")  # capture.kpis.CutoffRule's values
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Settings:
     recorder_device: str = ""  # the input device's name only, as PortAudio lists it
     upload_cap: int = 0  # bytes per second the operator lets uploads use; 0 for no limit
     camera_device: str = ""  # the camera's name only, as Qt Multimedia lists it
+    report_cutoff_rule: str = "calendar"  # capture.kpis.CutoffRule: calendar | decree-09
     schema_version: int = SCHEMA_VERSION
 
 
@@ -56,10 +58,12 @@ def load(path: Path | None = None) -> Settings:
     device = data.get("recorder_device", "")
     cap = data.get("upload_cap", 0)
     camera = data.get("camera_device", "")
+    rule = data.get("report_cutoff_rule", "calendar")
     return Settings(language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
                     recorder_device=device if isinstance(device, str) else "",
                     upload_cap=cap if type(cap) is int and cap > 0 else 0,
-                    camera_device=camera if isinstance(camera, str) else "")
+                    camera_device=camera if isinstance(camera, str) else "",
+                    report_cutoff_rule=rule if rule in REPORT_CUTOFF_RULES else "calendar")
 
 
 def save(settings: Settings, path: Path | None = None) -> None:

@@ -1,5 +1,5 @@
 """The signed-in workspace: a top bar (station, user, Lock), a left navigation filtered by role,
-and one page per part of the work. The pages other than Settings say honestly what will be there.
+and one page per part of the work: visits, review, sending to the command, reports, settings.
 """
 
 from __future__ import annotations
@@ -23,27 +23,6 @@ from ui import tasks, viewmodels
 from ui.settings_page import SettingsPage
 from ui.viewmodels import Page
 from ui.visits_page import VisitsPage
-from ui.widgets import heading, paragraph
-
-
-class PlaceholderPage(QWidget):
-    """An empty state that says what this page will hold, and nothing invented."""
-
-    def __init__(self, title: str, empty: str, explanation: str) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 24)
-        layout.addWidget(heading(title))
-        layout.addStretch(1)
-        empty_label = QLabel(empty)
-        empty_label.setObjectName("emptyState")
-        empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty_label.setWordWrap(True)
-        layout.addWidget(empty_label)
-        more = paragraph(explanation)
-        more.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(more)
-        layout.addStretch(2)
 
 
 class Shell(QWidget):
@@ -124,7 +103,6 @@ class Shell(QWidget):
     def _make_page(self, page: Page) -> QWidget:
         if page is Page.SETTINGS:
             return SettingsPage(lambda: self.vault)
-        title = self._page_title(page)
         if page is Page.VISITS:
             return VisitsPage(lambda: self.vault)
         if page is Page.REVIEW:
@@ -135,9 +113,9 @@ class Shell(QWidget):
             from ui.operator_page import OperatorPage
 
             return OperatorPage(lambda: self.vault)
-        return PlaceholderPage(title, self.tr("No figures yet"), self.tr(
-            "The weekly, monthly and quarterly figures of the station will appear here once "
-            "visits are recorded: tips received, leads verified, DNA samples."))
+        from ui.reports_page import ReportsPage
+
+        return ReportsPage(lambda: self.vault)
 
     def refresh_header(self) -> None:
         tasks.Task(self, viewmodels.header, self.vault).success(self._show_header).failure(

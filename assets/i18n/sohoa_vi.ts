@@ -1624,6 +1624,133 @@
     </message>
 </context>
 <context>
+    <name>ReportsPage</name>
+    <message>
+        <source>Reports</source>
+        <translation>Báo cáo</translation>
+    </message>
+    <message>
+        <source>The station&apos;s own figures for a period, counted from what was recorded on this laptop. The command adds lead verification, DNA and remains.</source>
+        <translation>Số liệu của trạm trong một kỳ, tính từ những gì đã ghi trên máy này. Bộ Chỉ huy bổ sung số liệu xác minh manh mối, ADN và hài cốt.</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>Tuần</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Tháng</translation>
+    </message>
+    <message>
+        <source>Quarter</source>
+        <translation>Quý</translation>
+    </message>
+    <message>
+        <source>Half-year</source>
+        <translation>6 tháng</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>Năm</translation>
+    </message>
+    <message>
+        <source>Campaign to date</source>
+        <translation>Từ đầu Chiến dịch</translation>
+    </message>
+    <message>
+        <source>From … to …</source>
+        <translation>Từ ngày … đến ngày …</translation>
+    </message>
+    <message>
+        <source>Calendar periods</source>
+        <translation>Kỳ theo lịch</translation>
+    </message>
+    <message>
+        <source>Decree 09/2019 (15th to 14th)</source>
+        <translation>Nghị định 09/2019 (ngày 15 đến ngày 14)</translation>
+    </message>
+    <message>
+        <source>Only what was recorded up to the end of this day is counted, so the same day always gives the same figures.</source>
+        <translation>Chỉ tính những gì đã ghi đến hết ngày này, nên cùng một ngày luôn cho cùng số liệu.</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ</translation>
+    </message>
+    <message>
+        <source>Cut-off rule</source>
+        <translation>Quy tắc chốt số liệu</translation>
+    </message>
+    <message>
+        <source>Recorded up to</source>
+        <translation>Số liệu đến hết ngày</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>Chỉ số</translation>
+    </message>
+    <message>
+        <source>This period</source>
+        <translation>Kỳ này</translation>
+    </message>
+    <message>
+        <source>Previous period</source>
+        <translation>Kỳ trước</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Tăng, giảm</translation>
+    </message>
+    <message>
+        <source>Recent periods</source>
+        <translation>Diễn biến các kỳ gần đây</translation>
+    </message>
+    <message>
+        <source>Export XLSX…</source>
+        <translation>Xuất XLSX…</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>Xuất PDF…</translation>
+    </message>
+    <message>
+        <source>The report in the layout of an official report, in Vietnamese, ready to sign.</source>
+        <translation>Báo cáo theo thể thức văn bản hành chính, bằng tiếng Việt, sẵn sàng để ký.</translation>
+    </message>
+    <message>
+        <source>The first day of the range comes after the last; choose the dates again.</source>
+        <translation>Ngày bắt đầu sau ngày kết thúc; hãy chọn lại ngày.</translation>
+    </message>
+    <message>
+        <source>{period}. {rule} Counted: what was recorded before {cutoff}; {records} records (check code {digest}).</source>
+        <translation>{period}. {rule} Số liệu tính đến {cutoff}; {records} bản ghi (mã kiểm tra {digest}).</translation>
+    </message>
+    <message>
+        <source>Not yet recorded</source>
+        <translation>Chưa có số liệu</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Bảng tính Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>Tệp PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Save the report as</source>
+        <translation>Lưu báo cáo thành</translation>
+    </message>
+    <message>
+        <source>Report saved: {path}</source>
+        <translation>Đã lưu báo cáo: {path}</translation>
+    </message>
+    <message>
+        <source>The report could not be saved there: choose another folder or free some space.</source>
+        <translation>Không lưu được báo cáo vào đó: hãy chọn thư mục khác hoặc giải phóng dung lượng.</translation>
+    </message>
+</context>
+<context>
     <name>ReturnDialog</name>
     <message>
         <source>Return the visit to the volunteer</source>
@@ -2123,14 +2250,6 @@
     <message>
         <source>Settings</source>
         <translation>Cài đặt</translation>
-    </message>
-    <message>
-        <source>No figures yet</source>
-        <translation>Chưa có số liệu</translation>
-    </message>
-    <message>
-        <source>The weekly, monthly and quarterly figures of the station will appear here once visits are recorded: tips received, leads verified, DNA samples.</source>
-        <translation>Số liệu tuần, tháng và quý của trạm sẽ hiện ở đây khi đã có chuyến thăm: số thông tin tiếp nhận, manh mối đã xác minh, mẫu ADN.</translation>
     </message>
     <message>
         <source>{name} · {role}</source>
@@ -2941,6 +3060,18 @@
         <source>The file {path} cannot be read.</source>
         <translation>Không đọc được tệp {path}.</translation>
     </message>
+    <message>
+        <source>Give both --from and --to, or a --period.</source>
+        <translation>Hãy cho cả --from và --to, hoặc một --period.</translation>
+    </message>
+    <message>
+        <source>The file {path} cannot be written: check the folder and the free space.</source>
+        <translation>Không ghi được tệp {path}: hãy kiểm tra thư mục và dung lượng còn trống.</translation>
+    </message>
+    <message>
+        <source>Report for {period} written to {path}; it counts what was recorded before {cutoff} ({rule}).</source>
+        <translation>Đã ghi báo cáo {period} vào {path}; số liệu gồm những gì ghi trước {cutoff} (quy tắc {rule}).</translation>
+    </message>
 </context>
 <context>
     <name>errors</name>
@@ -3295,6 +3426,14 @@
     <message>
         <source>The drive {destination} cannot hold a file this large ({size}): FAT32 drives take at most 4 GB a file. Use an exFAT or NTFS drive, or build again with a smaller size cap; the batch stays in the outbox.</source>
         <translation>Ổ {destination} không chứa được tệp lớn như vậy ({size}): ổ định dạng FAT32 chỉ nhận tệp tối đa 4 GB. Hãy dùng ổ exFAT hoặc NTFS, hoặc đóng gói lại với giới hạn cỡ nhỏ hơn; đợt gửi vẫn nằm trong hộp thư đi.</translation>
+    </message>
+    <message>
+        <source>The report period {text} is not understood: write 2026-11, 2026-W48, 2026-Q4, 2026-H2, 2026 or campaign, or give a start and an end date.</source>
+        <translation>Không hiểu kỳ báo cáo {text}: hãy viết 2026-11, 2026-W48, 2026-Q4, 2026-H2, 2026 hoặc campaign, hoặc cho ngày bắt đầu và ngày kết thúc.</translation>
+    </message>
+    <message>
+        <source>The cut-off {text} is not understood: write a date (2026-11-24) or a date and time.</source>
+        <translation>Không hiểu thời điểm chốt số liệu {text}: hãy viết một ngày (2026-11-24) hoặc ngày và giờ.</translation>
     </message>
     <message>
         <source>This is not an enrolment link from the command. Type the server&apos;s address and the code instead, as the command wrote them.</source>

@@ -281,24 +281,31 @@ _TM3_EPSG = {102.0: 5896, 105.0: 5897, 108.0: 5898, 107.75: 5899, 103.0: 9205, 1
 # -- patterns ------------------------------------------------------------------------------------
 
 _SEP = r"[\s,;/|–—\-]*"
-_NUM3 = r"\d{1,3}(?:[.,]\d+)?(?!\d|[.,]\d)"
-_NUM2 = r"\d{1,2}(?:[.,]\d+)?(?!\d|[.,]\d)"
+# A number with its decimals; a date's or a phone's next group ("15.03.1968") ends no number,
+# but a comma after decimals is a separator ("16.7463,107.1856").
+_NUM3 = r"\d{1,3}(?:[.,]\d+(?!\.\d)|(?![.,]\d))(?!\d)"
+_NUM2 = r"\d{1,2}(?:[.,]\d+(?!\.\d)|(?![.,]\d))(?!\d)"
 _HEM_WORD = r"bắc|bac|nam|đông|dong|tây|tay|north|south|east|west"
 _CUE = (r"vĩ\s*độ|vi\s*do|vĩ\s*tuyến|vi\s*tuyen|kinh\s*độ|kinh\s*do|kinh\s*tuyến|kinh\s*tuyen|"
         r"latitude|longitude|lat|long|lon|lng|vđ|kđ")
 
-_ANGLE = re.compile(
-    r"(?<![\w.,])"
-    rf"(?:(?P<cue>(?i:{_CUE}))\.?\s*(?P<cuehem>(?i:{_HEM_WORD})(?!\w))?\s*[:=]?\s*)?"
-    rf"(?:(?P<pre>[NSEWBĐDT])\.?\s?|(?P<preword>(?i:{_HEM_WORD}))\s+)?"
-    rf"(?P<deg>{_NUM3})"
-    r"(?:\s*(?P<dm>°|º|˚|∘|(?i:độ|do)(?!\w)|o(?=\s*\d)))?"
-    rf"(?:\s*(?P<mi>{_NUM2})\s*(?P<mm>'(?!')|′(?!′)|’(?!’)|‘|´|(?i:phút|phut|ph)(?!\w)))?"
-    rf"(?:\s*(?P<se>{_NUM2})\s*(?P<sm>\"|″|”|“|''|′′|’’|(?i:giây|giay)(?!\w)))?"
-    r"(?!\s*(?:°\s*)?C\b)"  # 30 °C, 30 độ C: a temperature
-    rf"(?:\s*(?P<suf>[NSEWBĐDT](?!\w)|(?i:(?:vĩ\s*độ\s*|vi\s*do\s*|kinh\s*độ\s*|kinh\s*do\s*)?"
-    rf"(?:{_HEM_WORD}))(?!\w)))?"
-)
+def _angle_pattern(suffix: bool) -> re.Pattern[str]:
+    return re.compile(
+        r"(?<![\w.])"
+        rf"(?:(?P<cue>(?i:{_CUE}))\.?\s*(?P<cuehem>(?i:{_HEM_WORD})(?!\w))?\s*[:=]?\s*)?"
+        rf"(?:(?P<pre>[NSEWBĐDT])\.?\s?|(?P<preword>(?i:{_HEM_WORD}))\s+)?"
+        rf"(?P<deg>{_NUM3})"
+        r"(?:\s*(?P<dm>°|º|˚|∘|(?i:độ|do)(?!\w)|o(?=\s*\d)))?"
+        rf"(?:\s*(?P<mi>{_NUM2})\s*(?P<mm>'(?!')|′(?!′)|’(?!’)|‘|´|(?i:phút|phut|ph)(?!\w)))?"
+        rf"(?:\s*(?P<se>{_NUM2})\s*(?P<sm>\"|″|”|“|''|′′|’’|(?i:giây|giay)(?!\w)))?"
+        r"(?!\s*(?:°\s*)?C\b)"  # 30 °C, 30 độ C: a temperature
+        + (rf"(?:\s*(?P<suf>[NSEWBĐDT](?!\w)|(?i:(?:vĩ\s*độ\s*|vi\s*do\s*|kinh\s*độ\s*|"
+           rf"kinh\s*do\s*)?(?:{_HEM_WORD}))(?!\w)))?" if suffix else r"(?P<suf>(?!))?"))
+
+
+_ANGLE = _angle_pattern(suffix=True)
+# A hemisphere written before the number: a letter after it is the next angle's ("N 16° E 107°").
+_ANGLE_PREFIXED = _angle_pattern(suffix=False)
 
 _UNIT_AFTER = re.compile(
     r"\s*(?i:kg|g|gam|gram|m|mét|met|km|cm|mm|ha|%|đ|đồng|vnđ|vnd|k|tr|triệu|tỷ|tấn|lít|l|"
@@ -557,18 +564,21 @@ class CoordinateReader:
             values = {match["l1"]: match["v1"], match["l2"]: match["v2"]}
             x, y = _big(values["X"]), _big(values["Y"])
             unit = max(_unit_of(values["X"]), _unit_of(values["Y"]))
-            notes: list[str] = []
-            if 100_000 <= x < 1_000_000 and 600_000 <= y < 2_800_000:
-                x, y = y, x  # X written as the easting, the Western way round
-                notes.append("X and Y read the other way round (X as the easting)")
-            elif not (600_000 <= x < 2_800_000 and 100_000 <= y < 1_000_000):
-                continue
             datum, stated = self._datum_near(text, match.start(), match.end(), VN2000)
-            if not stated:
-                notes.append("datum not written: VN-2000 assumed for X/Y")
-            readings = self._grid_readings(text, match.start(), match.end(), context, y, x,
-                                           unit, datum, tuple(notes))
-            yield match.start(), match.end(), readings
+            notes = () if stated else ("datum not written: VN-2000 assumed for X/Y",)
+            readings = []
+            if 900_000 <= x <= 2_700_000 and 100_000 <= y < 1_000_000:  # X the northing
+                readings += self._grid_readings(text, match.start(), match.end(), context, y,
+                                                x, unit, datum, notes)
+            if 900_000 <= y <= 2_700_000 and 100_000 <= x < 1_000_000:
+                # X written as the easting, the Western way round: a reading, ranked lower.
+                for reading in self._grid_readings(text, match.start(), match.end(), context,
+                                                   x, y, unit, datum, notes):
+                    reading.prior *= 0.6
+                    reading.notes += ("X and Y read the other way round (X as the easting)",)
+                    readings.append(reading)
+            if readings:
+                yield match.start(), match.end(), readings
 
     def _grid_readings(self, text: str, start: int, end: int, context: Context,
                        easting: float, northing: float, unit: float, datum: str,
@@ -585,12 +595,17 @@ class CoordinateReader:
                 keys.append((("utm", datum, z, False), f"UTM {z}N", 1.0 if zone else 0.9,
                              () if zone else (f"zone not written: UTM {z}N assumed",)))
         elif meridian is not None:
-            six = bool(_SIX_DEG.search(window)) and not _THREE_DEG.search(window)
-            if six or meridian in (99.0, 105.0, 111.0) and not _THREE_DEG.search(window):
-                keys.append((("utm", VN2000, int((meridian + 183) / 6), False),
-                             f"UTM {int((meridian + 183) / 6)}N", 1.0, ()))
+            three = bool(_THREE_DEG.search(window))
+            six = bool(_SIX_DEG.search(window)) and not three
+            utm_zone = int((meridian + 183) / 6)
+            if six:
+                keys.append((("utm", VN2000, utm_zone, False), f"UTM {utm_zone}N", 1.0, ()))
             else:
                 keys.append((("tm", meridian, 0.9999), f"TM-3 {_dm(meridian)}", 1.0, ()))
+                if meridian in (99.0, 105.0, 111.0) and not three:
+                    # 105° is Hà Nội's 3° meridian and the 6° zone 48's: both, 3° first.
+                    keys.append((("utm", VN2000, utm_zone, False), f"UTM {utm_zone}N", 0.9,
+                                 ("zone size not written: 6° zone (k0 0.9996) read too",)))
         elif zone is not None and not _THREE_DEG.search(window):
             keys.append((("utm", VN2000, zone, False), f"UTM {zone}N", 1.0, ()))
         else:
@@ -738,7 +753,11 @@ class CoordinateReader:
     def _angles(self, text: str, context: Context, taken: list[bool]
                 ) -> Iterable[tuple[int, int, list[_Reading]]]:
         angles = []
-        for match in _ANGLE.finditer(text):
+        position = 0
+        while (match := _ANGLE.search(text, position)) is not None:
+            if match["suf"] and (match["pre"] or match["preword"] or match["cuehem"]):
+                match = _ANGLE_PREFIXED.match(text, match.start()) or match
+            position = match.end()
             if any(taken[match.start():match.end()]):
                 continue
             angle = _angle(match, text)

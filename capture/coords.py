@@ -309,7 +309,7 @@ _ANGLE_PREFIXED = _angle_pattern(suffix=False)
 
 _UNIT_AFTER = re.compile(
     r"\s*(?i:kg|g|gam|gram|m|mét|met|km|cm|mm|ha|%|đ|đồng|vnđ|vnd|k|tr|triệu|tỷ|tấn|lít|l|"
-    r"năm|tuổi|giờ|h|phút|ph|giây|s|người|ly|cái|con|m2|m²)(?!\w)")
+    r"năm|tuổi|giờ|h|phút|ph|giây|s|người|ly|cái|con|m2|m²|usd|đô|\$)(?!\w)")
 
 _MGRS = re.compile(
     r"(?<![\w.,])(?:(?P<zone>\d{1,2})\s?(?P<band>[C-HJ-NP-X])\s?)?"
@@ -322,11 +322,13 @@ _MGRS_CUE = re.compile(r"(?i:tọa\s*độ|toạ\s*độ|toa\s*do|tđ|grid|mgrs|
 _BIG = r"\d{1,3}(?:[. ]\d{3}){1,2}(?:,\d+)?(?![\d])|\d{6,7}(?:[.,]\d+)?(?![\d])"
 
 _UTM = re.compile(
-    r"(?<![\w.,])(?:(?P<cue>(?i:UTM))\s*(?:(?i:zone|múi|mui)\s*)?)?"
-    r"(?P<zone>\d{1,2})\s?(?P<band>[C-HJ-NP-X])?(?![\w])\s*[,;:]?\s*"
-    rf"(?:(?P<lab1>[EN]|(?i:easting|northing))\s*[=:]?\s*)?(?P<v1>{_BIG})\s*(?P<u1>m[EN]|[EN])?"
+    r"(?<![\w.,])(?:(?P<cue>(?i:UTM))\s*(?:(?i:zone|múi|mui)\s*)?|"
+    r"(?P<zoneword>(?i:zone|múi|mui))\s*)?"
+    r"(?P<zone>\d{1,2})\s?(?P<band>[C-HJ-NP-X])?(?![\w])\s*(?P<cue2>(?i:UTM)(?!\w))?\s*[,;:]?\s*"
+    rf"(?:(?P<lab1>[EN]|(?i:easting|northing))\s*[=:]?\s*)?(?P<v1>{_BIG})\s*"
+    r"(?P<u1>m\s?[EN](?!\w)|[EN](?!\w))?"
     rf"\s*[,;/]?\s*(?:(?P<lab2>[EN]|(?i:easting|northing))\s*[=:]?\s*)?(?P<v2>{_BIG})"
-    r"\s*(?P<u2>m[EN]|[EN])?(?!\w)")
+    r"\s*(?P<u2>m\s?[EN]|[EN])?(?!\w)")
 
 _XY = re.compile(
     r"(?<![\w])(?P<l1>[XY])\s*(?:\((?i:m)\))?\s*[=:]?\s*(?P<v1>" + _BIG + r")\s*(?i:m)?\s*"
@@ -640,7 +642,7 @@ class CoordinateReader:
     def _utm(self, text: str, context: Context, taken: list[bool]
              ) -> Iterable[tuple[int, int, list[_Reading]]]:
         for match in _UTM.finditer(text):
-            if not (match["cue"] or match["band"]):
+            if not (match["cue"] or match["cue2"] or match["band"] or match["zoneword"]):
                 continue  # "48 712345 1854321" alone is too little to call it UTM
             zone = int(match["zone"])
             if not 1 <= zone <= 60:
@@ -776,14 +778,18 @@ class CoordinateReader:
             index += 1
 
     def _pair(self, text: str, first: _Angle, second: _Angle) -> list[_Reading]:
+        inside = in_indochina(first.value, second.value) or in_indochina(
+            second.value, first.value)
         if not (first.strong or second.strong):
             # Two plain decimals: only with enough digits, or where a coordinate is expected.
             if first.decimals < 2 or second.decimals < 2:
                 return []
-            inside = in_indochina(first.value, second.value) or in_indochina(
-                second.value, first.value)
             if not inside and (first.decimals < 4 or second.decimals < 4):
                 return []
+        named = first.axis or second.axis or first.sign or second.sign
+        if not named and not (first.minutes or second.minutes) and not inside \
+                and (first.decimals < 4 or second.decimals < 4):
+            return []  # "38,5 độ, 39,1 độ": a fever, an angle; nothing says latitude
         if first.axis is not None and first.axis == second.axis:
             return []
         notation = "dms" if (first.seconds or second.seconds) else (

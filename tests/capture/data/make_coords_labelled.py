@@ -180,7 +180,7 @@ def jitter(rng: random.Random, lat: float, lon: float) -> tuple[float, float]:
     return lat + rng.uniform(-0.15, 0.15), lon + rng.uniform(-0.15, 0.15)
 
 
-def generate(rng: random.Random) -> Writer:  # noqa: C901, PLR0915 - one notation after another
+def generate(rng: random.Random) -> Writer:
     w = Writer(rng)
     for name, plat, plon, province in PLACES:
         lat, lon = jitter(rng, plat, plon)
@@ -205,7 +205,10 @@ def generate(rng: random.Random) -> Writer:  # noqa: C901, PLR0915 - one notatio
         # 4. DMS with symbols
         sd = rng.choice([0, 1])
         a, b = dms(lat, sd), dms(lon, sd)
-        fs = (lambda s: f"{s:0{3 + sd if sd else 2}.{sd}f}")  # noqa: E731
+        width = 3 + sd if sd else 2
+
+        def fs(seconds: float, width: int = width, sd: int = sd) -> str:
+            return f"{seconds:0{width}.{sd}f}"
         style = rng.randrange(4)
         if style == 0:
             core = f"{a[0]}°{a[1]:02d}'{fs(a[2])}\"N {b[0]}°{b[1]:02d}'{fs(b[2])}\"E"
@@ -371,10 +374,12 @@ def negatives(rng: random.Random, count: int) -> list[dict]:
                                  f"0{rng.randint(200, 299)}.{rng.randint(100, 999)}."
                                  f"{rng.randint(100, 999)}"]),
             "phone2": f"{rng.randint(100_000, 999_999)}",
-            "date": rng.choice([f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.randint(1950, 1979)}",
+            "date": rng.choice([f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/"
+                                f"{rng.randint(1950, 1979)}",
                                 f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}."
                                 f"{rng.randint(1950, 1979)}",
-                                f"{rng.randint(1, 28)}-{rng.randint(1, 12)}-{rng.randint(1950, 1979)}"]),
+                                f"{rng.randint(1, 28)}-{rng.randint(1, 12)}-"
+                                f"{rng.randint(1950, 1979)}"]),
             "d": rng.randint(1, 28), "m": rng.randint(1, 12), "m2": f"{rng.randint(0, 59):02d}",
             "y": rng.randint(1945, 2026), "unit": rng.choice(UNITS),
             "hill": rng.randint(100, 1800), "hill2": rng.randint(20, 40),

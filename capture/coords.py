@@ -139,8 +139,9 @@ def provinces_named(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Context:
-    """What the caller knows: a reference point (the lead's commune, the household's GPS) that
-    ranks candidates by distance, and the province (for VN-2000 3° zones)."""
+    """What the caller knows: a reference point (the lead's commune) that ranks candidates by
+    distance, and a text naming the province (a province's name, a lead's description), whose
+    VN-2000 3° meridians rank first when the text read names none."""
 
     reference: tuple[float, float] | None = None
     province: str = ""
@@ -611,12 +612,15 @@ class CoordinateReader:
         elif zone is not None and not _THREE_DEG.search(window):
             keys.append((("utm", VN2000, zone, False), f"UTM {zone}N", 1.0, ()))
         else:
-            provinces = provinces_named(window) or provinces_named(context.province)
+            # A province the text names settles the meridian; one the caller passes (where the
+            # household is, a lead's description) only ranks its meridians first.
+            named = provinces_named(window)
+            provinces = named or provinces_named(context.province)
             for index, province in enumerate(provinces):
                 m = PROVINCE_MERIDIANS[province]
                 keys.append((("tm", m, 0.9999), f"TM-3 {_dm(m)}", 1.0 - 0.05 * index,
                              (f"central meridian {_dm(m)} of {province} (from the province)",)))
-            if not provinces:
+            if not named:
                 # Nothing says which zone: every zone used in Vietnam is a candidate.
                 keys.append((("utm", VN2000, 48, False), "UTM 48N", 0.6,
                              ("zone not written: 6° zone 48 assumed",)))

@@ -281,7 +281,7 @@ _TM3_EPSG = {102.0: 5896, 105.0: 5897, 108.0: 5898, 107.75: 5899, 103.0: 9205, 1
 
 # -- patterns ------------------------------------------------------------------------------------
 
-_SEP = r"[\s,;/|–—\-]*"
+_SEP = r"[\s,;/|–—\-+]*"  # "+" as Google Maps copies a point: 21°01'42.6"N+105°51'15.1"E
 # A number with its decimals; a date's or a phone's next group ("15.03.1968") ends no number,
 # but a comma after decimals is a separator ("16.7463,107.1856").
 _NUM3 = r"\d{1,3}(?:[.,]\d+(?!\.\d)|(?![.,]\d))(?!\d)"

@@ -114,13 +114,16 @@ def _province_names() -> list[tuple[str, str]]:
     return sorted(names.items(), key=lambda item: -len(item[0]))  # longest first
 
 
+_PROVINCE_KEYS = _province_names()  # a constant table, folded once
+
+
 def provinces_named(text: str) -> list[str]:
     """Former (pre-2025) province names meant by the provinces a text names, in order of
     mention; a province of today stands for each former province it took in."""
     folded = fold(text)
     taken = [False] * len(folded)
     found: list[tuple[int, str]] = []
-    for key, name in _province_names():
+    for key, name in _PROVINCE_KEYS:
         for match in re.finditer(r"(?<!\w)" + re.escape(key) + r"(?!\w)", folded):
             if any(taken[match.start():match.end()]):
                 continue

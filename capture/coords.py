@@ -284,6 +284,13 @@ _TM3_EPSG = {102.0: 5896, 105.0: 5897, 108.0: 5898, 107.75: 5899, 103.0: 9205, 1
 
 # -- patterns ------------------------------------------------------------------------------------
 
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    """Whitespace runs bounded (\\s* → at most 8): two unbounded runs in a row backtrack
+    quadratically over a long run of spaces in hostile or OCR'd text."""
+    return re.compile(pattern.replace(r"\s*", r"\s{0,8}").replace(r"\s+", r"\s{1,8}"))
+
+
 _SEP = r"[\s,;/|–—\-+]*"  # "+" as Google Maps copies a point: 21°01'42.6"N+105°51'15.1"E
 # A number with its decimals; a date's or a phone's next group ("15.03.1968") ends no number,
 # but a comma after decimals is a separator ("16.7463,107.1856").
@@ -294,7 +301,7 @@ _CUE = (r"vĩ\s*độ|vi\s*do|vĩ\s*tuyến|vi\s*tuyen|kinh\s*độ|kinh\s*do|ki
         r"latitude|longitude|lat|long|lon|lng|vđ|kđ")
 
 def _angle_pattern(suffix: bool) -> re.Pattern[str]:
-    return re.compile(
+    return _compile(
         r"(?<![\w.])"
         rf"(?:(?P<cue>(?i:{_CUE}))\.?\s*(?P<cuehem>(?i:{_HEM_WORD})(?!\w))?\s*[:=]?\s*)?"
         rf"(?:(?P<pre>[NSEWBĐDT])\.?\s?|(?P<preword>(?i:{_HEM_WORD}))\s+)?"
@@ -311,21 +318,21 @@ _ANGLE = _angle_pattern(suffix=True)
 # A hemisphere written before the number: a letter after it is the next angle's ("N 16° E 107°").
 _ANGLE_PREFIXED = _angle_pattern(suffix=False)
 
-_UNIT_AFTER = re.compile(
+_UNIT_AFTER = _compile(
     r"\s*(?i:kg|g|gam|gram|m|mét|met|km|cm|mm|ha|%|đ|đồng|vnđ|vnd|k|tr|triệu|tỷ|tấn|lít|l|"
     r"năm|tuổi|giờ|h|phút|ph|giây|s|người|ly|cái|con|m2|m²|usd|đô|\$)(?!\w)")
 
-_MGRS = re.compile(
+_MGRS = _compile(
     r"(?<![\w.,])(?:(?P<zone>\d{1,2})\s?(?P<band>[C-HJ-NP-X])\s?)?"
     r"(?P<sq>[A-HJ-NP-Z][A-HJ-NP-V])\s?"
     r"(?P<digits>\d{1,5}\s+\d{1,5}|\d{2,10})(?![\w]|[.,]\d)")
 
-_MGRS_CUE = re.compile(r"(?i:tọa\s*độ|toạ\s*độ|toa\s*do|tđ|grid|mgrs|lưới|luoi|ô\s*lưới|"
+_MGRS_CUE = _compile(r"(?i:tọa\s*độ|toạ\s*độ|toa\s*do|tđ|grid|mgrs|lưới|luoi|ô\s*lưới|"
                        r"bản\s*đồ|ban\s*do|map|điểm|diem|tọa|coordinates?|ref|vị\s*trí|vi\s*tri)")
 
 _BIG = r"\d{1,3}(?:[. ]\d{3}){1,2}(?:,\d+)?(?![\d])|\d{6,7}(?:[.,]\d+)?(?![\d])"
 
-_UTM = re.compile(
+_UTM = _compile(
     r"(?<![\w.,])(?:(?P<cue>(?i:UTM))\s*(?:(?i:zone|múi|mui)\s*)?|"
     r"(?P<zoneword>(?i:zone|múi|mui))\s*)?"
     r"(?P<zone>\d{1,2})\s?(?P<band>[C-HJ-NP-X])?(?![\w])\s*(?P<cue2>(?i:UTM)(?!\w))?\s*[,;:]?\s*"
@@ -334,32 +341,32 @@ _UTM = re.compile(
     rf"\s*[,;/]?\s*(?:(?P<lab2>[EN]|(?i:easting|northing))\s*[=:]?\s*)?(?P<v2>{_BIG})"
     r"\s*(?P<u2>m\s?[EN]|[EN])?(?!\w)")
 
-_XY = re.compile(
+_XY = _compile(
     r"(?<![\w])(?P<l1>[XY])\s*(?:\((?i:m)\))?\s*[=:]?\s*(?P<v1>" + _BIG + r")\s*(?i:m)?\s*"
     r"[,;]?\s*(?:(?i:và|and)\s*)?(?P<l2>[XY])\s*(?:\((?i:m)\))?\s*[=:]?\s*(?P<v2>" + _BIG + r")")
 
-_GEO_URI = re.compile(r"(?i:geo:)(?P<lat>-?\d{1,2}(?:\.\d+)?),(?P<lon>-?\d{1,3}(?:\.\d+)?)"
+_GEO_URI = _compile(r"(?i:geo:)(?P<lat>-?\d{1,2}(?:\.\d+)?),(?P<lon>-?\d{1,3}(?:\.\d+)?)"
                       r"(?:,-?\d+(?:\.\d+)?)?(?P<params>(?:;[\w\-]+=[\w.\-%]*)*)"
                       r"(?:\?[^\s<>\"']*)?")
-_URL = re.compile(r"(?i:https?://|www\.)[^\s<>\"']+|(?i:(?:maps\.google|google\.[a-z.]+/maps|"
+_URL = _compile(r"(?i:https?://|www\.)[^\s<>\"']+|(?i:(?:maps\.google|google\.[a-z.]+/maps|"
                   r"openstreetmap\.org|osm\.org|maps\.apple\.com)[^\s<>\"']*)")
 
-_INDIAN_CUE = re.compile(
+_INDIAN_CUE = _compile(
     r"(?i:indian\s*(?:19)?60|indian\s*(?:19)?54|ấn\s*độ\s*(?:19)?60|an\s*do\s*(?:19)?60|"
     r"indian\s*datum|L\s*-?\s*7014|L\s*-?\s*701\b|L\s*-?\s*605\b|L\s*-?\s*708\b|series\s*L|"
     r"\bAMS\b|bản\s*đồ\s*(?:của\s*)?(?:quân\s*đội\s*)?mỹ|ban\s*do\s*(?:cua\s*)?my|"
     r"US\s*army\s*map|(?:tờ|to|sheet)\s*(?:bản\s*đồ\s*)?\d{4}\s*-?\s*(?:IV|I{1,3})\b)")
-_VN2000_CUE = re.compile(r"(?i:VN\s*-?\s*2000)")
-_WGS_CUE = re.compile(r"(?i:WGS\s*-?\s*84|GPS)")
-_MERIDIAN = re.compile(
+_VN2000_CUE = _compile(r"(?i:VN\s*-?\s*2000)")
+_WGS_CUE = _compile(r"(?i:WGS\s*-?\s*84|GPS)")
+_MERIDIAN = _compile(
     r"(?i:KTT|kinh\s*tuyến\s*trục|kinh\s*tuyen\s*truc|kinh\s*tuyến\s*trung\s*ương|"
     r"central\s*meridian|lon_0|CM)\s*[:=]?\s*(?P<deg>\d{3})(?:[.,](?P<frac>\d+))?"
     r"(?:\s*(?:°|º|độ|do|-|\s)\s*(?P<min>\d{1,2})\s*(?:'|′|’|(?i:phút|phut))?)?")
-_ZONE_WORD = re.compile(r"(?i:múi|mui|zone)\s*(?:chiếu\s*|chieu\s*)?(?P<zone>\d{1,2})(?!\s*°|\d)"
+_ZONE_WORD = _compile(r"(?i:múi|mui|zone)\s*(?:chiếu\s*|chieu\s*)?(?P<zone>\d{1,2})(?!\s*°|\d)"
                         r"|(?i:UTM)\s*(?P<zone2>\d{2})")
-_THREE_DEG = re.compile(r"(?i:múi|mui)\s*(?:chiếu\s*|chieu\s*)?3\s*(?:°|º|độ|do)|"
+_THREE_DEG = _compile(r"(?i:múi|mui)\s*(?:chiếu\s*|chieu\s*)?3\s*(?:°|º|độ|do)|"
                         r"(?i:TM\s*-?\s*3)|(?i:3\s*(?:°|độ)\s*(?:zone|múi))")
-_SIX_DEG = re.compile(r"(?i:múi|mui)\s*(?:chiếu\s*|chieu\s*)?6\s*(?:°|º|độ|do)|(?i:UTM)")
+_SIX_DEG = _compile(r"(?i:múi|mui)\s*(?:chiếu\s*|chieu\s*)?6\s*(?:°|º|độ|do)|(?i:UTM)")
 
 _HEMISPHERE = {"N": ("lat", 1), "S": ("lat", -1), "B": ("lat", 1), "E": ("lon", 1),
                "W": ("lon", -1), "Đ": ("lon", 1), "D": ("lon", 1), "T": ("lon", -1)}

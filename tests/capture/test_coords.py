@@ -149,3 +149,22 @@ def test_ohms_export_reads_a_coordinate_marker_in_any_notation():
     assert gps[0] == "16.746306, 107.185611"
     assert gps[1] == "16.653599, 106.726702"
     assert gps[2] is None and gps[3] is None  # a place marker; a coordinate marker with none
+
+
+@pytest.mark.parametrize("hostile", [
+    "1" + " " * 99_998 + "2", "1 " * 50_000, "1° " * 33_000, "N1 " * 33_000, "XD 1 " * 20_000,
+    "X" + " " * 99_999, "48Q " * 25_000, "1'" * 50_000, "geo:1," * 16_000,
+    "https://www.google.com/maps/@" + "1" * 99_000])
+def test_hostile_text_is_read_in_bounded_time(reader, hostile):
+    """Long runs of spaces, digits and half-coordinates (a pasted file, OCR noise) take time
+    proportional to their length: no regex backtracks over a run twice."""
+    import time
+
+    start = time.perf_counter()
+    assert reader.find(hostile) == []
+    assert time.perf_counter() - start < 5  # ~0.3 s here on a loaded 2-core machine
+
+
+def test_many_coordinates_in_one_text_are_all_found(reader):
+    text = "16°44'46.7\"N 107°11'08.2\"E; " * 3000
+    assert len(reader.best(text)) == 3000

@@ -537,6 +537,14 @@ class RecorderScreen(QWidget):
         marker_row.addWidget(self.marker_kind)
         marker_row.addWidget(self.marker_button)
         box.addLayout(marker_row)
+        # A coordinate marker says, as it is typed, what the OHMS export will take from it.
+        self.marker_reading = QLabel()
+        self.marker_reading.setObjectName("markerReading")
+        self.marker_reading.hide()
+        self._marker_reader: CoordinateReader | None = None
+        self.marker_label.textChanged.connect(self._show_marker_reading)
+        self.marker_kind.currentIndexChanged.connect(self._show_marker_reading)
+        box.addWidget(self.marker_reading)
         layout.addWidget(record)
 
         playback = QGroupBox(self.tr("Listen"))
@@ -767,6 +775,19 @@ class RecorderScreen(QWidget):
         else:
             self._pending_marker_at = self.waveform.position
         self.marker_label.setFocus()
+
+    def _show_marker_reading(self, *_args: object) -> None:
+        text = self.marker_label.text().strip()
+        coordinate = self.marker_kind.currentData() == tm.MarkerKind.COORDINATE.value
+        if not (coordinate and text):
+            self.marker_reading.hide()
+            return
+        if self._marker_reader is None:
+            self._marker_reader = CoordinateReader()
+        best = self._marker_reader.best(text)
+        self.marker_reading.setText("→ " + (short_reading(best[0]) if best else self.tr(
+            "no coordinates understood yet (for example 16.7463, 107.1856 or 48Q XD 841 420)")))
+        self.marker_reading.show()
 
     def add_marker(self) -> None:
         if self.testimony_id is None:

@@ -1560,6 +1560,10 @@
         <translation>người kể chưa có tên</translation>
     </message>
     <message>
+        <source>no coordinates understood yet (for example 16.7463, 107.1856 or 48Q XD 841 420)</source>
+        <translation>chưa hiểu được tọa độ nào (ví dụ 16.7463, 107.1856 hoặc 48Q XD 841 420)</translation>
+    </message>
+    <message>
         <source>Continue recording</source>
         <translation>Ghi tiếp</translation>
     </message>

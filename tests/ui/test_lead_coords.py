@@ -127,3 +127,24 @@ def test_coordinate_markers_show_what_was_read(app, qtbot, volunteer) -> None:  
     assert "→ 16.746306, 107.185611 · MGRS 48Q YD 33001 52771 · WGS 84 · ±2 m" in texts[0]
     assert texts[1].endswith("→ không hiểu được tọa độ nào")
     assert "→" not in texts[2]
+
+
+def test_a_coordinate_marker_says_what_it_will_be_read_as(app, qtbot, volunteer) -> None:  # type: ignore[no-untyped-def]
+    from ui.recorder import RecorderScreen
+
+    info = station.info(volunteer)
+    visit_id = visits.create_visit(volunteer, visits.Household(info.province_code,
+                                                               info.ward_code))
+    screen = RecorderScreen(volunteer, visit_id)
+    qtbot.addWidget(screen)
+    screen.marker_kind.setCurrentIndex(screen.marker_kind.findData(MarkerKind.COORDINATE.value))
+    type_into(screen.marker_label, "tọa độ 48QXD8415342030")
+    assert screen.marker_reading.text().startswith("→ 16.653599, 106.726702 · MGRS 48Q XD")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    screen.resize(1000, 700)
+    assert screen.grab().save(str(SHOTS / "marker-coordinates.png"))
+    screen.marker_label.clear()
+    type_into(screen.marker_label, "gốc đa")
+    assert screen.marker_reading.text().startswith("→ chưa hiểu được tọa độ nào")
+    screen.marker_kind.setCurrentIndex(screen.marker_kind.findData(MarkerKind.PLACE.value))
+    assert screen.marker_reading.isHidden()  # a place marker is not read as coordinates

@@ -929,6 +929,15 @@ def _checked(lat_text: str, lon_text: str) -> tuple[float, float, int] | None:
     return lat, lon, min(_decimals(lat_text), _decimals(lon_text))
 
 
+_SHORT_LINK = _compile(r"(?i:(?:https?://)?(?:maps\.app\.goo\.gl|goo\.gl/maps)/[\w\-]+)")
+
+
+def short_links(text: str) -> list[str]:
+    """Shortened map links in a text: they hold no coordinate until opened on the internet,
+    so they are not read; a caller can say so (open it, copy the point it shows)."""
+    return [m.group(0) for m in _SHORT_LINK.finditer(text or "")]
+
+
 def find_coordinates(text: str, context: Context | None = None,
                      reader: CoordinateReader | None = None) -> list[Coordinate]:
     """Every coordinate in a text (see CoordinateReader.find). Pass a reader when reading
@@ -937,5 +946,6 @@ def find_coordinates(text: str, context: Context | None = None,
 
 
 __all__ = ["INDIAN1960", "VN2000", "WGS84", "Context", "Coordinate", "CoordinateReader",
-           "find_coordinates", "fold", "in_indochina", "provinces_named", "to_mgrs"]
+           "find_coordinates", "fold", "in_indochina", "provinces_named", "short_links",
+           "to_mgrs"]
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from capture.coords import Context, Coordinate, CoordinateReader
+from capture.coords import Context, Coordinate, CoordinateReader, short_links
 
 translate = QCoreApplication.translate
 
@@ -206,6 +206,11 @@ class CoordinatesReadout(QWidget):
             text = describe(self.found)
             if source is not grid:
                 text = self.tr("In the description:") + "\n" + text
+        elif short_links(grid):
+            text = self.tr("“{link}” is a short link: it holds no coordinates until it is "
+                           "opened on the internet. Open it on the phone, then copy the "
+                           "coordinates the map shows (hold a finger on the point).").format(
+                link=short_links(grid)[0])
         elif grid:
             text = self.tr(
                 "No coordinates understood in “{text}”. For example: 16.7463, 107.1856 · "

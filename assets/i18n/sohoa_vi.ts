@@ -534,6 +534,10 @@
         <translation>Trong phần mô tả:</translation>
     </message>
     <message>
+        <source>“{link}” is a short link: it holds no coordinates until it is opened on the internet. Open it on the phone, then copy the coordinates the map shows (hold a finger on the point).</source>
+        <translation>“{link}” là đường link rút gọn: chỉ có tọa độ khi mở bằng internet. Hãy mở link trên điện thoại, rồi chép tọa độ bản đồ hiện ra (giữ ngón tay lên điểm đó).</translation>
+    </message>
+    <message>
         <source>No coordinates understood in “{text}”. For example: 16.7463, 107.1856 · 16°44'47"B 107°11'08"Đ · 48Q XD 841 420 · VN-2000 X = 1854321, Y = 512345.</source>
         <translation>Không hiểu được tọa độ nào trong “{text}”. Ví dụ: 16.7463, 107.1856 · 16°44'47"B 107°11'08"Đ · 48Q XD 841 420 · VN-2000 X = 1854321, Y = 512345.</translation>
     </message>

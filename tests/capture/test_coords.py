@@ -168,3 +168,9 @@ def test_hostile_text_is_read_in_bounded_time(reader, hostile):
 def test_many_coordinates_in_one_text_are_all_found(reader):
     text = "16°44'46.7\"N 107°11'08.2\"E; " * 3000
     assert len(reader.best(text)) == 3000
+
+
+def test_a_short_link_is_not_read_but_is_named(reader):
+    text = "chị Lan gửi https://maps.app.goo.gl/Xy12AbC nhé"
+    assert reader.find(text) == []
+    assert coords.short_links(text) == ["https://maps.app.goo.gl/Xy12AbC"]

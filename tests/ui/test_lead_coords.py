@@ -74,6 +74,11 @@ def test_the_lead_form_says_what_it_understood_and_fills_the_coordinates(
     assert readout.summary_text().startswith("Không hiểu được tọa độ nào")
     assert not readout.use_button.isEnabled()
 
+    # A short link from a phone: nothing to read offline, and what to do instead.
+    grid.clear()
+    type_into(grid, "https://maps.app.goo.gl/Xy12AbC")
+    assert readout.summary_text().startswith("“https://maps.app.goo.gl/Xy12AbC” là đường link")
+
     # The household's GPS, then the GPS of the visit's photo.
     qtbot.mouseClick(readout.household_button, qtbot_button())
     assert (form.widgets["latitude"].text(), form.widgets["longitude"].text()) == \

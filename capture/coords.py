@@ -508,15 +508,13 @@ class CoordinateReader:
                 score *= 1 / (1 + km / 30)
             scored.append((score, order, reading))
         scored.sort(key=lambda s: (-s[0], s[1]))
-        top = scored[0][0] if scored else 1.0
         out = []
         for rank, (score, _order, r) in enumerate(scored, 1):
             notes = r.notes + (("outside Indochina",) if not in_indochina(r.lat, r.lon) else ())
             out.append(Coordinate(
                 r.lat, r.lon, r.notation, r.datum, r.uncertainty_m, start, end,
-                text[start:end], plausibility=min(1.0, score / top if top else 0) * min(
-                    1.0, r.prior), rank=rank, candidates=len(scored), notes=notes,
-                projection=r.projection))
+                text[start:end], plausibility=min(1.0, score), rank=rank,
+                candidates=len(scored), notes=notes, projection=r.projection))
         return out
 
     # -- the datum a text speaks of, near a span --
@@ -529,7 +527,7 @@ class CoordinateReader:
             return VN2000, True
         if _INDIAN_CUE.search(window):
             return INDIAN1960, True
-        if re.search(r"(?i:WGS\s*-?\s*84)", window):
+        if _WGS_CUE.search(window):  # "WGS 84", or "GPS": a receiver speaks WGS 84
             return WGS84, True
         return default, False
 
@@ -555,6 +553,8 @@ class CoordinateReader:
                 stated = float(params.get("u", ""))
             except ValueError:
                 stated = 0.0
+            if not (math.isfinite(stated) and 0 <= stated <= 100_000):
+                stated = 0.0  # "u=inf", "u=-5": not an uncertainty RFC 5870 allows
             radius = max(stated, _decimal_radius(lat, digits, digits))
             yield match.start(), match.end(), [_Reading(lat, lon, "geo-uri", WGS84, radius)]
         for match in _URL.finditer(text):

@@ -298,7 +298,7 @@ _NUM3 = r"\d{1,3}(?:[.,]\d+(?!\.\d)|(?![.,]\d))(?!\d)"
 _NUM2 = r"\d{1,2}(?:[.,]\d+(?!\.\d)|(?![.,]\d))(?!\d)"
 _HEM_WORD = r"bắc|bac|nam|đông|dong|tây|tay|north|south|east|west"
 _CUE = (r"vĩ\s*độ|vi\s*do|vĩ\s*tuyến|vi\s*tuyen|kinh\s*độ|kinh\s*do|kinh\s*tuyến|kinh\s*tuyen|"
-        r"latitude|longitude|lat|long|lon|lng|vđ|kđ")
+        r"lat\s*/\s*lo?ng?|latitude|longitude|lat|long|lon|lng|vđ|kđ")  # lat/long: both, in order
 
 def _angle_pattern(suffix: bool) -> re.Pattern[str]:
     return _compile(
@@ -311,7 +311,8 @@ def _angle_pattern(suffix: bool) -> re.Pattern[str]:
         rf"(?:\s*(?P<se>{_NUM2})\s*(?P<sm>\"|″|”|“|''|′′|’’|(?i:giây|giay)(?!\w)))?"
         r"(?!\s*(?:°\s*)?C\b)"  # 30 °C, 30 độ C: a temperature
         + (rf"(?:\s*(?P<suf>[NSEWBĐDT](?!\w)|(?i:(?:vĩ\s*độ\s*|vi\s*do\s*|kinh\s*độ\s*|"
-           rf"kinh\s*do\s*)?(?:{_HEM_WORD}))(?!\w)))?" if suffix else r"(?P<suf>(?!))?"))
+           rf"kinh\s*do\s*|vĩ\s*|vi\s*|kinh\s*)?(?:{_HEM_WORD}))(?!\w)))?" if suffix
+           else r"(?P<suf>(?!))?"))
 
 
 _ANGLE = _angle_pattern(suffix=True)
@@ -437,7 +438,7 @@ def _angle(match: re.Match[str], text: str) -> _Angle | None:
         if key in table:
             axis, sign = table[key]
             letter = key if table is _HEMISPHERE else ""
-    if match["cue"]:
+    if match["cue"] and "/" not in match["cue"]:  # "lat/long" names both: the order decides
         cue = fold(match["cue"]).replace(" ", "")
         cue_axis = "lat" if cue.startswith(("vi", "lat", "vđ", "vd")) else "lon"
         if axis is None:

@@ -33,6 +33,7 @@ def test_one_json_line_per_coordinate_nothing_for_a_text_without(tmp_path) -> No
     assert rows[2]["datum"] == "WGS 84"
 
 
+@pytest.mark.slow  # two interpreters starting Qt and PROJ: ~6 s on a loaded machine
 def test_every_reading_is_printed_ranked_and_best_keeps_the_first() -> None:
     every = _sohoa("coords", "X = 1854321, Y = 512345", "--near", "16.77,107.12")
     best = _sohoa("coords", "X = 1854321, Y = 512345", "--near", "16.77,107.12", "--best")

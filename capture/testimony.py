@@ -19,6 +19,7 @@ from xml.etree import ElementTree
 from sqlalchemy import Float, ForeignKey, Integer, String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from capture.coords import Coordinate, CoordinateReader
 from capture.errors import CaptureError
 from capture.models import Base, Martyr, Person, UtcDateTime, Visit
 from capture.roles import Action
@@ -295,18 +296,21 @@ def _vtt_time(seconds: float) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
 
 
-def parse_coordinate(text: str) -> tuple[float, float] | None:
-    """'16.75, 107.18' (decimal degrees, as a volunteer types them) → (lat, lon), else None."""
-    parts = text.replace(";", ",").split(",")
-    if len(parts) != 2:
-        return None
-    try:
-        lat, lon = float(parts[0]), float(parts[1])
-    except ValueError:
-        return None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return lat, lon
+def marker_coordinates(view: TestimonyView, reader: CoordinateReader | None = None
+                       ) -> dict[str, Coordinate]:
+    """The most plausible coordinate read from each coordinate marker's label (and, when the
+    label has none, its note), by marker id; markers with none are left out."""
+    reader = reader or CoordinateReader()
+    found: dict[str, Coordinate] = {}
+    for marker in view.markers:
+        if marker.kind != MarkerKind.COORDINATE:
+            continue
+        for text in (marker.label, marker.note):
+            best = reader.best(text)
+            if best:
+                found[marker.id] = best[0]
+                break
+    return found
 
 
 def to_webvtt(view: TestimonyView) -> str:
@@ -330,7 +334,8 @@ def to_webvtt(view: TestimonyView) -> str:
 def to_ohms_index(view: TestimonyView, title: str = "") -> bytes:
     """An OHMS index (the ``<index><point>`` part of an OHMS XML file, as OHMS imports it):
     time in whole seconds, title, keywords (the marker type; ``;``-separated), synopsis (the
-    note) and, for coordinate markers, GPS as 'lat, lon'."""
+    note) and, for coordinate markers, GPS as 'lat, lon' (WGS 84, read by capture.coords in
+    any notation it knows)."""
     root = ElementTree.Element("ROOT")
     record = ElementTree.SubElement(root, "record", id=view.id)
     ElementTree.SubElement(record, "version").text = "5.4"
@@ -338,6 +343,7 @@ def to_ohms_index(view: TestimonyView, title: str = "") -> bytes:
     ElementTree.SubElement(record, "duration").text = _vtt_time(view.duration)[:8]
     ElementTree.SubElement(record, "language").text = view.language
     index = ElementTree.SubElement(record, "index")
+    coordinates = marker_coordinates(view)
     for marker in view.markers:
         point = ElementTree.SubElement(index, "point")
         ElementTree.SubElement(point, "time").text = str(int(marker.at_seconds))
@@ -347,10 +353,11 @@ def to_ohms_index(view: TestimonyView, title: str = "") -> bytes:
         ElementTree.SubElement(point, "keywords").text = marker.kind
         ElementTree.SubElement(point, "subjects").text = ""
         gps_points = ElementTree.SubElement(point, "gpspoints")
-        coordinate = parse_coordinate(marker.label) if marker.kind == MarkerKind.COORDINATE \
-            else None
+        coordinate = coordinates.get(marker.id)
         if coordinate is not None:
-            ElementTree.SubElement(gps_points, "gps").text = f"{coordinate[0]}, {coordinate[1]}"
+            # OHMS takes WGS 84 decimal degrees; what was said stays beside them.
+            ElementTree.SubElement(gps_points, "gps").text = \
+                f"{round(coordinate.lat, 6)}, {round(coordinate.lon, 6)}"
             ElementTree.SubElement(gps_points, "gps_zoom").text = "17"
             ElementTree.SubElement(gps_points, "gps_text").text = marker.label
         ElementTree.SubElement(point, "hyperlinks")

@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="read the passphrase from the first line of standard input")
     _sync_parser(commands)
     _report_parser(commands)
+    _coords_parser(commands)
     return parser
 
 
@@ -447,9 +448,61 @@ def main(argv: list[str]) -> int:
             return _sync(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "coords":
+            return _coords(args)
         return _info(args)
     except (CaptureError, SyncError) as error:
         print(errors.user_message(error), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+# -- sohoa coords -------------------------------------------------------------------------------
+
+
+def _coords_parser(commands) -> None:  # type: ignore[no-untyped-def]
+    coords = commands.add_parser(
+        "coords", help="read the coordinates in texts (JSON, one coordinate a line)")
+    coords.add_argument("texts", nargs="+", metavar="TEXT",
+                        help="texts to read; '-' reads standard input, one text a line")
+    coords.add_argument("--near", metavar="LAT,LON", type=_lat_lon, default=None,
+                        help="a reference point (e.g. the commune): ranks readings by distance")
+    coords.add_argument("--province", default="",
+                        help="the province (for VN-2000 X/Y without a central meridian)")
+    coords.add_argument("--best", action="store_true",
+                        help="only the most plausible reading of each coordinate")
+
+
+def _lat_lon(text: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(part) for part in text.replace(";", ",").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not LAT,LON: {text!r} (try 16.75,107.18)") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise argparse.ArgumentTypeError(f"not LAT,LON: {text!r}")
+    return lat, lon
+
+
+def _coords(args: argparse.Namespace) -> int:
+    """One JSON object per coordinate read (every ranked reading unless --best); nothing for a
+    text with none. 'input' is the text's index among the texts given ('-' adds one per line)."""
+    import json
+
+    from capture.coords import Context, CoordinateReader
+
+    texts: list[str] = []
+    for text in args.texts:
+        if text == "-":
+            texts.extend(line.rstrip("\r\n") for line in sys.stdin)
+        else:
+            texts.append(text)
+    reader = CoordinateReader()
+    context = Context(reference=args.near, province=args.province)
+    for index, text in enumerate(texts):
+        found = reader.best(text, context) if args.best else reader.find(text, context)
+        for coordinate in found:
+            print(json.dumps({**coordinate.as_json(), "input": index}, ensure_ascii=False),
+                  flush=False)
+    sys.stdout.flush()
+    return 0

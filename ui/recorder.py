@@ -33,11 +33,13 @@ from PySide6.QtWidgets import (
 
 from capture import recorder as rec
 from capture import testimony as tm
+from capture.coords import CoordinateReader
 from capture.models import Martyr, Person
 from capture.vault import UnlockedVault
 from ui import settings as app_settings
 from ui import tasks
 from ui.errors import user_message
+from ui.lead_coords import short_reading
 from ui.widgets import Banner, heading
 
 SourceFactory = Callable[[str], rec.InputSource]
@@ -259,6 +261,7 @@ class TestimonyPlayer(QWidget):
         self.parts: list[rec.TimelinePart] = []
         self.player: Player | None = None
         self._allowed = True
+        self._coordinates: CoordinateReader | None = None  # made when a testimony is shown
         self._kinds = {tm.MarkerKind.PERSON.value: self.tr("Person"),
                        tm.MarkerKind.PLACE.value: self.tr("Place"),
                        tm.MarkerKind.UNIT.value: self.tr("Unit"),
@@ -310,9 +313,17 @@ class TestimonyPlayer(QWidget):
         view = tm.load_testimony(self._vault, testimony) if isinstance(testimony, str) \
             else testimony
         self.marker_list.clear()
+        if self._coordinates is None:
+            self._coordinates = CoordinateReader()
+        read = tm.marker_coordinates(view, self._coordinates)
         for marker in view.markers:
-            item = QListWidgetItem(f"{_clock(marker.at_seconds)}  "
-                                   f"[{self._kinds.get(marker.kind, '')}]  {marker.label}")
+            text = (f"{_clock(marker.at_seconds)}  "
+                    f"[{self._kinds.get(marker.kind, '')}]  {marker.label}")
+            if marker.kind == tm.MarkerKind.COORDINATE:
+                # What the OHMS export and the command will take from it, shown now.
+                text += "  → " + (short_reading(read[marker.id]) if marker.id in read
+                                  else self.tr("no coordinates understood"))
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, marker.at_seconds)
             self.marker_list.addItem(item)
         markers = [m.at_seconds for m in view.markers]
@@ -526,6 +537,14 @@ class RecorderScreen(QWidget):
         marker_row.addWidget(self.marker_kind)
         marker_row.addWidget(self.marker_button)
         box.addLayout(marker_row)
+        # A coordinate marker says, as it is typed, what the OHMS export will take from it.
+        self.marker_reading = QLabel()
+        self.marker_reading.setObjectName("markerReading")
+        self.marker_reading.hide()
+        self._marker_reader: CoordinateReader | None = None
+        self.marker_label.textChanged.connect(self._show_marker_reading)
+        self.marker_kind.currentIndexChanged.connect(self._show_marker_reading)
+        box.addWidget(self.marker_reading)
         layout.addWidget(record)
 
         playback = QGroupBox(self.tr("Listen"))
@@ -756,6 +775,19 @@ class RecorderScreen(QWidget):
         else:
             self._pending_marker_at = self.waveform.position
         self.marker_label.setFocus()
+
+    def _show_marker_reading(self, *_args: object) -> None:
+        text = self.marker_label.text().strip()
+        coordinate = self.marker_kind.currentData() == tm.MarkerKind.COORDINATE.value
+        if not (coordinate and text):
+            self.marker_reading.hide()
+            return
+        if self._marker_reader is None:
+            self._marker_reader = CoordinateReader()
+        best = self._marker_reader.best(text)
+        self.marker_reading.setText("→ " + (short_reading(best[0]) if best else self.tr(
+            "no coordinates understood yet (for example 16.7463, 107.1856 or 48Q XD 841 420)")))
+        self.marker_reading.show()
 
     def add_marker(self) -> None:
         if self.testimony_id is None:

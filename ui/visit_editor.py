@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from capture import review, visits
+from capture.coords import Context, CoordinateReader
 from capture.errors import CaptureError
 from capture.roles import Action, allowed
 from capture.vault import UnlockedVault
@@ -55,6 +56,7 @@ from ui import tasks, viewmodels
 from ui.errors import user_message
 from ui.gallery import Gallery, PageModel, PageViewer, ThumbnailLoader
 from ui.importing import CameraDialog, DrivePicker, ImportPanel, ImportReportDialog, keep_photo
+from ui.lead_coords import CoordinatesReadout, PhotoGps
 from ui.visit_forms import date_from_core, date_to_core
 from ui.widgets import Banner, PlacePicker, heading, paragraph
 
@@ -930,6 +932,10 @@ class VisitEditor(QWidget):
             self.tr("No leads yet. A lead is a clue to where a martyr may rest: a place, "
                     "coordinates, a grid reference as it was said."),
             lambda: LeadData())
+        self.coordinate_reader = CoordinateReader()  # keeps its PROJ set-up between keystrokes
+        self.lead_coordinates = CoordinatesReadout(
+            self.leads.form, self._lead_context, self._household_gps, self._photos_with_gps,
+            self.coordinate_reader)
         self.pages = PagesPanel(vault)
         splitter = QSplitter()
         splitter.setOrientation(splitter.orientation().Vertical)
@@ -1086,6 +1092,7 @@ class VisitEditor(QWidget):
         for section in (self.household, self.martyrs, self.people, self.items, self.leads,
                         self.pages):
             section.set_editable(editable)
+        self.lead_coordinates.set_editable(editable)
         self.read_only_note.setVisible(not editable)
         self.item_comments = {}
         self._show_item_comment(self.items.current_id())
@@ -1146,6 +1153,35 @@ class VisitEditor(QWidget):
         else:
             self.recorder = RecorderScreen(self.vault(), visit_id, self.testimony)
         layout.addWidget(self.recorder)
+
+    # -- where a lead's coordinates can come from --
+
+    def _household_gps(self) -> tuple[float, float] | None:
+        gps = self.household._gps()
+        if gps is None or gps[0] is None or gps[1] is None:
+            return None
+        return gps[0], gps[1]
+
+    def _lead_context(self) -> Context:
+        """A lead is often far from the household (a battlefield, another province): neither
+        its GPS nor its province ranks the readings; the lead's own description may name the
+        province, whose VN-2000 meridians then rank first."""
+        return Context(province=self.leads.form.widgets["description"].toPlainText())
+
+    def _photos_with_gps(self) -> list[PhotoGps]:
+        if self.record is None:
+            return []
+        found = []
+        for item in self.record.items:
+            pages = list(self.pages.model.pages) if self.pages.item is not None \
+                and self.pages.item.id == item.id else item.pages
+            title = item.data.title or item_kind_label(item.data.kind)
+            for page in pages:
+                latitude, longitude = page.meta.get("latitude"), page.meta.get("longitude")
+                if isinstance(latitude, int | float) and isinstance(longitude, int | float):
+                    found.append(PhotoGps(f"{title} — {page.original_filename}",
+                                          float(latitude), float(longitude)))
+        return found
 
     def _martyrs_changed(self) -> None:
         martyrs = [(m[0], m[1].full_name) for m in self.martyrs.records if m[0]]

@@ -512,6 +512,61 @@
     </message>
 </context>
 <context>
+    <name>CoordinatesReadout</name>
+    <message>
+        <source>Use as latitude and longitude</source>
+        <translation>Dùng làm vĩ độ và kinh độ</translation>
+    </message>
+    <message>
+        <source>Household&apos;s GPS</source>
+        <translation>GPS của hộ gia đình</translation>
+    </message>
+    <message>
+        <source>A photo&apos;s GPS…</source>
+        <translation>GPS của một ảnh…</translation>
+    </message>
+    <message>
+        <source>What was understood</source>
+        <translation>Phần mềm hiểu là</translation>
+    </message>
+    <message>
+        <source>In the description:</source>
+        <translation>Trong phần mô tả:</translation>
+    </message>
+    <message>
+        <source>“{link}” is a short link: it holds no coordinates until it is opened on the internet. Open it on the phone, then copy the coordinates the map shows (hold a finger on the point).</source>
+        <translation>“{link}” là đường link rút gọn: chỉ có tọa độ khi mở bằng internet. Hãy mở link trên điện thoại, rồi chép tọa độ bản đồ hiện ra (giữ ngón tay lên điểm đó).</translation>
+    </message>
+    <message>
+        <source>No coordinates understood in “{text}”. For example: 16.7463, 107.1856 · 16°44&apos;47&quot;B 107°11&apos;08&quot;Đ · 48Q XD 841 420 · VN-2000 X = 1854321, Y = 512345.</source>
+        <translation>Không hiểu được tọa độ nào trong “{text}”. Ví dụ: 16.7463, 107.1856 · 16°44&apos;47&quot;B 107°11&apos;08&quot;Đ · 48Q XD 841 420 · VN-2000 X = 1854321, Y = 512345.</translation>
+    </message>
+    <message>
+        <source>Type coordinates or a grid reference as it was said; what is understood shows here.</source>
+        <translation>Gõ tọa độ hoặc tọa độ lưới đúng như lời kể; phần mềm hiểu thế nào sẽ hiện ở đây.</translation>
+    </message>
+    <message>
+        <source>Latitude and longitude from “{text}” ({datum}, {radius}).</source>
+        <translation>Vĩ độ và kinh độ lấy từ “{text}” ({datum}, {radius}).</translation>
+    </message>
+    <message>
+        <source>The household has no GPS position yet: fill it in on the Household tab.</source>
+        <translation>Hộ gia đình chưa có vị trí GPS: hãy điền ở thẻ Hộ gia đình.</translation>
+    </message>
+    <message>
+        <source>Latitude and longitude from the household&apos;s GPS.</source>
+        <translation>Vĩ độ và kinh độ lấy từ GPS của hộ gia đình.</translation>
+    </message>
+    <message>
+        <source>No photo of this visit has a GPS position</source>
+        <translation>Không ảnh nào của chuyến thăm này có vị trí GPS</translation>
+    </message>
+    <message>
+        <source>Latitude and longitude from the GPS of the photo {photo}.</source>
+        <translation>Vĩ độ và kinh độ lấy từ GPS của ảnh {photo}.</translation>
+    </message>
+</context>
+<context>
     <name>CreatingPage</name>
     <message>
         <source>Creating the station</source>
@@ -1509,6 +1564,10 @@
         <translation>người kể chưa có tên</translation>
     </message>
     <message>
+        <source>no coordinates understood yet (for example 16.7463, 107.1856 or 48Q XD 841 420)</source>
+        <translation>chưa hiểu được tọa độ nào (ví dụ 16.7463, 107.1856 hoặc 48Q XD 841 420)</translation>
+    </message>
+    <message>
         <source>Continue recording</source>
         <translation>Ghi tiếp</translation>
     </message>
@@ -2333,6 +2392,10 @@
         <translation>Khác</translation>
     </message>
     <message>
+        <source>no coordinates understood</source>
+        <translation>không hiểu được tọa độ nào</translation>
+    </message>
+    <message>
         <source>Playback is not possible: no sound output was found.</source>
         <translation>Không phát được: không tìm thấy loa hoặc tai nghe.</translation>
     </message>
@@ -3071,6 +3134,77 @@
     <message>
         <source>Report for {period} written to {path}; it counts what was recorded before {cutoff} ({rule}).</source>
         <translation>Đã ghi báo cáo {period} vào {path}; số liệu gồm những gì ghi trước {cutoff} (quy tắc {rule}).</translation>
+    </message>
+</context>
+<context>
+    <name>coords</name>
+    <message>
+        <source>datum not written: WGS 84 assumed</source>
+        <translation>không ghi hệ tọa độ: coi là WGS 84</translation>
+    </message>
+    <message>
+        <source>datum not written: VN-2000 assumed for X and Y</source>
+        <translation>không ghi hệ tọa độ: coi X, Y là VN-2000</translation>
+    </message>
+    <message>
+        <source>grid zone not written: {zone} assumed (Vietnam, Laos, Cambodia)</source>
+        <translation>chưa ghi múi lưới: coi là {zone} (Việt Nam, Lào, Campuchia)</translation>
+    </message>
+    <message>
+        <source>N read as Nam (south)</source>
+        <translation>hiểu N là Nam (vĩ độ Nam)</translation>
+    </message>
+    <message>
+        <source>read as longitude first, then latitude</source>
+        <translation>đọc là kinh độ trước, vĩ độ sau</translation>
+    </message>
+    <message>
+        <source>X and Y read the other way round (X as the easting)</source>
+        <translation>đọc đảo X và Y (X là tọa độ theo hướng đông)</translation>
+    </message>
+    <message>
+        <source>central meridian {meridian} of {province}</source>
+        <translation>kinh tuyến trục {meridian} của {province}</translation>
+    </message>
+    <message>
+        <source>zone not written: {zone} assumed</source>
+        <translation>không ghi múi chiếu: coi là {zone}</translation>
+    </message>
+    <message>
+        <source>zone size not written: the 6° zone is read too</source>
+        <translation>không ghi múi 3° hay 6°: đọc cả theo múi 6°</translation>
+    </message>
+    <message>
+        <source>outside Vietnam, Laos and Cambodia</source>
+        <translation>nằm ngoài Việt Nam, Lào và Campuchia</translation>
+    </message>
+    <message>
+        <source>S read as the latitude band S</source>
+        <translation>hiểu S là đai vĩ độ S</translation>
+    </message>
+    <message>
+        <source>S read as the southern hemisphere</source>
+        <translation>hiểu S là Nam bán cầu</translation>
+    </message>
+    <message>
+        <source>band {band} does not match the northing</source>
+        <translation>đai {band} không khớp với tọa độ hướng bắc</translation>
+    </message>
+    <message>
+        <source>±{km} km</source>
+        <translation>±{km} km</translation>
+    </message>
+    <message>
+        <source>±{m} m</source>
+        <translation>±{m} m</translation>
+    </message>
+    <message>
+        <source>Understood “{text}”: {reading}</source>
+        <translation>Hiểu “{text}” là: {reading}</translation>
+    </message>
+    <message>
+        <source>{count} other readings, less plausible:</source>
+        <translation>{count} cách đọc khác, ít khả năng hơn:</translation>
     </message>
 </context>
 <context>

@@ -3,7 +3,8 @@
     sohoa-server init       --data DIR      make the command's keys and database
     sohoa-server enrol-code --data DIR      a one-time code for one station
                 [--url URL [--qr FILE]]     … and the enrolment link, also as a QR image
-    sohoa-server ingest FILE --data DIR     a batch that came on a USB stick
+    sohoa-server ingest FILE --data DIR     a batch that came on a USB stick, checked against
+                [--signature SIG]           its station's signature (default FILE.minisig)
                 [--receipt OUT]             … and its signed receipt, to take back to the station
     sohoa-server batches    --data DIR      what was received, from which station, when
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from importlib import metadata
@@ -24,8 +26,9 @@ from pathlib import Path
 
 from sync.enrol_link import EnrolLink, fingerprint
 from sync.errors import SyncError
-from sync.server.ingest import Rejected, ingest
+from sync.server.ingest import MAX_SIGNATURE_BYTES, Rejected, Retryable, ingest
 from sync.server.keys import CommandKeys
+from sync.server.receiving import lock_down
 from sync.server.store import Store
 
 
@@ -52,6 +55,15 @@ def _enrol_code(args: argparse.Namespace, store: Store, keys: CommandKeys,
             args.qr.write_bytes(link.qr_png())
             print(f"QR code: {args.qr}")
     return 0
+
+
+def _signature(path: Path) -> str | None:
+    """The detached signature's text; None when there is none (the batch is then refused)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_SIGNATURE_BYTES).decode("utf-8", "replace")
+    except FileNotFoundError:
+        return None
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -82,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--qr", type=Path, help="also write the link as a QR image (PNG)")
         if name == "ingest":
             sub.add_argument("file", type=Path)
+            sub.add_argument("--signature", type=Path,
+                             help="the station's detached signature of FILE "
+                                  "(default: FILE.minisig beside it)")
             sub.add_argument("--receipt", type=Path,
                              help="also write the signed receipt here, for the station to load")
         if name == "serve":
@@ -94,10 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data: Path = args.data
     now = datetime.now(UTC)
+    umask = os.umask(0o077)  # what the command writes (archive, keys, database) is its own
     try:
         if args.command == "init":
             keys = CommandKeys.create(data / "keys")
             _store(args)
+            lock_down(data)
             print(f"age recipient (stations encrypt to it): {keys.recipient}")
             print(f"receipt key (Ed25519, hex): {keys.signing_public.hex()}")
             return 0
@@ -106,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
 
             from sync.server.app import ServerConfig, create_app
 
+            lock_down(data)
             uvicorn.run(create_app(ServerConfig(data, database_url=args.database)),
                         host=args.host, port=args.port, log_level="info")
             return 0
@@ -118,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{row['received_at']}  {row['station_id']}  {row['batch_id']}  "
                       f"{row['payload_files']} files  {row['payload_bytes']} bytes")
             return 0
-        outcome = ingest(args.file, store, keys, data / "archive")
+        outcome = ingest(args.file, store, keys, data / "archive",
+                         signature=_signature(args.signature or Path(f"{args.file}.minisig")))
         if args.receipt:
             args.receipt.write_text(outcome.receipt.to_json() + "\n", encoding="utf-8")
         print(json.dumps({"replayed": outcome.replayed, **outcome.receipt.body},
@@ -128,9 +147,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sohoa-server: batch rejected ({rejection.reason}): {rejection.detail}",
               file=sys.stderr)
         return 3
+    except Retryable as fault:
+        print(f"sohoa-server: the batch could not be ingested now ({fault.reason}): "
+              f"{fault.detail}; nothing was kept, try again", file=sys.stderr)
+        return 4
     except SyncError as error:
         print(f"sohoa-server: {error.__doc__ or error}: {error}", file=sys.stderr)
         return 2
+    finally:
+        os.umask(umask)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,10 @@ import asyncio
 import base64
 import hashlib
 import html
-import json
 import logging
 import os
 import secrets
-import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,8 +25,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from sync import httpsig
-from sync.server.ingest import Rejected, ingest
+from sync.server.ingest import no_checkpoint
 from sync.server.keys import CommandKeys
+from sync.server.receiving import RETRY_EVERY, Receiving
 from sync.server.store import EnrolmentRefused, Station, Store, uploads
 
 TUS_VERSION = "1.0.0"
@@ -44,6 +43,8 @@ class ServerConfig:
     max_size: int = 20 * 1024**3
     expire_after: timedelta = timedelta(days=7)
     database_url: str | None = None
+    retry_every: float = RETRY_EVERY  # seconds between tries of the ingests that wait
+    checkpoint: Callable[[str], None] = no_checkpoint  # tests inject faults at named points
 
 
 def create_app(config: ServerConfig) -> Starlette:
@@ -54,6 +55,8 @@ def create_app(config: ServerConfig) -> Starlette:
     archive = config.data / "archive"
     nonces = httpsig.NonceCache()
     writers = _Writers()
+    receiving = Receiving(store, keys, incoming, archive, retry_every=config.retry_every,
+                          checkpoint=config.checkpoint)
 
     def tus_headers(extra: dict[str, str] | None = None) -> dict[str, str]:
         return {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store", **(extra or {})}
@@ -189,7 +192,7 @@ def create_app(config: ServerConfig) -> Starlette:
             if new_offset == row.length and claim_for_ingest(row.id):
                 # The last byte is in: ingest beside the answer (a big batch takes a while; the
                 # station asks /result), also if the connection is gone before the answer.
-                asyncio.get_running_loop().run_in_executor(None, finish, row.id)
+                asyncio.get_running_loop().run_in_executor(None, receiving.finish, row.id)
             return Response(status_code=204, headers=headers)
 
     def claim_for_ingest(upload_id: str) -> bool:
@@ -199,27 +202,6 @@ def create_app(config: ServerConfig) -> Starlette:
                 uploads.c.id == upload_id, uploads.c.state == "receiving")
                 .values(state="ingesting"))
         return switched.rowcount == 1
-
-    def finish(upload_id: str) -> None:
-        try:
-            outcome = ingest(part(upload_id), store, keys, archive)
-        except Rejected as rejection:
-            state, batch_id = "rejected", None
-            result = json.dumps({"reason": rejection.reason, "detail": rejection.detail})
-        except Exception as error:
-            # Not the batch's fault (a full disk, the database gone): say so, so the station
-            # is not left waiting for ever; it can send the batch again.
-            log.exception("ingesting upload %s failed", upload_id)
-            state, batch_id = "rejected", None
-            result = json.dumps({"reason": "server_error",
-                                 "detail": f"the command could not ingest it: {error}"})
-        else:
-            state, batch_id, result = "done", outcome.receipt.batch_id, outcome.receipt.to_json()
-        part(upload_id).unlink(missing_ok=True)
-        writers.forget(upload_id)
-        with store.begin() as conn:
-            conn.execute(update(uploads).where(uploads.c.id == upload_id)
-                         .values(state=state, batch_id=batch_id, result=result))
 
     async def terminate(request: Request) -> Response:
         row, refusal = station_upload(request)
@@ -238,6 +220,9 @@ def create_app(config: ServerConfig) -> Starlette:
             return refusal
         if row.state in ("receiving", "ingesting"):
             return JSONResponse({"state": row.state}, status_code=202)
+        if row.state == "waiting":  # the command's fault: the bytes are kept, it retries
+            return Response(row.result, status_code=503, media_type="application/json",
+                            headers={"Retry-After": str(int(config.retry_every) or 1)})
         status = 200 if row.state == "done" else 422
         return Response(row.result, status_code=status, media_type="application/json")
 
@@ -277,16 +262,7 @@ def create_app(config: ServerConfig) -> Starlette:
             "<tr><th>Thời gian</th><th>Trạm</th><th>Lô</th><th>Tệp</th><th>Byte</th></tr>"
             f"{body}</table>")
 
-    def resume_interrupted() -> None:
-        """Ingests a stop cut short (the server stopped between the last byte and the
-        receipt): done again now; the batch row still decides that it is stored once."""
-        with store.engine.connect() as conn:
-            waiting = [r.id for r in conn.execute(
-                select(uploads.c.id).where(uploads.c.state == "ingesting"))]
-        for upload_id in waiting:
-            finish(upload_id)
-
-    threading.Thread(target=resume_interrupted, name="resume-ingests", daemon=True).start()
+    receiving.start()  # sweeps staging, resumes, then retries what waits
 
     return Starlette(routes=[
         Route("/files", options, methods=["OPTIONS"]),

@@ -143,3 +143,23 @@ def random_batch(out: Path, size: int, recipient: str, key, station_id: str,  # 
     if failure:
         raise failure[0]
     return dict(writer.payload)
+
+
+def only_station(store) -> str:  # type: ignore[no-untyped-def]
+    """The id of the one station enrolled in ``store``: the station a network upload was
+    authenticated as, for tests that ingest its file directly."""
+    from sqlalchemy import select
+
+    from sync.server.store import stations
+
+    with store.engine.connect() as conn:
+        (station_id,) = conn.execute(select(stations.c.id)).scalars().all()
+    return station_id
+
+
+def usb_signature(path: Path, key, station_id: str, batch_id: str) -> str:  # type: ignore[no-untyped-def]
+    """The detached signature a station writes beside a batch it copies to a USB stick
+    (contract §D): minisign, prehashed, over the encrypted file, naming station and batch."""
+    with open(path, "rb") as source:
+        digest = minisign.blake2b_of(iter(lambda: source.read(1 << 20), b""))
+    return minisign.sign(key, digest, f"sohoa-batch station={station_id} batch={batch_id}")

@@ -32,7 +32,7 @@ from capture.errors import CaptureError, DiskFull, ObjectDamaged
 from capture.outbox import BatchState, Enrolment, OutgoingBatch
 from capture.roles import Action
 from capture.vault import UnlockedVault
-from sync import batch, receipt
+from sync import batch, minisign, receipt
 from sync import upload as tus
 from sync.batch import DEFAULT_SIZE_CAP, BuildCancelled, NothingToSend
 from sync.errors import SyncError
@@ -44,6 +44,7 @@ __all__ = ["DEFAULT_SIZE_CAP", "BuildCancelled", "Enrolment", "NothingToSend",
 ENROL_TIMEOUT = 30.0
 PROGRESS_SAVE_SECONDS = 2.0  # how often an upload's progress is written to the vault
 COPY_CHUNK = 1024 * 1024
+SIGNATURE_ROOM = 64 * 1024  # a .minisig is ~300 bytes; a cluster or two on any drive
 
 
 class OutboxError(SyncError, CaptureError):
@@ -414,9 +415,14 @@ def upload(vault: UnlockedVault, batch_id: str,
 
 def export_usb(vault: UnlockedVault, batch_id: str, destination: Path) -> Path:
     """Copy a part to a USB drive (or any folder): written, flushed to the device, then read
-    back and compared with the hash recorded at build time. On any failure the partial copy is
-    removed if it still can be, and the outbox is unchanged."""
+    back and compared with the hash recorded at build time. Beside it, ``<file>.minisig``: the
+    station key's minisign signature (pre-hashed, over the copy as read back), so the command
+    checks who made the file with the key it enrolled before decrypting a byte of it. On any
+    failure the partial copy and its signature are removed if they still can be, and the
+    outbox is unchanged."""
     sent = _sendable(vault, batch_id)
+    enrolled = outbox.require_enrolment(vault)
+    key = station.signing_key(vault)
     destination = Path(destination)
     if not destination.is_dir() or not os.access(destination, os.W_OK):
         raise DestinationUnavailable(destination=str(destination))
@@ -424,18 +430,23 @@ def export_usb(vault: UnlockedVault, batch_id: str, destination: Path) -> Path:
         free = shutil.disk_usage(destination).free
     except OSError:
         raise DestinationUnavailable(destination=str(destination)) from None
-    if free < sent.size:
+    if free < sent.size + SIGNATURE_ROOM:
         raise DestinationFull(destination=str(destination), size=_megabytes(sent.size))
     target = destination / sent.path.name
     temp = target.with_name(target.name + ".part")
+    signature = signature_path(target)
     try:
         _copy_durably(sent.path, temp)
         os.replace(temp, target)
         _fsync_folder(destination)
-        copied = _read_back(target)
+        copied, blake = _read_back(target)
+        if copied == sent.sha256:
+            comment = f"sohoa-batch station={enrolled.station_id} batch={sent.id}"
+            _write_durably(signature, minisign.sign(key, blake, comment).encode())
+            _fsync_folder(destination)
     except OSError as error:
-        _remove_quietly(temp)
-        _remove_quietly(target)
+        for leftover in (temp, target, signature):
+            _remove_quietly(leftover)
         if error.errno == errno.EFBIG:
             raise FileTooLargeForDrive(destination=str(destination),
                                        size=_megabytes(sent.size)) from None
@@ -448,6 +459,18 @@ def export_usb(vault: UnlockedVault, batch_id: str, destination: Path) -> Path:
         raise CopyMismatch(destination=str(destination))
     outbox.mark_exported(vault, batch_id, str(target))
     return target
+
+
+def signature_path(copy: Path) -> Path:
+    """Where the detached signature of a batch copy is: ``<file>.minisig``."""
+    return copy.with_name(copy.name + ".minisig")
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    with open(path, "wb") as writer:
+        writer.write(data)
+        writer.flush()
+        os.fsync(writer.fileno())
 
 
 def _copy_durably(source: Path, target: Path) -> None:
@@ -466,16 +489,19 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _read_back(path: Path) -> str:
-    """The copy's SHA-256 as the drive gives it back: the page cache is dropped first (where
-    the OS allows), so a stick that lost the data cannot hide behind memory."""
+def _read_back(path: Path) -> tuple[str, bytes]:
+    """The copy's SHA-256 (hex) and BLAKE2b-512 (raw, what the signature covers) as the drive
+    gives it back: the page cache is dropped first (where the OS allows), so a stick that lost
+    the data cannot hide behind memory."""
     digest = hashlib.sha256()
+    blake = hashlib.blake2b(digest_size=64)
     with open(path, "rb") as reader:
         if hasattr(os, "posix_fadvise"):
             os.posix_fadvise(reader.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
         while block := reader.read(COPY_CHUNK):
             digest.update(block)
-    return digest.hexdigest()
+            blake.update(block)
+    return digest.hexdigest(), blake.digest()
 
 
 def _remove_quietly(path: Path) -> None:

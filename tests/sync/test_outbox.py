@@ -25,9 +25,10 @@ from capture.consent import DrawnSignature, Scopes, Signer
 from capture.errors import DiskFull, PermissionDenied
 from capture.models import AuditEvent, Visit
 from capture.outbox import NotEnrolled
+from capture.station import info as station_info
 from capture.vault import Vault
 from capture.visits import Household, ItemData, ItemKind, MartyrData
-from sync import outbox, receipt
+from sync import minisign, outbox, receipt
 from sync import upload as tus
 from sync.server.app import ServerConfig, create_app
 from sync.server.ingest import ingest
@@ -320,7 +321,23 @@ def test_usb_export_ingest_on_the_command_and_its_receipt(station, command, tmp_
             outbox.export_usb(operator, parts[0].id, tmp_path / "pulled-out")
         copies = [outbox.export_usb(operator, p.id, stick) for p in parts]
         assert [c.read_bytes() for c in copies] == [p.path.read_bytes() for p in parts]
-        assert sorted(stick.iterdir()) == sorted(copies)  # no .part left behind
+        signatures = [outbox.signature_path(c) for c in copies]
+        # no .part left behind; each copy has its detached signature beside it
+        assert sorted(stick.iterdir()) == sorted(copies + signatures)
+        station_key = minisign.public_key_line(
+            station_info(operator).signing_public_key)
+        for copy, part in zip(copies, parts, strict=True):
+            check = subprocess.run(["minisign", "-Vm", str(copy), "-P", station_key],
+                                   capture_output=True, text=True, check=False)
+            assert check.returncode == 0, check.stderr
+            assert (f"sohoa-batch station={outbox.enrolment(operator).station_id} "
+                    f"batch={part.id}") in check.stdout
+        # A copy changed on the stick no longer verifies
+        forged = tmp_path / "forged.age"
+        forged.write_bytes(copies[0].read_bytes()[:-1] + b"\0")
+        check = subprocess.run(["minisign", "-Vm", str(forged), "-P", station_key, "-x",
+                                str(signatures[0])], capture_output=True, check=False)
+        assert check.returncode != 0
         listed = outbox.status(operator)
         assert all(b.state == "built" and b.exported_at for b in listed)
     received = []

@@ -50,8 +50,6 @@ from sync.errors import SyncError
 CHUNK = 1024 * 1024  # progress is reported every CHUNK handed to the socket
 RECEIPT_WAIT = 30 * 60.0  # seconds; ingest streams at tens of MB/s, so even 20 GB fits
 PIECE = 64 * 1024  # what is read, paced and written at a time (pause and cancel act between)
-MIN_BLOCK = 64 * 1024
-MAX_BLOCKS = 32768  # the manifest stays under 1 MiB
 MAX_RETRY_AFTER = 15 * 60.0  # a server's Retry-After is believed up to this
 CONNECT_TIMEOUT = 15.0
 MANIFEST_TYPE = "application/vnd.sohoa.blocks"
@@ -146,10 +144,7 @@ class Stop(threading.Event):
 
 def block_size(length: int) -> int:
     """The smallest power of two ≥ 64 KiB that cuts ``length`` into at most 32768 blocks."""
-    size = MIN_BLOCK
-    while -(-length // size) > MAX_BLOCKS:
-        size *= 2
-    return size
+    return httpsig.block_size_for(length)
 
 
 def manifest(path: Path, size: int) -> bytes:
@@ -161,9 +156,7 @@ def manifest(path: Path, size: int) -> bytes:
     return bytes(out)
 
 
-def content_digest(body: bytes) -> str:
-    """RFC 9530 Content-Digest for ``body``."""
-    return f"sha-256=:{base64.b64encode(hashlib.sha256(body).digest()).decode()}:"
+content_digest = httpsig.content_digest  # RFC 9530, over the manifest
 
 
 # --- TLS pinning ---------------------------------------------------------------------------------

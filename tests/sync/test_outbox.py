@@ -432,7 +432,8 @@ def test_a_dead_server_is_retried_until_stopped_and_leftovers_are_swept(station,
         stop = threading.Event()
         attempts: list[tuple[int, float]] = []
 
-        def retrying(attempt: int, seconds: float) -> None:
+        def retrying(attempt: int, seconds: float, reason: str) -> None:
+            assert reason == "network"
             attempts.append((attempt, seconds))
             if attempt == 3:
                 stop.set()

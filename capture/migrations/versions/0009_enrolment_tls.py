@@ -11,7 +11,7 @@ from alembic import op
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
-depends_on = None
+depends_on = "0006"  # the enrolment table (0006 is on the other branch than 0008)
 
 
 def upgrade() -> None:

@@ -50,6 +50,11 @@ class Receiving:
     def part(self, upload_id: str) -> Path:
         return self.incoming / f"{upload_id}.part"
 
+    def _discard(self, upload_id: str) -> None:
+        """The upload's files, once its outcome is recorded: its bytes and its manifest."""
+        for suffix in (".part", ".blocks"):
+            (self.incoming / f"{upload_id}{suffix}").unlink(missing_ok=True)
+
     def start(self) -> None:
         """Sweep what crashed ingests left, then resume and retry in the background: at once,
         and every ``retry_every`` seconds."""
@@ -106,12 +111,13 @@ class Receiving:
         known = self.store.batch_of_upload(upload_id)
         if known is not None:  # recorded by an older server that stopped before settling
             self._settle(upload_id, "done", known["batch_id"], known["receipt"])
-            self.part(upload_id).unlink(missing_ok=True)
+            self._discard(upload_id)
             return
         if not self.part(upload_id).exists():
             self._settle(upload_id, "rejected", None, _problem(
                 "no_such_upload", "the command lost the uploaded file; send the batch again",
                 retryable=False))
+            self._discard(upload_id)
             return
         try:
             outcome = ingest(self.part(upload_id), self.store, self.keys, self.archive,
@@ -136,7 +142,7 @@ class Receiving:
                 self._settle(upload_id, "done", outcome.receipt.batch_id,
                              outcome.receipt.to_json())
         self.checkpoint("recorded")
-        self.part(upload_id).unlink(missing_ok=True)
+        self._discard(upload_id)
 
     def _settle(self, upload_id: str, state: str, batch_id: str | None, result: str) -> None:
         with self.store.begin() as conn:
@@ -147,14 +153,15 @@ class Receiving:
         """A stop between the record and the removal leaves a settled upload's file: gone now."""
         if not self.incoming.is_dir():
             return
-        names = {p.name.removesuffix(".part"): p for p in self.incoming.glob("*.part")}
+        names = {p.name.split(".", 1)[0] for p in self.incoming.iterdir()
+                 if p.suffix in (".part", ".blocks")}
         if not names:
             return
         with self.store.engine.connect() as conn:
             settled = [r.id for r in conn.execute(select(uploads.c.id).where(
-                uploads.c.id.in_(list(names)), uploads.c.state.in_(("done", "rejected"))))]
+                uploads.c.id.in_(sorted(names)), uploads.c.state.in_(("done", "rejected"))))]
         for upload_id in settled:
-            names[upload_id].unlink(missing_ok=True)
+            self._discard(upload_id)
 
 
 def _problem(reason: str, detail: str, *, retryable: bool) -> str:

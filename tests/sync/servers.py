@@ -5,6 +5,8 @@ bench that are about moving bytes, not about what is in them."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http.client
 import os
 import socket
@@ -18,6 +20,7 @@ import pyrage
 import uvicorn
 
 from sync import bag, httpsig, minisign
+from sync.server.guard import uvicorn_config
 
 
 def free_port() -> int:
@@ -27,11 +30,13 @@ def free_port() -> int:
 
 
 class CommandServer:
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+    """The command's app served as ``sohoa-server serve`` serves it (guard.uvicorn_config)."""
+
+    def __init__(self, app, **options) -> None:  # type: ignore[no-untyped-def]
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
-                                                     log_level="warning", lifespan="off"))
+        self._server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", self.port,
+                                                     log_level="warning", **options))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
     def start(self) -> CommandServer:
@@ -92,6 +97,25 @@ class SigningGateway:
 
     def stop(self) -> None:
         self._server.shutdown()
+
+
+def manifest_of(data: bytes) -> tuple[int, bytes]:
+    """The block size and block manifest (sync/httpsig.block_size_for) of an upload of
+    ``data``, as a station sends them with POST /files."""
+    size = httpsig.block_size_for(len(data))
+    return size, b"".join(hashlib.sha256(data[at:at + size]).digest()
+                          for at in range(0, len(data), size))
+
+
+def creation_headers(data: bytes, batch_id: str | None = None) -> tuple[dict[str, str], bytes]:
+    """The headers (unsigned) and body of a POST /files with a block manifest for ``data``."""
+    size, manifest = manifest_of(data)
+    headers = {"Tus-Resumable": "1.0.0", "Upload-Length": str(len(data)),
+               "Sohoa-Block-Size": str(size), "Content-Type": "application/vnd.sohoa.blocks",
+               "Content-Digest": httpsig.content_digest(manifest)}
+    if batch_id:
+        headers["Upload-Metadata"] = "batch_id " + base64.b64encode(batch_id.encode()).decode()
+    return headers, manifest
 
 
 def enrol_station(store, key, name: str = "Trạm thử") -> str:  # type: ignore[no-untyped-def]

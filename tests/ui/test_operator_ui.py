@@ -51,9 +51,12 @@ class Command:
     def code(self) -> str:
         return self.store.new_enrolment_code(datetime.now(UTC))
 
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.keys.recipient, self.keys.signing_public)
+
     def link(self) -> str:
-        return EnrolLink(self.url, self.code(),
-                         fingerprint(self.keys.recipient, self.keys.signing_public)).text()
+        return EnrolLink(self.url, self.code(), self.fingerprint).text()
 
     def stop(self) -> None:
         self.server.stop()
@@ -81,7 +84,7 @@ def station(approved, command):  # type: ignore[no-untyped-def]  # noqa: F811
     path = operator.path
     operator.lock()
     admin = _as(path, ADMIN)
-    outbox.enrol(admin, command.url, command.code())
+    outbox.enrol(admin, command.url, command.code(), command.fingerprint)
     admin.lock()
     vault = _as(path, OPERATOR)
     yield vault, visit_id

@@ -446,6 +446,7 @@ def create_app(config: ServerConfig) -> Starlette:
         # the command itself ("waiting"); the batch's own faults are final.
         transient = row.state == "waiting" or reason in ("server_error", "no_space")
         return refusal(reason, detail, status=503 if transient else 422, retryable=transient,
+                       retry_after=config.retry_every if transient else None,  # the next try
                        station=row.station_id, upload=row.id, batch_id=row.batch_id)
 
     # -- enrolment --

@@ -133,12 +133,12 @@ def enrol_station(store, key, name: str = "Trạm thử") -> str:  # type: ignor
 
 
 def random_batch(out: Path, size: int, recipient: str, key, station_id: str,  # type: ignore[no-untyped-def]
-                 files: int = 4) -> dict[str, str]:
+                 files: int = 4, batch_id: str | None = None) -> dict[str, str]:
     """A batch the command ingests, of about ``size`` bytes of random payload, made fast: a bag
     written with the project's own BagWriter and signed like a station's, tarred and age-
     encrypted as it streams. Returns the payload's sha256 by path, to compare with what the
     command archived."""
-    batch_id = str(uuid.uuid4())
+    batch_id = batch_id or str(uuid.uuid4())
     read_end, write_end = os.pipe()
     failure: list[BaseException] = []
 

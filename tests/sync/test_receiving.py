@@ -12,6 +12,7 @@ import sys
 import textwrap
 import threading
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -144,12 +145,14 @@ def test_a_crash_or_a_failed_record_archives_once_and_the_station_ends_delivered
     station_id = enrol_station(store, key)
     batch_file = tmp_path / "station" / "batch.age"
     batch_file.parent.mkdir()
-    payload = random_batch(batch_file, 2 * MiB, keys.recipient, key, station_id)
+    batch_id = str(uuid.uuid4())
+    payload = random_batch(batch_file, 2 * MiB, keys.recipient, key, station_id,
+                           batch_id=batch_id)
     port = free_port()
     server = ServerProcess(data, port, point, how)
     outcome: list[object] = []
     uploader = Uploader(server.url, station_id, key, batch_file, keys.signing_public,
-                        backoff=Backoff(base=0.2, cap=0.5))
+                        batch_id=batch_id, backoff=Backoff(base=0.2, cap=0.5))
 
     def station() -> None:
         try:
@@ -200,15 +203,17 @@ def test_a_full_disk_at_the_command_keeps_the_upload_and_delivers_when_space_ret
         key = Ed25519PrivateKey.generate()
         station_id = enrol_station(store, key)
         batch_file = tmp_path / "batch.age"
-        random_batch(batch_file, 3 * MiB, keys.recipient, key, station_id)
+        batch_id = str(uuid.uuid4())
+        random_batch(batch_file, 3 * MiB, keys.recipient, key, station_id, batch_id=batch_id)
         server = CommandServer(create_app(ServerConfig(
-            data, database_url=database, retry_every=0.3))).start()
+            data, database_url=database, retry_every=0.3, free_space_reserve=0))).start()
         # Other files fill the disk: the upload fits, its unpacked copy does not.
         free = os.statvfs(data).f_bavail * os.statvfs(data).f_frsize
         ballast = data / "other-files.bin"
         ballast.write_bytes(b"\0" * (free - batch_file.stat().st_size - MiB))
         outcome: list[object] = []
-        uploader = Uploader(server.url, station_id, key, batch_file, keys.signing_public)
+        uploader = Uploader(server.url, station_id, key, batch_file, keys.signing_public,
+                            batch_id=batch_id, backoff=Backoff(base=0.2, cap=0.5))
         thread = threading.Thread(target=lambda: outcome.append(uploader.run()))
         thread.start()
         try:
@@ -222,7 +227,9 @@ def test_a_full_disk_at_the_command_keeps_the_upload_and_delivers_when_space_ret
             answer = httpx.get(server.url + path,
                                headers=httpsig.sign(key, station_id, "GET", path, {}))
             assert answer.status_code == 503 and "Retry-After" in answer.headers
-            assert "no_space" in answer.text and not outcome  # the station waits, not refused
+            refused = receipt.verify_refusal(keys.signing_public, answer.text)  # signed
+            assert refused.code == "no_space" and refused.retryable and refused.upload == row.id
+            assert not outcome  # the station waits, it does not give the part up
             ballast.unlink()  # the staff make room
             thread.join(timeout=60)
         finally:

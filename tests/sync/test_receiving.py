@@ -87,6 +87,41 @@ def test_a_failed_final_update_keeps_the_bytes_and_the_retry_delivers_once(tmp_p
     store.engine.dispose()
 
 
+def test_one_upload_that_fails_does_not_stop_the_others_from_resuming(tmp_path):
+    data = tmp_path / "command"
+    keys = CommandKeys.create(data / "keys")
+    store = Store.in_folder(data)
+    key = Ed25519PrivateKey.generate()
+    station_id = enrol_station(store, key)
+    (data / "uploads").mkdir()
+    now = datetime.now(UTC)
+    ids = ["a" * 32, "b" * 32, "c" * 32]
+    for n, upload_id in enumerate(ids):
+        part = data / "uploads" / f"{upload_id}.part"
+        random_batch(part, 30_000, keys.recipient, key, station_id)
+        with store.begin() as conn:
+            conn.execute(insert(uploads).values(
+                id=upload_id, station_id=station_id, length=part.stat().st_size,
+                created_at=now + timedelta(seconds=n), expires_at=now + timedelta(days=1),
+                state="ingesting"))
+    (data / "uploads" / f"{ids[1]}.part").write_bytes(b"age-encryption.org/v1\n garbage")
+
+    def checkpoint(point: str) -> None:
+        if point == "recorded":  # after each record: an error nobody expected
+            raise Injected("a fault after the record")
+
+    receiving = Receiving(store, keys, data / "uploads", data / "archive",
+                          checkpoint=checkpoint)
+    receiving.resume()  # before: the first exception ended the loop, unseen
+    states = {u: _state(store, u).state for u in ids}
+    assert states == {ids[0]: "done", ids[1]: "rejected", ids[2]: "done"}
+    assert json.loads(_state(store, ids[1]).result)["reason"] == "damaged"
+    assert len(store.list_batches()) == 2
+    receiving.resume()  # the next round removes the files the fault left
+    assert list((data / "uploads").iterdir()) == []
+    store.engine.dispose()
+
+
 # --- crashes, in a server process of its own ------------------------------------------------
 
 SERVER = textwrap.dedent("""

@@ -192,6 +192,16 @@ def test_a_member_claiming_more_than_the_batch_holds_is_refused(small, tmp_path)
     _refused(bomb, small, "too_large", station_id=station_id)
 
 
+def test_a_huge_header_record_is_refused_before_it_is_read_into_memory(small, tmp_path):
+    keys, store, _ = small
+    _, station_id = _station(store)
+    member = tarfile.TarInfo("sohoa-batch-x/data/a.txt")
+    member.pax_headers = {"comment": "x" * (8 * MiB)}  # tarfile would read all 8 MiB at once
+    plain = member.tobuf(tarfile.PAX_FORMAT) + tarfile.NUL * 1024
+    bomb = _encrypted(tmp_path / "header.age", plain, keys)
+    assert "header record" in _refused(bomb, small, "bad_bag", station_id=station_id).detail
+
+
 def test_a_tar_of_20000_empty_files_is_refused_quickly(small, tmp_path):
     keys, store, _ = small
     key, station_id = _station(store)

@@ -560,8 +560,8 @@
         <translation>Đăng ký trạm với Bộ Chỉ huy</translation>
     </message>
     <message>
-        <source>The provincial Military Command gives each station a one-time code, on paper or as a QR code. Type the server's address and the code, or paste the whole enrolment link (it starts with sohoa-enrol:) into either field.</source>
-        <translation>Bộ Chỉ huy quân sự tỉnh cấp cho mỗi trạm một mã dùng một lần, trên giấy hoặc dưới dạng mã QR. Hãy gõ địa chỉ máy chủ và mã, hoặc dán cả đường dẫn đăng ký (bắt đầu bằng sohoa-enrol:) vào một trong hai ô.</translation>
+        <source>The provincial Military Command gives each station a one-time code, on paper or as a QR code. Type the server's address, the code and the fingerprint of the command's keys from the printed sheet, or paste the whole enrolment link (it starts with sohoa-enrol:) into any field.</source>
+        <translation>Bộ Chỉ huy quân sự tỉnh cấp cho mỗi trạm một mã dùng một lần, trên giấy hoặc dưới dạng mã QR. Hãy gõ địa chỉ máy chủ, mã và dấu vân tay khóa của Bộ Chỉ huy từ tờ giấy in, hoặc dán cả đường dẫn đăng ký (bắt đầu bằng sohoa-enrol:) vào một ô bất kỳ.</translation>
     </message>
     <message>
         <source>Address of the command server</source>
@@ -1034,6 +1034,10 @@
     <message>
         <source>{done} of {total} packed and encrypted</source>
         <translation>Đã đóng gói và mã hóa {done} / {total}</translation>
+    </message>
+    <message>
+        <source>Waiting — see the note below</source>
+        <translation>Đang chờ — xem ghi chú bên dưới</translation>
     </message>
     <message>
         <source>An answer did not come from the command (it is not signed by the command's key): something on the network may be in between. Nothing is lost: the app tries again in {seconds} s (attempt {attempt}).</source>

@@ -8,7 +8,8 @@
                                             enrolment link, also as a QR image
     sohoa-server stations   --data DIR      list | disable ID [--reason TEXT] | enable ID
                                             | rotate-key ID --signing-key HEX --identity-key HEX
-    sohoa-server ingest FILE --data DIR     a batch that came on a USB stick
+    sohoa-server ingest FILE --data DIR     a batch that came on a USB stick, checked against
+                [--signature SIG]           its station's signature (default FILE.minisig)
                 [--receipt OUT]             … and its signed receipt, to take back to the station
     sohoa-server batches    --data DIR      what was received, from which station, when
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from importlib import metadata
@@ -34,8 +36,9 @@ import segno
 
 from sync.enrol_link import EnrolLink, fingerprint
 from sync.errors import SyncError
-from sync.server.ingest import Rejected, ingest
+from sync.server.ingest import MAX_SIGNATURE_BYTES, Rejected, Retryable, ingest
 from sync.server.keys import CommandKeys
+from sync.server.receiving import lock_down
 from sync.server.store import Store
 from sync.server.tls import TlsFiles, certificate_sha256, make_self_signed
 from sync.server.validate import is_ed25519_point
@@ -134,6 +137,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"sohoa-server: {args.tls_cert} or {args.tls_key} is missing", file=sys.stderr)
         return 2
     pinned = args.public_certificate or (tls.cert if tls else None)
+    lock_down(args.data)
     raise_open_files_limit()
     app = create_app(ServerConfig(args.data, database_url=args.database,
                                   tls_certificate=pinned))
@@ -141,6 +145,15 @@ def _serve(args: argparse.Namespace) -> int:
         app, args.host, args.port, tls_cert=str(tls.cert) if tls else None,
         tls_key=str(tls.key) if tls else None, proxies=args.proxy or None)).run()
     return 0
+
+
+def _signature(path: Path) -> str | None:
+    """The detached signature's text; None when there is none (the batch is then refused)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_SIGNATURE_BYTES).decode("utf-8", "replace")
+    except FileNotFoundError:
+        return None
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -200,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
             rotate.add_argument("--identity-key", required=True, metavar="HEX")
         if name == "ingest":
             sub.add_argument("file", type=Path)
+            sub.add_argument("--signature", type=Path,
+                             help="the station's detached signature of FILE "
+                                  "(default: FILE.minisig beside it)")
             sub.add_argument("--receipt", type=Path,
                              help="also write the signed receipt here, for the station to load")
         if name == "serve":
@@ -222,10 +238,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data: Path = args.data
     now = datetime.now(UTC)
+    umask = os.umask(0o077)  # what the command writes (archive, keys, database) is its own
     try:
         if args.command == "init":
             keys = CommandKeys.create(data / "keys")
             _store(args)
+            lock_down(data)
             print(f"age recipient (stations encrypt to it): {keys.recipient}")
             print(f"receipt key (Ed25519, hex): {keys.signing_public.hex()}")
             print(f"fingerprint: {_grouped(fingerprint(keys.recipient, keys.signing_public))}")
@@ -248,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{row['received_at']}  {row['station_id']}  {row['batch_id']}  "
                       f"{row['payload_files']} files  {row['payload_bytes']} bytes")
             return 0
-        outcome = ingest(args.file, store, keys, data / "archive")
+        outcome = ingest(args.file, store, keys, data / "archive",
+                         signature=_signature(args.signature or Path(f"{args.file}.minisig")))
         if args.receipt:
             args.receipt.write_text(outcome.receipt.to_json() + "\n", encoding="utf-8")
         print(json.dumps({"replayed": outcome.replayed, **outcome.receipt.body},
@@ -258,9 +277,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sohoa-server: batch rejected ({rejection.reason}): {rejection.detail}",
               file=sys.stderr)
         return 3
+    except Retryable as fault:
+        print(f"sohoa-server: the batch could not be ingested now ({fault.reason}): "
+              f"{fault.detail}; nothing was kept, try again", file=sys.stderr)
+        return 4
     except SyncError as error:
         print(f"sohoa-server: {error.__doc__ or error}: {error}", file=sys.stderr)
         return 2
+    finally:
+        os.umask(umask)
 
 
 if __name__ == "__main__":

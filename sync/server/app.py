@@ -25,7 +25,6 @@ import os
 import re
 import secrets
 import shutil
-import threading
 import unicodedata
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -48,9 +47,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sync import httpsig, receipt
 from sync.enrol_link import fingerprint
-from sync.server.ingest import Rejected, ingest
+from sync.server.ingest import no_checkpoint
 from sync.server.keys import CommandKeys
 from sync.server.limits import FailureLimiter, RateLimiter
+from sync.server.receiving import RETRY_EVERY, Receiving
 from sync.server.store import EnrolmentRefused, Station, Store, uploads
 from sync.server.tls import certificate_sha256
 from sync.server.validate import is_ed25519_point
@@ -108,6 +108,8 @@ class ServerConfig:
     tls_certificate: Path | None = None
     limits: Limits = field(default_factory=Limits)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    retry_every: float = RETRY_EVERY  # seconds between tries of the ingests that wait
+    checkpoint: Callable[[str], None] = no_checkpoint  # tests inject faults at named points
 
 
 class _Refused(Exception):
@@ -127,6 +129,8 @@ def create_app(config: ServerConfig) -> Starlette:
     incoming.mkdir(parents=True, exist_ok=True)
     archive = config.data / "archive"
     writers = _Writers()
+    receiving = Receiving(store, keys, incoming, archive, retry_every=config.retry_every,
+                          checkpoint=config.checkpoint)
     limits = config.limits
     own_fingerprint = fingerprint(keys.recipient, keys.signing_public)
     tls_sha256 = (certificate_sha256(config.tls_certificate)
@@ -397,9 +401,10 @@ def create_app(config: ServerConfig) -> Starlette:
                 new_offset = await _receive_checked(body, target, offset, row.length,
                                                     checksum)
             if new_offset == row.length and await run_in_threadpool(claim_for_ingest, row.id):
+                blocks(row.id).unlink(missing_ok=True)  # every block is in and checked
                 # The last byte is in: ingest beside the answer (a big batch takes a while; the
                 # station asks /result), also if the connection is gone before the answer.
-                asyncio.get_running_loop().run_in_executor(None, finish, row.id)
+                asyncio.get_running_loop().run_in_executor(None, receiving.finish, row.id)
             return Response(status_code=204,
                             headers=tus_headers({"Upload-Offset": str(new_offset)}))
 
@@ -410,27 +415,6 @@ def create_app(config: ServerConfig) -> Starlette:
                 uploads.c.id == upload_id, uploads.c.state == "receiving")
                 .values(state="ingesting"))
         return switched.rowcount == 1
-
-    def finish(upload_id: str) -> None:
-        try:
-            outcome = ingest(part(upload_id), store, keys, archive)
-        except Rejected as rejection:
-            state, batch_id = "rejected", None
-            result = json.dumps({"reason": rejection.reason, "detail": rejection.detail})
-        except Exception as error:
-            # Not the batch's fault (a full disk, the database gone): say so, so the station
-            # is not left waiting for ever; it can send the batch again.
-            log.exception("ingesting upload %s failed", upload_id)
-            state, batch_id = "rejected", None
-            result = json.dumps({"reason": "server_error",
-                                 "detail": f"the command could not ingest it: {error}"})
-        else:
-            state, batch_id, result = "done", outcome.receipt.batch_id, outcome.receipt.to_json()
-        part(upload_id).unlink(missing_ok=True)
-        writers.forget(upload_id)
-        with store.begin() as conn:
-            conn.execute(update(uploads).where(uploads.c.id == upload_id)
-                         .values(state=state, batch_id=batch_id, result=result))
 
     async def terminate(request: Request) -> Response:
         row = await station_upload(request)
@@ -457,6 +441,7 @@ def create_app(config: ServerConfig) -> Starlette:
         # the command itself ("waiting"); the batch's own faults are final.
         transient = row.state == "waiting" or reason in ("server_error", "no_space")
         return refusal(reason, detail, status=503 if transient else 422, retryable=transient,
+                       retry_after=config.retry_every if transient else None,  # the next try
                        station=row.station_id, upload=row.id, batch_id=row.batch_id)
 
     # -- enrolment --
@@ -556,16 +541,7 @@ def create_app(config: ServerConfig) -> Starlette:
         finally:
             task.cancel()
 
-    def resume_interrupted() -> None:
-        """Ingests a stop cut short (the server stopped between the last byte and the
-        receipt): done again now; the batch row still decides that it is stored once."""
-        with store.engine.connect() as conn:
-            waiting = [r.id for r in conn.execute(
-                select(uploads.c.id).where(uploads.c.state == "ingesting"))]
-        for upload_id in waiting:
-            finish(upload_id)
-
-    threading.Thread(target=resume_interrupted, name="resume-ingests", daemon=True).start()
+    receiving.start()  # sweeps staging, resumes, then retries what waits
 
     def busy() -> Response:
         return refusal("busy", "the command is busy; try again in a moment", close=True)

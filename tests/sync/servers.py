@@ -198,12 +198,12 @@ def enrol_station(store, key, name: str = "Trạm thử") -> str:  # type: ignor
 
 
 def random_batch(out: Path, size: int, recipient: str, key, station_id: str,  # type: ignore[no-untyped-def]
-                 files: int = 4) -> dict[str, str]:
+                 files: int = 4, batch_id: str | None = None) -> dict[str, str]:
     """A batch the command ingests, of about ``size`` bytes of random payload, made fast: a bag
     written with the project's own BagWriter and signed like a station's, tarred and age-
     encrypted as it streams. Returns the payload's sha256 by path, to compare with what the
     command archived."""
-    batch_id = str(uuid.uuid4())
+    batch_id = batch_id or str(uuid.uuid4())
     read_end, write_end = os.pipe()
     failure: list[BaseException] = []
 
@@ -232,3 +232,23 @@ def random_batch(out: Path, size: int, recipient: str, key, station_id: str,  # 
     if failure:
         raise failure[0]
     return dict(writer.payload)
+
+
+def only_station(store) -> str:  # type: ignore[no-untyped-def]
+    """The id of the one station enrolled in ``store``: the station a network upload was
+    authenticated as, for tests that ingest its file directly."""
+    from sqlalchemy import select
+
+    from sync.server.store import stations
+
+    with store.engine.connect() as conn:
+        (station_id,) = conn.execute(select(stations.c.id)).scalars().all()
+    return station_id
+
+
+def usb_signature(path: Path, key, station_id: str, batch_id: str) -> str:  # type: ignore[no-untyped-def]
+    """The detached signature a station writes beside a batch it copies to a USB stick
+    (contract §D): minisign, prehashed, over the encrypted file, naming station and batch."""
+    with open(path, "rb") as source:
+        digest = minisign.blake2b_of(iter(lambda: source.read(1 << 20), b""))
+    return minisign.sign(key, digest, f"sohoa-batch station={station_id} batch={batch_id}")

@@ -617,7 +617,7 @@ def test_the_old_status_page_and_batch_list_show_nothing_anonymously(sqlite_comm
     batch = tmp_path / "batch.age"
     random_batch(batch, 20_000, sqlite_command.keys.recipient, key, station_id, files=1)
     made = ingest(batch, sqlite_command.store, sqlite_command.keys,
-                  sqlite_command.data / "archive")
+                  sqlite_command.data / "archive", station_id=station_id)
     server = sqlite_command.start()
     for path in ("/", "/api/batches"):
         answer = httpx.get(server.url + path)

@@ -809,22 +809,24 @@ def _key(value: Any, what: str) -> bytes:
     return bytes.fromhex(value)
 
 
+_BATCH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,35}")
+
+
 def _batch_id_of(header: str) -> str | None:
-    """The batch id in a tus Upload-Metadata header (``batch_id <base64>``), if any."""
+    """The batch id in a tus Upload-Metadata header (``batch_id <base64>``), if any: a UUID
+    as the station makes them, or at least 1–36 letters, digits, dots, dashes, underscores."""
     for pair in filter(None, (p.strip() for p in header.split(","))):
         name, _, value = pair.partition(" ")
         if name != "batch_id":
             continue
         try:
             text = base64.b64decode(value.strip(), validate=True).decode("ascii")
-            batch_id = str(uuid.UUID(text))
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            raise _Refused("bad_request", "batch_id in Upload-Metadata is not a UUID",
-                           close=True) from None
-        if batch_id != text.lower():
-            raise _Refused("bad_request", "batch_id in Upload-Metadata is not a UUID",
+        except (binascii.Error, UnicodeDecodeError):
+            text = ""
+        if not _BATCH_ID.fullmatch(text):
+            raise _Refused("bad_request", "batch_id in Upload-Metadata is not a batch id",
                            close=True)
-        return batch_id
+        return text
     return None
 
 

@@ -552,26 +552,6 @@ def upload(vault: UnlockedVault, batch_id: str,
         return None  # locked in between: the kept receipt is recorded at the next unlock
 
 
-def upload_all(vault: UnlockedVault, batch_ids: list[str],
-               each: Callable[[str, OutgoingBatch | None, BaseException | None], None],
-               **options: object) -> int:
-    """Upload each part in turn; one failing does not stop the others: ``each(id, done,
-    error)`` hears of every part. Returns how many failed. A cancel stops them all."""
-    failed = 0
-    for batch_id in batch_ids:
-        try:
-            done = upload(vault, batch_id, **options)  # type: ignore[arg-type]
-        except UploadStopped as stopped:
-            each(batch_id, None, stopped)
-            return failed + 1
-        except (CaptureError, SyncError) as error:
-            failed += 1
-            each(batch_id, None, error)
-            continue
-        each(batch_id, done, None)
-    return failed
-
-
 # --- USB -----------------------------------------------------------------------------------------
 
 

@@ -379,7 +379,8 @@ class Uploader:
         """Act on an answer that is not what was asked for: always raises."""
         refusal = verified_refusal(self.receipt_key, response)
         if refusal is None:
-            raise _Retry(UNSIGNED, _retry_after(response))
+            # Not the command's word: its Retry-After is not believed either (backoff instead).
+            raise _Retry(UNSIGNED)
         if refusal.code in NEW_UPLOAD:
             self._forget_location()
             raise _Retry(refusal.code, 0.0)
@@ -577,9 +578,3 @@ class Uploader:
     def close(self) -> None:
         self._client.close()
 
-
-def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return float(response.headers["retry-after"])
-    except (KeyError, ValueError):
-        return None

@@ -50,8 +50,9 @@ class EnrolDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(paragraph(self.tr(
             "The provincial Military Command gives each station a one-time code, on paper or "
-            "as a QR code. Type the server's address and the code, or paste the whole "
-            "enrolment link (it starts with sohoa-enrol:) into either field.")))
+            "as a QR code. Type the server's address, the code and the fingerprint of the "
+            "command's keys from the printed sheet, or paste the whole enrolment link (it "
+            "starts with sohoa-enrol:) into any field.")))
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.server = QLineEdit()

@@ -100,6 +100,7 @@ class UploadRun:
         self.cancel = upload_client.Stop()  # its set() closes the connection at once
         self.progress: upload_client.Progress | None = None
         self.waiting_for_network = False
+        self.wait_reason = ""  # why it waits: "network", or the command's code
         self.attempts = 0
 
 
@@ -501,8 +502,10 @@ class OperatorPage(QScrollArea):
         if run is not None and run.batch_id == batch.id:
             if run.pause.is_set():
                 return self.tr("Paused")
-            if run.waiting_for_network:
+            if run.waiting_for_network and run.wait_reason in ("", upload_client.NETWORK):
                 return self.tr("Waiting for the network")
+            if run.waiting_for_network:
+                return self.tr("Waiting — see the note below")
             return self.tr("Sending…")
         if batch.state == "uploading":
             # Was sending when the app closed or the upload stopped: the core kept its place.
@@ -674,12 +677,14 @@ class OperatorPage(QScrollArea):
         if run is None:
             return
         run.attempts = attempt
+        changed = run.wait_reason != reason
+        run.wait_reason = reason
         batch = self.selected_batch()
         if run.progress is None and batch is not None and batch.id == run.batch_id:
             self.upload_figures.setText(self.sent_text(batch.sent_bytes, batch.size))
         self.network_note.setText(self.retry_text(reason, seconds, attempt))
         self.network_note.show()
-        if not run.waiting_for_network:
+        if not run.waiting_for_network or changed:
             run.waiting_for_network = True
             self._refresh_row_states()
 

@@ -34,8 +34,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from sqlalchemy import delete, func, insert, select, update
 from starlette.applications import Starlette
@@ -54,6 +52,8 @@ from sync.server.keys import CommandKeys
 from sync.server.limits import FailureLimiter, RateLimiter
 from sync.server.receiving import RETRY_EVERY, Receiving
 from sync.server.store import EnrolmentRefused, Station, Store, uploads
+from sync.server.tls import certificate_sha256
+from sync.server.validate import is_ed25519_point
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,checksum,termination,expiration"
@@ -120,12 +120,6 @@ class _Refused(Exception):
         super().__init__(detail)
         self.code, self.detail, self.status = code, detail, status
         self.retry_after, self.close = retry_after, close
-
-
-def certificate_sha256(pem_file: Path) -> str:
-    """SHA-256 (hex) of the DER form of the PEM certificate: what a station pins."""
-    cert = x509.load_pem_x509_certificate(pem_file.read_bytes())
-    return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
 
 
 def create_app(config: ServerConfig) -> Starlette:
@@ -407,6 +401,7 @@ def create_app(config: ServerConfig) -> Starlette:
                 new_offset = await _receive_checked(body, target, offset, row.length,
                                                     checksum)
             if new_offset == row.length and await run_in_threadpool(claim_for_ingest, row.id):
+                blocks(row.id).unlink(missing_ok=True)  # every block is in and checked
                 # The last byte is in: ingest beside the answer (a big batch takes a while; the
                 # station asks /result), also if the connection is gone before the answer.
                 asyncio.get_running_loop().run_in_executor(None, receiving.finish, row.id)
@@ -773,7 +768,7 @@ def _enrolment(raw: bytes) -> tuple[str, str, Station]:
     province = _integer(info["province_code"], 1, 999, "station.province_code")
     ward = _integer(info["ward_code"], 1, 99999, "station.ward_code")
     signing = _key(info["signing_key"], "station.signing_key")
-    if not _is_ed25519_point(signing):
+    if not is_ed25519_point(signing):
         raise ValueError("station.signing_key is not an Ed25519 public key")
     identity = _key(info["identity_key"], "station.identity_key")
     X25519PublicKey.from_public_bytes(identity)
@@ -814,43 +809,24 @@ def _key(value: Any, what: str) -> bytes:
     return bytes.fromhex(value)
 
 
-_P = 2**255 - 19
-_D = -121665 * pow(121666, _P - 2, _P) % _P
-
-
-def _is_ed25519_point(key: bytes) -> bool:
-    """Whether 32 bytes decode to a point of Ed25519 (RFC 8032 §5.1.3); the cryptography
-    package takes any 32 bytes as a public key and only fails later, at every signature."""
-    if len(key) != 32:
-        return False
-    y = int.from_bytes(key, "little") & ((1 << 255) - 1)
-    sign = key[31] >> 7
-    if y >= _P:
-        return False
-    u, v = (y * y - 1) % _P, (_D * y * y + 1) % _P
-    x = u * pow(v, 3, _P) * pow(u * pow(v, 7, _P), (_P - 5) // 8, _P) % _P
-    if (v * x * x - u) % _P != 0:
-        if (v * x * x + u) % _P != 0:
-            return False
-    return not (x == 0 and sign)
+_BATCH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,35}")
 
 
 def _batch_id_of(header: str) -> str | None:
-    """The batch id in a tus Upload-Metadata header (``batch_id <base64>``), if any."""
+    """The batch id in a tus Upload-Metadata header (``batch_id <base64>``), if any: a UUID
+    as the station makes them, or at least 1–36 letters, digits, dots, dashes, underscores."""
     for pair in filter(None, (p.strip() for p in header.split(","))):
         name, _, value = pair.partition(" ")
         if name != "batch_id":
             continue
         try:
             text = base64.b64decode(value.strip(), validate=True).decode("ascii")
-            batch_id = str(uuid.UUID(text))
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            raise _Refused("bad_request", "batch_id in Upload-Metadata is not a UUID",
-                           close=True) from None
-        if batch_id != text.lower():
-            raise _Refused("bad_request", "batch_id in Upload-Metadata is not a UUID",
+        except (binascii.Error, UnicodeDecodeError):
+            text = ""
+        if not _BATCH_ID.fullmatch(text):
+            raise _Refused("bad_request", "batch_id in Upload-Metadata is not a batch id",
                            close=True)
-        return batch_id
+        return text
     return None
 
 

@@ -34,6 +34,7 @@ def test_init_enrol_ingest_from_the_command_line(approved, tmp_path, capsys, dat
 
     from capture import station
     from sync import batch
+    from sync.enrol_link import fingerprint
     from sync.server.keys import CommandKeys
     from sync.server.store import Station, Store
 
@@ -42,7 +43,10 @@ def test_init_enrol_ingest_from_the_command_line(approved, tmp_path, capsys, dat
     assert main(["init", "--data", str(data), *db]) == 0
     assert "age1" in capsys.readouterr().out
     assert main(["enrol-code", "--data", str(data), *db]) == 0
-    code = capsys.readouterr().out.strip()
+    code, grouped = capsys.readouterr().out.splitlines()
+    keys = CommandKeys.load(data / "keys")
+    assert grouped.split(": ")[1].replace(" ", "").lower() == fingerprint(
+        keys.recipient, keys.signing_public)
     operator = approved[0]
     info = station.info(operator)
     Store(database_url).redeem(code, Station(info.id, info.name, 1, 4,

@@ -25,6 +25,7 @@ import errno
 import fcntl
 import functools
 import hashlib
+import io
 import json
 import os
 import re
@@ -102,7 +103,8 @@ class Outcome:
 @dataclass
 class _Unpacked:
     root: str
-    payload: dict[str, tuple[str, int]]  # path -> (sha256, size)
+    payload: dict[str, bytes]  # path -> sha256, raw: the one thing kept per member
+    payload_bytes: int
     tags: dict[str, bytes]
 
 
@@ -207,7 +209,7 @@ def _ingest(path: Path, store: Store, keys: CommandKeys, archive: Path,
             "batch_id": batch_id, "station": station_id,
             "received_at": now().isoformat(timespec="seconds"),
             "payload_files": len(unpacked.payload),
-            "payload_bytes": sum(size for _, size in unpacked.payload.values()),
+            "payload_bytes": unpacked.payload_bytes,
             "tagmanifest_sha256": tag_sha,
             "visits": sorted({p.split("/")[2] for p in unpacked.payload
                               if p.startswith("data/visits/")}),
@@ -389,11 +391,12 @@ class _BoundedInfo(tarfile.TarInfo):
 
 class _Names:
     """The bag's paths so far: each one checked, and no two that clash on a disk (the same
-    name twice, a file where a folder is, or a folder where a file is)."""
+    name twice, a file where a folder is, or a folder where a file is). The files themselves
+    are the keys of ``is_file``'s dictionaries: only folders are kept here."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, is_file: Callable[[str], bool]) -> None:
         self.limits = limits
-        self.files: set[str] = set()
+        self.is_file = is_file  # of a path inside the bag
         self.folders: set[str] = set()
 
     def check(self, raw: str) -> tuple[str, ...]:
@@ -414,28 +417,30 @@ class _Names:
                                f"C: {_shown(raw)}")
         return path.parts
 
-    def add_file(self, parts: tuple[str, ...]) -> None:
-        name = "/".join(parts)
-        if name in self.files:
+    def add_file(self, inner: tuple[str, ...]) -> None:
+        name = "/".join(inner)
+        if self.is_file(name):
             raise Rejected("bad_bag", f"the batch holds {_shown(name)} twice")
         if name in self.folders:
             raise Rejected("bad_bag", f"the batch holds a file where a folder is: "
                            f"{_shown(name)}")
-        self._parents(parts)
-        self.files.add(name)
+        self._parents(inner)
 
-    def add_folder(self, parts: tuple[str, ...]) -> None:
-        name = "/".join(parts)
-        if name in self.files:
+    def add_folder(self, inner: tuple[str, ...]) -> None:
+        name = "/".join(inner)
+        if self.is_file(name):
             raise Rejected("bad_bag", f"the batch holds a folder where a file is: "
                            f"{_shown(name)}")
-        self._parents(parts)
-        self.folders.add(name)
+        self._parents(inner)
+        if name:
+            self.folders.add(name)
 
-    def _parents(self, parts: tuple[str, ...]) -> None:
-        for end in range(1, len(parts)):
-            parent = "/".join(parts[:end])
-            if parent in self.files:
+    def _parents(self, inner: tuple[str, ...]) -> None:
+        for end in range(1, len(inner)):
+            parent = "/".join(inner[:end])
+            if parent in self.folders:
+                continue
+            if self.is_file(parent):
                 raise Rejected("bad_bag", f"the batch holds a file where a folder is: "
                                f"{_shown(parent)}")
             self.folders.add(parent)
@@ -448,10 +453,10 @@ def _shown(name: str) -> str:
 
 
 def _unpack(pipe: BinaryIO, staging: Path, budget: int, limits: Limits) -> _Unpacked:
-    payload: dict[str, tuple[str, int]] = {}
+    payload: dict[str, bytes] = {}
     tags: dict[str, bytes] = {}
-    tag_bytes = declared = count = 0
-    names = _Names(limits)
+    tag_bytes = declared = count = payload_bytes = 0
+    names = _Names(limits, lambda inner: inner in payload or inner in tags)
     root = None
     try:
         tar = tarfile.open(fileobj=pipe, mode="r|", tarinfo=_BoundedInfo)
@@ -479,17 +484,18 @@ def _unpack(pipe: BinaryIO, staging: Path, budget: int, limits: Limits) -> _Unpa
             if parts[0] != root:
                 raise Rejected("bad_bag", "the batch holds more than one bag")
             if member.isdir():
-                names.add_folder(parts)
+                names.add_folder(parts[1:])
                 continue
             if not member.isreg():
                 raise Rejected("unsafe_path", f"not a plain file: {_shown(member.name)}")
-            names.add_file(parts)
+            names.add_file(parts[1:])
             inner = "/".join(parts[1:])
             stream = tar.extractfile(member)
             assert stream is not None
             if inner.startswith("data/"):
                 blocks = iter(functools.partial(stream.read, 1024 * 1024), b"")
-                payload[inner] = (_write(staging, root, inner, blocks), member.size)
+                payload[inner] = _write(staging, root, inner, blocks)
+                payload_bytes += member.size
             else:
                 tag_bytes += member.size
                 if tag_bytes > limits.max_tag_bytes:
@@ -501,10 +507,10 @@ def _unpack(pipe: BinaryIO, staging: Path, budget: int, limits: Limits) -> _Unpa
         raise Rejected("bad_bag", "the batch is empty")
     for name, data in tags.items():
         _write(staging, root, name, iter([data]))
-    return _Unpacked(root, payload, tags)
+    return _Unpacked(root, payload, payload_bytes, tags)
 
 
-def _write(staging: Path, root: str, inner: str, blocks: Iterable[bytes]) -> str:
+def _write(staging: Path, root: str, inner: str, blocks: Iterable[bytes]) -> bytes:
     """Write one file of the bag into staging (0600); its sha256. A name the disk refuses
     is the batch's fault; a full or failing disk is the command's."""
     target = staging / root / inner
@@ -523,25 +529,55 @@ def _write(staging: Path, root: str, inner: str, blocks: Iterable[bytes]) -> str
         if error.errno in (errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
             raise Rejected("bad_bag", f"the batch's paths clash at {_shown(inner)}") from None
         raise _command_fault(error) from None
-    return digest.hexdigest()
+    return digest.digest()
 
 
-def _manifest(data: bytes, what: str) -> dict[str, str]:
-    entries = {}
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Rejected("bad_bag", f"{what} is not UTF-8") from None
-    for line in text.splitlines():
+def _entries(data: bytes, what: str) -> Iterator[tuple[str, bytes]]:
+    """A manifest's (path, raw sha256) lines, one at a time: a manifest of thousands of files
+    is never copied into a list, a text and a dictionary at once."""
+    for raw in io.BytesIO(data):
+        try:
+            line = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise Rejected("bad_bag", f"{what} is not UTF-8") from None
         if not line.strip():
             continue
         digest, _, path = line.partition("  ")
-        if len(digest) != 64 or not path:
+        try:
+            value = bytes.fromhex(digest)
+        except ValueError:
+            value = b""
+        if len(value) != 32 or not path:
             raise Rejected("bad_bag", f"{what} has a malformed line")
+        yield path, value
+
+
+def _manifest(data: bytes, what: str) -> dict[str, bytes]:
+    entries: dict[str, bytes] = {}
+    for path, digest in _entries(data, what):
         if path in entries:
             raise Rejected("bad_bag", f"{what} lists {_shown(path)} twice")
         entries[path] = digest
     return entries
+
+
+def _check_payload(payload: dict[str, bytes], data: bytes) -> None:
+    """The payload is exactly what manifest-sha256.txt lists, checked as it is read."""
+    listed = matched = 0
+    for path, digest in _entries(data, "manifest-sha256.txt"):
+        listed += 1
+        matched += payload.get(path) == digest
+    if listed == matched == len(payload):
+        return
+    # It does not match: say how (the manifest is bounded by the member cap).
+    manifest = _manifest(data, "manifest-sha256.txt")
+    missing = sorted(set(manifest) - set(payload))
+    extra = sorted(set(payload) - set(manifest))
+    changed = sorted(p for p in set(manifest) & set(payload) if manifest[p] != payload[p])
+    raise Rejected("tampered", "the payload does not match its manifest"
+                   + (f"; changed: {[_shown(p) for p in changed[:3]]}" if changed else "")
+                   + (f"; missing: {[_shown(p) for p in missing[:3]]}" if missing else "")
+                   + (f"; not listed: {[_shown(p) for p in extra[:3]]}" if extra else ""))
 
 
 def _check_bag(bag: _Unpacked) -> tuple[dict[str, str], str, str, bytes]:
@@ -560,26 +596,16 @@ def _check_bag(bag: _Unpacked) -> tuple[dict[str, str], str, str, bytes]:
     for line in info_text.splitlines():
         key, _, value = line.partition(":")
         info[key.strip()] = value.strip()
-    manifest = _manifest(tags["manifest-sha256.txt"], "manifest-sha256.txt")
-    received = {path: digest for path, (digest, _) in bag.payload.items()}
-    if manifest != received:
-        missing = sorted(set(manifest) - set(received))
-        extra = sorted(set(received) - set(manifest))
-        changed = sorted(p for p in set(manifest) & set(received) if manifest[p] != received[p])
-        raise Rejected("tampered", "the payload does not match its manifest"
-                       + (f"; changed: {changed[:3]}" if changed else "")
-                       + (f"; missing: {missing[:3]}" if missing else "")
-                       + (f"; not listed: {extra[:3]}" if extra else ""))
+    _check_payload(bag.payload, tags["manifest-sha256.txt"])
     tagmanifest = tags["tagmanifest-sha256.txt"]
     listed = _manifest(tagmanifest, "tagmanifest-sha256.txt")
     unsigned = {"tagmanifest-sha256.txt", "tagmanifest-sha256.txt.minisig"}
     if set(listed) != set(tags) - unsigned:
         raise Rejected("tampered", "the tag files do not match the tag manifest")
     for path, digest in listed.items():
-        if hashlib.sha256(tags[path]).hexdigest() != digest:
+        if hashlib.sha256(tags[path]).digest() != digest:
             raise Rejected("tampered", f"{path} does not match the tag manifest")
-    total = sum(size for _, size in bag.payload.values())
-    if info.get("Payload-Oxum") != f"{total}.{len(bag.payload)}":
+    if info.get("Payload-Oxum") != f"{bag.payload_bytes}.{len(bag.payload)}":
         raise Rejected("tampered", "Payload-Oxum does not match the payload")
     batch_id = info.get("External-Identifier", "")
     station_id = info.get("Sohoa-Station", "")

@@ -214,6 +214,41 @@ def test_a_tar_of_20000_empty_files_is_refused_quickly(small, tmp_path):
     assert time.monotonic() - started < 15  # 18 s before, each empty file flushed to disk
 
 
+@pytest.mark.slow
+def test_memory_per_member_stays_small(tmp_path):
+    """tarfile's stream mode kept every member (~0.8 KiB each) and ingest kept a tuple, a hex
+    digest and a second copy of each name: 1.4 KiB a member in all. Now: the name and its raw
+    digest."""
+    import tracemalloc
+
+    archive = tmp_path / "archive"
+    if not _mount_tmpfs(archive, "64m"):  # no disk flushes: this is about memory
+        pytest.skip("cannot mount a tmpfs here (needs root and mount rights)")
+    try:
+        keys = CommandKeys.create(tmp_path / "keys")
+        store = Store.in_folder(tmp_path / "db")
+        key, station_id = _station(store)
+        sizes = {}
+        for files in (1000, 5000):
+            batch_id = str(uuid.uuid4())
+            plain = _signed_bag(key, station_id, batch_id, [
+                (f"data/visits/{batch_id}/media/{uuid.uuid4()}.jpg", b"x")
+                for _ in range(files)])
+            out = _encrypted(tmp_path / f"{files}.age", plain, keys)
+            del plain
+            tracemalloc.start()
+            try:
+                ingest(out, store, keys, archive, station_id=station_id)
+                sizes[files] = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+        per_member = (sizes[5000] - sizes[1000]) / 4000
+        assert per_member < 700, per_member  # measured ~450 B; 1,400 before
+        store.engine.dispose()
+    finally:
+        subprocess.run(["umount", "-l", str(archive)], check=False)
+
+
 def test_a_batch_within_the_limits_is_taken(command, tmp_path):
     keys, store, archive = command
     key, station_id = _station(store)

@@ -13,6 +13,7 @@ import errno
 import json
 import logging
 import os
+import shutil
 import stat
 import threading
 from collections.abc import Callable
@@ -119,6 +120,11 @@ class Receiving:
                 retryable=False))
             self._discard(upload_id)
             return
+        if _free_bytes(self.archive) < self.part(upload_id).stat().st_size:
+            # Its unpacked copy cannot fit: wait for room without decrypting it all first.
+            self._settle(upload_id, "waiting", None, _problem(
+                "no_space", "the command's disk is full", retryable=True))
+            return
         try:
             outcome = ingest(self.part(upload_id), self.store, self.keys, self.archive,
                              self.now, station_id=row.station_id, upload_id=upload_id,
@@ -162,6 +168,13 @@ class Receiving:
                 uploads.c.id.in_(sorted(names)), uploads.c.state.in_(("done", "rejected"))))]
         for upload_id in settled:
             self._discard(upload_id)
+
+
+def _free_bytes(folder: Path) -> int:
+    """Free bytes on the disk that holds ``folder`` (or would, once it is made)."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return shutil.disk_usage(folder).free
 
 
 def _problem(reason: str, detail: str, *, retryable: bool) -> str:

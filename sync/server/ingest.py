@@ -229,11 +229,12 @@ def _ingest(path: Path, store: Store, keys: CommandKeys, archive: Path,
                 # The row first: its primary key makes a concurrent ingest of the same batch
                 # wait here (PostgreSQL: for our commit; SQLite: for the write lock) and then
                 # fail, so exactly one moves its copy into the archive.
-                record(conn, row, upload_id, checkpoint)
+                record(conn, row, staging / unpacked.root, upload_id, checkpoint)
                 if final.exists():  # left by a crash between the move and the commit
                     shutil.rmtree(final)
                 os.replace(staging / unpacked.root, final)
                 moved = True
+                _sync_folder(final.parent)  # the move itself is durable before the commit
                 checkpoint("moved")
         except IntegrityError:
             # Another ingest of the same batch won: keep theirs, answer as a replay.
@@ -248,12 +249,14 @@ def _ingest(path: Path, store: Store, keys: CommandKeys, archive: Path,
         return Outcome(signed, replayed=False)
 
 
-def record(conn: Connection, row: dict[str, Any], upload_id: str | None,
+def record(conn: Connection, row: dict[str, Any], bag: Path, upload_id: str | None,
            checkpoint: Callable[[str], None] = no_checkpoint) -> None:
     """The one transaction that makes a batch the command's: its row and, for a network upload,
     the upload's outcome (done, with the receipt) commit together or not at all, before the
-    upload's file is removed. Anything else recorded about a new batch belongs here too."""
-    conn.execute(insert(batches).values(**row))
+    upload's file is removed. Anything else recorded about a new batch belongs here too: ``bag``
+    is the checked bag's folder as it is now (in staging; the same transaction moves it to
+    ``row["archive_path"]`` after this returns, and a failure here leaves nothing behind)."""
+    conn.execute(insert(batches).values(**row))  # first: it claims (station, batch id)
     if upload_id is not None:
         checkpoint("record_upload")
         conn.execute(update(uploads).where(uploads.c.id == upload_id).values(
@@ -302,6 +305,14 @@ def sweep_staging(archive: Path) -> int:
     return removed
 
 
+def _sync_folder(folder: Path) -> None:
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
 def _make_durable(root: Path) -> None:
     """fsync every file and folder of an accepted bag before it is recorded. Done here, once
     the bag checked out, not as each file is written: a bomb of many small files never costs a
@@ -313,11 +324,7 @@ def _make_durable(root: Path) -> None:
                 os.fsync(handle)
             finally:
                 os.close(handle)
-        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
+        _sync_folder(Path(folder))
 
 
 def _replay(known: dict[str, Any], tag_sha: str) -> Outcome:

@@ -151,9 +151,10 @@ class Receiving:
         self._discard(upload_id)
 
     def _settle(self, upload_id: str, state: str, batch_id: str | None, result: str) -> None:
-        with self.store.begin() as conn:
-            conn.execute(update(uploads).where(uploads.c.id == upload_id)
-                         .values(state=state, batch_id=batch_id, result=result))
+        with self.store.begin() as conn:  # only an upload still waiting for its outcome
+            conn.execute(update(uploads).where(
+                uploads.c.id == upload_id, uploads.c.state.in_(("ingesting", "waiting")))
+                .values(state=state, batch_id=batch_id, result=result))
 
     def _remove_settled_parts(self) -> None:
         """A stop between the record and the removal leaves a settled upload's file: gone now."""

@@ -207,8 +207,8 @@ def part_a_build(work: Path, size: int, recipient: str, rounds: int) -> dict[str
             "build_rss_before_mib": start / MiB}
 
 
-def part_c_ingest(work: Path, data: Path, keys: CommandKeys, batch_file: Path, rounds: int
-                  ) -> dict[str, float]:
+def part_c_ingest(work: Path, data: Path, keys: CommandKeys, batch_file: Path, rounds: int,
+                  station_id: str) -> dict[str, float]:
     store = Store.in_folder(data)
     unpacked = work / "peer-unpacked"
     identity = data / "keys" / IDENTITY_FILE
@@ -225,7 +225,10 @@ def part_c_ingest(work: Path, data: Path, keys: CommandKeys, batch_file: Path, r
                 shutil.rmtree(unpacked)
                 continue
             with TreeRss() as sampler:
-                outcome, seconds = timed(ingest, batch_file, store, keys, data / "archive")
+                # As an upload: the station authenticated it (the server checked every block
+                # against the manifest it signed), so ingest takes the station's id.
+                outcome, seconds = timed(ingest, batch_file, store, keys, data / "archive",
+                                         station_id=station_id)
             assert not outcome.replayed
             ingest_s, peak, start = min(ingest_s, seconds), max(peak, sampler.peak), sampler.start
             with store.begin() as conn:  # so the next round ingests it anew
@@ -360,7 +363,8 @@ def main(argv: list[str] | None = None) -> int:
                 True), _now())
             shutil.rmtree(work / "vault")
             if "c" in args.only:
-                figures.update(part_c_ingest(work, data, keys, work / "batch.age", args.rounds))
+                figures.update(part_c_ingest(work, data, keys, work / "batch.age", args.rounds,
+                                             info.id))
             (work / "batch.age").unlink()
         if "b" in args.only:
             figures.update(part_b_goodput(work, data, keys, args.link_mb * MB))

@@ -13,8 +13,10 @@ import hashlib
 import json
 import os
 import secrets
+import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +37,7 @@ from capture.files import write_atomically
 
 FORMAT = "sohoa-keyslots"
 FILE_NAMES = ("keyslots.json", "keyslots.backup.json")
+LOCK_NAME = "keyslots.lock"  # held across the throttle check, the passphrase try and the count
 MIN_PASSPHRASE = 10
 FREE_ATTEMPTS = 3
 FIRST_DELAY = timedelta(seconds=30)
@@ -257,30 +260,48 @@ class KeySlots:
         self, folder: Path, username: str, passphrase: str, now: Callable[[], datetime]
     ) -> bytes:
         """The master key, or WrongPassphrase / TooManyAttempts. Failures are counted on disk
-        so that restarting the app does not reset the wait."""
+        so that restarting the app does not reset the wait.
+
+        Every attempt holds a lock across processes (``keyslots.lock``) from the throttle
+        check to the failure count, and reads the file again under it: eight processes trying
+        at once take turns, each sees the failures of the ones before, and none overwrites
+        another's count."""
         slot_id = self.user_slot_id(username)
-        self._refuse_if_throttled(slot_id, now())
-        slot = self.find(slot_id)
-        if slot is not None and slot.kind == "passphrase" and slot.kdf is not None:
-            params = KdfParams(**slot.kdf)
-            kek = params.derive(passphrase, _unb64(slot.salt))
-        else:
-            # Unknown user: spend the same time, so timing does not tell which names exist.
-            KdfParams().derive(passphrase, b"\0" * 16)
-            kek = None
-        if kek is not None and slot is not None:
-            try:
-                key = crypto.unwrap_key(kek, _unb64(slot.nonce), _unb64(slot.wrapped),
-                                        slot.aad(self.vault_id))
-            except crypto.DecryptionFailed:
-                pass
+        with _attempt_lock(folder):
+            self._reload(folder)
+            self._refuse_if_throttled(slot_id, now())
+            slot = self.find(slot_id)
+            if slot is not None and slot.kind == "passphrase" and slot.kdf is not None:
+                params = KdfParams(**slot.kdf)
+                kek = params.derive(passphrase, _unb64(slot.salt))
             else:
-                if slot_id in self.throttle:
-                    self.throttle.pop(slot_id)
-                    self.save(folder)
-                return key
-        self._count_failure(folder, slot_id, now())
+                # Unknown user: spend the same time, so timing does not tell which names exist.
+                KdfParams().derive(passphrase, b"\0" * 16)
+                kek = None
+            if kek is not None and slot is not None:
+                try:
+                    key = crypto.unwrap_key(kek, _unb64(slot.nonce), _unb64(slot.wrapped),
+                                            slot.aad(self.vault_id))
+                except crypto.DecryptionFailed:
+                    pass
+                else:
+                    if slot_id in self.throttle:
+                        self.throttle.pop(slot_id)
+                        self.save(folder)
+                    return key
+            self._count_failure(folder, slot_id, now())
         raise WrongPassphrase()
+
+    def _reload(self, folder: Path) -> None:
+        """Take the file's current state (another process may have counted a failure or
+        changed a slot since this copy was read)."""
+        try:
+            fresh = KeySlots.load(folder)
+        except VaultDamaged:
+            return  # a vault made in memory by a test, or damaged: keep what we have
+        if fresh.vault_id == self.vault_id and fresh.generation >= self.generation:
+            self.generation, self.slots, self.throttle = (fresh.generation, fresh.slots,
+                                                          fresh.throttle)
 
     def open_with_recovery(self, recovery_text: str) -> bytes:
         raw = parse_recovery_key(recovery_text)
@@ -315,3 +336,27 @@ class KeySlots:
             delay = min(FIRST_DELAY * 2 ** (entry.failures - FREE_ATTEMPTS), MAX_DELAY)
             entry.locked_until = (at + delay).astimezone(UTC).isoformat()
         self.save(folder)
+
+
+LOCK_POLL = 0.05  # seconds between tries where the OS has no blocking lock (Windows)
+
+
+@contextmanager
+def _attempt_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder/keyslots.lock``, waiting for it; the OS releases it if
+    the process dies."""
+    with open(folder / LOCK_NAME, "a+b") as handle:
+        if os.name == "nt":
+            import msvcrt
+
+            while True:
+                try:
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+                    break
+                except OSError:
+                    time.sleep(LOCK_POLL)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield  # closing the file releases the lock, on both systems

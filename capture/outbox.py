@@ -64,6 +64,9 @@ class EnrolmentRow(Base):
     receipt_public_key: Mapped[bytes] = mapped_column(LargeBinary(32))  # Ed25519
     enrolled_at: Mapped[datetime] = mapped_column(UtcDateTime())
     enrolled_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # PEM of the certificate the command served at an https enrolment: the only one accepted
+    # afterwards (migration 0009)
+    tls_certificate: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class BatchRow(Base):
@@ -116,6 +119,7 @@ class Enrolment:
     command_recipient: str  # age X25519
     receipt_public_key: bytes
     enrolled_at: datetime
+    tls_certificate: str | None = None  # PEM, pinned at an https enrolment
 
 
 @dataclass
@@ -186,6 +190,11 @@ class NewBatch:
 
 
 OUTBOX_FOLDER = "outbox"
+# Beside a batch file: the upload's state (URL, block manifest), a verified receipt that came
+# while the vault was locked (recorded at the next unlock), and temporary copies of those.
+UPLOAD_STATE = ".upload.json"
+KEPT_RECEIPT = ".receipt.json"
+SIDE_FILES = (".tmp", ".part", UPLOAD_STATE, KEPT_RECEIPT)
 
 
 def folder(vault: UnlockedVault) -> Path:
@@ -201,7 +210,7 @@ def enrolment(vault: UnlockedVault) -> Enrolment | None:
         if row is None:
             return None
         return Enrolment(row.server_url, row.station_id, row.command_recipient,
-                         row.receipt_public_key, row.enrolled_at)
+                         row.receipt_public_key, row.enrolled_at, row.tls_certificate)
 
 
 def require_enrolment(vault: UnlockedVault) -> Enrolment:
@@ -223,9 +232,11 @@ def record_enrolment(vault: UnlockedVault, enrolled: Enrolment) -> None:
         row.command_recipient = enrolled.command_recipient
         row.receipt_public_key = enrolled.receipt_public_key
         row.enrolled_at, row.enrolled_by = enrolled.enrolled_at, vault.actor.user_id
+        row.tls_certificate = enrolled.tls_certificate
         vault.audit(session, "enrol", "station", enrolled.station_id,
                     server=enrolled.server_url, recipient=enrolled.command_recipient,
-                    receipt_key=enrolled.receipt_public_key.hex(), replaced=previous)
+                    receipt_key=enrolled.receipt_public_key.hex(), replaced=previous,
+                    tls_pinned=enrolled.tls_certificate is not None)
 
 
 # --- what waits to be sent -----------------------------------------------------------------------
@@ -463,7 +474,9 @@ def forget_unrecorded(vault: UnlockedVault) -> int:
     removed = 0
     for path in place.iterdir():
         name = path.name
-        base = name.removesuffix(".part").removesuffix(".upload.json")
+        base = name
+        for suffix in SIDE_FILES:
+            base = base.removesuffix(suffix)
         if path.is_file() and (name.endswith(".part") or base not in known):
             path.unlink(missing_ok=True)
             removed += 1

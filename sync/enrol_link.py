@@ -1,11 +1,13 @@
 """The enrolment link: what the command hands a station, typed, pasted or scanned as a QR code.
 
-    sohoa-enrol:?server=https://cmd.example.vn:8470&code=1A2B-3C4D-5E6F-7A8B&keys=9f3c…
+    sohoa-enrol:?server=https://cmd.example.vn:8470&code=1A2B-3C4D-5E6F-7A8B&keys=9f3c…&tls=…
 
-``keys`` is a fingerprint of the command's age recipient and receipt key. The link reaches the
-station on paper or a screen, outside the network, so a station that checks the keys it gets back
-from ``POST /api/enrol`` against it cannot be fooled by someone answering in the server's place
-(a captive portal, a hostile Wi-Fi) into encrypting its batches to the wrong key.
+``keys`` is a fingerprint of the command's age recipient and receipt key; ``tls`` (when the
+command serves TLS itself) the SHA-256 of its certificate. The link reaches the station on paper
+or a screen, outside the network, so a station that checks the keys it is offered against it
+cannot be fooled by someone answering in the server's place (a captive portal, a hostile Wi-Fi)
+into encrypting its batches to the wrong key. Without a link the operator types the fingerprint
+from the printed sheet (``parse_fingerprint`` forgives spaces, dashes and case).
 """
 
 from __future__ import annotations
@@ -28,8 +30,17 @@ class BadEnrolLink(SyncError):
     """This is not an enrolment link from the command."""
 
 
+class BadFingerprint(SyncError):
+    """What was typed is not a keys fingerprint (32 hexadecimal characters)."""
+
+
 class KeysMismatch(SyncError):
-    """The server answered with keys other than those on the enrolment link."""
+    """The server answered with keys other than those on the enrolment link or the sheet."""
+
+    def __init__(self, expected: str = "", answered: str = "") -> None:
+        super().__init__("the server's keys are not the command's")
+        self.expected = expected
+        self.answered = answered
 
 
 @dataclass(frozen=True)
@@ -37,11 +48,14 @@ class EnrolLink:
     server_url: str
     code: str
     keys_fingerprint: str | None = None
+    tls_sha256: str | None = None
 
     def text(self) -> str:
         query = {"server": self.server_url, "code": self.code}
         if self.keys_fingerprint:
             query["keys"] = self.keys_fingerprint
+        if self.tls_sha256:
+            query["tls"] = self.tls_sha256
         return f"{SCHEME}:?{urlencode(query)}"
 
     def qr_png(self, scale: int = 8) -> bytes:
@@ -64,6 +78,21 @@ def fingerprint(recipient: str, receipt_public_key: bytes) -> str:
     return digest[:FINGERPRINT_HEX]
 
 
+def parse_fingerprint(text: str | None) -> str:
+    """The fingerprint as typed from the sheet (``9F3C 1A2B …``) or taken from a link:
+    spaces, dashes and case forgiven; BadFingerprint unless 32 hexadecimal characters."""
+    cleaned = "".join(c for c in (text or "") if not c.isspace() and c != "-").lower()
+    if len(cleaned) != FINGERPRINT_HEX or any(c not in "0123456789abcdef" for c in cleaned):
+        raise BadFingerprint()
+    return cleaned
+
+
+def grouped(fingerprint_hex: str) -> str:
+    """As the sheet prints it: 8 groups of 4, upper case (``9F3C 1A2B …``)."""
+    text = fingerprint_hex.upper()
+    return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
+
+
 def parse(text: str) -> EnrolLink:
     """Read a link as typed, pasted or scanned (surrounding spaces and case of the scheme
     forgiven)."""
@@ -81,7 +110,13 @@ def parse(text: str) -> EnrolLink:
         raise BadEnrolLink()
     keys = query.get("keys", [None])[0]
     if keys is not None:
-        keys = keys.strip().lower()
-        if len(keys) != FINGERPRINT_HEX or any(c not in "0123456789abcdef" for c in keys):
+        try:
+            keys = parse_fingerprint(keys)
+        except BadFingerprint:
+            raise BadEnrolLink() from None
+    tls = query.get("tls", [None])[0]
+    if tls is not None:
+        tls = tls.strip().lower()
+        if len(tls) != 64 or any(c not in "0123456789abcdef" for c in tls):
             raise BadEnrolLink()
-    return EnrolLink(server.rstrip("/"), code, keys)
+    return EnrolLink(server.rstrip("/"), code, keys, tls)

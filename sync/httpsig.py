@@ -9,12 +9,14 @@ accepted once.
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -25,12 +27,41 @@ LABEL = "sohoa"
 # Content-Length is left out: HTTP clients add or drop it on their own; a chunk's integrity is
 # its Upload-Checksum, which is signed.
 SIGNED_HEADERS = ("upload-offset", "upload-length", "upload-checksum", "upload-metadata",
-                  "tus-resumable")
+                  "tus-resumable", "content-digest", "sohoa-block-size")
 MAX_SKEW = 15 * 60
+MAX_NONCE = 64  # characters; the station sends 22
+MIN_BLOCK = 64 * 1024
+MAX_BLOCKS = 32768  # so a block manifest is at most 1 MiB
 
 
 class SignatureRefused(SyncError):
-    """The request's signature is missing, malformed, stale, replayed or wrong."""
+    """The request's signature is missing, malformed, stale, replayed or wrong; ``code`` is
+    the refusal code the server answers with (unsigned, bad_signature, stale_signature,
+    replayed, unknown_station)."""
+
+    def __init__(self, detail: str, code: str = "bad_signature") -> None:
+        super().__init__(detail)
+        self.code = code
+
+
+class Nonces(Protocol):
+    def first_time(self, nonce: str, key_id: str, now: float) -> bool:
+        """True the first time ``nonce`` is seen (and remember it for 2 × MAX_SKEW)."""
+        ...
+
+
+def block_size_for(length: int) -> int:
+    """The block size of an upload's manifest: the smallest power of two ≥ 64 KiB that
+    makes at most MAX_BLOCKS blocks of ``length`` bytes."""
+    size = MIN_BLOCK
+    while -(-length // size) > MAX_BLOCKS:
+        size *= 2
+    return size
+
+
+def content_digest(body: bytes) -> str:
+    """RFC 9530 Content-Digest of ``body`` (SHA-256)."""
+    return f"sha-256=:{base64.b64encode(hashlib.sha256(body).digest()).decode()}:"
 
 
 def _base(method: str, path: str, headers: Mapping[str, str], components: list[str],
@@ -76,13 +107,14 @@ class Signed:
 
 
 class NonceCache:
-    """Nonces seen within the skew window (one process; the server runs one worker)."""
+    """Nonces seen within the skew window, in memory (tests; the server keeps its nonces in
+    its database, so a restart does not forget them)."""
 
     def __init__(self) -> None:
         self._seen: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def first_time(self, nonce: str, now: float) -> bool:
+    def first_time(self, nonce: str, key_id: str, now: float) -> bool:
         with self._lock:
             for old in [n for n, t in self._seen.items() if t < now - 2 * MAX_SKEW]:
                 del self._seen[old]
@@ -93,19 +125,20 @@ class NonceCache:
 
 
 def verify(method: str, path: str, headers: Mapping[str, str],
-           public_key_for: Callable[[str], bytes | None], nonces: NonceCache,
+           public_key_for: Callable[[str], bytes | None], nonces: Nonces,
            now: float | None = None) -> Signed:
     lowered = {k.lower(): v for k, v in headers.items()}
     signature_input = lowered.get("signature-input", "")
     signature = lowered.get("signature", "")
     match = _INPUT.match(signature_input)
     if not match or not signature.startswith(f"{LABEL}=:") or not signature.endswith(":"):
-        raise SignatureRefused("the request is not signed")
+        raise SignatureRefused("the request is not signed", "unsigned")
     components = re.findall(r'"([^"]+)"', match.group("components"))
     params = {m.group(1): m.group(3) if m.group(3) is not None else m.group(4)
               for m in _PARAM.finditer(match.group("rest"))}
     if params.get("alg") != "ed25519" or "keyid" not in params or "created" not in params \
-            or "nonce" not in params:
+            or "nonce" not in params or len(params["nonce"]) > MAX_NONCE \
+            or len(params["keyid"]) > 64:
         raise SignatureRefused("the signature lacks its parameters")
     required = {"@method", "@path", "@query"} | {h for h in SIGNED_HEADERS if h in lowered}
     if not required <= set(components):
@@ -113,10 +146,11 @@ def verify(method: str, path: str, headers: Mapping[str, str],
     moment = now if now is not None else time.time()
     created = int(params["created"])
     if abs(moment - created) > MAX_SKEW:
-        raise SignatureRefused("the signature is too old or from the future")
+        raise SignatureRefused("the signature is too old or from the future",
+                               "stale_signature")
     public = public_key_for(params["keyid"])
     if public is None:
-        raise SignatureRefused("unknown station")
+        raise SignatureRefused("unknown station", "unknown_station")
     try:
         raw = base64.b64decode(signature[len(LABEL) + 2:-1], validate=True)
         missing = [c for c in components if not c.startswith("@") and c not in lowered]
@@ -126,6 +160,6 @@ def verify(method: str, path: str, headers: Mapping[str, str],
             raw, _base(method, path, lowered, components, signature_input[len(LABEL) + 1:]))
     except (InvalidSignature, ValueError):
         raise SignatureRefused("the signature does not match") from None
-    if not nonces.first_time(params["nonce"], moment):
-        raise SignatureRefused("the request was replayed")
+    if not nonces.first_time(params["nonce"], params["keyid"], moment):
+        raise SignatureRefused("the request was replayed", "replayed")
     return Signed(params["keyid"], created)

@@ -13,10 +13,14 @@ so nothing in plaintext ever leaves the vault. Every error is a ``SyncError`` th
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
+import hmac
+import ipaddress
 import os
 import shutil
+import ssl
 import threading
 import time
 import uuid
@@ -28,11 +32,11 @@ from urllib.parse import urlsplit
 import httpx
 
 from capture import outbox, station
-from capture.errors import CaptureError, DiskFull, ObjectDamaged
+from capture.errors import CaptureError, DiskFull, ObjectDamaged, VaultLocked
 from capture.outbox import BatchState, Enrolment, OutgoingBatch
 from capture.roles import Action
 from capture.vault import UnlockedVault
-from sync import batch, receipt
+from sync import batch, enrol_link, minisign, receipt
 from sync import upload as tus
 from sync.batch import DEFAULT_SIZE_CAP, BuildCancelled, NothingToSend
 from sync.errors import SyncError
@@ -44,6 +48,7 @@ __all__ = ["DEFAULT_SIZE_CAP", "BuildCancelled", "Enrolment", "NothingToSend",
 ENROL_TIMEOUT = 30.0
 PROGRESS_SAVE_SECONDS = 2.0  # how often an upload's progress is written to the vault
 COPY_CHUNK = 1024 * 1024
+SIGNATURE_ROOM = 64 * 1024  # a .minisig is ~300 bytes; a cluster or two on any drive
 
 
 class OutboxError(SyncError, CaptureError):
@@ -61,6 +66,27 @@ class ServerUnreachable(OutboxError):
 
 class NotACommandServer(OutboxError):
     message = "The address {url} did not answer like the command's server. Check the address."
+
+
+class InsecureAddress(OutboxError):
+    message = ("The address {url} starts with http://, which anyone on the network can read "
+               "and change. Use the https:// address the command gave you.")
+
+
+class CertificateMismatch(OutboxError):
+    message = ("The server at {url} shows another security certificate than the command's. "
+               "It may not be the command's server: nothing was sent. Check the network and "
+               "ask the command.")
+
+
+class EnrolmentRateLimited(OutboxError):
+    message = ("Too many failed enrolment attempts from this network. Wait {minutes} "
+               "minutes, check the code, and try again.")
+
+
+class EnrolmentRefused(OutboxError):
+    message = ("The command refused the enrolment ({code}). Ask the command for help; "
+               "nothing was saved.")
 
 
 class CodeUnknown(OutboxError):
@@ -169,63 +195,129 @@ def enrolment(vault: UnlockedVault) -> Enrolment | None:
     return outbox.enrolment(vault)
 
 
-def enrol(vault: UnlockedVault, server_url: str, code: str, *,
-          check: Callable[[str, bytes], None] | None = None) -> Enrolment:
-    """Register this station's public keys with the command (``POST /api/enrol``) using a
-    one-time code, and keep what the command answers: where to send, the age recipient to
-    encrypt to and the key its receipts are signed with. ``check(recipient, receipt_key)`` may
-    refuse the answer (e.g. against the fingerprint on an enrolment link) before it is kept.
-    Needs the station admin's role (``Action.ENROL_STATION``)."""
-    vault.require(Action.ENROL_STATION)
-    url = server_url.strip().rstrip("/")
+def server_address(text: str) -> str:
+    """The command's address as the station will use it: no scheme means https://; http:// is
+    refused unless it stays on this machine (loopback), where nobody can listen in."""
+    url = text.strip().rstrip("/")
+    if "://" not in url:
+        url = "https://" + url  # "10.0.0.5:8470" as the command wrote it on the paper
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BadServerAddress(url=server_url.strip())
+    try:
+        host, _ = parts.hostname, parts.port
+    except ValueError:
+        raise BadServerAddress(url=text.strip()) from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise BadServerAddress(url=text.strip())
+    if parts.scheme == "http" and not is_loopback(host):
+        raise InsecureAddress(url=url)
+    return url
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _server_certificate(url: str) -> str:
+    """The PEM of the certificate the server at ``url`` presents (checked against nothing yet:
+    the caller pins it, or compares it with the enrolment link's ``tls=``)."""
+    parts = urlsplit(url)
+    assert parts.hostname is not None
+    try:
+        return ssl.get_server_certificate((parts.hostname, parts.port or 443),
+                                          timeout=ENROL_TIMEOUT)
+    except (OSError, ssl.SSLError, ValueError):
+        raise ServerUnreachable(url=url) from None
+
+
+def _command_keys(answer: httpx.Response) -> tuple[str, bytes]:
+    """The recipient and receipt key in an answer of the command; ValueError if it has none."""
+    found = answer.json()
+    recipient = str(found["recipient"]).strip()
+    receipt_key = bytes.fromhex(found["receipt_key"])
+    batch.parse_recipient(recipient)
+    if len(receipt_key) != 32:
+        raise ValueError("receipt key")
+    return recipient, receipt_key
+
+
+def enrol(vault: UnlockedVault, server_url: str, code: str, keys: str, *,
+          tls: str | None = None) -> Enrolment:
+    """Register this station's public keys with the command using a one-time code, and keep
+    what the command answers: where to send, the age recipient to encrypt to, the key its
+    receipts are signed with and (over https) its TLS certificate.
+
+    ``keys`` is the fingerprint of the command's keys, from the enrolment link or typed from
+    the printed sheet; it is required, because the network can answer in the command's place.
+    The keys are fetched first (``GET /api/enrol/keys``) and compared with it before the code
+    is sent, so a relay that swaps them learns nothing and spends nothing; the enrolment's
+    answer is checked again. ``tls`` (the link's ``tls=``, SHA-256 of the certificate) pins the
+    certificate from the start; without it the certificate seen now is trusted and kept (the
+    keys fingerprint is the real defence). Needs the station admin's role."""
+    vault.require(Action.ENROL_STATION)
+    expected = enrol_link.parse_fingerprint(keys)
+    url = server_address(server_url)
+    certificate = None
+    if url.startswith("https://"):
+        certificate = _server_certificate(url)
+        if tls is not None and not hmac.compare_digest(
+                tus.certificate_sha256(certificate), tls.strip().lower()):
+            raise CertificateMismatch(url=url)
     info = station.info(vault)
-    body = {"code": code.strip(), "station": {
+    body = {"code": code.strip().upper(), "keys": expected, "station": {
         "id": info.id, "name": info.name, "province_code": info.province_code,
         "ward_code": info.ward_code, "signing_key": info.signing_public_key.hex(),
         "identity_key": info.identity_public_key.hex()}}
     try:
-        answer = httpx.post(url + "/api/enrol", json=body, timeout=ENROL_TIMEOUT)
+        with tus.client(ENROL_TIMEOUT, certificate) as http:
+            try:
+                offered = http.get(url + "/api/enrol/keys")
+                recipient, receipt_key = _command_keys(offered)
+                seen = offered.json().get("tls_certificate_sha256")
+            except (ValueError, KeyError, TypeError, AttributeError, batch.BadRecipient):
+                raise NotACommandServer(url=url) from None
+            answered = enrol_link.fingerprint(recipient, receipt_key)
+            if not hmac.compare_digest(answered, expected):
+                raise enrol_link.KeysMismatch(expected=expected, answered=answered)
+            if certificate is not None and seen and not hmac.compare_digest(
+                    str(seen).lower(), tus.certificate_sha256(certificate)):
+                raise CertificateMismatch(url=url)  # someone else's TLS in front of it
+            answer = http.post(url + "/api/enrol", json=body)
     except httpx.InvalidURL:
         raise BadServerAddress(url=url) from None
     except httpx.HTTPError:
         raise ServerUnreachable(url=url) from None
-    if answer.status_code == 409:
-        raise _refusal(answer)
+    if answer.status_code != 200:
+        raise _enrol_refusal(receipt_key, answer, url)
     try:
-        if answer.status_code != 200:
-            raise ValueError(answer.status_code)
-        found = answer.json()
-        recipient = str(found["recipient"]).strip()
-        receipt_key = bytes.fromhex(found["receipt_key"])
-        batch.parse_recipient(recipient)
-        if len(receipt_key) != 32:
-            raise ValueError("receipt key")
-    except (ValueError, KeyError, TypeError, batch.BadRecipient):
+        again = _command_keys(answer)
+    except (ValueError, KeyError, TypeError, AttributeError, batch.BadRecipient):
         raise NotACommandServer(url=url) from None
-    if check is not None:
-        check(recipient, receipt_key)
-    enrolled = Enrolment(url, info.id, recipient, receipt_key, vault.clock())
+    if again != (recipient, receipt_key):
+        raise enrol_link.KeysMismatch(expected=expected,
+                                      answered=enrol_link.fingerprint(*again))
+    enrolled = Enrolment(url, info.id, recipient, receipt_key, vault.clock(), certificate)
     outbox.record_enrolment(vault, enrolled)
     return enrolled
 
 
-def _refusal(answer: httpx.Response) -> OutboxError:
-    try:
-        text = str(answer.json().get("error", ""))
-    except ValueError:
-        text = ""
-    # The server's sentences (sync/server/store.py EnrolmentRefused), one class each here so
-    # the operator reads them in Vietnamese.
-    if "already used" in text:
-        return CodeUsed()
-    if "expired" in text:
-        return CodeExpired()
-    if "already enrolled" in text:
-        return AlreadyEnrolled()
-    return CodeUnknown()
+def _enrol_refusal(receipt_key: bytes, answer: httpx.Response, url: str) -> OutboxError:
+    """The command's signed refusal, by its code (contract §A); an unsigned one is not the
+    command's word, whatever it says."""
+    refusal = tus.verified_refusal(receipt_key, answer)
+    if refusal is None:
+        return NotACommandServer(url=url)
+    chosen = {"code_unknown": CodeUnknown, "code_used": CodeUsed, "code_expired": CodeExpired,
+              "already_enrolled": AlreadyEnrolled}.get(refusal.code)
+    if chosen is not None:
+        return chosen()
+    if refusal.code == "rate_limited":
+        return EnrolmentRateLimited(minutes=max(1, round((refusal.retry_after or 60) / 60)))
+    return EnrolmentRefused(code=refusal.code)
 
 
 # --- building ------------------------------------------------------------------------------------
@@ -340,73 +432,124 @@ def _deliver(vault: UnlockedVault, sent: OutgoingBatch, enrolled: Enrolment,
     outbox.mark_delivered(vault, sent.id, signed.to_json(),
                           [str(n) for n in body.get("withdrawal_notices", [])])
     # Delivered: the command holds it, and the station keeps no second encrypted copy.
-    sent.path.unlink(missing_ok=True)
-    sent.path.with_name(sent.path.name + ".upload.json").unlink(missing_ok=True)
+    for leftover in (sent.path, _side(sent.path, outbox.UPLOAD_STATE),
+                     _side(sent.path, outbox.KEPT_RECEIPT)):
+        leftover.unlink(missing_ok=True)
     return outbox.get(vault, sent.id)
 
 
-class _Announced(tus.Backoff):
-    """The client's backoff, telling the caller each time the connection failed."""
+def _side(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
 
-    def __init__(self, retrying: Callable[[int, float], None] | None) -> None:
-        super().__init__()
-        self.retrying = retrying
 
-    def delay(self, attempt: int) -> float:
-        wait = super().delay(attempt)
-        if self.retrying is not None:
-            self.retrying(attempt + 1, wait)
-        return wait
+def _keep_receipt(path: Path, signed: receipt.Receipt) -> None:
+    """Write a verified receipt beside its batch file (it names the batch, the station and
+    counts, nothing personal), to be recorded if the vault cannot take it now."""
+    kept = _side(path, outbox.KEPT_RECEIPT)
+    temp = kept.with_name(kept.name + ".tmp")
+    with open(temp, "w", encoding="utf-8") as writer:
+        writer.write(signed.to_json())
+        writer.flush()
+        os.fsync(writer.fileno())
+    os.replace(temp, kept)
+
+
+def record_kept_receipts(vault: UnlockedVault) -> list[OutgoingBatch]:
+    """Record the receipts an upload kept beside their batch files because the vault was
+    locked when they came (``upload`` keeps one first, always); each is verified again with
+    the enrolled key. Called when the operator screen loads and by ``sohoa sync``."""
+    vault.require(Action.SEND_BATCH)
+    enrolled = outbox.enrolment(vault)
+    place = outbox.folder(vault)
+    if enrolled is None or not place.is_dir():
+        return []
+    done = []
+    for kept in sorted(place.glob("*" + outbox.KEPT_RECEIPT)):
+        try:
+            text = kept.read_text(encoding="utf-8")
+            signed = receipt.verify(enrolled.receipt_public_key, text)
+            found = outbox.get(vault, signed.batch_id)
+        except (OSError, UnicodeDecodeError, receipt.BadReceipt, outbox.BatchNotFound):
+            continue  # not ours or not a receipt: the outbox sweep removes what no part names
+        if found.state != BatchState.DELIVERED.value:
+            try:
+                done.append(_deliver(vault, found, enrolled, signed))
+            except ReceiptMismatch:
+                continue
+        else:
+            kept.unlink(missing_ok=True)
+    return done
 
 
 def upload(vault: UnlockedVault, batch_id: str,
            progress: Callable[[tus.Progress], None] | None = None,
            pause: threading.Event | None = None, cancel: threading.Event | None = None,
            bandwidth_cap: int | None = None, *,
-           retrying: Callable[[int, float], None] | None = None) -> OutgoingBatch:
+           retrying: Callable[[int, float, str], None] | None = None) -> OutgoingBatch | None:
     """Upload one part (resuming where any earlier attempt stopped, even in another process),
-    wait for the command's receipt, verify it and mark the part delivered. A network failure is
-    retried with backoff until ``cancel`` (``retrying(attempt, seconds)`` hears of each);
-    ``pause`` holds the upload between chunks; ``bandwidth_cap`` is in bytes per second."""
+    wait for the command's receipt, verify it and mark the part delivered.
+
+    A network failure, an answer the command did not sign and a refusal it marks retryable
+    are retried with backoff until ``cancel`` (``retrying(attempt, seconds, reason)`` hears of
+    each: ``reason`` is "network", "unsigned_answer", "certificate" or the command's refusal
+    code); ``pause`` holds the upload between chunks; ``bandwidth_cap`` is in bytes per second.
+    The part is marked refused only on the command's signed, final refusal of this batch.
+    ``cancel`` closes the connection at once when it is a ``sync.upload.Stop`` (else within
+    0.1 s).
+
+    The vault may lock meanwhile (the idle lock): the upload holds only what it read at the
+    start (the station's signing key among it), so it goes on; the verified receipt is kept
+    beside the batch file and recorded at once if the vault is still open, else at the next
+    unlock (``record_kept_receipts``), and then None is returned."""
     sent = _sendable(vault, batch_id)
     enrolled = outbox.require_enrolment(vault)
     outbox.mark_uploading(vault, batch_id)
-    stop = cancel or threading.Event()
+    stop = cancel if cancel is not None else tus.Stop()
     saved = [time.monotonic()]
     confirmed = [sent.sent_bytes]  # the offset the server last confirmed
+
+    def save_progress(sent_bytes: int) -> None:
+        if not vault.is_locked:
+            with contextlib.suppress(VaultLocked):  # locked meanwhile: HEAD knows the offset
+                outbox.record_progress(vault, batch_id, sent_bytes)
 
     def report(step: tus.Progress) -> None:
         confirmed[0] = step.sent
         if time.monotonic() - saved[0] >= PROGRESS_SAVE_SECONDS:
-            outbox.record_progress(vault, batch_id, step.sent)
+            save_progress(step.sent)
             saved[0] = time.monotonic()
         if progress is not None:
             progress(step)
 
     client = tus.Uploader(enrolled.server_url, enrolled.station_id, station.signing_key(vault),
-                          sent.path, enrolled.receipt_public_key, bandwidth=bandwidth_cap,
-                          backoff=_Announced(retrying), progress=report,
-                          sleep=lambda seconds: stop.wait(seconds))
-    client.cancelled = stop
+                          sent.path, enrolled.receipt_public_key, batch_id=sent.id,
+                          tls_certificate=enrolled.tls_certificate, bandwidth=bandwidth_cap,
+                          progress=report, retrying=retrying,
+                          sleep=lambda seconds: stop.wait(seconds), cancelled=stop)
     if pause is not None:
         client.paused = pause
     try:
         signed = client.run()
     except tus.Cancelled:
-        outbox.record_progress(vault, batch_id, confirmed[0])
+        save_progress(confirmed[0])
         raise UploadStopped() from None
+    except tus.BatchRejected as rejected:
+        outbox.mark_refused(vault, batch_id, f"{rejected.code}: {rejected.detail}")
+        raise BatchRefused(reason=rejected.code) from None
     except tus.UploadRefused as refusal:
-        text = str(refusal)
-        if "rejected the batch" in text:
-            reason = text.split("(", 1)[-1].split(")", 1)[0]
-            outbox.mark_refused(vault, batch_id, text)
-            raise BatchRefused(reason=reason) from None
-        raise UploadRefused(detail=text) from None
+        raise UploadRefused(detail=refusal.code) from None
     except receipt.BadReceipt:
         raise ReceiptInvalid() from None
     finally:
         client.close()
-    return _deliver(vault, sent, enrolled, signed)
+        del client  # the signing key goes with it
+    _keep_receipt(sent.path, signed)
+    if vault.is_locked:
+        return None
+    try:
+        return _deliver(vault, sent, enrolled, signed)
+    except VaultLocked:
+        return None  # locked in between: the kept receipt is recorded at the next unlock
 
 
 # --- USB -----------------------------------------------------------------------------------------
@@ -414,9 +557,14 @@ def upload(vault: UnlockedVault, batch_id: str,
 
 def export_usb(vault: UnlockedVault, batch_id: str, destination: Path) -> Path:
     """Copy a part to a USB drive (or any folder): written, flushed to the device, then read
-    back and compared with the hash recorded at build time. On any failure the partial copy is
-    removed if it still can be, and the outbox is unchanged."""
+    back and compared with the hash recorded at build time. Beside it, ``<file>.minisig``: the
+    station key's minisign signature (pre-hashed, over the copy as read back), so the command
+    checks who made the file with the key it enrolled before decrypting a byte of it. On any
+    failure the partial copy and its signature are removed if they still can be, and the
+    outbox is unchanged."""
     sent = _sendable(vault, batch_id)
+    enrolled = outbox.require_enrolment(vault)
+    key = station.signing_key(vault)
     destination = Path(destination)
     if not destination.is_dir() or not os.access(destination, os.W_OK):
         raise DestinationUnavailable(destination=str(destination))
@@ -424,18 +572,23 @@ def export_usb(vault: UnlockedVault, batch_id: str, destination: Path) -> Path:
         free = shutil.disk_usage(destination).free
     except OSError:
         raise DestinationUnavailable(destination=str(destination)) from None
-    if free < sent.size:
+    if free < sent.size + SIGNATURE_ROOM:
         raise DestinationFull(destination=str(destination), size=_megabytes(sent.size))
     target = destination / sent.path.name
     temp = target.with_name(target.name + ".part")
+    signature = signature_path(target)
     try:
         _copy_durably(sent.path, temp)
         os.replace(temp, target)
         _fsync_folder(destination)
-        copied = _read_back(target)
+        copied, blake = _read_back(target)
+        if copied == sent.sha256:
+            comment = f"sohoa-batch station={enrolled.station_id} batch={sent.id}"
+            _write_durably(signature, minisign.sign(key, blake, comment).encode())
+            _fsync_folder(destination)
     except OSError as error:
-        _remove_quietly(temp)
-        _remove_quietly(target)
+        for leftover in (temp, target, signature):
+            _remove_quietly(leftover)
         if error.errno == errno.EFBIG:
             raise FileTooLargeForDrive(destination=str(destination),
                                        size=_megabytes(sent.size)) from None
@@ -448,6 +601,18 @@ def export_usb(vault: UnlockedVault, batch_id: str, destination: Path) -> Path:
         raise CopyMismatch(destination=str(destination))
     outbox.mark_exported(vault, batch_id, str(target))
     return target
+
+
+def signature_path(copy: Path) -> Path:
+    """Where the detached signature of a batch copy is: ``<file>.minisig``."""
+    return copy.with_name(copy.name + ".minisig")
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    with open(path, "wb") as writer:
+        writer.write(data)
+        writer.flush()
+        os.fsync(writer.fileno())
 
 
 def _copy_durably(source: Path, target: Path) -> None:
@@ -466,16 +631,19 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _read_back(path: Path) -> str:
-    """The copy's SHA-256 as the drive gives it back: the page cache is dropped first (where
-    the OS allows), so a stick that lost the data cannot hide behind memory."""
+def _read_back(path: Path) -> tuple[str, bytes]:
+    """The copy's SHA-256 (hex) and BLAKE2b-512 (raw, what the signature covers) as the drive
+    gives it back: the page cache is dropped first (where the OS allows), so a stick that lost
+    the data cannot hide behind memory."""
     digest = hashlib.sha256()
+    blake = hashlib.blake2b(digest_size=64)
     with open(path, "rb") as reader:
         if hasattr(os, "posix_fadvise"):
             os.posix_fadvise(reader.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
         while block := reader.read(COPY_CHUNK):
             digest.update(block)
-    return digest.hexdigest()
+            blake.update(block)
+    return digest.hexdigest(), blake.digest()
 
 
 def _remove_quietly(path: Path) -> None:

@@ -91,6 +91,9 @@ def _sync_parser(commands) -> None:  # type: ignore[no-untyped-def]
                                "sohoa-enrol: link")
     subs["enrol"].add_argument("code", nargs="?", default=None,
                                help="the one-time enrolment code (not needed with a link)")
+    subs["enrol"].add_argument("--keys", default=None, metavar="FINGERPRINT",
+                               help="the command's keys fingerprint from the printed sheet "
+                               "(8 groups of 4; not needed with a link that has keys=)")
     subs["build"].add_argument("--size-cap", type=size_argument, default=None,
                                help="largest batch file, e.g. 2G or 700M (default 2G)")
     target = subs["upload"].add_mutually_exclusive_group(required=True)
@@ -243,6 +246,11 @@ def _sync(args: argparse.Namespace) -> int:
     path = args.vault or paths.default_vault()
     unlocked = Vault(path).unlock(args.user, _passphrase(args.passphrase_stdin))
     try:
+        if args.sync_command in ("upload", "status"):
+            # Receipts that came while the app's vault was locked (an upload runs on)
+            for done in outbox.record_kept_receipts(unlocked):
+                print(translate("cli", "Batch {id}, part {part}: delivered; the command's "
+                                "receipt is verified.").format(id=done.id[:8], part=_part(done)))
         return {"enrol": _sync_enrol, "build": _sync_build, "upload": _sync_upload,
                 "status": _sync_status, "usb": _sync_usb,
                 "receipt": _sync_receipt}[args.sync_command](unlocked, args, outbox)
@@ -253,16 +261,34 @@ def _sync(args: argparse.Namespace) -> int:
 def _sync_enrol(vault, args: argparse.Namespace, outbox) -> int:  # type: ignore[no-untyped-def]
     from sync import enrol_link
 
-    url, code, check = args.url, args.code, None
+    url, code, keys, tls = args.url, args.code, args.keys, None
     if url.strip().lower().startswith(enrol_link.SCHEME + ":"):
         link = enrol_link.parse(url)
-        url, code, check = link.server_url, code or link.code, link.check_keys
+        url, code, tls = link.server_url, code or link.code, link.tls_sha256
+        keys = keys or link.keys_fingerprint
     if not code:
         print(translate("cli", "Give the one-time code after the address, or the whole "
                         "enrolment link."), file=sys.stderr)
         return 2
-    enrolled = outbox.enrol(vault, url, code, check=check)
+    if not keys:
+        print(translate("cli", "Give the command's keys fingerprint with --keys: it is on the "
+                        "sheet 'sohoa-server enrol-code' printed, 8 groups of 4 characters "
+                        "(e.g. --keys \"9F3C 1A2B ...\")."), file=sys.stderr)
+        return 2
+    try:
+        enrolled = outbox.enrol(vault, url, code, keys, tls=tls)
+    except enrol_link.KeysMismatch as mismatch:
+        from ui import errors
+
+        print(errors.user_message(mismatch), file=sys.stderr)
+        print(translate("cli", "On the sheet: {expected}").format(
+            expected=enrol_link.grouped(mismatch.expected)), file=sys.stderr)
+        print(translate("cli", "The server answered: {answered}").format(
+            answered=enrol_link.grouped(mismatch.answered)), file=sys.stderr)
+        return 2
     print(translate("cli", "Enrolled with the command at {url}.").format(url=enrolled.server_url))
+    if enrolled.tls_certificate:
+        print(translate("cli", "Its TLS certificate is pinned: no other is accepted."))
     return 0
 
 
@@ -284,7 +310,29 @@ def _sync_build(vault, args: argparse.Namespace, outbox) -> int:  # type: ignore
     return 0
 
 
+def retry_text(reason: str, seconds: float, attempt: int) -> str:
+    """What ``sohoa sync upload`` says when it tries again, by the reason's code."""
+    if reason == "network":
+        return translate("cli", "The connection failed; trying again in {seconds} s (attempt "
+                         "{attempt}). Nothing is lost.").format(seconds=round(seconds),
+                                                               attempt=attempt)
+    if reason == "unsigned_answer":
+        return translate("cli", "An answer did not come from the command (it is not signed "
+                         "by its key): trying again in {seconds} s (attempt {attempt}). "
+                         "Nothing is lost.").format(seconds=round(seconds), attempt=attempt)
+    if reason == "certificate":
+        return translate("cli", "The server's TLS certificate is not the one pinned at "
+                         "enrolment: nothing was sent. Trying again in {seconds} s (attempt "
+                         "{attempt}); if it lasts, tell the command.").format(
+            seconds=round(seconds), attempt=attempt)
+    return translate("cli", "The command asks to wait ({code}): trying again in {seconds} s "
+                     "(attempt {attempt}). Nothing is lost.").format(
+        code=reason, seconds=round(seconds), attempt=attempt)
+
+
 def _sync_upload(vault, args: argparse.Namespace, outbox) -> int:  # type: ignore[no-untyped-def]
+    from ui import errors
+
     if args.all:
         waiting = sorted((b for b in outbox.status(vault) if b.state in ("built", "uploading")),
                          key=lambda b: (b.created_at, b.part))
@@ -293,6 +341,7 @@ def _sync_upload(vault, args: argparse.Namespace, outbox) -> int:  # type: ignor
             return 0
     else:
         waiting = [_find_batch(vault, args.id)]
+    failures = 0
     for batch in waiting:
         shown = [0.0]
         live = sys.stdout.isatty()
@@ -308,17 +357,31 @@ def _sync_upload(vault, args: argparse.Namespace, outbox) -> int:  # type: ignor
                 speed=_human_size(step.bytes_per_s), left=round(left))
             print(("\r" + line) if live else line, end="" if live else "\n", flush=True)
 
-        def retrying(attempt: int, seconds: float) -> None:
-            print(translate("cli", "The connection failed; trying again in {seconds} s "
-                            "(attempt {attempt}). Nothing is lost.").format(
-                seconds=round(seconds), attempt=attempt), flush=True)
+        def retrying(attempt: int, seconds: float, reason: str) -> None:
+            print(retry_text(reason, seconds, attempt), flush=True)
 
-        done = outbox.upload(vault, batch.id, progress=show, bandwidth_cap=args.limit,
-                             retrying=retrying)
+        try:
+            outbox.upload(vault, batch.id, progress=show, bandwidth_cap=args.limit,
+                          retrying=retrying)
+        except outbox.UploadStopped:
+            raise
+        except (CaptureError, SyncError) as error:
+            # One part failing does not stop the others: say it and go on.
+            if sys.stdout.isatty():
+                print()
+            print(translate("cli", "Batch {id}, part {part}: {problem}").format(
+                id=batch.id[:8], part=_part(batch), problem=errors.user_message(error)),
+                file=sys.stderr, flush=True)
+            failures += 1
+            continue
         if sys.stdout.isatty():
             print()
         print(translate("cli", "Batch {id}, part {part}: delivered; the command's receipt is "
-                        "verified.").format(id=done.id[:8], part=_part(done)))
+                        "verified.").format(id=batch.id[:8], part=_part(batch)))
+    if failures:
+        print(translate("cli", "{failed} of {total} parts were not delivered; they stay in the "
+                        "outbox.").format(failed=failures, total=len(waiting)), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -141,6 +141,16 @@ CORE_MESSAGES = (
                       "network and the address, then try again; nothing was lost."),
     QT_TRANSLATE_NOOP("errors", "The address {url} did not answer like the command's server. "
                       "Check the address."),
+    QT_TRANSLATE_NOOP("errors", "The address {url} starts with http://, which anyone on the "
+                      "network can read and change. Use the https:// address the command gave "
+                      "you."),
+    QT_TRANSLATE_NOOP("errors", "The server at {url} shows another security certificate than "
+                      "the command's. It may not be the command's server: nothing was sent. "
+                      "Check the network and ask the command."),
+    QT_TRANSLATE_NOOP("errors", "Too many failed enrolment attempts from this network. Wait "
+                      "{minutes} minutes, check the code, and try again."),
+    QT_TRANSLATE_NOOP("errors", "The command refused the enrolment ({code}). Ask the command "
+                      "for help; nothing was saved."),
     QT_TRANSLATE_NOOP("errors", "The command does not know this enrolment code. Check it, or "
                       "ask the command for a new one."),
     QT_TRANSLATE_NOOP("errors", "This enrolment code was already used. Ask the command for a "
@@ -192,9 +202,12 @@ SYNC_MESSAGES = {
         "errors", "This is not an enrolment link from the command. Type the server's address "
         "and the code instead, as the command wrote them."),
     "KeysMismatch": QT_TRANSLATE_NOOP(
-        "errors", "The server answered with other keys than those on the enrolment link: it "
-        "may not be the command's server. Nothing was saved; check the network and ask the "
-        "command."),
+        "errors", "The server answered with other keys than the fingerprint from the command: "
+        "it may not be the command's server. The code was not sent and nothing was saved; "
+        "check the fingerprint and the network, and ask the command."),
+    "BadFingerprint": QT_TRANSLATE_NOOP(
+        "errors", "The fingerprint of the command's keys is 32 letters and digits (8 groups of "
+        "4), as on the sheet the command printed with the code. Check it and type it again."),
     "BadRecipient": QT_TRANSLATE_NOOP(
         "errors", "The command's encryption key kept at enrolment is not valid. Ask the "
         "station admin to enrol the station again."),

@@ -73,6 +73,8 @@ def load_overview(vault: UnlockedVault, can_send: bool) -> Overview:
     enrolment = outbox.enrolment(vault)
     if not can_send:
         return Overview(enrolment, None, [])
+    # Receipts an upload kept while the vault was locked are recorded now, at the unlock.
+    outbox.record_kept_receipts(vault)
     return Overview(enrolment, outbox.preview(vault), outbox.status(vault))
 
 
@@ -95,9 +97,10 @@ class UploadRun:
     def __init__(self, batch_id: str) -> None:
         self.batch_id = batch_id
         self.pause = threading.Event()
-        self.cancel = threading.Event()
+        self.cancel = upload_client.Stop()  # its set() closes the connection at once
         self.progress: upload_client.Progress | None = None
         self.waiting_for_network = False
+        self.wait_reason = ""  # why it waits: "network", or the command's code
         self.attempts = 0
 
 
@@ -105,7 +108,7 @@ class OperatorPage(QScrollArea):
     # From workers to the GUI thread (queued).
     _built_progress = Signal(int, int)
     _upload_progress = Signal(object)
-    _upload_retrying = Signal(int, float)
+    _upload_retrying = Signal(int, float, str)
     # For tests and the shell.
     overview_loaded = Signal()
     upload_finished = Signal(str, str)  # batch id, "delivered" | "cancelled" | "failed"
@@ -499,8 +502,10 @@ class OperatorPage(QScrollArea):
         if run is not None and run.batch_id == batch.id:
             if run.pause.is_set():
                 return self.tr("Paused")
-            if run.waiting_for_network:
+            if run.waiting_for_network and run.wait_reason in ("", upload_client.NETWORK):
                 return self.tr("Waiting for the network")
+            if run.waiting_for_network:
+                return self.tr("Waiting — see the note below")
             return self.tr("Sending…")
         if batch.state == "uploading":
             # Was sending when the app closed or the upload stopped: the core kept its place.
@@ -664,23 +669,56 @@ class OperatorPage(QScrollArea):
         if was_waiting != run.waiting_for_network:
             self._refresh_row_states()
 
-    def _show_retrying(self, attempt: int, seconds: float) -> None:
-        """The core could not reach the command and tries again after ``seconds``."""
+    def _show_retrying(self, attempt: int, seconds: float, reason: str) -> None:
+        """The core could not reach the command, or was asked to wait, and tries again after
+        ``seconds``; ``reason`` is "network", "unsigned_answer", "certificate" or the
+        command's signed refusal code."""
         run = self.upload_run
         if run is None:
             return
         run.attempts = attempt
+        changed = run.wait_reason != reason
+        run.wait_reason = reason
         batch = self.selected_batch()
         if run.progress is None and batch is not None and batch.id == run.batch_id:
             self.upload_figures.setText(self.sent_text(batch.sent_bytes, batch.size))
-        self.network_note.setText(self.tr(
-            "The connection to the command was lost. Nothing is lost: the app tries again "
-            "by itself (in {seconds} s, attempt {attempt}) and continues from where it "
-            "stopped.").format(seconds=max(1, round(seconds)), attempt=attempt))
+        self.network_note.setText(self.retry_text(reason, seconds, attempt))
         self.network_note.show()
-        if not run.waiting_for_network:
+        if not run.waiting_for_network or changed:
             run.waiting_for_network = True
             self._refresh_row_states()
+
+    def retry_text(self, reason: str, seconds: float, attempt: int) -> str:
+        """The amber notice: nothing failed for good, and why the app waits."""
+        wait = max(1, round(seconds))
+        if reason == upload_client.NETWORK:
+            return self.tr(
+                "The connection to the command was lost. Nothing is lost: the app tries again "
+                "by itself (in {seconds} s, attempt {attempt}) and continues from where it "
+                "stopped.").format(seconds=wait, attempt=attempt)
+        if reason == upload_client.UNSIGNED:
+            return self.tr(
+                "An answer did not come from the command (it is not signed by the command's "
+                "key): something on the network may be in between. Nothing is lost: the app "
+                "tries again in {seconds} s (attempt {attempt}).").format(
+                seconds=wait, attempt=attempt)
+        if reason == upload_client.CERTIFICATE:
+            return self.tr(
+                "The server's security certificate is not the one kept at enrolment, so "
+                "nothing was sent. The app tries again in {seconds} s (attempt {attempt}); if "
+                "this lasts, tell the command.").format(seconds=wait, attempt=attempt)
+        explained = {
+            "rate_limited": self.tr("the command is receiving too many requests"),
+            "busy": self.tr("the command is busy"),
+            "quota_exceeded": self.tr("this station's space at the command is full for now"),
+            "no_space": self.tr("the command's disk is full for now"),
+            "server_error": self.tr("the command could not file the batch yet; it keeps the "
+                                    "upload and tries again itself"),
+        }.get(reason, reason)
+        return self.tr(
+            "The command asks to wait: {why} ({code}). Nothing is lost: the app tries again "
+            "in {seconds} s (attempt {attempt}).").format(why=explained, code=reason,
+                                                          seconds=wait, attempt=attempt)
 
     def sent_text(self, sent: int, total: int) -> str:
         return self.tr("{sent} of {total} sent ({percent}%)").format(
@@ -716,11 +754,18 @@ class OperatorPage(QScrollArea):
                 item.setText(self.state_text(batch))
         self._show_selected()
 
-    def _upload_done(self, run: UploadRun, _batch: Any) -> None:
+    def _upload_done(self, run: UploadRun, batch: Any) -> None:
         self.upload_run = None
         self.cancel_button.setEnabled(True)
-        self.banner.show_info(self.tr("Delivered: the command received the batch and its "
-                                      "signed receipt was checked."))
+        if batch is None:
+            # The vault locked during the upload: the verified receipt waits beside the batch
+            # and is recorded when the page loads after the next sign-in.
+            self.banner.show_info(self.tr(
+                "The command received the batch while the station was locked; its signed "
+                "receipt was checked and is recorded now."))
+        else:
+            self.banner.show_info(self.tr("Delivered: the command received the batch and its "
+                                          "signed receipt was checked."))
         self.upload_finished.emit(run.batch_id, "delivered")
         self.refresh()
 

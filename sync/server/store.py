@@ -28,12 +28,15 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
+    delete,
     insert,
     inspect,
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 
 from sync.errors import SyncError
 
@@ -49,6 +52,9 @@ stations = Table(
     Column("identity_key", String(64), nullable=False),  # X25519 public, hex
     Column("enrolled_at", DateTime(timezone=True), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
+    Column("disabled_at", DateTime(timezone=True), nullable=True),
+    Column("disabled_reason", Text, nullable=True),
+    Column("key_rotated_at", DateTime(timezone=True), nullable=True),
 )
 
 enrolment_codes = Table(
@@ -60,16 +66,21 @@ enrolment_codes = Table(
     Column("used_by", String(36), nullable=True),
 )
 
+# Keyed by station and batch id together (migration 0003): a batch id is visible (in a USB
+# file's name), so another station reusing it must not block the real batch.
 batches = Table(
     "batches", metadata,
+    Column("station_id", String(36), primary_key=True, index=True),
     Column("batch_id", String(36), primary_key=True),
-    Column("station_id", String(36), nullable=False, index=True),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("tagmanifest_sha256", String(64), nullable=False),
     Column("payload_files", Integer, nullable=False),
     Column("payload_bytes", BigInteger, nullable=False),
     Column("archive_path", Text, nullable=False),
     Column("receipt", Text, nullable=False),
+    # The upload it came as (none from a USB stick): a resumed ingest finds its batch by it.
+    Column("upload_id", String(32), nullable=True),
+    UniqueConstraint("upload_id", name="uq_batches_upload_id"),
 )
 
 
@@ -83,11 +94,32 @@ uploads = Table(
     Column("state", String(12), nullable=False),  # receiving | ingesting | done | rejected
     Column("batch_id", String(36), nullable=True),
     Column("result", Text, nullable=True),  # the receipt JSON, or the rejection reason
+    # The size of the blocks its manifest (uploads/<id>.blocks) hashes; NULL: no manifest, each
+    # PATCH carries a signed Upload-Checksum instead.
+    Column("block_size", Integer, nullable=True),
+)
+
+# The nonces of signed requests within the signature window, so a request replayed after a
+# restart is refused too; swept after 2 × httpsig.MAX_SKEW.
+seen_nonces = Table(
+    "seen_nonces", metadata,
+    Column("nonce", String(64), primary_key=True),
+    Column("station_id", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
 )
 
 
 class EnrolmentRefused(SyncError):
-    """The enrolment code is unknown, expired or already used."""
+    """The enrolment code is unknown, expired or already used; ``code`` says which
+    (code_unknown, code_used, code_expired, already_enrolled)."""
+
+    def __init__(self, detail: str, code: str) -> None:
+        super().__init__(detail)
+        self.code = code
+
+
+class NoSuchStation(SyncError):
+    """No station is enrolled with this id."""
 
 
 @dataclass(frozen=True)
@@ -157,12 +189,13 @@ class Store:
                 row = conn.execute(select(enrolment_codes).where(
                     enrolment_codes.c.code_sha256 == digest)).first()
                 if row is None:
-                    raise EnrolmentRefused("unknown enrolment code")
+                    raise EnrolmentRefused("unknown enrolment code", "code_unknown")
                 if row.used_at is not None:
-                    raise EnrolmentRefused("this enrolment code was already used")
-                raise EnrolmentRefused("this enrolment code has expired")
+                    raise EnrolmentRefused("this enrolment code was already used", "code_used")
+                raise EnrolmentRefused("this enrolment code has expired", "code_expired")
             if conn.execute(select(stations.c.id).where(stations.c.id == station.id)).first():
-                raise EnrolmentRefused("this station is already enrolled")
+                # Raised inside the transaction: the code is not spent.
+                raise EnrolmentRefused("this station is already enrolled", "already_enrolled")
             conn.execute(insert(stations).values(
                 id=station.id, name=station.name, province_code=station.province_code,
                 ward_code=station.ward_code, signing_key=station.signing_key.hex(),
@@ -177,11 +210,64 @@ class Store:
                        bytes.fromhex(row.signing_key), bytes.fromhex(row.identity_key),
                        row.active)
 
+    def stations(self) -> list[dict]:  # type: ignore[type-arg]
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(
+                select(stations).order_by(stations.c.enrolled_at))]
+
+    def set_active(self, station_id: str, active: bool, now: datetime,
+                   reason: str | None = None) -> None:
+        """Disable a station (its requests and batches are refused from now on) or enable it
+        again."""
+        with self.begin() as conn:
+            changed = conn.execute(update(stations).where(stations.c.id == station_id).values(
+                active=active, disabled_at=None if active else now.astimezone(UTC),
+                disabled_reason=None if active else reason))
+        if changed.rowcount != 1:
+            raise NoSuchStation(station_id)
+
+    def rotate_key(self, station_id: str, signing_key: bytes, identity_key: bytes,
+                   now: datetime) -> None:
+        """The station's new public keys (a reinstalled laptop, a key thought stolen): from
+        now on only requests and batches signed by the new key are accepted."""
+        with self.begin() as conn:
+            changed = conn.execute(update(stations).where(stations.c.id == station_id).values(
+                signing_key=signing_key.hex(), identity_key=identity_key.hex(),
+                key_rotated_at=now.astimezone(UTC)))
+        if changed.rowcount != 1:
+            raise NoSuchStation(station_id)
+
+    # -- nonces of signed requests --
+
+    def first_time(self, nonce: str, key_id: str, now: float) -> bool:
+        """httpsig's replay check, kept in the database: True the first time ``nonce`` is
+        seen (the primary key decides, also between two requests at the same moment)."""
+        try:
+            with self.begin() as conn:
+                conn.execute(insert(seen_nonces).values(
+                    nonce=nonce, station_id=key_id,
+                    created_at=datetime.fromtimestamp(now, UTC)))
+        except IntegrityError:
+            return False
+        return True
+
+    def sweep_nonces(self, now: datetime, keep: timedelta) -> int:
+        with self.begin() as conn:
+            return conn.execute(delete(seen_nonces).where(
+                seen_nonces.c.created_at < (now - keep).astimezone(UTC))).rowcount
+
     # -- batches --
 
-    def batch(self, batch_id: str) -> dict | None:  # type: ignore[type-arg]
+    def batch(self, station_id: str, batch_id: str) -> dict | None:  # type: ignore[type-arg]
         with self.engine.connect() as conn:
-            row = conn.execute(select(batches).where(batches.c.batch_id == batch_id)).first()
+            row = conn.execute(select(batches).where(
+                batches.c.station_id == station_id, batches.c.batch_id == batch_id)).first()
+        return dict(row._mapping) if row else None
+
+    def batch_of_upload(self, upload_id: str) -> dict | None:  # type: ignore[type-arg]
+        """The batch an upload delivered, if it was recorded."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(batches).where(batches.c.upload_id == upload_id)).first()
         return dict(row._mapping) if row else None
 
     def list_batches(self, limit: int = 200) -> list[dict]:  # type: ignore[type-arg]

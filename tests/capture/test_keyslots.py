@@ -90,3 +90,52 @@ def test_passphrase_typed_with_combining_diacritics_still_opens(make_vault):
     decomposed = unicodedata.normalize("NFD", "mật khẩu quản trị")
     assert decomposed != "mật khẩu quản trị"
     Vault(path).unlock("ADMIN ", decomposed).lock()
+
+
+_ATTEMPT = """
+import sys, time
+from pathlib import Path
+from capture.errors import TooManyAttempts, WrongPassphrase
+from capture.vault import Vault
+go = Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.005)
+try:
+    Vault(Path(sys.argv[1])).unlock("admin", "not the passphrase")
+except WrongPassphrase:
+    print("wrong")
+except TooManyAttempts:
+    print("wait")
+"""
+
+
+@pytest.mark.slow
+def test_parallel_wrong_passphrases_take_turns_and_every_failure_counts(tmp_path):
+    """Eight processes trying at once (a script on a stolen laptop): the throttle holds across
+    processes, so only the free attempts are tried and each is counted."""
+    import subprocess
+    import sys
+
+    from capture.keyslots import KdfParams, KeySlots
+    from capture.roles import Role
+    from capture.vault import NewUser, StationSetup
+
+    # A passphrase try that takes ~0.1 s, as a real one takes longer: every process reads the
+    # file before any writes it unless the attempts are serialised.
+    kdf = KdfParams(memory_kib=32 * 1024, iterations=2, lanes=1)
+    vault, _ = Vault.create(tmp_path / "vault", StationSetup("Trạm thử", 1, 4),
+                            NewUser("admin", "Nguyễn Văn Hùng", "mật khẩu quản trị", Role.ADMIN),
+                            kdf=kdf)
+    vault.lock()
+    go = tmp_path / "go"
+    workers = [subprocess.Popen([sys.executable, "-c", _ATTEMPT, str(tmp_path / "vault"),
+                                 str(go)], stdout=subprocess.PIPE, text=True)
+               for _ in range(8)]
+    import time
+    time.sleep(3)  # all eight started and waiting (the machine is shared)
+    go.touch()
+    answers = sorted(worker.communicate(timeout=120)[0].strip() for worker in workers)
+    assert answers == ["wait"] * 5 + ["wrong"] * 3
+    slots = KeySlots.load(tmp_path / "vault")
+    (entry,) = slots.throttle.values()
+    assert entry.failures == 3 and entry.locked_until is not None

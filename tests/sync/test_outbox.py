@@ -25,17 +25,19 @@ from capture.consent import DrawnSignature, Scopes, Signer
 from capture.errors import DiskFull, PermissionDenied
 from capture.models import AuditEvent, Visit
 from capture.outbox import NotEnrolled
+from capture.station import info as station_info
 from capture.vault import Vault
 from capture.visits import Household, ItemData, ItemKind, MartyrData
-from sync import outbox, receipt
+from sync import enrol_link, minisign, outbox, receipt
 from sync import upload as tus
+from sync.enrol_link import fingerprint
 from sync.server.app import ServerConfig, create_app
 from sync.server.ingest import ingest
 from sync.server.keys import CommandKeys
 from sync.server.store import Store
 from tests.capture.test_import import _mount_tmpfs
 from tests.conftest import ADMIN_PASSPHRASE, VOLUNTEER_PASS
-from tests.sync.servers import CommandServer, free_port
+from tests.sync.servers import CommandServer, free_port, only_station
 
 OPERATOR = ("tuan", "mật khẩu của tuan")
 COORDINATOR = ("minh", "mật khẩu của minh")
@@ -81,9 +83,16 @@ def add_approved_visit(path: Path, name: str, photo_sizes: list[int]) -> tuple[s
     return visit_id, photos
 
 
-def enrol(path: Path, server, store) -> outbox.Enrolment:  # type: ignore[no-untyped-def]
+def keys_of(data: Path) -> str:
+    """The fingerprint the command's printed sheet shows (its keys in ``data/keys``)."""
+    keys = CommandKeys.load(data / "keys")
+    return fingerprint(keys.recipient, keys.signing_public)
+
+
+def enrol(path: Path, server, store, data: Path) -> outbox.Enrolment:  # type: ignore[no-untyped-def]
     with signed_in(path, ADMIN) as admin:
-        return outbox.enrol(admin, server.url, store.new_enrolment_code(datetime.now(UTC)))
+        return outbox.enrol(admin, server.url, store.new_enrolment_code(datetime.now(UTC)),
+                            keys_of(data))
 
 
 @pytest.fixture
@@ -95,8 +104,8 @@ def station(approved, command):
     operator.lock()
     second, _ = add_approved_visit(path, "Lê Văn Tám", [300_000, 300_000])
     third, _ = add_approved_visit(path, "Phạm Văn Đồng", [600_000])
-    server, keys, store, _ = command
-    enrolled = enrol(path, server, store)
+    server, keys, store, data = command
+    enrolled = enrol(path, server, store, data)
     assert enrolled.command_recipient == keys.recipient
     assert enrolled.receipt_public_key == keys.signing_public
     return path, [first_visit, second, third]
@@ -202,9 +211,10 @@ def test_a_visit_approved_again_sends_only_what_is_new(station, command):
 
 def test_enrolment_needs_the_admin_a_good_address_and_a_fresh_code(approved, command):
     operator, _, _, _ = approved
-    server, _, store, _ = command
+    server, _, store, data = command
+    keys = keys_of(data)
     with pytest.raises(PermissionDenied):
-        outbox.enrol(operator, server.url, "ABCD")
+        outbox.enrol(operator, server.url, "ABCD", keys)
     with pytest.raises(NotEnrolled):
         outbox.build(operator)
     path = operator.path
@@ -212,18 +222,28 @@ def test_enrolment_needs_the_admin_a_good_address_and_a_fresh_code(approved, com
     code = store.new_enrolment_code(datetime.now(UTC))
     with signed_in(path, ADMIN) as admin:
         with pytest.raises(outbox.BadServerAddress):
-            outbox.enrol(admin, "cmd.example.vn", code)
+            outbox.enrol(admin, "ftp://cmd.example.vn", code, keys)
+        # Anyone on the network reads and changes http://, so only this machine may use it.
+        with pytest.raises(outbox.InsecureAddress):
+            outbox.enrol(admin, "http://cmd.example.vn:8470", code, keys)
+        assert outbox.server_address("10.0.0.5:8470") == "https://10.0.0.5:8470"
+        assert outbox.server_address("http://[::1]:8470/") == "http://[::1]:8470"
+        assert outbox.server_address("http://localhost:8470") == "http://localhost:8470"
+        with pytest.raises(enrol_link.BadFingerprint):
+            outbox.enrol(admin, server.url, code, keys[:-1])
         with pytest.raises(outbox.ServerUnreachable):
-            outbox.enrol(admin, f"http://127.0.0.1:{free_port()}", code)
+            outbox.enrol(admin, f"http://127.0.0.1:{free_port()}", code, keys)
         with pytest.raises(outbox.NotACommandServer):
-            outbox.enrol(admin, server.url + "/no/such/place", code)
+            outbox.enrol(admin, server.url + "/no/such/place", code, keys)
         with pytest.raises(outbox.CodeUnknown):
-            outbox.enrol(admin, server.url, "0000-0000-0000-0000")
+            outbox.enrol(admin, server.url, "0000-0000-0000-0000", keys)
         assert outbox.enrolment(admin) is None
-        first = outbox.enrol(admin, server.url + "/", code.lower())  # as typed
-        assert first.server_url == server.url
+        # as typed: a slash after the address, the code in lower case, the fingerprint
+        # grouped as on the sheet
+        first = outbox.enrol(admin, server.url + "/", code.lower(), enrol_link.grouped(keys))
+        assert first.server_url == server.url and first.tls_certificate is None
         with pytest.raises(outbox.CodeUsed) as used:
-            outbox.enrol(admin, server.url, code)
+            outbox.enrol(admin, server.url, code, keys)
         assert outbox.enrolment(admin) == first
     assert "already used" in str(used.value)
 
@@ -283,7 +303,8 @@ def test_a_receipt_signed_by_another_key_marks_nothing(station, command, tmp_pat
     # ingests the file, and the impostor's copy of it.
     with signed_in(path, ADMIN) as admin, admin.writing() as session:
         session.get(records.EnrolmentRow, 1).receipt_public_key = keys.signing_public
-    real = ingest(made.path, store, keys, data / "archive").receipt
+    real = ingest(made.path, store, keys, data / "archive",
+                  station_id=only_station(store)).receipt
     with signed_in(path, OPERATOR) as operator:
         with pytest.raises(outbox.ReceiptInvalid):
             outbox.accept_receipt(operator, receipt.sign(impostor, real.body).to_json())
@@ -296,7 +317,8 @@ def test_a_receipt_for_another_batch_or_copy_marks_nothing(station, command):
     _, keys, store, data = command
     with signed_in(path, OPERATOR) as operator:
         (made,) = outbox.build(operator)
-        real = ingest(made.path, store, keys, data / "archive").receipt
+        real = ingest(made.path, store, keys, data / "archive",
+                      station_id=only_station(store)).receipt
         for change in ({"tagmanifest_sha256": "0" * 64}, {"batch_id": str(uuid.uuid4())},
                        {"station": str(uuid.uuid4())}):
             body = {k: v for k, v in real.body.items() if k != "format"} | change
@@ -320,7 +342,23 @@ def test_usb_export_ingest_on_the_command_and_its_receipt(station, command, tmp_
             outbox.export_usb(operator, parts[0].id, tmp_path / "pulled-out")
         copies = [outbox.export_usb(operator, p.id, stick) for p in parts]
         assert [c.read_bytes() for c in copies] == [p.path.read_bytes() for p in parts]
-        assert sorted(stick.iterdir()) == sorted(copies)  # no .part left behind
+        signatures = [outbox.signature_path(c) for c in copies]
+        # no .part left behind; each copy has its detached signature beside it
+        assert sorted(stick.iterdir()) == sorted(copies + signatures)
+        station_key = minisign.public_key_line(
+            station_info(operator).signing_public_key)
+        for copy, part in zip(copies, parts, strict=True):
+            check = subprocess.run(["minisign", "-Vm", str(copy), "-P", station_key],
+                                   capture_output=True, text=True, check=False)
+            assert check.returncode == 0, check.stderr
+            assert (f"sohoa-batch station={outbox.enrolment(operator).station_id} "
+                    f"batch={part.id}") in check.stdout
+        # A copy changed on the stick no longer verifies
+        forged = tmp_path / "forged.age"
+        forged.write_bytes(copies[0].read_bytes()[:-1] + b"\0")
+        check = subprocess.run(["minisign", "-Vm", str(forged), "-P", station_key, "-x",
+                                str(signatures[0])], capture_output=True, check=False)
+        assert check.returncode != 0
         listed = outbox.status(operator)
         assert all(b.state == "built" and b.exported_at for b in listed)
     received = []
@@ -396,7 +434,8 @@ def test_a_dead_server_is_retried_until_stopped_and_leftovers_are_swept(station,
         stop = threading.Event()
         attempts: list[tuple[int, float]] = []
 
-        def retrying(attempt: int, seconds: float) -> None:
+        def retrying(attempt: int, seconds: float, reason: str) -> None:
+            assert reason == "network"
             attempts.append((attempt, seconds))
             if attempt == 3:
                 stop.set()

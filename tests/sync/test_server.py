@@ -24,7 +24,13 @@ from sync.server.app import ServerConfig, create_app
 from sync.server.keys import CommandKeys
 from sync.server.store import Store, uploads
 from sync.upload import Uploader
-from tests.sync.servers import CommandServer, SigningGateway, enrol_station, random_batch
+from tests.sync.servers import (
+    CommandServer,
+    SigningGateway,
+    creation_headers,
+    enrol_station,
+    random_batch,
+)
 
 
 @pytest.fixture
@@ -40,18 +46,19 @@ def command(tmp_path, database_url):
 
 
 def _enrol(server, store, operator) -> dict:  # type: ignore[type-arg]
-    from datetime import UTC, datetime
-
     info = station_info.info(operator)
     code = store.new_enrolment_code(datetime.now(UTC))
-    body = {"code": code, "station": {
+    keys = httpx.get(server.url + "/api/enrol/keys").json()
+    body = {"code": code, "keys": keys["fingerprint"], "station": {
         "id": info.id, "name": info.name, "province_code": info.province_code,
         "ward_code": info.ward_code, "signing_key": info.signing_public_key.hex(),
         "identity_key": info.identity_public_key.hex()}}
     answer = httpx.post(server.url + "/api/enrol", json=body)
     assert answer.status_code == 200, answer.text
     again = httpx.post(server.url + "/api/enrol", json=body)
-    assert again.status_code == 409 and "already used" in again.json()["error"]
+    assert again.status_code == 409
+    refused = receipt.verify_refusal(bytes.fromhex(answer.json()["receipt_key"]), again.text)
+    assert refused.code == "code_used" and not refused.retryable
     return answer.json()
 
 
@@ -65,15 +72,14 @@ def test_enrol_upload_and_receipt(approved, command, tmp_path):
     seen = []
     uploader = Uploader(server.url, station_info.info(operator).id,
                         station_info.signing_key(operator), out,
-                        bytes.fromhex(enrolled["receipt_key"]), progress=seen.append)
+                        bytes.fromhex(enrolled["receipt_key"]), progress=seen.append,
+                        batch_id=made.batch_id)
     got = uploader.run()
     uploader.close()
     assert got.batch_id == made.batch_id and got.body["visits"] == [visit_id]
     assert seen[-1].sent == seen[-1].total == out.stat().st_size
     assert not uploader.state_file.exists()
-    listed = httpx.get(server.url + "/api/batches").json()
-    assert [b["batch_id"] for b in listed] == [made.batch_id]
-    assert made.batch_id in httpx.get(server.url + "/").text
+    assert [b["batch_id"] for b in store.list_batches()] == [made.batch_id]
 
 
 def test_a_stock_tus_client_uploads_through_a_signing_gateway(approved, command, tmp_path):
@@ -106,35 +112,50 @@ def test_a_stock_tus_client_uploads_through_a_signing_gateway(approved, command,
 
 def test_unsigned_badly_signed_and_replayed_requests_are_refused(approved, command):
     operator, _, _, _ = approved
-    server, _, store, _ = command
+    server, keys, store, _ = command
     _enrol(server, store, operator)
     info = station_info.info(operator)
     key = station_info.signing_key(operator)
-    unsigned = httpx.post(server.url + "/files", headers={"Upload-Length": "10"})
-    assert unsigned.status_code == 401 and "not signed" in unsigned.text
+
+    def code(answer: httpx.Response) -> str:
+        assert answer.status_code == 401, answer.text
+        return receipt.verify_refusal(keys.signing_public, answer.text).code
+
+    assert code(httpx.post(server.url + "/files", headers={"Upload-Length": "10"})) == \
+        "unsigned"
     headers = {"Upload-Length": "10", "Tus-Resumable": "1.0.0"}
     signed = httpsig.sign(key, info.id, "POST", "/files", headers)
     tampered = {**headers, **signed, "Upload-Length": "999"}
-    assert httpx.post(server.url + "/files", headers=tampered).status_code == 401
+    assert code(httpx.post(server.url + "/files", headers=tampered)) == "bad_signature"
     good = httpx.post(server.url + "/files", headers={**headers, **signed})
     assert good.status_code == 201
     replay = httpx.post(server.url + "/files", headers={**headers, **signed})
-    assert replay.status_code == 401 and "replayed" in replay.text
+    assert code(replay) == "replayed"
     stranger = httpsig.sign(Ed25519PrivateKey.generate(), info.id, "POST", "/files", headers)
-    assert httpx.post(server.url + "/files", headers={**headers, **stranger}).status_code == 401
+    assert code(httpx.post(server.url + "/files", headers={**headers, **stranger})) == \
+        "bad_signature"
     unknown = httpsig.sign(key, "00000000-0000-0000-0000-000000000000", "POST", "/files",
                            headers)
-    assert httpx.post(server.url + "/files", headers={**headers, **unknown}).status_code == 401
+    assert code(httpx.post(server.url + "/files", headers={**headers, **unknown})) == \
+        "unknown_station"
+    old = httpsig.sign(key, info.id, "POST", "/files", headers, now=time.time() - 3600)
+    assert code(httpx.post(server.url + "/files", headers={**headers, **old})) == \
+        "stale_signature"
     options = httpx.options(server.url + "/files")
     assert options.headers["tus-version"] == "1.0.0"
     assert "checksum" in options.headers["tus-extension"]
 
 
-def _new_upload(server, store, length: int):  # type: ignore[no-untyped-def]
+def _new_upload(server, store, body: bytes, manifest: bool = True):  # type: ignore[no-untyped-def]
+    """A new station's upload of ``body``: with its block manifest, or without (a stock tus
+    client's, whose PATCHes carry a signed Upload-Checksum)."""
     key = Ed25519PrivateKey.generate()
     station_id = enrol_station(store, key)
-    headers = {"Upload-Length": str(length), "Tus-Resumable": "1.0.0"}
-    created = httpx.post(server.url + "/files", headers={
+    if manifest:
+        headers, content = creation_headers(body)
+    else:
+        headers, content = {"Upload-Length": str(len(body)), "Tus-Resumable": "1.0.0"}, b""
+    created = httpx.post(server.url + "/files", content=content, headers={
         **headers, **httpsig.sign(key, station_id, "POST", "/files", headers)})
     assert created.status_code == 201, created.text
     return key, station_id, httpx.URL(created.headers["location"]).path
@@ -179,21 +200,23 @@ def _eventually(probe, want: int) -> int:  # type: ignore[no-untyped-def]
     return got
 
 
-def test_a_patch_cut_halfway_keeps_what_arrived_unless_it_promised_a_checksum(command):
+def test_a_patch_cut_halfway_keeps_its_whole_blocks_unless_it_promised_a_checksum(command):
     server, _, store, _ = command
     body = os.urandom(300_000)
-    key, station_id, location = _new_upload(server, store, len(body))
-    sock = _start_patch(server, key, station_id, location, len(body), body[:120_000])
+    key, station_id, location = _new_upload(server, store, body)
+    sock = _start_patch(server, key, station_id, location, len(body), body[:140_000])
     time.sleep(0.3)  # let the server write it
     _reset(sock)
-    assert _eventually(lambda: _offset(server, key, station_id, location), 120_000) == 120_000
-    rest = httpx.patch(server.url + location, content=body[120_000:], headers=_signed(
+    # Two whole 64 KiB blocks arrived and match the manifest; the rest of the third is dropped.
+    kept = 2 * 65536
+    assert _eventually(lambda: _offset(server, key, station_id, location), kept) == kept
+    rest = httpx.patch(server.url + location, content=body[kept:], headers=_signed(
         key, station_id, "PATCH", location,
-        {"Upload-Offset": "120000", "Content-Type": "application/offset+octet-stream"}))
+        {"Upload-Offset": str(kept), "Content-Type": "application/offset+octet-stream"}))
     assert rest.status_code == 204 and int(rest.headers["upload-offset"]) == len(body)
 
     # A body whose checksum was promised cannot be checked when cut: none of it is kept.
-    key, station_id, location = _new_upload(server, store, len(body))
+    key, station_id, location = _new_upload(server, store, body, manifest=False)
     digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
     sock = _start_patch(server, key, station_id, location, len(body), body[:100_000],
                         checksum=f"sha256 {digest}")
@@ -204,15 +227,15 @@ def test_a_patch_cut_halfway_keeps_what_arrived_unless_it_promised_a_checksum(co
 
 
 def test_a_newcomer_takes_over_an_upload_from_a_hung_patch(command):
-    server, _, store, _ = command
+    server, keys, store, _ = command
     body = os.urandom(200_000)
-    key, station_id, location = _new_upload(server, store, len(body))
-    hung = _start_patch(server, key, station_id, location, len(body), body[:50_000])
+    key, station_id, location = _new_upload(server, store, body)
+    hung = _start_patch(server, key, station_id, location, len(body), body[:150_000])
     try:
         time.sleep(0.3)
         started = time.monotonic()
         offset = _offset(server, key, station_id, location)  # the hung one is told to stop
-        assert offset == 50_000 and time.monotonic() - started < 5
+        assert offset == 2 * 65536 and time.monotonic() - started < 5
         rest = httpx.patch(server.url + location, content=body[offset:], headers=_signed(
             key, station_id, "PATCH", location,
             {"Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"}))
@@ -230,7 +253,10 @@ def test_a_newcomer_takes_over_an_upload_from_a_hung_patch(command):
         time.sleep(0.1)
         answer = httpx.get(server.url + result,
                            headers=_signed(key, station_id, "GET", result, {}))
-    assert answer.status_code == 422 and answer.json()["reason"] == "not_a_batch"
+    assert answer.status_code == 422
+    refused = receipt.verify_refusal(keys.signing_public, answer.text)
+    assert refused.code == "not_a_batch" and not refused.retryable
+    assert (refused.station, refused.upload) == (station_id, location.rsplit("/", 1)[1])
 
 
 def test_an_ingest_a_stop_cut_short_is_done_at_the_next_start(tmp_path, database_url):

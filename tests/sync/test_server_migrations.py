@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, insert, inspect, select
 
-from sync.server.store import Store, metadata, stations
+from sync.server.store import MIGRATIONS, Store, metadata, stations
 
 
 def test_migrations_make_exactly_the_schema_the_code_uses(database_url: str) -> None:
@@ -25,10 +27,14 @@ def test_migrations_make_exactly_the_schema_the_code_uses(database_url: str) -> 
 def test_a_database_from_before_migrations_is_stamped_and_keeps_its_rows(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'server.db'}"
     old = create_engine(url)
-    # What the server did before migrations: create_all of the first four tables.
-    first = [metadata.tables[name] for name in ("stations", "enrolment_codes", "batches",
-                                                "uploads")]
-    metadata.create_all(old, tables=first)
+    # What the server did before migrations: create_all of the first four tables, which is
+    # what migration 0001 makes (without its alembic_version row).
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with old.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.exec_driver_sql("DROP TABLE alembic_version")
     with old.begin() as conn:
         conn.execute(insert(stations).values(
             id="6f1c1a52-0000-4000-8000-000000000001", name="Trạm cũ", province_code=1,

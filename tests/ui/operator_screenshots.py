@@ -106,6 +106,15 @@ def run(kit: ShotKit, language: str) -> None:
     dialog = page.open_enrol_dialog()
     dialog.server.setText(command.url)
     dialog.code.setText("0000-0000-0000-0000")
+    shot(dialog, "02a-enrol-typed-needs-fingerprint")
+    dialog.keys.setText("9F3C 1A2B 4D5E 6F70 8192 A3B4 C5D6 E7F8")  # a slip from the sheet
+    dialog.submit()
+    wait_until(dialog.mismatch.isVisible)
+    shot(dialog, "02b-enrol-keys-mismatch")
+    from sync.enrol_link import grouped
+
+    dialog.keys.setText(grouped(command.fingerprint))
+    dialog.error.hide()
     dialog.submit()
     wait_until(dialog.error.isVisible)
     shot(dialog, "02-enrol-wrong-code")
@@ -150,6 +159,13 @@ def run(kit: ShotKit, language: str) -> None:
     page.resume_upload()
     wait_until(page.network_note.isVisible, 30_000)
     shot(page, "12-network-lost")
+    # What the amber note says for the other reasons to wait (as the core reports them; the
+    # real retries behind are slowed so they do not write over it).
+    page.upload_run.attempts = 99
+    page._show_retrying(3, 8.0, "unsigned_answer")
+    kit.shot(page, f"operator-12b-unsigned-answer-{language}")
+    page._show_retrying(4, 60.0, "no_space")
+    kit.shot(page, f"operator-12c-command-asks-to-wait-{language}")
     page.cancel_upload()
     wait_until(lambda: page.upload_run is None)
     page.close()

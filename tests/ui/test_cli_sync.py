@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from sync import outbox
+from sync import enrol_link, outbox
 from sync import upload as tus
 from sync.server.store import uploads
 from tests.conftest import ADMIN_PASSPHRASE
@@ -46,10 +46,15 @@ def test_sohoa_sync_from_enrolment_to_delivered(approved, command, tmp_path) -> 
     assert before.returncode == 0, before.stderr
     assert "Chưa đăng ký với Bộ Chỉ huy" in before.stdout and "Chưa có đợt gửi nào" in before.stdout
     code = store.new_enrolment_code(datetime.now(UTC))
-    enrolled = _as(path, admin, "enrol", server.url, code)
+    sheet = enrol_link.grouped(test_outbox.keys_of(data))  # as the printed sheet shows it
+    missing = _as(path, admin, "enrol", server.url, code)
+    assert missing.returncode == 2 and "--keys" in missing.stderr  # the fingerprint is required
+    wrong = _as(path, admin, "enrol", server.url, code, "--keys", "0" * 32)
+    assert wrong.returncode == 2 and "0000 0000" in wrong.stderr and sheet in wrong.stderr
+    enrolled = _as(path, admin, "enrol", server.url, code, "--keys", sheet)
     assert enrolled.returncode == 0, enrolled.stderr
     assert f"Đã đăng ký với Bộ Chỉ huy tại {server.url}" in enrolled.stdout
-    again = _as(path, admin, "enrol", server.url, code)  # also: a refusal exits 2, in Vietnamese
+    again = _as(path, admin, "enrol", server.url, code, "--keys", sheet)  # a refusal exits 2
     assert again.returncode == 2 and "Mã đăng ký này đã được dùng" in again.stderr
 
     visits = [first_visit]
@@ -75,7 +80,8 @@ def test_sohoa_sync_from_enrolment_to_delivered(approved, command, tmp_path) -> 
     written = _as(path, OPERATOR, "usb", parts[0].id[:8], str(stick))
     assert written.returncode == 0, written.stderr
     assert "đọc lại: khớp" in written.stdout
-    (copy,) = stick.iterdir()
+    (copy,) = (p for p in stick.iterdir() if p.suffix == ".age")
+    assert outbox.signature_path(copy).is_file()
     receipt_file = tmp_path / "receipt.json"
     ingested = subprocess.run([str(Path(sys.executable).with_name("sohoa-server")), "ingest",
                                str(copy), "--data", str(data), "--receipt", str(receipt_file)],
@@ -104,3 +110,34 @@ def test_sohoa_sync_from_enrolment_to_delivered(approved, command, tmp_path) -> 
     assert nothing.returncode == 0 and nothing.stdout.startswith("Nothing is waiting to be sent")
     with signed_in(path, OPERATOR) as vault:
         assert outbox.delivered_visits(vault) == set(visits)
+
+
+@pytest.mark.slow  # four runs of the real `sohoa` entry point
+def test_upload_all_goes_on_past_a_part_that_fails(approved, command) -> None:  # type: ignore[no-untyped-def]
+    """One part's file is damaged on the laptop: the command refuses it (signed, coded); `sohoa
+    sync upload --all` says so for that part, delivers the others and exits 1."""
+    operator, _, _, _ = approved
+    path = operator.path
+    operator.lock()
+    server, _, store, data = command
+    test_outbox.enrol(path, server, store, data)
+    for name in ("Lê Văn Tám", "Phạm Văn Đồng"):
+        add_approved_visit(path, name, [600_000])
+    built = _as(path, OPERATOR, "build", "--size-cap", "700k")
+    assert built.returncode == 0, built.stderr
+    with signed_in(path, OPERATOR) as vault:
+        parts = sorted(outbox.status(vault), key=lambda b: b.part)
+    assert len(parts) >= 2
+    damaged = bytearray(parts[0].path.read_bytes())
+    damaged[len(damaged) // 2] ^= 1
+    parts[0].path.write_bytes(bytes(damaged))
+    sent = _as(path, OPERATOR, "upload", "--all")
+    assert sent.returncode == 1
+    refused = f"Đợt {parts[0].id[:8]}, phần 1/{len(parts)}: Bộ Chỉ huy từ chối đợt gửi này"
+    assert f"{refused} (damaged)" in sent.stderr
+    assert sent.stdout.count(": đã giao; đã kiểm chữ ký biên nhận của Bộ Chỉ huy.") == \
+        len(parts) - 1
+    assert sent.stderr.splitlines()[-1].startswith(f"1 trên {len(parts)} phần chưa được giao")
+    with signed_in(path, OPERATOR) as vault:
+        states = [b.state for b in sorted(outbox.status(vault), key=lambda b: b.part)]
+    assert states == ["refused"] + ["delivered"] * (len(parts) - 1)

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 
 from capture import outbox as vault_outbox
 from capture.vault import Vault
-from sync import outbox
+from sync import enrol_link, outbox
 from sync import upload as upload_client
 from sync.enrol_link import EnrolLink, fingerprint
 from sync.server.app import ServerConfig, create_app
@@ -26,7 +26,7 @@ from sync.server.store import Store
 from tests.capture.test_import import _mount_tmpfs
 from tests.sync import servers
 from tests.sync.conftest import approved  # noqa: F401 - the fixture, shared with the sync tests
-from tests.sync.servers import CommandServer
+from tests.sync.servers import CommandServer, only_station
 from ui import settings as app_settings
 from ui import tasks
 from ui.operator_page import OperatorPage
@@ -51,9 +51,12 @@ class Command:
     def code(self) -> str:
         return self.store.new_enrolment_code(datetime.now(UTC))
 
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.keys.recipient, self.keys.signing_public)
+
     def link(self) -> str:
-        return EnrolLink(self.url, self.code(),
-                         fingerprint(self.keys.recipient, self.keys.signing_public)).text()
+        return EnrolLink(self.url, self.code(), self.fingerprint).text()
 
     def stop(self) -> None:
         self.server.stop()
@@ -81,7 +84,7 @@ def station(approved, command):  # type: ignore[no-untyped-def]  # noqa: F811
     path = operator.path
     operator.lock()
     admin = _as(path, ADMIN)
-    outbox.enrol(admin, command.url, command.code())
+    outbox.enrol(admin, command.url, command.code(), command.fingerprint)
     admin.lock()
     vault = _as(path, OPERATOR)
     yield vault, visit_id
@@ -150,6 +153,22 @@ def test_admin_enrols_after_a_wrong_code_and_an_unreachable_server(app, qtbot, a
         assert not dialog.enrol_button.isEnabled()
         dialog.server.setText(command.url)
         dialog.code.setText("0000-0000-0000-0000")
+        assert not dialog.enrol_button.isEnabled()  # the fingerprint is required
+        assert "tờ giấy" in dialog.keys_hint.text()  # and the hint says where it is
+        # Typed from the sheet with a slip: the server's keys are not those; both are shown.
+        wrong = "9F3C 1A2B 4D5E 6F70 8192 A3B4 C5D6 E7F8"
+        dialog.keys.setText(wrong.lower())
+        assert dialog.enrol_button.isEnabled()
+        dialog.submit()
+        qtbot.waitUntil(dialog.mismatch.isVisible, timeout=15_000)
+        assert "khóa khác" in dialog.error.text()
+        assert wrong in dialog.mismatch.text()
+        assert enrol_link.grouped(command.fingerprint) in dialog.mismatch.text()
+        dialog.grab().save(str(Path(os.environ.get("SOHOA_SHOTS", "/tmp")) /
+                               "enrol-keys-mismatch.png"))
+        dialog.keys.setText(enrol_link.grouped(command.fingerprint))
+        assert not dialog.mismatch.isVisible()
+        dialog.error.hide()
         dialog.submit()
         qtbot.waitUntil(dialog.error.isVisible, timeout=15_000)
         assert "mã" in dialog.error.text().lower()
@@ -164,9 +183,11 @@ def test_admin_enrols_after_a_wrong_code_and_an_unreachable_server(app, qtbot, a
         assert "kết nối" in dialog.error.text().lower()
         assert outbox.enrolment(admin) is None
 
-        # The link a phone's QR reader shows, pasted into the code field, fills both fields.
+        # The link a phone's QR reader shows, pasted into the code field, fills the fields.
+        dialog.keys.clear()
         dialog.code.setText(command.link())
         assert dialog.server.text() == command.url
+        assert dialog.keys.text() == enrol_link.grouped(command.fingerprint)
         assert dialog.pinned.isVisible() and dialog.keys_fingerprint
         with qtbot.waitSignal(page.overview_loaded, timeout=15_000):
             with qtbot.waitSignal(dialog.enrolled, timeout=15_000):
@@ -300,7 +321,8 @@ def test_usb_export_then_the_commands_receipt_marks_it_delivered(app, qtbot, sta
     assert page.receipt_button.isVisible()
 
     # At the command: `sohoa-server ingest` of the stick's file; its receipt comes back.
-    outcome = ingest(written, command.store, command.keys, command.data / "archive")
+    outcome = ingest(written, command.store, command.keys, command.data / "archive",
+                     station_id=only_station(command.store))
     receipt_file = tmp_path / "bien-nhan.json"
     receipt_file.write_text(outcome.receipt.to_json(), encoding="utf-8")
     wrong = tmp_path / "not-a-receipt.json"

@@ -196,6 +196,12 @@ def test_the_keys_endpoint_says_what_a_station_checks_its_fingerprint_against(sq
                     "fingerprint": fingerprint(sqlite_command.keys.recipient,
                                                sqlite_command.keys.signing_public),
                     "tls_certificate_sha256": None}
+    # Not a free oracle either: 30 a minute per address, then a signed rate_limited.
+    with httpx.Client(base_url=server.url) as client:
+        statuses = [client.get("/api/enrol/keys").status_code for _ in range(40)]
+        late = client.get("/api/enrol/keys")
+    assert statuses.count(200) <= 31 and late.status_code == 429
+    assert sqlite_command.refusal(late).code == "rate_limited"
 
 
 def test_500_wrong_codes_from_one_client_are_blocked_and_others_still_enrol(sqlite_command):

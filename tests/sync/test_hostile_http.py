@@ -436,11 +436,11 @@ def test_a_patch_with_another_body_is_refused_and_none_of_it_kept(sqlite_command
     assert _patch(sqlite_command, key, station_id, location, 0, bytes(changed)) \
         .status_code == 460
     assert part.stat().st_size == 2 * 65536
-    done = _patch(sqlite_command, key, station_id, location, 2 * 65536, data[2 * 65536:])
-    assert done.status_code == 204 and done.headers["upload-offset"] == str(len(data))
-    with sqlite_command.store.engine.connect() as conn:
+    with sqlite_command.store.engine.connect() as conn:  # recorded when it was created
         row = conn.execute(select(uploads).where(uploads.c.id == upload_id)).one()
     assert row.batch_id == batch_id
+    done = _patch(sqlite_command, key, station_id, location, 2 * 65536, data[2 * 65536:])
+    assert done.status_code == 204 and done.headers["upload-offset"] == str(len(data))
 
 
 def test_what_an_upload_is_created_with_is_checked(sqlite_command):

@@ -632,3 +632,22 @@ def test_the_old_status_page_and_batch_list_show_nothing_anonymously(sqlite_comm
         assert answer.status_code == 404
         assert made.receipt.batch_id not in answer.text and station_id not in answer.text
         assert sqlite_command.refusal(answer).code == "bad_request"
+
+
+def test_a_client_that_goes_on_failing_waits_longer_each_time_up_to_15_minutes():
+    from sync.server.limits import FailureLimiter
+
+    moment = [0.0]
+    limiter = FailureLimiter(5, 600, 60, 900, clock=lambda: moment[0])
+    waits = []
+    for _ in range(6):
+        for _ in range(5):
+            limiter.failed("10.0.0.9")
+        waits.append(limiter.wait("10.0.0.9"))
+        moment[0] += waits[-1]  # it waits its turn, then fails five times again
+    assert waits == [60, 120, 240, 480, 900, 900]
+    assert limiter.wait("10.0.0.8") == 0  # another client is not held back
+    moment[0] += 600 + 900 + 1  # a long quiet spell forgives the strikes
+    for _ in range(5):
+        limiter.failed("10.0.0.9")
+    assert limiter.wait("10.0.0.9") == 60

@@ -474,7 +474,8 @@ def create_app(config: ServerConfig) -> Starlette:
             await run_in_threadpool(store.redeem, code, station, now())
         except EnrolmentRefused as refused:
             if refused.code != "already_enrolled":
-                wait = max(enrol_failures.failed(client), enrol_failures_all.failed("*"))
+                enrol_failures.failed(client)
+                enrol_failures_all.failed("*")
             raise _Refused(refused.code, str(refused)) from None
         return JSONResponse({"recipient": keys.recipient,
                              "receipt_key": keys.signing_public.hex(),

@@ -196,6 +196,12 @@ def test_the_keys_endpoint_says_what_a_station_checks_its_fingerprint_against(sq
                     "fingerprint": fingerprint(sqlite_command.keys.recipient,
                                                sqlite_command.keys.signing_public),
                     "tls_certificate_sha256": None}
+    # Not a free oracle either: 30 a minute per address, then a signed rate_limited.
+    with httpx.Client(base_url=server.url) as client:
+        statuses = [client.get("/api/enrol/keys").status_code for _ in range(40)]
+        late = client.get("/api/enrol/keys")
+    assert statuses.count(200) <= 31 and late.status_code == 429
+    assert sqlite_command.refusal(late).code == "rate_limited"
 
 
 def test_500_wrong_codes_from_one_client_are_blocked_and_others_still_enrol(sqlite_command):
@@ -430,11 +436,11 @@ def test_a_patch_with_another_body_is_refused_and_none_of_it_kept(sqlite_command
     assert _patch(sqlite_command, key, station_id, location, 0, bytes(changed)) \
         .status_code == 460
     assert part.stat().st_size == 2 * 65536
-    done = _patch(sqlite_command, key, station_id, location, 2 * 65536, data[2 * 65536:])
-    assert done.status_code == 204 and done.headers["upload-offset"] == str(len(data))
-    with sqlite_command.store.engine.connect() as conn:
+    with sqlite_command.store.engine.connect() as conn:  # recorded when it was created
         row = conn.execute(select(uploads).where(uploads.c.id == upload_id)).one()
     assert row.batch_id == batch_id
+    done = _patch(sqlite_command, key, station_id, location, 2 * 65536, data[2 * 65536:])
+    assert done.status_code == 204 and done.headers["upload-offset"] == str(len(data))
 
 
 def test_what_an_upload_is_created_with_is_checked(sqlite_command):
@@ -626,3 +632,22 @@ def test_the_old_status_page_and_batch_list_show_nothing_anonymously(sqlite_comm
         assert answer.status_code == 404
         assert made.receipt.batch_id not in answer.text and station_id not in answer.text
         assert sqlite_command.refusal(answer).code == "bad_request"
+
+
+def test_a_client_that_goes_on_failing_waits_longer_each_time_up_to_15_minutes():
+    from sync.server.limits import FailureLimiter
+
+    moment = [0.0]
+    limiter = FailureLimiter(5, 600, 60, 900, clock=lambda: moment[0])
+    waits = []
+    for _ in range(6):
+        for _ in range(5):
+            limiter.failed("10.0.0.9")
+        waits.append(limiter.wait("10.0.0.9"))
+        moment[0] += waits[-1]  # it waits its turn, then fails five times again
+    assert waits == [60, 120, 240, 480, 900, 900]
+    assert limiter.wait("10.0.0.8") == 0  # another client is not held back
+    moment[0] += 600 + 900 + 1  # a long quiet spell forgives the strikes
+    for _ in range(5):
+        limiter.failed("10.0.0.9")
+    assert limiter.wait("10.0.0.9") == 60

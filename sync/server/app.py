@@ -404,7 +404,10 @@ def create_app(config: ServerConfig) -> Starlette:
                 blocks(row.id).unlink(missing_ok=True)  # every block is in and checked
                 # The last byte is in: ingest beside the answer (a big batch takes a while; the
                 # station asks /result), also if the connection is gone before the answer.
-                asyncio.get_running_loop().run_in_executor(None, receiving.finish, row.id)
+                loop = asyncio.get_running_loop()
+                loop.run_in_executor(None, receiving.finish, row.id)
+                # No PATCH writes to a complete upload again: its writer slot can go.
+                loop.call_soon(writers.forget, row.id)
             return Response(status_code=204,
                             headers=tus_headers({"Upload-Offset": str(new_offset)}))
 

@@ -154,7 +154,9 @@ class Receiving:
         with self.store.begin() as conn:  # only an upload still waiting for its outcome
             conn.execute(update(uploads).where(
                 uploads.c.id == upload_id, uploads.c.state.in_(("ingesting", "waiting")))
-                .values(state=state, batch_id=batch_id, result=result))
+                # A refusal keeps the batch id recorded at creation, so it names the batch.
+                .values(state=state, result=result,
+                        **({"batch_id": batch_id} if batch_id is not None else {})))
 
     def _remove_settled_parts(self) -> None:
         """A stop between the record and the removal leaves a settled upload's file: gone now."""

@@ -6,14 +6,14 @@ The key of a table cannot be changed in place on SQLite: the table is made anew 
 copied (the same on PostgreSQL, so both keep one schema).
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

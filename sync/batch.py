@@ -471,9 +471,21 @@ def _rights(page: dict[str, Any], scopes: consent.Scopes) -> dict[str, str]:
             "doc_id_role": ""}
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(...) that
+# leaks or runs something when the archivist opens metadata.csv): OWASP "CSV injection".
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """The value as a spreadsheet shows it as text: a leading ' stops a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[dict[str, str]], columns: list[str]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
     return out.getvalue().encode()

@@ -1,13 +1,20 @@
 """``sohoa-server``: the command server's tools.
 
     sohoa-server init       --data DIR      make the command's keys and database
-    sohoa-server enrol-code --data DIR      a one-time code for one station
-                [--url URL [--qr FILE]]     … and the enrolment link, also as a QR image
-    sohoa-server ingest FILE --data DIR     a batch that came on a USB stick
+    sohoa-server tls-cert   --data DIR      a self-signed TLS certificate for `serve`
+                --host NAME [--ip ADDR]     … for this name and these addresses
+    sohoa-server enrol-code --data DIR      a one-time code for one station, the command's key
+                [--url URL [--qr FILE]]     fingerprint and TLS certificate hash, and the
+                                            enrolment link, also as a QR image
+    sohoa-server stations   --data DIR      list | disable ID [--reason TEXT] | enable ID
+                                            | rotate-key ID --signing-key HEX --identity-key HEX
+    sohoa-server ingest FILE --data DIR     a batch that came on a USB stick, checked against
+                [--signature SIG]           its station's signature (default FILE.minisig)
                 [--receipt OUT]             … and its signed receipt, to take back to the station
     sohoa-server batches    --data DIR      what was received, from which station, when
 
-    sohoa-server serve      --data DIR      enrolment, tus uploads, receipts, status page
+    sohoa-server serve      --data DIR      enrolment, tus uploads and receipts, over TLS when
+                [--tls-cert PEM --tls-key PEM]  given a certificate (or DATA/tls/ has one)
 
 Each takes ``--database URL`` for a PostgreSQL server (``postgresql+psycopg://…``) instead of
 the SQLite file in the data folder.
@@ -16,17 +23,25 @@ the SQLite file in the data folder.
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlencode
+
+import segno
 
 from sync.enrol_link import EnrolLink, fingerprint
 from sync.errors import SyncError
-from sync.server.ingest import Rejected, ingest
+from sync.server.ingest import MAX_SIGNATURE_BYTES, Rejected, Retryable, ingest
 from sync.server.keys import CommandKeys
+from sync.server.receiving import lock_down
 from sync.server.store import Store
+from sync.server.tls import TlsFiles, certificate_sha256, make_self_signed
+from sync.server.validate import is_ed25519_point
 
 
 def _version() -> str:
@@ -36,22 +51,109 @@ def _version() -> str:
         return "unknown"
 
 
+def _grouped(fingerprint_hex: str) -> str:
+    """``9F3C 1A2B …``: 8 groups of 4, as the operator reads it from the printed sheet."""
+    upper = fingerprint_hex.upper()
+    return " ".join(upper[at:at + 4] for at in range(0, len(upper), 4))
+
+
+def _pinned_certificate(args: argparse.Namespace) -> Path | None:
+    """The certificate stations see: --tls-cert (e.g. the reverse proxy's), else the one
+    ``tls-cert`` made in the data folder, else none (plain HTTP, loopback only)."""
+    if getattr(args, "tls_cert", None):
+        return args.tls_cert
+    files = TlsFiles.in_data(args.data)
+    return files.cert if files.exist() else None
+
+
 def _enrol_code(args: argparse.Namespace, store: Store, keys: CommandKeys,
                 now: datetime) -> int:
     if args.qr and not args.url:
         print("sohoa-server: --qr needs --url (the link in the QR code carries the address)",
               file=sys.stderr)
         return 2
+    cert = _pinned_certificate(args)
+    tls_sha256 = certificate_sha256(cert) if cert else None
     code = store.new_enrolment_code(now)
+    keys_fingerprint = fingerprint(keys.recipient, keys.signing_public)
     print(code)
+    print(f"Fingerprint / Dấu vân tay: {_grouped(keys_fingerprint)}")
+    if tls_sha256:
+        print(f"TLS certificate SHA-256 / Chứng chỉ TLS: {tls_sha256}")
     if args.url:
-        link = EnrolLink(args.url.rstrip("/"), code,
-                         fingerprint(keys.recipient, keys.signing_public))
-        print(link.text())
+        text = EnrolLink(args.url.rstrip("/"), code, keys_fingerprint).text()
+        if tls_sha256 and "tls=" not in text:
+            text += "&" + urlencode({"tls": tls_sha256})
+        print(text)
         if args.qr:
-            args.qr.write_bytes(link.qr_png())
+            out = io.BytesIO()
+            segno.make(text, error="m").save(out, kind="png", scale=8, border=4)
+            args.qr.write_bytes(out.getvalue())
             print(f"QR code: {args.qr}")
     return 0
+
+
+def _stations(args: argparse.Namespace, store: Store, now: datetime) -> int:
+    if args.action == "list":
+        for row in store.stations():
+            state = "active" if row["active"] else (
+                f"DISABLED {row['disabled_at']}: {row['disabled_reason'] or ''}".rstrip(": "))
+            print(f"{row['id']}  {row['name']}  {row['province_code']}/{row['ward_code']}  "
+                  f"enrolled {row['enrolled_at']}  {state}")
+        return 0
+    if args.action == "disable":
+        store.set_active(args.id, False, now, args.reason)
+        print(f"station {args.id} disabled: its requests and batches are refused")
+    elif args.action == "enable":
+        store.set_active(args.id, True, now)
+        print(f"station {args.id} enabled")
+    else:
+        try:
+            signing, identity = bytes.fromhex(args.signing_key), bytes.fromhex(args.identity_key)
+            if len(signing) != 32 or len(identity) != 32 or not is_ed25519_point(signing):
+                raise ValueError
+        except ValueError:
+            print("sohoa-server: --signing-key and --identity-key are the station's public "
+                  "keys, 64 hex digits each (the signing key an Ed25519 key)", file=sys.stderr)
+            return 2
+        store.rotate_key(args.id, signing, identity, now)
+        print(f"station {args.id}: new keys recorded; the old key is no longer accepted")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.server.app import ServerConfig, create_app
+    from sync.server.guard import raise_open_files_limit, uvicorn_config
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("sohoa-server: --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    files = (TlsFiles(args.tls_cert, args.tls_key) if args.tls_cert
+             else TlsFiles.in_data(args.data))
+    tls = files if files.exist() else None
+    if args.tls_cert and tls is None:
+        print(f"sohoa-server: {args.tls_cert} or {args.tls_key} is missing", file=sys.stderr)
+        return 2
+    pinned = args.public_certificate or (tls.cert if tls else None)
+    lock_down(args.data)
+    raise_open_files_limit()
+    app = create_app(ServerConfig(args.data, database_url=args.database,
+                                  tls_certificate=pinned))
+    uvicorn.Server(uvicorn_config(
+        app, args.host, args.port, tls_cert=str(tls.cert) if tls else None,
+        tls_key=str(tls.key) if tls else None, proxies=args.proxy or None)).run()
+    return 0
+
+
+def _signature(path: Path) -> str | None:
+    """The detached signature's text; None when there is none (the batch is then refused)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_SIGNATURE_BYTES).decode("utf-8", "replace")
+    except FileNotFoundError:
+        return None
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -66,27 +168,69 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (("init", "make the command's keys and database"),
+                       ("tls-cert", "make a self-signed TLS certificate for serve"),
                        ("enrol-code", "print a one-time enrolment code for one station"),
+                       ("stations", "list, disable, enable enrolled stations or rotate a key"),
                        ("ingest", "ingest a batch file (from a USB stick)"),
                        ("batches", "list the batches received"),
-                       ("serve", "serve enrolment, tus uploads, receipts and the status page")):
+                       ("serve", "serve enrolment, tus uploads and receipts")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--data", type=Path, default=Path("sohoa-server-data"),
                          help="the server's data folder")
         sub.add_argument("--database", metavar="URL",
                          help="the database as an SQLAlchemy URL, e.g. "
                               "postgresql+psycopg://user@host/sohoa (default: SQLite in --data)")
+        if name == "tls-cert":
+            sub.add_argument("--host", required=True,
+                             help="the name stations reach the command by")
+            sub.add_argument("--ip", action="append", default=[], metavar="ADDR",
+                             help="an address stations reach the command at (repeatable)")
         if name == "enrol-code":
             sub.add_argument("--url", help="the address stations reach this server at; with it, "
                              "the code is also printed as an enrolment link")
             sub.add_argument("--qr", type=Path, help="also write the link as a QR image (PNG)")
+            sub.add_argument("--tls-cert", type=Path, metavar="PEM",
+                             help="the certificate stations see, if not DATA/tls/cert.pem "
+                                  "(e.g. the reverse proxy's)")
+        if name == "stations":
+            # --data and --database also after the action (stations list --data DIR)
+            places = argparse.ArgumentParser(add_help=False)
+            places.add_argument("--data", type=Path, default=argparse.SUPPRESS)
+            places.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+            actions = sub.add_subparsers(dest="action", required=True)
+            actions.add_parser("list", parents=[places],
+                               help="every enrolled station and whether it is active")
+            disable = actions.add_parser("disable", parents=[places], help="refuse a "
+                                         "station's requests and batches (a lost laptop)")
+            disable.add_argument("id")
+            disable.add_argument("--reason", help="why (kept with the station)")
+            actions.add_parser("enable", parents=[places],
+                               help="accept a disabled station again").add_argument("id")
+            rotate = actions.add_parser("rotate-key", parents=[places],
+                                        help="record a station's new public keys")
+            rotate.add_argument("id")
+            rotate.add_argument("--signing-key", required=True, metavar="HEX")
+            rotate.add_argument("--identity-key", required=True, metavar="HEX")
         if name == "ingest":
             sub.add_argument("file", type=Path)
+            sub.add_argument("--signature", type=Path,
+                             help="the station's detached signature of FILE "
+                                  "(default: FILE.minisig beside it)")
             sub.add_argument("--receipt", type=Path,
                              help="also write the signed receipt here, for the station to load")
         if name == "serve":
             sub.add_argument("--host", default="127.0.0.1")
             sub.add_argument("--port", type=int, default=8470)
+            sub.add_argument("--tls-cert", type=Path, metavar="PEM",
+                             help="serve HTTPS with this certificate (default: DATA/tls/cert.pem "
+                                  "when tls-cert made one)")
+            sub.add_argument("--tls-key", type=Path, metavar="PEM")
+            sub.add_argument("--public-certificate", type=Path, metavar="PEM",
+                             help="behind a reverse proxy: the proxy's certificate, which "
+                                  "stations pin")
+            sub.add_argument("--proxy", action="append", metavar="ADDR",
+                             help="a reverse proxy in front (repeatable): its X-Forwarded-For "
+                                  "is believed and it is not held to the per-client limits")
     return parser
 
 
@@ -94,31 +238,36 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data: Path = args.data
     now = datetime.now(UTC)
+    umask = os.umask(0o077)  # what the command writes (archive, keys, database) is its own
     try:
         if args.command == "init":
             keys = CommandKeys.create(data / "keys")
             _store(args)
+            lock_down(data)
             print(f"age recipient (stations encrypt to it): {keys.recipient}")
             print(f"receipt key (Ed25519, hex): {keys.signing_public.hex()}")
+            print(f"fingerprint: {_grouped(fingerprint(keys.recipient, keys.signing_public))}")
             return 0
         if args.command == "serve":
-            import uvicorn
-
-            from sync.server.app import ServerConfig, create_app
-
-            uvicorn.run(create_app(ServerConfig(data, database_url=args.database)),
-                        host=args.host, port=args.port, log_level="info")
+            return _serve(args)
+        if args.command == "tls-cert":
+            digest = make_self_signed(TlsFiles.in_data(data), args.host, args.ip, now)
+            print(f"certificate: {TlsFiles.in_data(data).cert}")
+            print(f"SHA-256: {digest}")
             return 0
         keys = CommandKeys.load(data / "keys")
         store = _store(args)
         if args.command == "enrol-code":
             return _enrol_code(args, store, keys, now)
+        if args.command == "stations":
+            return _stations(args, store, now)
         if args.command == "batches":
             for row in store.list_batches():
                 print(f"{row['received_at']}  {row['station_id']}  {row['batch_id']}  "
                       f"{row['payload_files']} files  {row['payload_bytes']} bytes")
             return 0
-        outcome = ingest(args.file, store, keys, data / "archive")
+        outcome = ingest(args.file, store, keys, data / "archive",
+                         signature=_signature(args.signature or Path(f"{args.file}.minisig")))
         if args.receipt:
             args.receipt.write_text(outcome.receipt.to_json() + "\n", encoding="utf-8")
         print(json.dumps({"replayed": outcome.replayed, **outcome.receipt.body},
@@ -128,9 +277,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sohoa-server: batch rejected ({rejection.reason}): {rejection.detail}",
               file=sys.stderr)
         return 3
+    except Retryable as fault:
+        print(f"sohoa-server: the batch could not be ingested now ({fault.reason}): "
+              f"{fault.detail}; nothing was kept, try again", file=sys.stderr)
+        return 4
     except SyncError as error:
         print(f"sohoa-server: {error.__doc__ or error}: {error}", file=sys.stderr)
         return 2
+    finally:
+        os.umask(umask)
 
 
 if __name__ == "__main__":

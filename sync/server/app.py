@@ -25,7 +25,6 @@ import os
 import re
 import secrets
 import shutil
-import threading
 import unicodedata
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -35,8 +34,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from sqlalchemy import delete, func, insert, select, update
 from starlette.applications import Starlette
@@ -50,10 +47,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sync import httpsig, receipt
 from sync.enrol_link import fingerprint
-from sync.server.ingest import Rejected, ingest
+from sync.server.ingest import no_checkpoint
 from sync.server.keys import CommandKeys
 from sync.server.limits import FailureLimiter, RateLimiter
+from sync.server.receiving import RETRY_EVERY, Receiving
 from sync.server.store import EnrolmentRefused, Station, Store, uploads
+from sync.server.tls import certificate_sha256
+from sync.server.validate import is_ed25519_point
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,checksum,termination,expiration"
@@ -108,6 +108,8 @@ class ServerConfig:
     tls_certificate: Path | None = None
     limits: Limits = field(default_factory=Limits)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    retry_every: float = RETRY_EVERY  # seconds between tries of the ingests that wait
+    checkpoint: Callable[[str], None] = no_checkpoint  # tests inject faults at named points
 
 
 class _Refused(Exception):
@@ -120,12 +122,6 @@ class _Refused(Exception):
         self.retry_after, self.close = retry_after, close
 
 
-def certificate_sha256(pem_file: Path) -> str:
-    """SHA-256 (hex) of the DER form of the PEM certificate: what a station pins."""
-    cert = x509.load_pem_x509_certificate(pem_file.read_bytes())
-    return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
-
-
 def create_app(config: ServerConfig) -> Starlette:
     keys = CommandKeys.load(config.data / "keys")
     store = Store(config.database_url) if config.database_url else Store.in_folder(config.data)
@@ -133,6 +129,8 @@ def create_app(config: ServerConfig) -> Starlette:
     incoming.mkdir(parents=True, exist_ok=True)
     archive = config.data / "archive"
     writers = _Writers()
+    receiving = Receiving(store, keys, incoming, archive, retry_every=config.retry_every,
+                          checkpoint=config.checkpoint)
     limits = config.limits
     own_fingerprint = fingerprint(keys.recipient, keys.signing_public)
     tls_sha256 = (certificate_sha256(config.tls_certificate)
@@ -403,9 +401,10 @@ def create_app(config: ServerConfig) -> Starlette:
                 new_offset = await _receive_checked(body, target, offset, row.length,
                                                     checksum)
             if new_offset == row.length and await run_in_threadpool(claim_for_ingest, row.id):
+                blocks(row.id).unlink(missing_ok=True)  # every block is in and checked
                 # The last byte is in: ingest beside the answer (a big batch takes a while; the
                 # station asks /result), also if the connection is gone before the answer.
-                asyncio.get_running_loop().run_in_executor(None, finish, row.id)
+                asyncio.get_running_loop().run_in_executor(None, receiving.finish, row.id)
             return Response(status_code=204,
                             headers=tus_headers({"Upload-Offset": str(new_offset)}))
 
@@ -416,27 +415,6 @@ def create_app(config: ServerConfig) -> Starlette:
                 uploads.c.id == upload_id, uploads.c.state == "receiving")
                 .values(state="ingesting"))
         return switched.rowcount == 1
-
-    def finish(upload_id: str) -> None:
-        try:
-            outcome = ingest(part(upload_id), store, keys, archive)
-        except Rejected as rejection:
-            state, batch_id = "rejected", None
-            result = json.dumps({"reason": rejection.reason, "detail": rejection.detail})
-        except Exception as error:
-            # Not the batch's fault (a full disk, the database gone): say so, so the station
-            # is not left waiting for ever; it can send the batch again.
-            log.exception("ingesting upload %s failed", upload_id)
-            state, batch_id = "rejected", None
-            result = json.dumps({"reason": "server_error",
-                                 "detail": f"the command could not ingest it: {error}"})
-        else:
-            state, batch_id, result = "done", outcome.receipt.batch_id, outcome.receipt.to_json()
-        part(upload_id).unlink(missing_ok=True)
-        writers.forget(upload_id)
-        with store.begin() as conn:
-            conn.execute(update(uploads).where(uploads.c.id == upload_id)
-                         .values(state=state, batch_id=batch_id, result=result))
 
     async def terminate(request: Request) -> Response:
         row = await station_upload(request)
@@ -463,6 +441,7 @@ def create_app(config: ServerConfig) -> Starlette:
         # the command itself ("waiting"); the batch's own faults are final.
         transient = row.state == "waiting" or reason in ("server_error", "no_space")
         return refusal(reason, detail, status=503 if transient else 422, retryable=transient,
+                       retry_after=config.retry_every if transient else None,  # the next try
                        station=row.station_id, upload=row.id, batch_id=row.batch_id)
 
     # -- enrolment --
@@ -562,16 +541,7 @@ def create_app(config: ServerConfig) -> Starlette:
         finally:
             task.cancel()
 
-    def resume_interrupted() -> None:
-        """Ingests a stop cut short (the server stopped between the last byte and the
-        receipt): done again now; the batch row still decides that it is stored once."""
-        with store.engine.connect() as conn:
-            waiting = [r.id for r in conn.execute(
-                select(uploads.c.id).where(uploads.c.state == "ingesting"))]
-        for upload_id in waiting:
-            finish(upload_id)
-
-    threading.Thread(target=resume_interrupted, name="resume-ingests", daemon=True).start()
+    receiving.start()  # sweeps staging, resumes, then retries what waits
 
     def busy() -> Response:
         return refusal("busy", "the command is busy; try again in a moment", close=True)
@@ -798,7 +768,7 @@ def _enrolment(raw: bytes) -> tuple[str, str, Station]:
     province = _integer(info["province_code"], 1, 999, "station.province_code")
     ward = _integer(info["ward_code"], 1, 99999, "station.ward_code")
     signing = _key(info["signing_key"], "station.signing_key")
-    if not _is_ed25519_point(signing):
+    if not is_ed25519_point(signing):
         raise ValueError("station.signing_key is not an Ed25519 public key")
     identity = _key(info["identity_key"], "station.identity_key")
     X25519PublicKey.from_public_bytes(identity)
@@ -839,43 +809,24 @@ def _key(value: Any, what: str) -> bytes:
     return bytes.fromhex(value)
 
 
-_P = 2**255 - 19
-_D = -121665 * pow(121666, _P - 2, _P) % _P
-
-
-def _is_ed25519_point(key: bytes) -> bool:
-    """Whether 32 bytes decode to a point of Ed25519 (RFC 8032 §5.1.3); the cryptography
-    package takes any 32 bytes as a public key and only fails later, at every signature."""
-    if len(key) != 32:
-        return False
-    y = int.from_bytes(key, "little") & ((1 << 255) - 1)
-    sign = key[31] >> 7
-    if y >= _P:
-        return False
-    u, v = (y * y - 1) % _P, (_D * y * y + 1) % _P
-    x = u * pow(v, 3, _P) * pow(u * pow(v, 7, _P), (_P - 5) // 8, _P) % _P
-    if (v * x * x - u) % _P != 0:
-        if (v * x * x + u) % _P != 0:
-            return False
-    return not (x == 0 and sign)
+_BATCH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,35}")
 
 
 def _batch_id_of(header: str) -> str | None:
-    """The batch id in a tus Upload-Metadata header (``batch_id <base64>``), if any."""
+    """The batch id in a tus Upload-Metadata header (``batch_id <base64>``), if any: a UUID
+    as the station makes them, or at least 1–36 letters, digits, dots, dashes, underscores."""
     for pair in filter(None, (p.strip() for p in header.split(","))):
         name, _, value = pair.partition(" ")
         if name != "batch_id":
             continue
         try:
             text = base64.b64decode(value.strip(), validate=True).decode("ascii")
-            batch_id = str(uuid.UUID(text))
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            raise _Refused("bad_request", "batch_id in Upload-Metadata is not a UUID",
-                           close=True) from None
-        if batch_id != text.lower():
-            raise _Refused("bad_request", "batch_id in Upload-Metadata is not a UUID",
+        except (binascii.Error, UnicodeDecodeError):
+            text = ""
+        if not _BATCH_ID.fullmatch(text):
+            raise _Refused("bad_request", "batch_id in Upload-Metadata is not a batch id",
                            close=True)
-        return batch_id
+        return text
     return None
 
 

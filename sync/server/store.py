@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     delete,
     insert,
@@ -65,16 +66,21 @@ enrolment_codes = Table(
     Column("used_by", String(36), nullable=True),
 )
 
+# Keyed by station and batch id together (migration 0003): a batch id is visible (in a USB
+# file's name), so another station reusing it must not block the real batch.
 batches = Table(
     "batches", metadata,
+    Column("station_id", String(36), primary_key=True, index=True),
     Column("batch_id", String(36), primary_key=True),
-    Column("station_id", String(36), nullable=False, index=True),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("tagmanifest_sha256", String(64), nullable=False),
     Column("payload_files", Integer, nullable=False),
     Column("payload_bytes", BigInteger, nullable=False),
     Column("archive_path", Text, nullable=False),
     Column("receipt", Text, nullable=False),
+    # The upload it came as (none from a USB stick): a resumed ingest finds its batch by it.
+    Column("upload_id", String(32), nullable=True),
+    UniqueConstraint("upload_id", name="uq_batches_upload_id"),
 )
 
 
@@ -252,9 +258,16 @@ class Store:
 
     # -- batches --
 
-    def batch(self, batch_id: str) -> dict | None:  # type: ignore[type-arg]
+    def batch(self, station_id: str, batch_id: str) -> dict | None:  # type: ignore[type-arg]
         with self.engine.connect() as conn:
-            row = conn.execute(select(batches).where(batches.c.batch_id == batch_id)).first()
+            row = conn.execute(select(batches).where(
+                batches.c.station_id == station_id, batches.c.batch_id == batch_id)).first()
+        return dict(row._mapping) if row else None
+
+    def batch_of_upload(self, upload_id: str) -> dict | None:  # type: ignore[type-arg]
+        """The batch an upload delivered, if it was recorded."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(batches).where(batches.c.upload_id == upload_id)).first()
         return dict(row._mapping) if row else None
 
     def list_batches(self, limit: int = 200) -> list[dict]:  # type: ignore[type-arg]

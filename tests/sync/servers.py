@@ -118,6 +118,71 @@ def creation_headers(data: bytes, batch_id: str | None = None) -> tuple[dict[str
     return headers, manifest
 
 
+def signed(key, station_id: str, method: str, path: str,  # type: ignore[no-untyped-def]
+           extra: dict[str, str] | None = None) -> dict[str, str]:
+    """tus headers with the station's signature, as its uploader sends them."""
+    headers = {"Tus-Resumable": "1.0.0", **(extra or {})}
+    return {**headers, **httpsig.sign(key, station_id, method, path, headers)}
+
+
+class ServerProcess:
+    """``sohoa-server serve`` as its own process (its memory and open files are its own, as
+    at the command), on a free loopback port; ``limit_files`` starts it with that soft limit
+    of open files (a common default), to see that the server raises it."""
+
+    def __init__(self, data: Path, *args: str, limit_files: int | None = None) -> None:
+        import subprocess
+        import sys
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+        def limit() -> None:
+            if limit_files is not None:
+                import resource
+
+                _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+                resource.setrlimit(resource.RLIMIT_NOFILE, (limit_files, hard))
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sync.server", "serve", "--data", str(data),
+             "--port", str(self.port), *args], preexec_fn=limit,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def start(self, scheme: str = "http", **client: object) -> ServerProcess:
+        import httpx
+
+        deadline = time.monotonic() + 30
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError("the server stopped: " + self.process.stderr.read().decode())
+            try:
+                httpx.options(f"{scheme}://127.0.0.1:{self.port}/files", timeout=2,
+                              **client)  # type: ignore[arg-type]
+                return self
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    def rss(self) -> int:
+        """The server's resident memory, bytes."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        raise RuntimeError("no VmRSS")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except Exception:
+            self.process.kill()
+            self.process.wait(timeout=15)
+        if self.process.stderr:
+            self.process.stderr.close()
+
+
 def enrol_station(store, key, name: str = "Trạm thử") -> str:  # type: ignore[no-untyped-def]
     """Register a station (its Ed25519 ``key``) straight in the command's store; its id."""
     from datetime import UTC, datetime
@@ -133,12 +198,12 @@ def enrol_station(store, key, name: str = "Trạm thử") -> str:  # type: ignor
 
 
 def random_batch(out: Path, size: int, recipient: str, key, station_id: str,  # type: ignore[no-untyped-def]
-                 files: int = 4) -> dict[str, str]:
+                 files: int = 4, batch_id: str | None = None) -> dict[str, str]:
     """A batch the command ingests, of about ``size`` bytes of random payload, made fast: a bag
     written with the project's own BagWriter and signed like a station's, tarred and age-
     encrypted as it streams. Returns the payload's sha256 by path, to compare with what the
     command archived."""
-    batch_id = str(uuid.uuid4())
+    batch_id = batch_id or str(uuid.uuid4())
     read_end, write_end = os.pipe()
     failure: list[BaseException] = []
 
@@ -167,3 +232,23 @@ def random_batch(out: Path, size: int, recipient: str, key, station_id: str,  # 
     if failure:
         raise failure[0]
     return dict(writer.payload)
+
+
+def only_station(store) -> str:  # type: ignore[no-untyped-def]
+    """The id of the one station enrolled in ``store``: the station a network upload was
+    authenticated as, for tests that ingest its file directly."""
+    from sqlalchemy import select
+
+    from sync.server.store import stations
+
+    with store.engine.connect() as conn:
+        (station_id,) = conn.execute(select(stations.c.id)).scalars().all()
+    return station_id
+
+
+def usb_signature(path: Path, key, station_id: str, batch_id: str) -> str:  # type: ignore[no-untyped-def]
+    """The detached signature a station writes beside a batch it copies to a USB stick
+    (contract §D): minisign, prehashed, over the encrypted file, naming station and batch."""
+    with open(path, "rb") as source:
+        digest = minisign.blake2b_of(iter(lambda: source.read(1 << 20), b""))
+    return minisign.sign(key, digest, f"sohoa-batch station={station_id} batch={batch_id}")

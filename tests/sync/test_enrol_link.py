@@ -57,7 +57,7 @@ def test_server_writes_a_qr_code_a_stock_reader_decodes(tmp_path, capsys) -> Non
     qr = tmp_path / "enrol.png"
     assert server_main(["enrol-code", "--data", str(data), "--url", "http://10.1.2.3:8470/",
                         "--qr", str(qr)]) == 0
-    code, link_text, _ = capsys.readouterr().out.splitlines()
+    code, _, link_text, _ = capsys.readouterr().out.splitlines()
     link = parse(link_text)
     keys = CommandKeys.load(data / "keys")
     assert link.server_url == "http://10.1.2.3:8470" and link.code == code

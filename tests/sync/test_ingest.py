@@ -35,11 +35,12 @@ def command(tmp_path, database_url):
     store.engine.dispose()
 
 
-def _enrol(store: Store, vault) -> None:
+def _enrol(store: Store, vault) -> str:
     info = station_info.info(vault)
     code = store.new_enrolment_code(NOW)
     store.redeem(code, Station(info.id, info.name, info.province_code, info.ward_code,
                                info.signing_public_key, info.identity_public_key, True), NOW)
+    return info.id
 
 
 def _archive_files(archive: Path) -> list[Path]:
@@ -49,11 +50,11 @@ def _archive_files(archive: Path) -> list[Path]:
 def test_a_batch_is_ingested_once_with_a_signed_receipt(approved, command, tmp_path):
     operator, visit_id, pages, photos = approved
     keys, store, archive = command
-    _enrol(store, operator)
+    station_id = _enrol(store, operator)
     out = tmp_path / "batch.age"
     summary = batch.build(operator, out, keys.recipient)
 
-    first = ingest(out, store, keys, archive, now=lambda: NOW)
+    first = ingest(out, store, keys, archive, now=lambda: NOW, station_id=station_id)
     assert not first.replayed
     checked = receipt.verify(keys.signing_public, first.receipt.to_json())
     assert checked.body["batch_id"] == summary.batch_id
@@ -66,7 +67,8 @@ def test_a_batch_is_ingested_once_with_a_signed_receipt(approved, command, tmp_p
     assert (bag_dir / "data/visits" / visit_id / "media" / f"{pages[0]}.jpg").read_bytes() \
         == photos[0]
 
-    again = ingest(out, store, keys, archive, now=lambda: NOW)  # the same file, replayed
+    # The same file, replayed
+    again = ingest(out, store, keys, archive, now=lambda: NOW, station_id=station_id)
     assert again.replayed and again.receipt.batch_id == summary.batch_id
     assert len(store.list_batches()) == 1
     assert not any((archive / ".staging").iterdir())
@@ -75,11 +77,11 @@ def test_a_batch_is_ingested_once_with_a_signed_receipt(approved, command, tmp_p
                        first.receipt.to_json())
 
 
-def _rejected(path, command, reason):
+def _rejected(path, command, reason, station_id):
     keys, store, archive = command
     before = _archive_files(archive)
     with pytest.raises(Rejected) as rejection:
-        ingest(path, store, keys, archive, now=lambda: NOW)
+        ingest(path, store, keys, archive, now=lambda: NOW, station_id=station_id)
     assert rejection.value.reason == reason, rejection.value
     assert _archive_files(archive) == before  # nothing partial stays
     assert store.list_batches() == []
@@ -89,20 +91,20 @@ def _rejected(path, command, reason):
 def test_a_flipped_bit_or_a_cut_is_rejected(approved, command, tmp_path):
     operator, _, _, _ = approved
     keys, store, _ = command
-    _enrol(store, operator)
+    station_id = _enrol(store, operator)
     out = tmp_path / "batch.age"
     batch.build(operator, out, keys.recipient)
     data = bytearray(out.read_bytes())
     flipped = tmp_path / "flipped.age"
     data[len(data) // 2] ^= 0x08
     flipped.write_bytes(bytes(data))
-    _rejected(flipped, command, "damaged")
+    _rejected(flipped, command, "damaged", station_id)
     cut = tmp_path / "cut.age"
     cut.write_bytes(out.read_bytes()[: len(data) - 100])
-    _rejected(cut, command, "damaged")
+    _rejected(cut, command, "damaged", station_id)
     plain = tmp_path / "plain.tar"
     plain.write_bytes(b"not encrypted at all")
-    _rejected(plain, command, "not_a_batch")
+    _rejected(plain, command, "not_a_batch", station_id)
 
 
 def test_a_station_that_is_not_enrolled_is_rejected(approved, command, tmp_path):
@@ -110,23 +112,23 @@ def test_a_station_that_is_not_enrolled_is_rejected(approved, command, tmp_path)
     keys, _, _ = command
     out = tmp_path / "batch.age"
     batch.build(operator, out, keys.recipient)
-    reason = _rejected(out, command, "unknown_station")
+    reason = _rejected(out, command, "unknown_station", station_info.info(operator).id)
     assert "not enrolled" in reason.detail
 
 
 def test_a_batch_for_another_command_is_rejected(approved, command, tmp_path):
     operator, _, _, _ = approved
     _, store, _ = command
-    _enrol(store, operator)
+    station_id = _enrol(store, operator)
     out = tmp_path / "batch.age"
     batch.build(operator, out, str(pyrage.x25519.Identity.generate().to_public()))
-    _rejected(out, command, "not_for_us")
+    _rejected(out, command, "not_for_us", station_id)
 
 
 def test_a_valid_batch_re_signed_by_another_key_is_rejected(approved, command, tmp_path):
     operator, _, _, _ = approved
     keys, store, _ = command
-    _enrol(store, operator)
+    station_id = _enrol(store, operator)
     out = tmp_path / "batch.age"
     batch.build(operator, out, keys.recipient)
     tar_bytes = pyrage.decrypt(out.read_bytes(), [keys.identity])
@@ -145,13 +147,13 @@ def test_a_valid_batch_re_signed_by_another_key_is_rejected(approved, command, t
             target.addfile(member, io.BytesIO(data))
     resigned = tmp_path / "resigned.age"
     resigned.write_bytes(pyrage.encrypt(forged.getvalue(), [keys.identity.to_public()]))
-    _rejected(resigned, command, "bad_signature")
+    _rejected(resigned, command, "bad_signature", station_id)
 
 
 def test_a_payload_changed_inside_a_re_encrypted_batch_is_rejected(approved, command, tmp_path):
     operator, _, _, _ = approved
     keys, store, _ = command
-    _enrol(store, operator)
+    station_id = _enrol(store, operator)
     out = tmp_path / "batch.age"
     batch.build(operator, out, keys.recipient)
     tar_bytes = pyrage.decrypt(out.read_bytes(), [keys.identity])
@@ -165,7 +167,7 @@ def test_a_payload_changed_inside_a_re_encrypted_batch_is_rejected(approved, com
             target.addfile(member, io.BytesIO(data))
     path = tmp_path / "changed.age"
     path.write_bytes(pyrage.encrypt(changed.getvalue(), [keys.identity.to_public()]))
-    assert "changed" in _rejected(path, command, "tampered").detail
+    assert "changed" in _rejected(path, command, "tampered", station_id).detail
 
 
 def test_an_enrolment_code_works_once(approved, command):
@@ -194,7 +196,7 @@ def test_the_same_batch_ingested_twice_at_once_is_archived_once(command, tmp_pat
     def one() -> None:
         start.wait()
         try:
-            outcomes.append(ingest(out, store, keys, archive))
+            outcomes.append(ingest(out, store, keys, archive, station_id=station_id))
         except BaseException as error:
             outcomes.append(error)
 

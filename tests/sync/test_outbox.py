@@ -38,7 +38,7 @@ from sync.server.keys import CommandKeys
 from sync.server.store import Store
 from tests.capture.test_import import _mount_tmpfs
 from tests.conftest import ADMIN_PASSPHRASE, VOLUNTEER_PASS
-from tests.sync.servers import CommandServer, free_port
+from tests.sync.servers import CommandServer, free_port, only_station
 
 OPERATOR = ("tuan", "mật khẩu của tuan")
 COORDINATOR = ("minh", "mật khẩu của minh")
@@ -304,7 +304,8 @@ def test_a_receipt_signed_by_another_key_marks_nothing(station, command, tmp_pat
     # ingests the file, and the impostor's copy of it.
     with signed_in(path, ADMIN) as admin, admin.writing() as session:
         session.get(records.EnrolmentRow, 1).receipt_public_key = keys.signing_public
-    real = ingest(made.path, store, keys, data / "archive").receipt
+    real = ingest(made.path, store, keys, data / "archive",
+                  station_id=only_station(store)).receipt
     with signed_in(path, OPERATOR) as operator:
         with pytest.raises(outbox.ReceiptInvalid):
             outbox.accept_receipt(operator, receipt.sign(impostor, real.body).to_json())
@@ -317,7 +318,8 @@ def test_a_receipt_for_another_batch_or_copy_marks_nothing(station, command):
     _, keys, store, data = command
     with signed_in(path, OPERATOR) as operator:
         (made,) = outbox.build(operator)
-        real = ingest(made.path, store, keys, data / "archive").receipt
+        real = ingest(made.path, store, keys, data / "archive",
+                      station_id=only_station(store)).receipt
         for change in ({"tagmanifest_sha256": "0" * 64}, {"batch_id": str(uuid.uuid4())},
                        {"station": str(uuid.uuid4())}):
             body = {k: v for k, v in real.body.items() if k != "format"} | change

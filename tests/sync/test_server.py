@@ -72,7 +72,8 @@ def test_enrol_upload_and_receipt(approved, command, tmp_path):
     seen = []
     uploader = Uploader(server.url, station_info.info(operator).id,
                         station_info.signing_key(operator), out,
-                        bytes.fromhex(enrolled["receipt_key"]), progress=seen.append)
+                        bytes.fromhex(enrolled["receipt_key"]), progress=seen.append,
+                        batch_id=made.batch_id)
     got = uploader.run()
     uploader.close()
     assert got.batch_id == made.batch_id and got.body["visits"] == [visit_id]

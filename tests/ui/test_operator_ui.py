@@ -26,7 +26,7 @@ from sync.server.store import Store
 from tests.capture.test_import import _mount_tmpfs
 from tests.sync import servers
 from tests.sync.conftest import approved  # noqa: F401 - the fixture, shared with the sync tests
-from tests.sync.servers import CommandServer
+from tests.sync.servers import CommandServer, only_station
 from ui import settings as app_settings
 from ui import tasks
 from ui.operator_page import OperatorPage
@@ -321,7 +321,8 @@ def test_usb_export_then_the_commands_receipt_marks_it_delivered(app, qtbot, sta
     assert page.receipt_button.isVisible()
 
     # At the command: `sohoa-server ingest` of the stick's file; its receipt comes back.
-    outcome = ingest(written, command.store, command.keys, command.data / "archive")
+    outcome = ingest(written, command.store, command.keys, command.data / "archive",
+                     station_id=only_station(command.store))
     receipt_file = tmp_path / "bien-nhan.json"
     receipt_file.write_text(outcome.receipt.to_json(), encoding="utf-8")
     wrong = tmp_path / "not-a-receipt.json"

@@ -126,6 +126,21 @@ class UploadRefused(OutboxError):
                "outbox; try again later or use a USB drive.")
 
 
+class StationDisabled(OutboxError):
+    message = ("The command has disabled this station, so it takes nothing from it. The batch "
+               "stays in the outbox; ask the command.")
+
+
+class StationUnknown(OutboxError):
+    message = ("The command does not know this station (any more). The batch stays in the "
+               "outbox; ask the station admin to enrol the station again.")
+
+
+class ClockWrong(OutboxError):
+    message = ("The command refused the upload because this laptop's clock is wrong. Set the "
+               "date and time, then try again; nothing was lost.")
+
+
 class UploadStopped(OutboxError):
     message = ("The upload was stopped. What was sent is kept; it continues from there next "
                "time.")
@@ -537,7 +552,9 @@ def upload(vault: UnlockedVault, batch_id: str,
         outbox.mark_refused(vault, batch_id, f"{rejected.code}: {rejected.detail}")
         raise BatchRefused(reason=rejected.code) from None
     except tus.UploadRefused as refusal:
-        raise UploadRefused(detail=refusal.code) from None
+        chosen = {"station_disabled": StationDisabled, "unknown_station": StationUnknown,
+                  "stale_signature": ClockWrong}.get(refusal.code)
+        raise (chosen() if chosen else UploadRefused(detail=refusal.code)) from None
     except receipt.BadReceipt:
         raise ReceiptInvalid() from None
     finally:

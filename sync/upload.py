@@ -63,7 +63,8 @@ _SOCKET_OPTIONS = ([(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT, NOT_SENT_LIMI
 
 # Codes (contract §A) the client acts on itself.
 NEW_UPLOAD = {"no_such_upload", "expired"}
-ASK_OFFSET = {"offset_mismatch", "body_mismatch"}
+ASK_OFFSET = {"offset_mismatch", "body_mismatch", "upload_complete"}
+QUICK_RETRIES = 3  # immediate retries in a row (new upload, ask HEAD) before backing off
 # What the reason "network" and the others below mean to ``retrying`` (besides a refusal code).
 NETWORK = "network"
 UNSIGNED = "unsigned_answer"  # an answer not signed by the command: a relay, a portal, a proxy
@@ -454,6 +455,7 @@ class Uploader:
 
     def _run(self) -> receipt.Receipt:
         attempt = 0
+        quick = 0  # immediate retries in a row: a relay answering body_mismatch forever backs off
         while True:
             if self.cancelled.is_set():
                 raise Cancelled()
@@ -471,7 +473,8 @@ class Uploader:
                 wait = None
             if self._handed > handed_before:
                 attempt = 0  # the link works, it broke once more: retry soon
-            if wait is None:
+            quick = quick + 1 if wait == 0.0 else 0
+            if wait is None or quick > QUICK_RETRIES:
                 wait = self.backoff.delay(attempt)
             wait = min(max(wait, 0.0), MAX_RETRY_AFTER)
             if wait > 0 or reason not in ASK_OFFSET | NEW_UPLOAD:

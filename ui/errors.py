@@ -167,6 +167,12 @@ CORE_MESSAGES = (
                       "station; build a new batch and tell the command."),
     QT_TRANSLATE_NOOP("errors", "The command server refused the upload ({detail}). The batch "
                       "stays in the outbox; try again later or use a USB drive."),
+    QT_TRANSLATE_NOOP("errors", "The command has disabled this station, so it takes nothing "
+                      "from it. The batch stays in the outbox; ask the command."),
+    QT_TRANSLATE_NOOP("errors", "The command does not know this station (any more). The batch "
+                      "stays in the outbox; ask the station admin to enrol the station again."),
+    QT_TRANSLATE_NOOP("errors", "The command refused the upload because this laptop's clock is "
+                      "wrong. Set the date and time, then try again; nothing was lost."),
     QT_TRANSLATE_NOOP("errors", "The upload was stopped. What was sent is kept; it continues "
                       "from there next time."),
     QT_TRANSLATE_NOOP("errors", "This receipt is not signed by the command this station is "

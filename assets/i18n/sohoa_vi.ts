@@ -3634,6 +3634,18 @@
         <translation>Máy chủ của Bộ Chỉ huy từ chối việc gửi ({detail}). Đợt gửi vẫn nằm trong hộp thư đi; hãy thử lại sau hoặc dùng USB.</translation>
     </message>
     <message>
+        <source>The command has disabled this station, so it takes nothing from it. The batch stays in the outbox; ask the command.</source>
+        <translation>Bộ Chỉ huy đã vô hiệu hóa trạm này nên không nhận gì từ trạm. Đợt gửi vẫn nằm trong hộp thư đi; hãy hỏi Bộ Chỉ huy.</translation>
+    </message>
+    <message>
+        <source>The command does not know this station (any more). The batch stays in the outbox; ask the station admin to enrol the station again.</source>
+        <translation>Bộ Chỉ huy không (còn) biết trạm này. Đợt gửi vẫn nằm trong hộp thư đi; hãy nhờ quản trị trạm đăng ký lại trạm.</translation>
+    </message>
+    <message>
+        <source>The command refused the upload because this laptop&apos;s clock is wrong. Set the date and time, then try again; nothing was lost.</source>
+        <translation>Bộ Chỉ huy từ chối việc gửi vì đồng hồ của máy tính này bị sai. Hãy chỉnh lại ngày giờ rồi thử lại; không mất dữ liệu nào.</translation>
+    </message>
+    <message>
         <source>The upload was stopped. What was sent is kept; it continues from there next time.</source>
         <translation>Đã dừng gửi. Phần đã gửi được giữ lại; lần sau sẽ gửi tiếp từ đó.</translation>
     </message>

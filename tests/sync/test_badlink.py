@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,12 +47,14 @@ def _upload(tmp_path: Path, size: int, *, bandwidth: float | None = None,
     station_id = enrol_station(Store.in_folder(data), key)
     batch = tmp_path / "station" / "batch.age"
     batch.parent.mkdir()
-    payload = random_batch(batch, size, keys.recipient, key, station_id)
+    batch_id = str(uuid.uuid4())
+    payload = random_batch(batch, size, keys.recipient, key, station_id, batch_id=batch_id)
     server = CommandServer(create_app(ServerConfig(data))).start()
     proxy = FaultyProxy(server.port, **link).start()  # type: ignore[arg-type]
     steps: list[Progress] = []
     uploader = Uploader(proxy.url, station_id, key, batch, keys.signing_public,
-                        bandwidth=bandwidth, progress=steps.append)  # the station's own backoff
+                        batch_id=batch_id, bandwidth=bandwidth,
+                        progress=steps.append)  # the station's own backoff
     started = time.monotonic()
     try:
         got = uploader.run()

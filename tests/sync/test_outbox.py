@@ -5,6 +5,7 @@ receipt; an upload that resumes after the process restarts."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -410,6 +411,12 @@ def test_an_upload_resumes_after_the_process_restarts(station, command):
             outbox.upload(operator, made.id, progress=lambda step: stop.set(), cancel=stop)
         (listed,) = outbox.status(operator)
         assert listed.state == "uploading" and listed.sent_bytes == tus.CHUNK
+        # The block manifest sent at creation is cached beside the file: a resume does not
+        # read the whole batch again to make it.
+        state = json.loads(made.path.with_name(made.path.name + ".upload.json").read_text())
+        assert state["block_size"] == tus.block_size(made.size) == 64 * 1024
+        assert base64.b64decode(state["manifest"]) == tus.manifest(made.path, 64 * 1024)
+        assert state["location"].startswith("/files/")
     # A new process: a new vault session and a new client, from the state kept beside the file.
     with signed_in(path, OPERATOR) as operator:
         steps: list = []

@@ -318,3 +318,19 @@ def test_an_expired_upload_starts_a_new_one(approved, tmp_path):  # type: ignore
                    if state == "done")
     finally:
         server.stop()
+
+
+def test_a_disabled_station_is_told_so_and_its_batch_stays(enrolled, command):  # type: ignore[no-untyped-def]
+    """The command disabled the station (a stolen laptop): its signed refusal says so; the part
+    is not marked refused, it stays for when the command enables the station again."""
+    path, visit_id = enrolled
+    _, _, store, _ = command
+    with signed_in(path, OPERATOR) as vault:
+        (made,) = outbox.build(vault)
+        store.set_active(outbox.enrolment(vault).station_id, False, datetime.now(UTC))
+        with pytest.raises(outbox.StationDisabled):
+            outbox.upload(vault, made.id)
+        assert outbox.status(vault)[0].state == "uploading"
+        store.set_active(outbox.enrolment(vault).station_id, True, datetime.now(UTC))
+        assert outbox.upload(vault, made.id).state == "delivered"
+        assert outbox.delivered_visits(vault) == {visit_id}

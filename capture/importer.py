@@ -757,6 +757,8 @@ def _finish_one(vault: UnlockedVault, item_id: str, source: _Source,
     except (ImportFailed, DiskFull) as error:
         return ImportOutcome(label, FAILED, None, error)
     except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):  # a write that did not fit
+            return ImportOutcome(label, FAILED, None, DiskFull())
         return ImportOutcome(label, FAILED, None, _read_error(source.name, error))
     if stop:
         _discard(vault, ready)

@@ -2,7 +2,7 @@
 preview and quality hints, and the small pool of decoder processes that does this work.
 
 Nothing here touches the vault: a decoder process gets plaintext bytes and gives back JPEG
-bytes and details, and this module imports no more than Pillow and numpy, so those
+bytes and details, and this module imports no more than Pillow, numpy and exifread, so those
 processes start quickly. ``capture.importer`` stores what comes back; ``capture.media`` asks
 for a preview when one is first viewed.
 """
@@ -23,10 +23,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
+import exifread
 import numpy as np
-from PIL import ExifTags, Image
+from PIL import Image
 
 from capture.errors import CaptureError
 
@@ -104,7 +106,7 @@ def _exif_and_thumbnail(data: bytes, name: str
         image = Image.open(io.BytesIO(data))
     except Exception:  # reported by the decode that follows
         return {}, None, None
-    return _read_exif(image, name, thumbnail=True)
+    return _read_exif(image, name, data, thumbnail=True)
 
 
 def camera_photo(jpeg: bytes, taken: datetime, camera: str, maker: str) -> bytes:
@@ -171,7 +173,7 @@ def _open_photo(data: bytes, name: str, media_type: str, long_side: int,
         _register_heif()
     with _decode_errors(data, name):
         image = Image.open(io.BytesIO(data))
-        meta, warning = exif if exif is not None else _read_exif(image, name)[:2]
+        meta, warning = exif if exif is not None else _read_exif(image, name, data)[:2]
         if heif:
             # libheif turns the picture upright itself (so no EXIF turn is added here) and
             # rewrites Orientation to 1 in the EXIF it hands over; pillow-heif keeps the
@@ -412,55 +414,51 @@ def quality_hints(grey: Image.Image) -> dict[str, Any]:
 
 # --- EXIF ---------------------------------------------------------------------------------------
 #
-# Read with Pillow, which finds the EXIF wherever the format keeps it: any APP1 of a JPEG (an
-# XMP segment may come first), a WebP's EXIF chunk, a PNG's eXIf, a TIFF's own IFDs, the block
-# libheif hands over for HEIC. Each field is read on its own: a phone that writes an empty GPS
-# position as 0/0 fractions, or one entry of garbage, costs that field only.
+# Pillow finds the EXIF block wherever the format keeps it: any APP1 of a JPEG (an XMP segment
+# may come first), a WebP's EXIF chunk, a PNG's eXIf, the block libheif hands over for HEIC.
+# exifread then reads that block entry by entry (Pillow drops a whole IFD when one entry
+# points outside the block), and each field is read on its own here: a phone that writes an
+# empty GPS position as 0/0 fractions, or one entry of garbage, costs that field only.
 
 _IFD_EXIF = 0x8769
-_IFD_GPS = 0x8825
 _EXIF_HEADER = b"Exif\x00\x00"
 
 
-def _exif_time(exif: Image.Exif) -> str:
+def _exif_time(tags: dict[str, Any]) -> str:
     """DateTimeOriginal, else DateTimeDigitized, else DateTime, as ISO 8601 (camera clock)."""
-    sub = _sub_ifd(exif, _IFD_EXIF)
-    for value in (sub.get(0x9003), sub.get(0x9004), exif.get(0x0132)):
+    for key in ("EXIF DateTimeOriginal", "EXIF DateTimeDigitized", "Image DateTime"):
         try:
-            return datetime.strptime(_text(value), "%Y:%m:%d %H:%M:%S").isoformat()
+            return datetime.strptime(_text(tags.get(key)), "%Y:%m:%d %H:%M:%S").isoformat()
         except ValueError:
             continue
     return ""
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, str):
-        # Pillow reads EXIF text as Latin-1; phones (and this app's camera) write UTF-8.
+def _text(tag: Any) -> str:
+    value = getattr(tag, "values", tag)
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    elif isinstance(value, str):
+        # read as Latin-1 by some readers; phones (and this app's camera) write UTF-8
         try:
             value = value.encode("latin-1").decode("utf-8")
         except UnicodeError:
             pass
-    elif isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
     return str(value if value is not None else "").replace("\x00", "").strip()
 
 
-def _sub_ifd(exif: Image.Exif, tag: int) -> dict[int, Any]:
-    try:
-        return dict(exif.get_ifd(tag))
-    except Exception:  # a broken sub-IFD costs its own fields only
-        return {}
-
-
 def _number(value: Any) -> float:
+    if hasattr(value, "num") and hasattr(value, "den"):
+        value = Fraction(value.num, value.den)  # 0/0, an empty field: ZeroDivisionError
     number = float(value)
-    if not math.isfinite(number):  # 0/0 (an empty field) or n/0
+    if not math.isfinite(number):
         raise ValueError("not a number")
     return number
 
 
-def _degrees(values: Any, ref: Any, negative: str) -> float:
-    if not isinstance(values, tuple) or len(values) != 3:
+def _degrees(tag: Any, ref: Any, negative: str) -> float:
+    values = getattr(tag, "values", None)
+    if not values or len(values) != 3:
         raise ValueError("not degrees, minutes, seconds")
     degrees = _number(values[0]) + _number(values[1]) / 60 + _number(values[2]) / 3600
     if _text(ref).upper().startswith(negative):
@@ -468,93 +466,88 @@ def _degrees(values: Any, ref: Any, negative: str) -> float:
     return round(degrees, 7)
 
 
-def _fields(exif: Image.Exif) -> tuple[dict[str, Any], list[str]]:
-    """The camera details from parsed EXIF, and the names of fields that were there but could
-    not be read."""
+def _fields(tags: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The camera details from exifread's tags, and the names of the fields that were there
+    but could not be read."""
     meta: dict[str, Any] = {}
     skipped: list[str] = []
-    gps = _sub_ifd(exif, _IFD_GPS)
-    sub = _sub_ifd(exif, _IFD_EXIF)
-
-    def each(field: str, read: Callable[[], None]) -> None:
-        try:
-            read()
-        except (ValueError, TypeError, ZeroDivisionError, IndexError, AttributeError,
-                OverflowError, KeyError):
-            skipped.append(field)
 
     def camera() -> None:
-        for tag, key in ((0x010F, "camera_make"), (0x0110, "camera_model")):
-            if exif.get(tag) is not None and _text(exif.get(tag)):
-                meta[key] = _text(exif.get(tag))
+        for key, field_name in (("Image Make", "camera_make"), ("Image Model", "camera_model")):
+            if _text(tags.get(key)):
+                meta[field_name] = _text(tags[key])[:200]
 
     def taken() -> None:
-        when = _exif_time(exif)
+        when = _exif_time(tags)
         if when:
-            offset = _text(sub.get(0x9011))  # OffsetTimeOriginal
+            offset = _text(tags.get("EXIF OffsetTimeOriginal"))
             meta["taken_at"] = when + offset if offset else when
 
     def orientation() -> None:
-        if exif.get(0x0112) is not None:
-            value = int(exif[0x0112])
+        if "Image Orientation" in tags:
+            value = int(tags["Image Orientation"].values[0])
             if 1 <= value <= 8:
                 meta["orientation"] = value
 
     def position() -> None:
-        if 2 in gps and 4 in gps:
-            latitude = _degrees(gps[2], gps.get(1, "N"), "S")
-            longitude = _degrees(gps[4], gps.get(3, "E"), "W")
+        if "GPS GPSLatitude" in tags and "GPS GPSLongitude" in tags:
+            latitude = _degrees(tags["GPS GPSLatitude"], tags.get("GPS GPSLatitudeRef", "N"),
+                                "S")
+            longitude = _degrees(tags["GPS GPSLongitude"],
+                                 tags.get("GPS GPSLongitudeRef", "E"), "W")
             if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
                 raise ValueError("out of range")
             meta["latitude"], meta["longitude"] = latitude, longitude
 
     def altitude() -> None:
-        if 6 in gps:
-            value = gps[6]
-            metres = _number(value[0] if isinstance(value, tuple) else value)
-            below = gps.get(5)
-            if below is not None and (below[0] if isinstance(below, bytes) else int(below)) == 1:
+        if "GPS GPSAltitude" in tags:
+            metres = _number(tags["GPS GPSAltitude"].values[0])
+            below = tags.get("GPS GPSAltitudeRef")
+            if below is not None and int(below.values[0]) == 1:
                 metres = -metres
             meta["altitude"] = round(metres, 2)
 
-    for field, read in (("camera", camera), ("taken_at", taken), ("orientation", orientation),
-                        ("gps", position), ("altitude", altitude)):
-        each(field, read)
+    for field_name, read in (("camera", camera), ("taken_at", taken),
+                             ("orientation", orientation), ("gps", position),
+                             ("altitude", altitude)):
+        try:
+            read()
+        except (ValueError, TypeError, ZeroDivisionError, IndexError, AttributeError,
+                OverflowError, KeyError):
+            skipped.append(field_name)
     return meta, skipped
 
 
-def _embedded_thumbnail(exif: Image.Exif, raw: bytes) -> bytes | None:
-    """The JPEG thumbnail a camera put in IFD1, if any."""
-    try:
-        first = exif.get_ifd(ExifTags.IFD.IFD1)
-        start, length = int(first[0x0201]), int(first[0x0202])
-    except Exception:  # no thumbnail, or a broken one: the photo is decoded
-        return None
-    tiff = raw[len(_EXIF_HEADER):] if raw.startswith(_EXIF_HEADER) else raw
-    thumbnail = tiff[start:start + length]
-    return thumbnail if length > 0 and thumbnail.startswith(b"\xff\xd8") else None
-
-
-def _read_exif(image: Image.Image, name: str, *, thumbnail: bool = False
+def _read_exif(image: Image.Image, name: str, data: bytes | None = None, *,
+               thumbnail: bool = False
                ) -> tuple[dict[str, Any], CaptureError | None, bytes | None]:
     """Camera, time taken, GPS (signed decimal degrees), altitude, orientation, and with
-    ``thumbnail`` the camera's own thumbnail, from an opened (not yet decoded) photo. EXIF
-    that is there but unreadable as a whole is a warning: the photo is still worth keeping.
-    A format without EXIF (no APP1 marker, no EXIF chunk) is no warning."""
+    ``thumbnail`` the camera's own thumbnail (JPEG bytes), from an opened (not yet decoded)
+    photo; ``data``: its bytes, for a TIFF (whose EXIF is the file's own header). EXIF that
+    is there but unreadable as a whole is a warning: the photo is still worth keeping. A
+    photo without EXIF (no APP1 marker, no EXIF chunk) is no warning."""
     raw = image.info.get("exif") or b""
-    present = bool(raw) or image.format == "TIFF"
+    if isinstance(raw, str):
+        raw = raw.encode("latin-1", "replace")
+    block = raw[len(_EXIF_HEADER):] if raw.startswith(_EXIF_HEADER) else raw
+    if not block and image.format == "TIFF" and data is not None:
+        block = data
+    if not block:
+        return {}, None, None
     try:
-        exif = image.getexif()
-        tags = len(exif) > 0
-    except Exception:  # Pillow raises struct.error, SyntaxError... on garbage
+        tags = exifread.process_file(io.BytesIO(block), details=False)
+    except Exception:  # exifread raises anything from struct.error to ZeroDivisionError
         log.debug("EXIF of %s unreadable", name, exc_info=True)
-        exif, tags = Image.Exif(), False
-    if present and not tags and image.format != "TIFF":
+        tags = {}
+    embedded = tags.pop("JPEGThumbnail", None)
+    if not tags:
+        if image.format == "TIFF":
+            return {}, None, None  # a scanner's TIFF: tags of the image, no camera's
         return {"exif_unreadable": True}, ExifUnreadable(name=name), None
-    meta, skipped = _fields(exif)
+    meta, skipped = _fields(tags)
     if skipped:
         meta["exif_skipped"] = skipped
-    embedded = _embedded_thumbnail(exif, raw) if thumbnail and raw else None
+    embedded = embedded if thumbnail and isinstance(embedded, bytes) and embedded else None
     return meta, None, embedded
 
 

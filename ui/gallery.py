@@ -647,8 +647,7 @@ class PageViewer(QDialog):
 
         if error == QMediaPlayer.Error.NoError:
             return
-        self.player.stop()
-        self.play_button.setEnabled(False)
+        self.play_button.setEnabled(False)  # the player has stopped itself
         self.seek_bar.setEnabled(False)
         self.message.setText(self.tr(
             "This video cannot be played on this laptop: the file may be damaged, or its "

@@ -82,7 +82,8 @@ class ImportPanel(QFrame):
         self.hide()
 
     def start(self, vault: UnlockedVault, item_id: str, sources: list[Path]) -> None:
-        """Find the media in what was picked (folders, a drive: its DCIM), then import it."""
+        """Find the media in what was picked (folders; a drive: its media folders), then import
+        it. Cancel works while it is still looking."""
         from capture import importer
 
         self.previews.cancel()  # the import has the processor now

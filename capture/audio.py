@@ -11,8 +11,9 @@
   fields then stay 0, which FLAC defines as "unknown"; the object's HMAC protects the content).
 - Reading back goes through ``ObjectStore.open_random`` (seekable, one decrypted chunk in
   memory), so ``soundfile`` can seek in a three-hour recording for playback and the waveform.
-- ``decode_blocks``: any recording a phone makes (WAV, FLAC, MP3 through libsndfile; M4A/AAC and
-  the rest through PyAV's bundled ffmpeg), as int32 blocks.
+- ``decode_blocks``: any recording a phone makes (WAV, FLAC, Ogg through libsndfile; MP3, M4A/AAC
+  and the rest through PyAV's bundled ffmpeg, which counts the frames there are where libsndfile
+  would trust an MP3's header), as int32 blocks.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ BLOCK_FRAMES = 48_000
 
 class UnreadableRecording(CaptureError):
     message = "This file is not a recording the app can read ({name})."
+
+
+class EmptyRecording(CaptureError):
+    message = ("The recording {name} holds no sound (0 seconds); it was not imported. Check "
+               "that it is the right file.")
 
 
 class _EncoderOutput(io.RawIOBase):
@@ -207,15 +213,23 @@ def subtype_for(dtype: str) -> str:
     return "PCM_24" if dtype == "int32" else "PCM_16"
 
 
+# Compressed formats whose length libsndfile only estimates (from an MP3's Xing header or its
+# bit rate): its reader then pads the estimate with silence or stops short of the real end.
+# They are decoded with FFmpeg (PyAV), which gives exactly the frames there are.
+_ESTIMATED = frozenset({"MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III"})
+
+
 def decode_blocks(path: Path, block_frames: int = BLOCK_FRAMES
                   ) -> tuple[int, int, str, Iterator[np.ndarray]]:
-    """(sample_rate, channels, subtype, blocks of int32 frames) for any recording a phone makes."""
+    """(sample_rate, channels, subtype, blocks of int32 frames) for any recording a phone makes:
+    every frame the file holds, none added."""
     try:
         info = sf.info(str(path))
     except (sf.LibsndfileError, RuntimeError):
         return _decode_with_av(path, block_frames)
-    subtype = "PCM_16" if info.subtype in ("PCM_16", "PCM_S8", "PCM_U8", "MPEG_LAYER_III") \
-        else "PCM_24"
+    if info.subtype in _ESTIMATED:
+        return _decode_with_av(path, block_frames)
+    subtype = "PCM_16" if info.subtype in ("PCM_16", "PCM_S8", "PCM_U8") else "PCM_24"
 
     def blocks() -> Iterator[np.ndarray]:
         with sf.SoundFile(str(path)) as source:
@@ -239,10 +253,13 @@ def _decode_with_av(path: Path, block_frames: int) -> tuple[int, int, str, Itera
 
     def blocks() -> Iterator[np.ndarray]:
         with container:
-            for frame in container.decode(stream):
-                for converted in resampler.resample(frame):
+            try:
+                for frame in container.decode(stream):
+                    for converted in resampler.resample(frame):
+                        yield converted.to_ndarray().reshape(-1, channels)
+                for converted in resampler.resample(None):
                     yield converted.to_ndarray().reshape(-1, channels)
-            for converted in resampler.resample(None):
-                yield converted.to_ndarray().reshape(-1, channels)
+            except av.FFmpegError:
+                raise UnreadableRecording(name=path.name) from None
 
     return rate, channels, "PCM_16", blocks()

@@ -12,6 +12,7 @@ import errno
 import io
 import logging
 import os
+import re
 import stat
 import string
 import sys
@@ -24,7 +25,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import exifread
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -48,7 +48,6 @@ from capture.pictures import (
     _decode_soon,
     _decoded,
     _Decoding,
-    _exif_time,
     _jpeg,
     _shrink,
     photo_pictures,
@@ -65,7 +64,8 @@ log = logging.getLogger(__name__)
 
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".heic", ".heif",
                             ".webp"})
-VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".3gp", ".avi", ".mkv"})
+# .mts/.m2ts: AVCHD camcorders (MPEG-TS with 192-byte packets), common in families' footage
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".3gp", ".avi", ".mkv", ".mts", ".m2ts"})
 MEDIA_SUFFIXES = PHOTO_SUFFIXES | VIDEO_SUFFIXES
 
 
@@ -129,6 +129,7 @@ Progress = Callable[[int, int, ImportOutcome], None]
 _WORKERS = DECODERS + 1
 _IN_FLIGHT = _WORKERS + 1  # files read ahead; bounds memory to a few photos
 READER_NICENESS = 5
+HEAD_SIZE = 512  # what decides a file's kind: enough for three transport-stream packets
 
 # --- finding files ------------------------------------------------------------------------------
 
@@ -150,13 +151,34 @@ def _skipped(entry: Path) -> bool:
     return False
 
 
-def _dcim_folders(folder: Path) -> list[Path]:
-    """DCIM folders at the top of a drive, or one level down (a phone shows 'Internal storage/',
-    'Card/'...)."""
+# Where phones and cameras keep photos and videos besides DCIM (camera roll): chat apps'
+# folders (Zalo, WhatsApp, Messenger, Telegram, Viber), downloads, Pictures and Movies. Matched
+# without case, at the drive's top or one level down ('Internal storage/...'), or under
+# Android/media where newer Android versions put the chat apps' files.
+_MEDIA_FOLDERS = frozenset({"dcim", "pictures", "movies", "download", "downloads", "zalo",
+                            "whatsapp", "messenger", "telegram", "viber", "camera",
+                            "screenshots", "video", "videos"})
+_APP_MEDIA = frozenset({"com.zing.zalo", "com.whatsapp", "org.telegram.messenger",
+                        "com.facebook.orca", "com.viber.voip"})
+
+
+def _media_folders(folder: Path) -> list[Path]:
+    """The media folders of a drive or phone (at the top, or one level down: a phone shows
+    'Internal storage/', 'Card/'...), when it has a DCIM folder; else none (a plain folder,
+    searched whole)."""
+    levels = [folder, *_subfolders(folder)]
+    if not any(sub.name.upper() == "DCIM" for level in levels for sub in _subfolders(level)):
+        return []
     found = []
-    for level in (folder, *_subfolders(folder)):
-        found += [sub for sub in _subfolders(level) if sub.name.upper() == "DCIM"]
-    return found
+    for level in levels:
+        for sub in _subfolders(level):
+            if sub.name.lower() in _MEDIA_FOLDERS:
+                found.append(sub)
+            elif sub.name.lower() == "android":
+                media = sub / "media"
+                found += [app for app in _subfolders(media) if app.name.lower() in _APP_MEDIA]
+    # DCIM/Camera is found as well as DCIM: each folder is searched once
+    return [root for root in found if not any(other in root.parents for other in found)]
 
 
 def _subfolders(folder: Path) -> list[Path]:
@@ -166,8 +188,14 @@ def _subfolders(folder: Path) -> list[Path]:
         return []
 
 
-def _walk(folder: Path) -> Iterable[Path]:
+class FindCancelled(Exception):
+    """``find_media`` was told to stop."""
+
+
+def _walk(folder: Path, cancel: threading.Event | None) -> Iterable[Path]:
     for root, dirs, files in os.walk(folder, onerror=lambda error: None):
+        if cancel is not None and cancel.is_set():
+            raise FindCancelled()
         base = Path(root)
         dirs[:] = sorted(d for d in dirs if not _skipped(base / d))
         for name in files:
@@ -177,40 +205,34 @@ def _walk(folder: Path) -> Iterable[Path]:
                 yield entry
 
 
-def _time_taken(path: Path) -> str:
-    """EXIF time for JPEG/HEIC/TIFF (header only), else the file's modification time."""
-    if path.suffix.lower() in PHOTO_SUFFIXES and path.is_file():
-        try:
-            with open(path, "rb") as handle:
-                tags = exifread.process_file(handle, details=False,
-                                             stop_tag="DateTimeOriginal")
-            taken = _exif_time(tags)
-            if taken:
-                return taken
-        except Exception:  # noqa: S110 - sorting only; the import reads EXIF properly
-            pass
+def _file_time(path: Path) -> float:
+    """When the file was last written: on a card or phone, when the photo was taken (or
+    received), near enough to put them in order without opening each one. EXIF is read at
+    import."""
     try:
-        return datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
+        return path.stat().st_mtime
     except OSError:
-        return ""
+        return 0.0
 
 
-def find_media(paths: Iterable[Path]) -> list[Path]:
+def find_media(paths: Iterable[Path], cancel: threading.Event | None = None) -> list[Path]:
     """Files to import from what the user picked: files as they are, folders searched
-    (a drive or phone: its DCIM folders), hidden and system files skipped, sorted by the
-    time the photo was taken, then by name."""
+    (a drive or phone: its DCIM and other media folders), hidden and system files skipped,
+    sorted by file time, then by name. Raises FindCancelled once ``cancel`` is set."""
     found: dict[str, Path] = {}
     for picked in paths:
         picked = Path(picked)
         if picked.is_dir():
-            roots = _dcim_folders(picked) or [picked]
+            roots = _media_folders(picked) or [picked]
             for root in roots:
-                for entry in _walk(root):
+                for entry in _walk(root, cancel):
                     found.setdefault(os.path.normcase(os.path.abspath(entry)), entry)
         elif picked.exists() or picked.is_symlink():
             # Picked by hand: kept whatever its name, and the import says what it is.
             found.setdefault(os.path.normcase(os.path.abspath(picked)), picked)
-    return sorted(found.values(), key=lambda p: (_time_taken(p), p.name.lower(), str(p)))
+        if cancel is not None and cancel.is_set():
+            raise FindCancelled()
+    return sorted(found.values(), key=lambda p: (_file_time(p), p.name.lower(), str(p)))
 
 
 def find_removable_drives() -> list[Path]:
@@ -279,6 +301,12 @@ def _sniff(head: bytes) -> tuple[str, str] | None:
         return "video", "video/x-msvideo"
     if head[:4] == b"\x1a\x45\xdf\xa3":
         return "video", "video/x-matroska"
+    # MPEG transport stream: a sync byte every 188 bytes, or every 192 after a 4-byte time
+    # code (AVCHD .mts/.m2ts, Blu-ray)
+    if len(head) > 196 and head[4] == head[196] == 0x47:
+        return "video", "video/mp2t"
+    if len(head) > 376 and head[0] == head[188] == head[376] == 0x47:
+        return "video", "video/mp2t"
     box = head[4:8]
     if box == b"ftyp":
         brand = head[8:12]
@@ -356,7 +384,7 @@ def _prepare(store: ObjectStore, source: _Source, cancel: threading.Event | None
     handle = source.open()
     with handle:
         try:
-            head = handle.read(64)
+            head = handle.read(HEAD_SIZE)
         except OSError as error:
             raise _read_error(name, error) from None
         if not head:
@@ -428,9 +456,17 @@ def _prepare(store: ObjectStore, source: _Source, cancel: threading.Event | None
 # --- video ----------------------------------------------------------------------------------------
 
 
+# The poster is the first frame that is not near-black (a clip that fades in), looked for in
+# the first seconds only, so a long dark clip costs a bounded decode.
+POSTER_SECONDS = 4.0
+POSTER_FRAMES = 150
+NEAR_BLACK = 20.0  # mean of R, G and B (0-255) below this
+
+
 def _probe_video(source: Path | BinaryIO, name: str
                  ) -> tuple[Pictures | None, dict[str, Any], CaptureError | None]:
-    """Duration and a poster frame, read from the original (no plaintext copy)."""
+    """Duration, the camera's details and a poster frame, read from the original (no
+    plaintext copy)."""
     import av
 
     try:
@@ -444,17 +480,14 @@ def _probe_video(source: Path | BinaryIO, name: str
                                     "video_codec": stream.codec_context.name,
                                     "width": stream.codec_context.width,
                                     "height": stream.codec_context.height}
-            duration = None
-            if container.duration is not None:
-                duration = container.duration / av.time_base
-            elif stream.duration is not None and stream.time_base is not None:
-                duration = float(stream.duration * stream.time_base)
+            duration = _video_duration(container, stream)
             if duration is not None:
                 meta["duration"] = round(duration, 3)
             if container.streams.audio:
                 meta["audio_codec"] = container.streams.audio[0].codec_context.name
+            meta.update(video_details({**dict(container.metadata), **dict(stream.metadata)}))
             stream.thread_type = "AUTO"
-            frame = next(container.decode(stream), None)
+            frame = _poster_frame(container, stream)
             if frame is None:
                 raise DamagedVideo(name=name)
             picture = frame.to_image()
@@ -469,6 +502,96 @@ def _probe_video(source: Path | BinaryIO, name: str
     preview = _shrink(picture.convert("RGB"), PREVIEW_SIZE)
     return ((_jpeg(preview, PREVIEW_QUALITY), _jpeg(_shrink(preview, THUMBNAIL_SIZE), 80)),
             meta, None)
+
+
+def _video_duration(container: Any, stream: Any) -> float | None:
+    """The video stream's own length when the file says it: the container's is the longest
+    track's, and a GoPro's data track or a longer sound track outlasts the picture."""
+    if stream.duration is not None and stream.time_base is not None and stream.duration > 0:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        import av
+
+        return float(container.duration / av.time_base)
+    return None
+
+
+def _poster_frame(container: Any, stream: Any) -> Any:
+    """The first frame that is not near-black within ``POSTER_SECONDS`` (at most
+    ``POSTER_FRAMES`` decoded); else the brightest of those; None if none decodes."""
+    best, best_level = None, -1.0
+    for count, frame in enumerate(container.decode(stream)):
+        small = frame.reformat(width=32, height=max(1, 32 * frame.height // max(1, frame.width)),
+                               format="rgb24")
+        level = float(small.to_ndarray().mean())
+        if level >= NEAR_BLACK:
+            return frame
+        if level > best_level:
+            best, best_level = frame, level
+        seconds = float(frame.time) if frame.time is not None else 0.0
+        if count + 1 >= POSTER_FRAMES or seconds >= POSTER_SECONDS:
+            break
+    return best
+
+
+def video_details(tags: dict[str, str]) -> dict[str, Any]:
+    """A phone's or camera's details from a video's metadata, kept like a photo's:
+    ``camera_make``, ``camera_model``, ``taken_at``, ``latitude``, ``longitude``,
+    ``altitude``. QuickTime (iPhone: ``com.apple.quicktime.*`` keys, ``©xyz``, which FFmpeg
+    calls ``location``) and MP4 (Android writes ``location`` too); positions in ISO 6709."""
+    keys = {key.lower(): str(value).strip() for key, value in tags.items() if value}
+    meta: dict[str, Any] = {}
+    for key, names in (("camera_make", ("com.apple.quicktime.make", "make")),
+                       ("camera_model", ("com.apple.quicktime.model", "model"))):
+        value = next((keys[n] for n in names if keys.get(n)), "")
+        if value:
+            meta[key] = value[:200]
+    place = next((keys[n] for n in ("com.apple.quicktime.location.iso6709", "location",
+                                    "location-eng") if keys.get(n)), "")
+    position = _iso6709(place)
+    if position is not None:
+        meta["latitude"], meta["longitude"] = position[0], position[1]
+        if position[2] is not None:
+            meta["altitude"] = position[2]
+    taken = _video_time(keys.get("com.apple.quicktime.creationdate", "")) or _video_time(
+        keys.get("creation_time", ""))
+    if taken:
+        meta["taken_at"] = taken
+    return meta
+
+
+_ISO6709 = re.compile(r"^([+-]\d{1,3}(?:\.\d+)?)([+-]\d{1,3}(?:\.\d+)?)([+-]\d+(?:\.\d+)?)?")
+
+
+def _iso6709(text: str) -> tuple[float, float, float | None] | None:
+    """``+21.0285+105.8542+012.250/`` (decimal degrees; the only form phones write) as
+    (latitude, longitude, altitude or None); None when absent or out of range."""
+    match = _ISO6709.match(text.strip())
+    if match is None:
+        return None
+    latitude, longitude = float(match[1]), float(match[2])
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    altitude = round(float(match[3]), 2) if match[3] else None
+    return round(latitude, 7), round(longitude, 7), altitude
+
+
+def _video_time(text: str) -> str:
+    """ISO 8601 with its offset kept (an iPhone's creationdate is local time with it; MP4's
+    creation_time is UTC): ``2025-07-27T08:30:05+07:00``."""
+    text = text.strip()
+    if not text:
+        return ""
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z")
+        except ValueError:
+            return ""
+    if when.year < 1990:  # 1904 or 1970: a camera that never had its clock set
+        return ""
+    return when.replace(microsecond=0).isoformat()
 
 
 # --- the import -----------------------------------------------------------------------------------
@@ -634,6 +757,8 @@ def _finish_one(vault: UnlockedVault, item_id: str, source: _Source,
     except (ImportFailed, DiskFull) as error:
         return ImportOutcome(label, FAILED, None, error)
     except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):  # a write that did not fit
+            return ImportOutcome(label, FAILED, None, DiskFull())
         return ImportOutcome(label, FAILED, None, _read_error(source.name, error))
     if stop:
         _discard(vault, ready)

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from capture import importer, pictures
@@ -88,16 +88,36 @@ def _make_preview(vault: UnlockedVault, page: Page, *, in_process: bool) -> byte
     media_type = meta.get("media_type") or _object_type(vault, page.object_name)
     name = page.original_filename or "photo"
     better: tuple[bytes, dict[str, Any]] | None = None
-    if meta.get("thumbnail") == "camera":
-        jpeg, thumbnail, hints = pictures.make_pictures(original, name, media_type,
-                                                        in_process=in_process)
-        better = (thumbnail, hints)
-    else:
-        jpeg = pictures.make_preview(original, name, media_type, in_process=in_process)
+    try:
+        if meta.get("thumbnail") == "camera":
+            jpeg, thumbnail, hints = pictures.make_pictures(original, name, media_type,
+                                                            in_process=in_process)
+            better = (thumbnail, hints)
+        else:
+            jpeg = pictures.make_preview(original, name, media_type, in_process=in_process)
+    except pictures.ImportFailed:
+        # Damage inside the scan of a camera JPEG, not decoded at import (only its end was
+        # checked): marked once, shown as damaged, and not tried again by every pass.
+        if allowed(vault.actor.role, Action.STORE_OBJECT):
+            _mark_damaged(vault, page.id)
+        raise
     del original
     if allowed(vault.actor.role, Action.STORE_OBJECT):
         _keep_preview(vault, page.id, jpeg, name, better)
     return jpeg
+
+
+def _mark_damaged(vault: UnlockedVault, page_id: str) -> None:
+    with vault.writing() as session:
+        page = session.get(Page, page_id)
+        if page is None:
+            return
+        meta = json.loads(page.meta or "{}")
+        if meta.get("damaged"):
+            return
+        meta["damaged"] = True
+        page.meta = json.dumps(meta, ensure_ascii=False)
+        vault.audit(session, "change", "page", page_id, damaged=True)
 
 
 def _object_type(vault: UnlockedVault, name: str) -> str:
@@ -165,9 +185,11 @@ def _drop_if_unused(vault: UnlockedVault, session: Session, name: str) -> str | 
 
 
 def pages_without_preview(vault: UnlockedVault, item_id: str | None = None) -> list[str]:
-    """Photo pages whose preview is still to be made (of one item, or all), in page order."""
+    """Photo pages whose preview is still to be made (of one item, or all), in page order;
+    not those found damaged."""
+    damaged = func.coalesce(func.json_extract(Page.meta, "$.damaged"), 0)
     query = (select(Page.id).join(Item, Page.item_id == Item.id)
-             .where(Page.media == "photo", Page.preview_object.is_(None))
+             .where(Page.media == "photo", Page.preview_object.is_(None), damaged == 0)
              .order_by(Item.visit_id, Item.position, Page.position))
     if item_id is not None:
         query = query.where(Page.item_id == item_id)
@@ -195,7 +217,7 @@ def make_missing_previews(vault: UnlockedVault, page_ids: list[str] | None = Non
         try:
             _make_preview(vault, page, in_process=False)
         except pictures.ImportFailed:
-            continue  # an original that no longer decodes: the viewer will say so
+            continue  # an original that does not decode: marked damaged, the viewer says so
         made += 1
     return made
 

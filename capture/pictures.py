@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import math
 import multiprocessing
 import os
 import sys
@@ -97,6 +98,45 @@ OVEREXPOSED_SHARE = 0.25  # share of pixels at 250 or above
 _heif_ready = False
 
 
+def _exif_and_thumbnail(data: bytes, name: str
+                        ) -> tuple[dict[str, Any], CaptureError | None, bytes | None]:
+    """``_read_exif`` of a JPEG's bytes, with the camera's thumbnail. A file Pillow cannot
+    open has no details here: decoding it says what is wrong."""
+    try:
+        image = Image.open(io.BytesIO(data))
+    except Exception:  # reported by the decode that follows
+        return {}, None, None
+    return _read_exif(image, name, data, thumbnail=True)
+
+
+def camera_photo(jpeg: bytes, taken: datetime, camera: str, maker: str) -> bytes:
+    """A JPEG made from a camera frame (no EXIF of its own) with the EXIF a camera would
+    write: the time taken (with its UTC offset when ``taken`` has one), ``maker`` and
+    ``camera`` as Make and Model, orientation 1 (the frame is upright). The pixels are not
+    touched: one APP1 segment goes in after the JFIF header."""
+    tags = Image.Exif()
+    tags[0x010F] = maker.encode("utf-8")  # ASCII in EXIF 2.3; readers take UTF-8 in practice
+    tags[0x0110] = camera.encode("utf-8")
+    tags[0x0112] = 1
+    stamp = taken.strftime("%Y:%m:%d %H:%M:%S")
+    tags[0x0132] = stamp
+    sub = tags.get_ifd(_IFD_EXIF)
+    sub[0x9003] = sub[0x9004] = stamp
+    offset = taken.utcoffset()
+    if offset is not None:
+        minutes = int(offset.total_seconds() // 60)
+        sign = "-" if minutes < 0 else "+"
+        sub[0x9011] = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    block = tags.tobytes()
+    if not jpeg.startswith(b"\xff\xd8"):
+        return jpeg
+    at = 2
+    if jpeg[2:4] == b"\xff\xe0":  # JFIF comes first; EXIF right after it
+        at = 4 + int.from_bytes(jpeg[4:6], "big")
+    return (jpeg[:at] + b"\xff\xe1" + (len(block) + 2).to_bytes(2, "big") + block
+            + jpeg[at:])
+
+
 def _register_heif() -> None:
     global _heif_ready
     if not _heif_ready:
@@ -129,19 +169,18 @@ def _open_photo(data: bytes, name: str, media_type: str, long_side: int,
     from its DCT coefficients; other formats in full, then shrunk), turned upright, RGB.
     ``exif``: what ``_read_exif`` already said of these bytes."""
     heif = media_type == "image/heic"
-    meta: dict[str, Any] = {}
-    warning: CaptureError | None = None
     if heif:
         _register_heif()
-    else:
-        meta, warning = exif if exif is not None else _read_exif(data, name)
     with _decode_errors(data, name):
         image = Image.open(io.BytesIO(data))
+        meta, warning = exif if exif is not None else _read_exif(image, name, data)[:2]
         if heif:
-            # exifread cannot find the EXIF box in every HEIF; libheif hands it over. libheif
-            # also applies the container's rotation itself, so no EXIF turn is added.
-            raw = image.info.get("exif") or b""
-            meta, warning = _read_exif(raw[6:] if raw.startswith(b"Exif") else raw, name)
+            # libheif turns the picture upright itself (so no EXIF turn is added here) and
+            # rewrites Orientation to 1 in the EXIF it hands over; pillow-heif keeps the
+            # camera's value aside, and that is the one recorded.
+            original = image.info.get("original_orientation")
+            if isinstance(original, int) and 1 <= original <= 8:
+                meta["orientation"] = original
         width, height = image.size
         # MPO: the JPEG with extra views some cameras make; its first view decodes as a JPEG.
         jpeg = image.format in ("JPEG", "MPO")
@@ -374,80 +413,141 @@ def quality_hints(grey: Image.Image) -> dict[str, Any]:
 
 
 # --- EXIF ---------------------------------------------------------------------------------------
+#
+# Pillow finds the EXIF block wherever the format keeps it: any APP1 of a JPEG (an XMP segment
+# may come first), a WebP's EXIF chunk, a PNG's eXIf, the block libheif hands over for HEIC.
+# exifread then reads that block entry by entry (Pillow drops a whole IFD when one entry
+# points outside the block), and each field is read on its own here: a phone that writes an
+# empty GPS position as 0/0 fractions, or one entry of garbage, costs that field only.
+
+_IFD_EXIF = 0x8769
+_EXIF_HEADER = b"Exif\x00\x00"
 
 
 def _exif_time(tags: dict[str, Any]) -> str:
+    """DateTimeOriginal, else DateTimeDigitized, else DateTime, as ISO 8601 (camera clock)."""
     for key in ("EXIF DateTimeOriginal", "EXIF DateTimeDigitized", "Image DateTime"):
-        value = str(tags.get(key, "")).strip()
         try:
-            return datetime.strptime(value, "%Y:%m:%d %H:%M:%S").isoformat()
+            return datetime.strptime(_text(tags.get(key)), "%Y:%m:%d %H:%M:%S").isoformat()
         except ValueError:
             continue
     return ""
 
 
-def _ratio(value: Any) -> float:
-    return float(Fraction(value.num, value.den)) if hasattr(value, "num") else float(value)
+def _text(tag: Any) -> str:
+    value = getattr(tag, "values", tag)
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    elif isinstance(value, str):
+        # read as Latin-1 by some readers; phones (and this app's camera) write UTF-8
+        try:
+            value = value.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            pass
+    return str(value if value is not None else "").replace("\x00", "").strip()
 
 
-def _degrees(tag: Any, ref: Any, negative: str) -> float | None:
+def _number(value: Any) -> float:
+    if hasattr(value, "num") and hasattr(value, "den"):
+        value = Fraction(value.num, value.den)  # 0/0, an empty field: ZeroDivisionError
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("not a number")
+    return number
+
+
+def _degrees(tag: Any, ref: Any, negative: str) -> float:
     values = getattr(tag, "values", None)
     if not values or len(values) != 3:
-        return None
-    degrees = _ratio(values[0]) + _ratio(values[1]) / 60 + _ratio(values[2]) / 3600
-    if str(getattr(ref, "values", ref)).strip().upper().startswith(negative):
+        raise ValueError("not degrees, minutes, seconds")
+    degrees = _number(values[0]) + _number(values[1]) / 60 + _number(values[2]) / 3600
+    if _text(ref).upper().startswith(negative):
         degrees = -degrees
     return round(degrees, 7)
 
 
-def _read_exif(data: bytes, name: str) -> tuple[dict[str, Any], CaptureError | None]:
-    """Camera, time taken, GPS (signed decimal degrees), altitude, orientation. Damaged EXIF
-    is a warning: the photo itself is still worth keeping."""
-    meta, warning, _thumbnail = _exif_and_thumbnail(data, name)
-    return meta, warning
-
-
-def _exif_and_thumbnail(data: bytes, name: str
-                        ) -> tuple[dict[str, Any], CaptureError | None, bytes | None]:
-    """``_read_exif``, and the thumbnail the camera put in the EXIF (JPEG bytes), if any."""
-    has_exif = b"Exif\x00\x00" in data[:65536] or data[:4] in (b"II*\x00", b"MM\x00*")
-    try:
-        tags = exifread.process_file(io.BytesIO(data), details=False)
-    except Exception:  # exifread raises anything from struct.error to ZeroDivisionError
-        log.debug("EXIF of %s unreadable", name, exc_info=True)
-        return {"exif_unreadable": True}, ExifUnreadable(name=name), None
-    embedded = tags.pop("JPEGThumbnail", None)
-    embedded = embedded if isinstance(embedded, bytes) and embedded else None
+def _fields(tags: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The camera details from exifread's tags, and the names of the fields that were there
+    but could not be read."""
     meta: dict[str, Any] = {}
-    try:
+    skipped: list[str] = []
+
+    def camera() -> None:
         for key, field_name in (("Image Make", "camera_make"), ("Image Model", "camera_model")):
-            if key in tags:
-                meta[field_name] = str(tags[key]).strip()
-        taken = _exif_time(tags)
-        if taken:
-            offset = str(tags.get("EXIF OffsetTimeOriginal", "")).strip()
-            meta["taken_at"] = taken + offset if offset else taken
+            if _text(tags.get(key)):
+                meta[field_name] = _text(tags[key])[:200]
+
+    def taken() -> None:
+        when = _exif_time(tags)
+        if when:
+            offset = _text(tags.get("EXIF OffsetTimeOriginal"))
+            meta["taken_at"] = when + offset if offset else when
+
+    def orientation() -> None:
         if "Image Orientation" in tags:
-            orientation = int(tags["Image Orientation"].values[0])
-            if 1 <= orientation <= 8:
-                meta["orientation"] = orientation
-        latitude = _degrees(tags.get("GPS GPSLatitude"), tags.get("GPS GPSLatitudeRef", "N"),
-                            "S")
-        longitude = _degrees(tags.get("GPS GPSLongitude"),
-                             tags.get("GPS GPSLongitudeRef", "E"), "W")
-        if latitude is not None and longitude is not None and (
-                -90 <= latitude <= 90 and -180 <= longitude <= 180):
+            value = int(tags["Image Orientation"].values[0])
+            if 1 <= value <= 8:
+                meta["orientation"] = value
+
+    def position() -> None:
+        if "GPS GPSLatitude" in tags and "GPS GPSLongitude" in tags:
+            latitude = _degrees(tags["GPS GPSLatitude"], tags.get("GPS GPSLatitudeRef", "N"),
+                                "S")
+            longitude = _degrees(tags["GPS GPSLongitude"],
+                                 tags.get("GPS GPSLongitudeRef", "E"), "W")
+            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+                raise ValueError("out of range")
             meta["latitude"], meta["longitude"] = latitude, longitude
+
+    def altitude() -> None:
         if "GPS GPSAltitude" in tags:
-            altitude = _ratio(tags["GPS GPSAltitude"].values[0])
+            metres = _number(tags["GPS GPSAltitude"].values[0])
             below = tags.get("GPS GPSAltitudeRef")
             if below is not None and int(below.values[0]) == 1:
-                altitude = -altitude
-            meta["altitude"] = round(altitude, 2)
-    except (ValueError, TypeError, ZeroDivisionError, IndexError, AttributeError):
+                metres = -metres
+            meta["altitude"] = round(metres, 2)
+
+    for field_name, read in (("camera", camera), ("taken_at", taken),
+                             ("orientation", orientation), ("gps", position),
+                             ("altitude", altitude)):
+        try:
+            read()
+        except (ValueError, TypeError, ZeroDivisionError, IndexError, AttributeError,
+                OverflowError, KeyError):
+            skipped.append(field_name)
+    return meta, skipped
+
+
+def _read_exif(image: Image.Image, name: str, data: bytes | None = None, *,
+               thumbnail: bool = False
+               ) -> tuple[dict[str, Any], CaptureError | None, bytes | None]:
+    """Camera, time taken, GPS (signed decimal degrees), altitude, orientation, and with
+    ``thumbnail`` the camera's own thumbnail (JPEG bytes), from an opened (not yet decoded)
+    photo; ``data``: its bytes, for a TIFF (whose EXIF is the file's own header). EXIF that
+    is there but unreadable as a whole is a warning: the photo is still worth keeping. A
+    photo without EXIF (no APP1 marker, no EXIF chunk) is no warning."""
+    raw = image.info.get("exif") or b""
+    if isinstance(raw, str):
+        raw = raw.encode("latin-1", "replace")
+    block = raw[len(_EXIF_HEADER):] if raw.startswith(_EXIF_HEADER) else raw
+    if not block and image.format == "TIFF" and data is not None:
+        block = data
+    if not block:
+        return {}, None, None
+    try:
+        tags = exifread.process_file(io.BytesIO(block), details=False)
+    except Exception:  # exifread raises anything from struct.error to ZeroDivisionError
+        log.debug("EXIF of %s unreadable", name, exc_info=True)
+        tags = {}
+    embedded = tags.pop("JPEGThumbnail", None)
+    if not tags:
+        if image.format == "TIFF":
+            return {}, None, None  # a scanner's TIFF: tags of the image, no camera's
         return {"exif_unreadable": True}, ExifUnreadable(name=name), None
-    if has_exif and not tags:
-        return {"exif_unreadable": True}, ExifUnreadable(name=name), None
+    meta, skipped = _fields(tags)
+    if skipped:
+        meta["exif_skipped"] = skipped
+    embedded = embedded if thumbnail and isinstance(embedded, bytes) and embedded else None
     return meta, None, embedded
 
 

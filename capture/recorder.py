@@ -39,6 +39,7 @@ import soundfile as sf
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from capture.audio import (
+    EmptyRecording,
     FlacObjectSink,
     FlacSegments,
     UnreadableRecording,
@@ -811,6 +812,8 @@ def import_recording(vault: UnlockedVault, testimony_id: str, path: Any) -> str:
     # A first decoding pass counts the frames: the FLAC header leaves for the vault after its
     # first 64 KiB, and a header without the total makes libsndfile report an absurd length.
     total = sum(len(block) for block in decode_blocks(path)[3])
+    if total == 0:  # a FLAC of nothing would not open again: refused before anything is stored
+        raise EmptyRecording(name=path.name)
     rate, channels, subtype, blocks = decode_blocks(path)
     with open(path, "rb") as handle:
         original = vault.store_object(handle, media_type="application/octet-stream",

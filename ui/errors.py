@@ -62,6 +62,8 @@ CORE_MESSAGES = (
     # capture/testimony.py, capture/audio.py, capture/recorder.py
     QT_TRANSLATE_NOOP("errors", "This testimony is no longer in the vault."),
     QT_TRANSLATE_NOOP("errors", "This file is not a recording the app can read ({name})."),
+    QT_TRANSLATE_NOOP("errors", "The recording {name} holds no sound (0 seconds); it was not "
+                      "imported. Check that it is the right file."),
     QT_TRANSLATE_NOOP("errors", "The recording could not continue. "
                       "What was recorded until now is kept."),
     QT_TRANSLATE_NOOP("errors", "No microphone was found. "

@@ -56,13 +56,14 @@ HINT_KEYS = ("blurred", "too_dark", "overexposed")
 
 def quality_hints(meta: dict[str, Any]) -> list[str]:
     """The hint keys set in a page's meta: ``meta["quality"]`` as a list or a dict of flags,
-    or the flags at the top level."""
+    or the flags at the top level; ``"damaged"`` first when the photo was found damaged."""
+    damaged = ["damaged"] if meta.get("damaged") else []
     quality = meta.get("quality", meta)
     if isinstance(quality, list | tuple):
-        return [key for key in HINT_KEYS if key in quality]
+        return damaged + [key for key in HINT_KEYS if key in quality]
     if isinstance(quality, dict):
-        return [key for key in HINT_KEYS if quality.get(key)]
-    return []
+        return damaged + [key for key in HINT_KEYS if quality.get(key)]
+    return damaged
 
 
 def duration_text(seconds: float) -> str:
@@ -327,13 +328,17 @@ def hint_text(hint: str) -> str:
             "Gallery", "Looks too dark: more light would help."),
         "overexposed": QCoreApplication.translate(
             "Gallery", "Looks too bright: some writing may be lost in the glare."),
+        "damaged": QCoreApplication.translate(
+            "Gallery", "This photo is damaged and cannot be shown whole: copy it again from "
+            "the camera or phone and import the copy."),
     }
     return texts.get(hint, hint)
 
 
 class PageDelegate(QStyledItemDelegate):
     """A thumbnail (a grey placeholder until it is decrypted), its page number, a star on the
-    cover, a play mark on videos, and a small amber mark when a quality hint is set."""
+    cover, a play mark on videos, and a small amber mark when a quality hint is set (red when
+    the photo was found damaged)."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
                  ) -> QSize:
@@ -373,9 +378,11 @@ class PageDelegate(QStyledItemDelegate):
             painter.setPen(QColor("white"))
             painter.drawText(QRect(center.x() - 22, center.y() - 22, 44, 44),
                              Qt.AlignmentFlag.AlignCenter, "▶")
-        if index.data(HintsRole):
+        hints = index.data(HintsRole)
+        if hints:
             badge = QRect(rect.right() - 30, rect.top() + 6, 24, 24)
-            painter.setBrush(QColor("#d97706"))
+            # red for a damaged photo, amber for a quality hint
+            painter.setBrush(QColor("#cf222e" if "damaged" in hints else "#d97706"))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawEllipse(badge)
             painter.setPen(QColor("white"))
@@ -623,6 +630,7 @@ class PageViewer(QDialog):
         self.audio = QAudioOutput(self)
         self.player.setAudioOutput(self.audio)
         self.player.setVideoOutput(self.video)
+        self.player.errorOccurred.connect(self._play_failed)
         self.player.durationChanged.connect(self._duration_known)
         self.player.positionChanged.connect(self._position_changed)
         self.player.playbackStateChanged.connect(self._state_changed)
@@ -631,6 +639,21 @@ class PageViewer(QDialog):
         self.play_button.show()
         self.player.play()
         self.play_button.setText(self.tr("Pause"))
+
+    def _play_failed(self, error: Any, _detail: str = "") -> None:
+        """The player could not decode the clip (damaged after its first frames, or a codec
+        this laptop lacks): said in words, and the poster shown again."""
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if error == QMediaPlayer.Error.NoError:
+            return
+        self.play_button.setEnabled(False)  # the player has stopped itself
+        self.seek_bar.setEnabled(False)
+        self.message.setText(self.tr(
+            "This video cannot be played on this laptop: the file may be damaged, or its "
+            "format is one this laptop cannot decode. The original is kept unchanged in the "
+            "vault."))
+        self.message.show()
 
     def _toggle_play(self) -> None:
         if self.player is None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 import threading
 from collections import deque
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +82,8 @@ class ImportPanel(QFrame):
         self.hide()
 
     def start(self, vault: UnlockedVault, item_id: str, sources: list[Path]) -> None:
-        """Find the media in what was picked (folders, a drive: its DCIM), then import it."""
+        """Find the media in what was picked (folders; a drive: its media folders), then import
+        it. Cancel works while it is still looking."""
         from capture import importer
 
         self.previews.cancel()  # the import has the processor now
@@ -94,7 +97,10 @@ class ImportPanel(QFrame):
         cancel = self._cancel
 
         def work() -> Any:
-            files = importer.find_media(sources)
+            try:
+                files = importer.find_media(sources, cancel)
+            except importer.FindCancelled:
+                return importer.ImportReport()  # stopped while looking: nothing to import
             self._progressed.emit(0, len(files), "")
             return importer.import_files(vault, item_id, files, progress=self._report,
                                          cancel=cancel)
@@ -289,6 +295,8 @@ def jpeg_bytes(image: QImage, quality: int = 92) -> bytes:
 # So the photo's real resolution is the stream's: the dialog picks the largest video format, and
 # sets no capture resolution, which could only add invented pixels.
 MIN_VIEWFINDER_FPS = 5.0
+# The Make written into the EXIF of a photo taken here (its Model: the camera's name).
+STATION_CAMERA_MAKER = "Số hóa ký ức"
 
 
 def best_video_format(formats: list[Any]) -> Any | None:
@@ -315,8 +323,11 @@ class CameraDialog(QDialog):
 
     photo_taken = Signal(bytes)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         super().__init__(parent)
+        # When a photo is taken, with the laptop's UTC offset: written into its EXIF.
+        self.clock = clock or (lambda: datetime.now().astimezone())
         self.setObjectName("cameraDialog")
         self.setWindowTitle(self.tr("Take a photo"))
         self.resize(800, 620)
@@ -474,7 +485,13 @@ class CameraDialog(QDialog):
             self.capture.capture()  # to memory (imageCaptured), never captureToFile
 
     def _captured(self, _id: int, image: QImage) -> None:
-        self.photo_taken.emit(jpeg_bytes(image))
+        from capture.pictures import camera_photo
+
+        device = self.current_device()
+        camera = camera_name(device, self.picker.currentIndex()) if device is not None else ""
+        # A frame has no EXIF: it gets a camera's (time taken, this station's camera, upright).
+        self.photo_taken.emit(camera_photo(jpeg_bytes(image), self.clock(), camera,
+                                           STATION_CAMERA_MAKER))
         self.status.setText(self.tr("Photo kept. Take the next page, or close."))
 
     def tell(self, text: str) -> None:
@@ -514,7 +531,8 @@ def _make_preview_of(vault: UnlockedVault, page_id: str, cancel: threading.Event
     from capture import media
 
     if not media.make_missing_previews(vault, [page_id], cancel, recording_now):
-        return None
+        meta = media.page_meta(vault, page_id)
+        return meta if meta.get("damaged") else None  # found damaged: shown as such
     return media.page_meta(vault, page_id)
 
 
@@ -577,7 +595,7 @@ class PreviewPass(QObject):
 
     def _made(self, page_id: str, meta: dict[str, Any] | None) -> None:
         if meta is not None:
-            self.made += 1
+            self.made += 0 if meta.get("damaged") else 1
             self.page_done.emit(page_id, meta)
         self._step()
 

@@ -665,6 +665,10 @@
         <source>Looks too bright: some writing may be lost in the glare.</source>
         <translation>Ảnh có vẻ quá sáng: chữ có thể bị lóa mất.</translation>
     </message>
+    <message>
+        <source>This photo is damaged and cannot be shown whole: copy it again from the camera or phone and import the copy.</source>
+        <translation>Ảnh này bị hỏng, không hiện được trọn vẹn: hãy chép lại từ máy ảnh hoặc điện thoại rồi nhập bản chép đó.</translation>
+    </message>
 </context>
 <context>
     <name>HouseholdSection</name>
@@ -1299,6 +1303,10 @@
     <message>
         <source>Video playback is not available on this laptop.</source>
         <translation>Máy này chưa phát được video.</translation>
+    </message>
+    <message>
+        <source>This video cannot be played on this laptop: the file may be damaged, or its format is one this laptop cannot decode. The original is kept unchanged in the vault.</source>
+        <translation>Không phát được video này trên máy tính này: tệp có thể bị hỏng, hoặc máy không giải mã được định dạng của nó. Bản gốc vẫn được giữ nguyên trong kho.</translation>
     </message>
     <message>
         <source>Pause</source>
@@ -3404,6 +3412,10 @@
     <message>
         <source>This file is not a recording the app can read ({name}).</source>
         <translation>Tệp này không phải bản ghi âm mà ứng dụng đọc được ({name}).</translation>
+    </message>
+    <message>
+        <source>The recording {name} holds no sound (0 seconds); it was not imported. Check that it is the right file.</source>
+        <translation>Bản ghi âm {name} không có âm thanh nào (0 giây) nên không được nhập. Hãy kiểm tra xem có đúng tệp không.</translation>
     </message>
     <message>
         <source>The recording could not continue. What was recorded until now is kept.</source>

@@ -290,33 +290,66 @@ def test_cancel_in_the_middle_of_a_big_file_leaves_nothing_of_it(volunteer, tmp_
     assert_nothing_partial(volunteer)
 
 
-def test_find_media_finds_dcim_on_a_card_skips_hidden_files_and_sorts_by_time_taken(tmp_path):
+def _written_at(path: Path, when: str) -> Path:
+    from datetime import datetime
+
+    stamp = datetime.fromisoformat(when).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def test_find_media_finds_a_cards_media_folders_skips_hidden_files_and_sorts_by_file_time(
+        tmp_path):
     card = tmp_path / "card"
     camera = card / "DCIM" / "100CANON"
     camera.mkdir(parents=True)
-    late = mf.save_jpeg(camera / "IMG_0001.JPG", taken="2025:01:02 09:00:00")
-    early = mf.save_jpeg(camera / "IMG_0002.JPG", taken="2024:12:31 23:59:00")
-    mf.mp4(camera / "MVI_0003.MP4")
+    late = _written_at(mf.save_jpeg(camera / "IMG_0001.JPG"), "2025-01-02T09:00:00")
+    _written_at(mf.save_jpeg(camera / "IMG_0002.JPG"), "2024-12-31T23:59:00")
+    _written_at(mf.mp4(camera / "MVI_0003.MP4"), "2025-01-03T08:00:00")
     (camera / ".hidden.jpg").write_bytes(late.read_bytes())
     (camera / "._IMG_0001.JPG").write_bytes(b"AppleDouble")
     (camera / "Thumbs.db").write_bytes(b"x")
     (camera / "notes.txt").write_text("x")
     (card / "MISC").mkdir()
-    mf.save_jpeg(card / "MISC" / "not from the camera.jpg")  # outside DCIM: a card root
-    phone = tmp_path / "phone" / "Internal storage" / "DCIM" / "Camera"
-    phone.mkdir(parents=True)
-    from_phone = mf.save_jpeg(phone / "IMG_20250101.jpg", taken="2025:01:01 12:00:00")
+    mf.save_jpeg(card / "MISC" / "not from the camera.jpg")  # not a media folder
+    phone = tmp_path / "phone" / "Internal storage"
+    (phone / "DCIM" / "Camera").mkdir(parents=True)
+    _written_at(mf.save_jpeg(phone / "DCIM" / "Camera" / "IMG_20250101.jpg"),
+                "2025-01-01T12:00:00")
+    # what a family's phone holds beside the camera roll: chat apps' and downloaded photos
+    for folder, name, when in (("Zalo", "zalo_ong.jpg", "2025-01-01T13:00:00"),
+                               ("Download", "giay_bao_tu.jpg", "2025-01-01T14:00:00"),
+                               ("Pictures/Messenger", "thu.jpg", "2025-01-01T15:00:00"),
+                               ("Android/media/com.whatsapp/WhatsApp/Media/WhatsApp Images",
+                                "IMG-WA0001.jpg", "2025-01-01T16:00:00")):
+        (phone / folder).mkdir(parents=True)
+        _written_at(mf.save_jpeg(phone / folder / name), when)
+    (phone / "Android" / "data" / "com.app" / "cache").mkdir(parents=True)
+    mf.save_jpeg(phone / "Android" / "data" / "com.app" / "cache" / "ad.jpg")  # an app's cache
     found = find_media([card, tmp_path / "phone"])
-    assert [p.name for p in found] == ["IMG_0002.JPG", "IMG_20250101.jpg", "IMG_0001.JPG",
-                                       "MVI_0003.MP4"] or [p.name for p in found][:3] == [
-        early.name, from_phone.name, late.name]
-    assert {p.name for p in found} == {"IMG_0002.JPG", "IMG_20250101.jpg", "IMG_0001.JPG",
-                                       "MVI_0003.MP4"}
+    assert [p.name for p in found] == ["IMG_0002.JPG", "IMG_20250101.jpg", "zalo_ong.jpg",
+                                       "giay_bao_tu.jpg", "thu.jpg", "IMG-WA0001.jpg",
+                                       "IMG_0001.JPG", "MVI_0003.MP4"]
     # a plain folder is searched whole; a picked file is kept whatever its name
-    assert find_media([card / "MISC", card / "DCIM" / "100CANON" / "notes.txt"]) == [
-        card / "DCIM" / "100CANON" / "notes.txt", card / "MISC" / "not from the camera.jpg",
-    ] or len(find_media([card / "MISC"])) == 1
+    assert set(find_media([card / "MISC", card / "DCIM" / "100CANON" / "notes.txt"])) == {
+        card / "DCIM" / "100CANON" / "notes.txt", card / "MISC" / "not from the camera.jpg"}
     assert isinstance(importer.find_removable_drives(), list)
+
+
+def test_find_media_stops_when_cancelled_without_opening_the_photos(tmp_path, monkeypatch):
+    folder = tmp_path / "DCIM"
+    folder.mkdir()
+    for index in range(5):
+        mf.save_jpeg(folder / f"IMG_{index}.JPG")
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k))
+    assert len(find_media([tmp_path])) == 5
+    assert opened == []  # sorted by file time: no photo read to find its EXIF time
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(importer.FindCancelled):
+        find_media([tmp_path], cancel=stop)
 
 
 def test_quality_hints_flag_blurred_dark_and_overexposed_photos(volunteer, tmp_path):

@@ -8,6 +8,11 @@
     sohoa-server batches    --data DIR      what was received, from which station, when
 
     sohoa-server serve      --data DIR      enrolment, tus uploads, receipts, status page
+                [--web-host H --web-port P] … and the workbench for the command's staff
+
+    sohoa-server account add NAME --role admin|analyst|verifier|reader --password-stdin
+    sohoa-server account list | disable NAME | enable NAME | passwd NAME [--password-stdin]
+    sohoa-server token create NAME [--label TEXT] | list [NAME] | revoke TOKEN_ID
 
 Each takes ``--database URL`` for a PostgreSQL server (``postgresql+psycopg://…``) instead of
 the SQLite file in the data folder.
@@ -24,6 +29,8 @@ from pathlib import Path
 
 from sync.enrol_link import EnrolLink, fingerprint
 from sync.errors import SyncError
+from sync.server import accounts
+from sync.server.actors import ROLES
 from sync.server.ingest import Rejected, ingest
 from sync.server.keys import CommandKeys
 from sync.server.store import Store
@@ -52,6 +59,95 @@ def _enrol_code(args: argparse.Namespace, store: Store, keys: CommandKeys,
             args.qr.write_bytes(link.qr_png())
             print(f"QR code: {args.qr}")
     return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """The password from one line of standard input (scripts), or typed twice at a prompt."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise accounts.AccountError("the two passwords differ")
+    return first
+
+
+def _account(args: argparse.Namespace, store: Store, now: datetime) -> int:
+    with store.begin() as conn:
+        if args.action == "add":
+            account = accounts.add_account(conn, args.username, args.role,
+                                           _read_password(args), now)
+            print(f"account {account.username} ({account.role}) made")
+        elif args.action == "list":
+            for account in accounts.list_accounts(conn):
+                state = "active" if account.active else "disabled"
+                print(f"{account.username}\t{account.role}\t{state}\t"
+                      f"{account.created_at:%Y-%m-%d}")
+        elif args.action == "passwd":
+            accounts.set_password(conn, args.username, _read_password(args), now)
+            print(f"password of {args.username} changed; its sessions are closed")
+        else:
+            accounts.set_active(conn, args.username, args.action == "enable", now)
+            print(f"account {args.username} {args.action}d")
+    return 0
+
+
+def _token(args: argparse.Namespace, store: Store, now: datetime) -> int:
+    with store.begin() as conn:
+        if args.action == "create":
+            token_id, secret = accounts.create_token(conn, args.username, now, args.label)
+            print(secret)
+            print(f"token {token_id} for {args.username}: shown once, keep it safe",
+                  file=sys.stderr)
+        elif args.action == "list":
+            for row in accounts.list_tokens(conn, args.username):
+                state = "revoked" if row["revoked_at"] else "live"
+                print(f"{row['id']}\t{row['username']}\t{state}\t{row['label']}")
+        else:
+            accounts.revoke_token(conn, args.token_id, now)
+            print(f"token {args.token_id} revoked")
+    return 0
+
+
+def _add_account_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--data", type=Path, default=Path("sohoa-server-data"),
+                         help="the server's data folder")
+        sub.add_argument("--database", metavar="URL",
+                         help="the database as an SQLAlchemy URL (default: SQLite in --data)")
+
+    account = commands.add_parser("account", help="the workbench's accounts")
+    actions = account.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="make an account")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=ROLES)
+    common(actions.add_parser("list", help="list the accounts"))
+    for name, text in (("disable", "disable an account (its sessions end)"),
+                       ("enable", "enable a disabled account"),
+                       ("passwd", "set a new password (its sessions end)")):
+        sub = actions.add_parser(name, help=text)
+        sub.add_argument("username")
+        if name == "passwd":
+            sub.add_argument("--password-stdin", action="store_true",
+                             help="read the password from one line of standard input")
+        common(sub)
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from one line of standard input")
+    common(add)
+
+    token = commands.add_parser("token", help="API tokens for scripts")
+    actions = token.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="print a new API token for an account")
+    create.add_argument("username")
+    create.add_argument("--label", default="", help="what the token is for")
+    common(create)
+    listing = actions.add_parser("list", help="list the tokens (never the tokens themselves)")
+    listing.add_argument("username", nargs="?")
+    common(listing)
+    revoke = actions.add_parser("revoke", help="revoke a token by its id")
+    revoke.add_argument("token_id")
+    common(revoke)
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -87,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "serve":
             sub.add_argument("--host", default="127.0.0.1")
             sub.add_argument("--port", type=int, default=8470)
+            sub.add_argument("--web-host", default="127.0.0.1",
+                             help="the workbench's address: the command's office network only")
+            sub.add_argument("--web-port", type=int, default=8471)
+    _add_account_parsers(commands)
     return parser
 
 
@@ -105,10 +205,21 @@ def main(argv: list[str] | None = None) -> int:
             import uvicorn
 
             from sync.server.app import ServerConfig, create_app
+            from sync.server.web.app import WebConfig, create_web_app
+            from sync.server.web.serving import STATION_LIMITS, WEB_LIMITS, serve_both
 
-            uvicorn.run(create_app(ServerConfig(data, database_url=args.database)),
-                        host=args.host, port=args.port, log_level="info")
+            serve_both(
+                uvicorn.Config(create_app(ServerConfig(data, database_url=args.database)),
+                               host=args.host, port=args.port, log_level="info",
+                               **STATION_LIMITS),
+                uvicorn.Config(create_web_app(WebConfig(data, database_url=args.database)),
+                               host=args.web_host, port=args.web_port, log_level="info",
+                               **WEB_LIMITS))
             return 0
+        if args.command == "account":
+            return _account(args, _store(args), now)
+        if args.command == "token":
+            return _token(args, _store(args), now)
         keys = CommandKeys.load(data / "keys")
         store = _store(args)
         if args.command == "enrol-code":

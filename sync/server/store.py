@@ -195,3 +195,11 @@ def _code_hash(code: str) -> str:
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
     return hashlib.sha256(cleaned.encode()).hexdigest()
 
+
+
+# Tables defined beside the code that uses them register on ``metadata`` when imported; import
+# them here so the migrations' comparison (and create_all in tests) sees the whole schema.
+from sync.server import access_log as _access_log  # noqa: E402
+from sync.server import accounts as _accounts  # noqa: E402
+
+del _access_log, _accounts

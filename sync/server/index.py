@@ -1,11 +1,11 @@
 """The command's index (COMMAND.md §2): one row per thing a bag holds, rebuilt from the archive at
 will.
 
-``index_bag`` reads an archived bag (its ``visit.json`` records, ``sohoa-visit/1`` or ``/2``,
-its consent records and withdrawal notices) into the tables below, on the caller's connection:
-ingest calls it inside the transaction that records the batch, so a batch is never received but
-invisible; ``reindex`` drops every index row and replays every archived batch in the order it
-arrived, so running it twice gives the same rows.
+``index_bag`` reads an archived bag (its withdrawal notices, then its ``visit.json``
+records, ``sohoa-visit/1`` or ``/2``, with their consent records) into the tables below, on the
+caller's connection: ingest calls it inside the transaction that records the batch, so a batch
+is never received but invisible; ``reindex`` drops every index row and replays every archived
+batch in the order it arrived, so running it twice gives the same rows.
 
 A visit's newest record wins: a visit approved again travels again (its pages sent before are
 named with ``delivered_in``; their files stay in the earlier bag, and the rows point there).
@@ -403,24 +403,26 @@ class _Visit:
 def index_bag(conn: Connection, bag_folder: Path, station_id: str, batch_id: str, *,
               received_at: datetime | None = None,
               now: datetime | None = None) -> dict[str, int]:
-    """Index one archived bag on ``conn`` (inside the caller's transaction): its visit records
-    (each replaces that visit's rows), then its withdrawal notices. Returns counts."""
+    """Index one archived bag on ``conn`` (inside the caller's transaction): its withdrawal
+    notices, then its visit records (each replaces that visit's rows). Returns counts."""
     bag_folder = Path(bag_folder)
     now = now or datetime.now(UTC)
     if received_at is None:
         received_at = conn.execute(select(batches.c.received_at).where(
             batches.c.batch_id == batch_id)).scalar() or now
     counts = {"visits": 0, "rows": 0, "withdrawn": 0}
+    # Notices first: a visit record travelling in the same bag (approved again) still names
+    # the withdrawn captures, and the tombstones keep them out.
+    notices_dir = bag_folder / "data" / "withdrawals"
+    for notice_path in sorted(notices_dir.glob("*.json")) if notices_dir.is_dir() else []:
+        counts["withdrawn"] += apply_withdrawal(conn, _read_json(notice_path), station_id,
+                                                batch_id, now)
     visits_dir = bag_folder / "data" / "visits"
     for record_path in sorted(visits_dir.glob("*/visit.json")) if visits_dir.is_dir() else []:
         record = _read_json(record_path)
         counts["rows"] += index_record(conn, record, station_id, batch_id, received_at,
                                        bag_folder=bag_folder)
         counts["visits"] += 1
-    notices_dir = bag_folder / "data" / "withdrawals"
-    for notice_path in sorted(notices_dir.glob("*.json")) if notices_dir.is_dir() else []:
-        counts["withdrawn"] += apply_withdrawal(conn, _read_json(notice_path), station_id,
-                                                batch_id, now)
     return counts
 
 
@@ -461,7 +463,8 @@ def index_record(conn: Connection, record: Any, station_id: str, batch_id: str,
 
     def searchable(kind: str, ref_id: str, title: str, *parts: Any) -> None:
         body = " · ".join(t for t in (_text(p).strip() for p in parts) if t)
-        if body:
+        if body and ("search", kind, ref_id) not in out.seen:
+            out.seen.add(("search", kind, ref_id))
             out.add(search_entries, kind=kind, ref_id=ref_id, title=title[:500], body=body,
                     folded=fold(body), **common)
 
@@ -622,9 +625,9 @@ def index_record(conn: Connection, record: Any, station_id: str, batch_id: str,
                 source_testimony_id=marker["testimony_id"] if marker else None,
                 source_at_seconds=marker["at_seconds"] if marker else None,
                 confidence=_text(lead.get("confidence"), 10) or "medium")
+        # Not the marker's label: that goes with the recording if the family withdraws it.
         searchable("lead", lead_id, description[:120] or _text(lead.get("grid_reference")),
-                   description, _text(lead.get("grid_reference")),
-                   marker["label"] if marker else "")
+                   description, _text(lead.get("grid_reference")))
 
     if consents is None:
         consents = []

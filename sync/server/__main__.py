@@ -6,6 +6,7 @@
     sohoa-server ingest FILE --data DIR     a batch that came on a USB stick
                 [--receipt OUT]             … and its signed receipt, to take back to the station
     sohoa-server batches    --data DIR      what was received, from which station, when
+    sohoa-server reindex    --data DIR      rebuild the index from the archive (idempotent)
 
     sohoa-server serve      --data DIR      enrolment, tus uploads, receipts, status page
                 [--web-host H --web-port P] … and the workbench for the command's staff
@@ -165,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
                        ("enrol-code", "print a one-time enrolment code for one station"),
                        ("ingest", "ingest a batch file (from a USB stick)"),
                        ("batches", "list the batches received"),
+                       ("reindex", "rebuild the index of every batch from the archive"),
                        ("serve", "serve enrolment, tus uploads, receipts and the status page")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--data", type=Path, default=Path("sohoa-server-data"),
@@ -220,6 +222,14 @@ def main(argv: list[str] | None = None) -> int:
             return _account(args, _store(args), now)
         if args.command == "token":
             return _token(args, _store(args), now)
+        if args.command == "reindex":
+            from sync.server.index import reindex
+
+            store = _store(args)
+            with store.begin() as conn:
+                totals = reindex(conn)
+            print(json.dumps(totals))
+            return 0
         keys = CommandKeys.load(data / "keys")
         store = _store(args)
         if args.command == "enrol-code":

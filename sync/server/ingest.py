@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sync import minisign, receipt
 from sync.errors import SyncError
+from sync.server.index import BadRecord, index_bag
 from sync.server.keys import CommandKeys
 from sync.server.store import Store, batches
 
@@ -113,6 +114,10 @@ def ingest(path: Path, store: Store, keys: CommandKeys, archive: Path,
                     shutil.rmtree(final)
                 os.replace(staging / unpacked.root, final)
                 moved = True
+                try:  # indexed in the same transaction: never received but invisible
+                    index_bag(conn, final, station_id, batch_id)
+                except BadRecord as error:
+                    raise Rejected(error.reason, error.detail) from None
         except IntegrityError:
             # Another ingest of the same batch won: keep theirs, answer as a replay.
             known = store.batch(batch_id)

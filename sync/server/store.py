@@ -198,8 +198,8 @@ def _code_hash(code: str) -> str:
 
 
 # Tables defined beside the code that uses them register on ``metadata`` when imported; import
-# them here so the migrations' comparison (and create_all in tests) sees the whole schema.
-from sync.server import access_log as _access_log  # noqa: E402
-from sync.server import accounts as _accounts  # noqa: E402
-
-del _access_log, _accounts
+# them here, last (they import this module's metadata), so the migrations' comparison sees the
+# whole schema: the index (migration 0004), accounts and the access log (0005).
+from sync.server import access_log as _access_log  # noqa: E402, F401
+from sync.server import accounts as _accounts  # noqa: E402, F401
+from sync.server import index as _index  # noqa: E402, F401

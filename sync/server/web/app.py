@@ -134,7 +134,7 @@ def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
         route("/batches", admin.batches_page, "view-batches"),
         route("/stations", admin.stations_page, "view-stations"),
         route("/access-log", admin.access_log_page, "view-access-log"),
-        route("/api/v1/search", api.search, "view-records", api=True),
+        route("/api/v1/search", api.search_hits, "view-records", api=True),
         route("/api/v1/visits", api.visits, "view-records", api=True),
         route("/api/v1/visits/{visit_id}", api.visit, "view-records", api=True),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

@@ -10,7 +10,8 @@ of the scripts they run.
   attempts are refused without looking at the password, so a guesser gets a handful of tries
   an hour, not thousands.
 
-Every function takes the connection first and the clock as ``now``.
+Every function takes the connection first (``sign_in`` the store: it commits a failure
+before it refuses) and the clock as ``now``.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from sqlalchemy import (
 
 from sync.errors import SyncError
 from sync.server.actors import ROLES, Actor
-from sync.server.store import metadata
+from sync.server.store import Store, metadata
 
 accounts = Table(
     "accounts", metadata,
@@ -232,24 +233,35 @@ def set_active(conn: Connection, username: str, active: bool, now: datetime) -> 
 
 # -- signing in ----------------------------------------------------------------------------
 
-def sign_in(conn: Connection, username: str, password: str, address: str, now: datetime,
+def sign_in(store: Store, username: str, password: str, address: str, now: datetime,
             policy: Policy = Policy(), token: Callable[[int], str] = secrets.token_urlsafe,
             ) -> Session:
     """A new session for the right name and password, unless sign-in is throttled.
 
     Raises SignInThrottled (before the password is looked at) or SignInRefused (one message
-    for every reason, so the answer does not tell which names exist)."""
+    for every reason, so the answer does not tell which names exist). Its own transaction:
+    a failure is recorded (and counts towards the throttle) although the sign-in fails."""
+    with store.begin() as conn:
+        outcome = _attempt(conn, username, password, address, now, policy, token)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def _attempt(conn: Connection, username: str, password: str, address: str, now: datetime,
+             policy: Policy, token: Callable[[int], str],
+             ) -> Session | SignInRefused | SignInThrottled:
     username = username.strip().lower()[:64]
     address = address[:64]
     since = now - policy.throttle_window
-    wait = _throttled(conn, username, address, since, policy)
-    if wait is not None:
-        raise SignInThrottled(wait - since)
+    oldest = _throttled(conn, username, address, since, policy)
+    if oldest is not None:
+        return SignInThrottled(oldest - since)
     row = conn.execute(select(accounts).where(accounts.c.username == username)).first()
     good = password_matches(password, row.password if row else _DUMMY)
     if row is None or not good or not row.active:
         conn.execute(insert(login_failures).values(username=username, address=address, at=now))
-        raise SignInRefused("wrong username or password, or the account is disabled")
+        return SignInRefused("wrong username or password, or the account is disabled")
     conn.execute(delete(login_failures).where(login_failures.c.username == username))
     conn.execute(delete(web_sessions).where(web_sessions.c.expires_at < now))  # tidy up
     secret, csrf = token(32), token(32)

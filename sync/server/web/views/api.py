@@ -17,14 +17,14 @@ from sync.server.web.views.search import FILTERS
 from sync.server.web.views.visits import log_visit
 
 
-def _plain(value: Any) -> Any:  # noqa: ANN401
+def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 class ApiResponse(JSONResponse):
-    def render(self, content: Any) -> bytes:  # noqa: ANN401
+    def render(self, content: Any) -> bytes:
         return json.dumps(content, ensure_ascii=False, separators=(",", ":"),
                           default=_plain).encode()
 

@@ -32,9 +32,8 @@ async def signin(request: Request, wb: Workbench) -> Response:
     address = request.client.host if request.client else "unknown"
 
     def attempt() -> accounts.Session:
-        with wb.store.begin() as conn:
-            return accounts.sign_in(conn, username, password, address, wb.now(),
-                                    wb.config.policy)
+        return accounts.sign_in(wb.store, username, password, address, wb.now(),
+                                wb.config.policy)
 
     try:
         session = await run_in_threadpool(attempt)

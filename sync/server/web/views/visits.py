@@ -15,7 +15,7 @@ from sync.server.web.app import Workbench
 ZOOMS = (1, 2, 3, 4)
 
 
-def log_visit(conn: Any, wb: Workbench, request: Request, detail: dict[str, Any],  # noqa: ANN401
+def log_visit(conn: Any, wb: Workbench, request: Request, detail: dict[str, Any],
               via: str = "page") -> None:
     actor, now = request.state.actor, wb.now()
     visit_id = detail["visit_id"]

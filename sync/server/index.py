@@ -418,11 +418,12 @@ def index_bag(conn: Connection, bag_folder: Path, station_id: str, batch_id: str
         counts["withdrawn"] += apply_withdrawal(conn, _read_json(notice_path), station_id,
                                                 batch_id, now)
     visits_dir = bag_folder / "data" / "visits"
+    built = []
     for record_path in sorted(visits_dir.glob("*/visit.json")) if visits_dir.is_dir() else []:
-        record = _read_json(record_path)
-        counts["rows"] += index_record(conn, record, station_id, batch_id, received_at,
-                                       bag_folder=bag_folder)
+        built.append(_build(conn, _read_json(record_path), station_id, batch_id, received_at,
+                            bag_folder, None))
         counts["visits"] += 1
+    counts["rows"] = _write(conn, built)  # one INSERT per table for the whole bag
     return counts
 
 
@@ -432,6 +433,14 @@ def index_record(conn: Connection, record: Any, station_id: str, batch_id: str,
     """One visit record (``sohoa-visit/1`` or ``/2``) into the index, replacing that visit's
     rows. Consent records are read from the bag (``consent/*.json`` beside the record) or given.
     Returns the number of rows written."""
+    return _write(conn, [_build(conn, record, station_id, batch_id, received_at, bag_folder,
+                                consents)])
+
+
+def _build(conn: Connection, record: Any, station_id: str, batch_id: str,
+           received_at: datetime, bag_folder: Path | None,
+           consents: list[dict[str, Any]] | None) -> _Visit:
+    """The rows of one record, after clearing that visit's old rows."""
     record = _dict(record)
     if record.get("format") not in VISIT_FORMATS:
         raise BadRecord(f"unknown visit record format {str(record.get('format'))[:40]!r}")
@@ -445,15 +454,18 @@ def index_record(conn: Connection, record: Any, station_id: str, batch_id: str,
         raise BadRecord("the record names a visit another station sent")
     withdrawn = set(conn.execute(select(tombstones.c.ref_id).where(
         tombstones.c.visit_id == visit_id, tombstones.c.station_id == station_id)).scalars())
-    # Files sent before (delivered_in) stay in their earlier bag: keep pointing there.
-    earlier_pages = {r.id: r for r in conn.execute(select(
-        index_pages.c.id, index_pages.c.batch_id, index_pages.c.path, index_pages.c.sha256,
-        index_pages.c.scopes).where(index_pages.c.visit_id == visit_id))}
-    earlier_parts = {r.id: r for r in conn.execute(select(
-        index_parts.c.id, index_parts.c.batch_id, index_parts.c.path, index_parts.c.sha256,
-        index_parts.c.original_path, index_parts.c.original_sha256, index_parts.c.scopes)
-        .where(index_parts.c.visit_id == visit_id))}
-    clear_visit(conn, visit_id)
+    earlier_pages: dict[str, Any] = {}
+    earlier_parts: dict[str, Any] = {}
+    if known is not None:  # a visit new to the index has no rows to replace
+        # Files sent before (delivered_in) stay in their earlier bag: keep pointing there.
+        earlier_pages = {r.id: r for r in conn.execute(select(
+            index_pages.c.id, index_pages.c.batch_id, index_pages.c.path, index_pages.c.sha256,
+            index_pages.c.scopes).where(index_pages.c.visit_id == visit_id))}
+        earlier_parts = {r.id: r for r in conn.execute(select(
+            index_parts.c.id, index_parts.c.batch_id, index_parts.c.path, index_parts.c.sha256,
+            index_parts.c.original_path, index_parts.c.original_sha256, index_parts.c.scopes)
+            .where(index_parts.c.visit_id == visit_id))}
+        clear_visit(conn, visit_id)
 
     out = _Visit()
     province, ward = _int(visit.get("province_code")), _int(visit.get("ward_code"))
@@ -637,16 +649,20 @@ def index_record(conn: Connection, record: Any, station_id: str, batch_id: str,
     for document in consents:
         _consent_rows(out, _dict(document), visit_id, station_id, batch_id, searchable)
 
+    return out
+
+
+def _write(conn: Connection, built: list[_Visit]) -> int:
     written = 0
     try:
         with conn.begin_nested():
             for table in INDEX_TABLES:
-                rows = out.rows[table.name]
+                rows = [row for out in built for row in out.rows[table.name]]
                 if rows:
                     conn.execute(insert(table), rows)
                     written += len(rows)
     except IntegrityError:
-        raise BadRecord("the visit record reuses an identifier of another visit") from None
+        raise BadRecord("a visit record reuses an identifier of another visit") from None
     return written
 
 

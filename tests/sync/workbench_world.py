@@ -59,13 +59,19 @@ class World:
 
 
 def photo(text: str, size: tuple[int, int], colour: tuple[int, int, int]) -> bytes:
-    """A real JPEG, wider than tall, with a mark in its top-left corner so a turn shows."""
+    """A real JPEG, wider than tall, with a mark in its top-left corner so a turn shows, and
+    the camera's GPS position in its EXIF (as a phone writes it: the family's house)."""
+    import piexif
+
     image = Image.new("RGB", size, colour)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, size[0] // 4, size[1] // 4), fill=(250, 250, 250))
     draw.text((size[0] // 3, size[1] // 2), text, fill=(0, 0, 0))
+    gps = {piexif.GPSIFD.GPSLatitudeRef: b"N", piexif.GPSIFD.GPSLatitude:
+           ((16, 1), (45, 1), (30, 1)), piexif.GPSIFD.GPSLongitudeRef: b"E",
+           piexif.GPSIFD.GPSLongitude: ((107, 1), (11, 1), (0, 1))}
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
+    image.save(out, "JPEG", quality=80, exif=piexif.dump({"GPS": gps}))
     return out.getvalue()
 
 

@@ -11,6 +11,7 @@ the route table: a route without a rule, or one an anonymous caller can open, fa
 from __future__ import annotations
 
 import inspect
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ SESSION_COOKIE = "sohoa_session"
 PRESESSION_COOKIE = "sohoa_signin"  # double-submit CSRF token of the sign-in form
 LANG_COOKIE = "sohoa_lang"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+log = logging.getLogger("sohoa.workbench")
 
 # Pages load only what this server sends: no inline script or style, nothing from elsewhere.
 SECURITY_HEADERS = {
@@ -109,7 +111,7 @@ View = Callable[[Request, Workbench], Response | Awaitable[Response]]
 
 
 def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
-    from sync.server.web.views import admin, api, auth, home, media, search, visits
+    from sync.server.web.views import admin, api, auth, home, media, press, search, visits
 
     store = store or (Store(config.database_url) if config.database_url
                       else Store.in_folder(config.data))
@@ -128,6 +130,8 @@ def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
         route("/search", search.search_page, "view-records"),
         route("/visits/{visit_id}", visits.visit_page, "view-records"),
         route("/visits/{visit_id}/pages/{page_id}", visits.photo_page, "view-records"),
+        route("/visits/{visit_id}/press-export", press.press_export, "press-export",
+              ("POST",)),
         route("/media/preview/{page_id}", media.preview, "play-media"),
         route("/media/file/{kind}/{object_id}", media.stream, "play-media"),
         route("/media/original/{kind}/{object_id}", media.original, "download-originals"),
@@ -185,6 +189,12 @@ async def _answer(wb: Workbench, view: View, rule: Rule, request: Request,
         return await run_in_threadpool(view, request, wb)  # type: ignore[arg-type]
     except Forbidden:
         return wb.refuse(request, 403, "forbidden")
+    except Exception:
+        if not rule.api:
+            raise  # Starlette's error page (500), logged by uvicorn
+        # A script gets JSON with a code even when the server fails.
+        log.exception("the API failed on %s", request.url.path)
+        return api_error(500, "server_error", "the command's server failed; try again later")
 
 
 def _who(wb: Workbench, request: Request, rule: Rule,

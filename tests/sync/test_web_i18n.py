@@ -9,7 +9,7 @@ from pathlib import Path
 
 from capture.consent import MediaUse
 from capture.testimony import MarkerKind
-from capture.visits import Confidence, ItemKind, PersonKind
+from capture.visits import Confidence, ItemKind, PersonKind, VisitStatus
 from sync.server.actors import ROLES
 from sync.server.search import KINDS
 from sync.server.web import i18n
@@ -43,6 +43,8 @@ def _families() -> set[str]:
     made |= {f"review.{k}" for k in ("submitted", "resubmitted", "approved", "returned",
                                      "comment")}
     made |= {f"testimony.{k}" for k in ("recorded", "imported")}
+    made |= {f"evidence.{k}" for k in ("signature", "verbal")}
+    made |= {f"status.{k}" for k in VisitStatus}
     made |= {f"log.{k}" for k in ("view-visit", "view-person", "view-page", "play",
                                   "download", "press-export")}
     return made

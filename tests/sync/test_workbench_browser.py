@@ -167,6 +167,8 @@ def test_a_visit_shows_its_testimony_and_a_marker_moves_the_player(browser, site
     browser.execute_script("arguments[0].pause()", audio)
     browser.execute_script("document.getElementById('testimonies').scrollIntoView()")
     browser.save_screenshot(str(shots / "vi-visit-testimony.png"))
+    browser.execute_script("document.getElementById('consents').scrollIntoView()")
+    browser.save_screenshot(str(shots / "vi-visit-consent-press.png"))
 
 
 def test_a_photo_opens_turned_as_stored_with_next_and_zoom(browser, site, world, shots):

@@ -250,6 +250,23 @@ def test_a_recording_is_streamed_in_ranges_for_the_player(world, clients):
     assert middle.headers["content-range"] == f"bytes 1000-1999/{len(whole.content)}"
 
 
+def test_search_pages_through_many_hits(world):
+    policy = accounts.Policy(argon2_memory_kib=8 * 1024, argon2_iterations=1)
+    small = create_web_app(WebConfig(world.data, policy=policy, per_page=1), world.store)
+    client = _client(small, "reader")
+    first = client.get("/search", params={"q": "tran van bay"}).text
+    total = int(re.search(r'id="result-count">\D*(\d+)', first).group(1))
+    assert total >= 2
+    assert f"Trang 1/{total}" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    seen = set()
+    for page in range(1, total + 1):
+        body = client.get("/search", params={"q": "tran van bay", "page": page}).text
+        seen |= set(re.findall(r'<li class="hit" data-kind="(\w+)"', body))
+    assert {"person", "testimony"} <= seen
+    last = client.get("/search", params={"q": "tran van bay", "page": total}).text
+    assert 'rel="next"' not in last and 'rel="prev"' in last
+
+
 def test_previews_are_made_once_turned_as_stored(world, clients):
     from io import BytesIO
 

@@ -133,6 +133,8 @@ def test_search_finds_the_same_with_and_without_accents(browser, site, world, sh
     assert counts["goc cay da"] == counts["gốc cây đa"] == counts["GOC CAY DA"]
     kinds = {kind for kind, _ in counts["goc cay da"]}
     assert {"marker", "lead"} <= kinds
+    # The results came through htmx, the copy vendored in this server (nothing else may load).
+    assert browser.execute_script("return typeof htmx") == "object"
     browser.save_screenshot(str(shots / "vi-search.png"))
 
 
@@ -165,6 +167,9 @@ def test_a_visit_shows_its_testimony_and_a_marker_moves_the_player(browser, site
     # It plays on from there (the range request for the middle of the FLAC was answered).
     _wait(lambda: browser.execute_script("return arguments[0].currentTime", audio) > moved)
     browser.execute_script("arguments[0].pause()", audio)
+    loaded = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)")
+    assert loaded and all(url.startswith(site + "/") for url in loaded), loaded
     browser.execute_script("document.getElementById('testimonies').scrollIntoView()")
     browser.save_screenshot(str(shots / "vi-visit-testimony.png"))
     browser.execute_script("document.getElementById('consents').scrollIntoView()")

@@ -84,21 +84,33 @@ def record(conn: Connection, actor: Actor, action: str, subject_kind: str, subje
            now: datetime, detail: str = "") -> int:
     """Append one row; its sequence number. Call it in the transaction that reads what was
     viewed, so a view that fails to be logged is not shown."""
-    now = _utc(now).replace(microsecond=now.microsecond)
+    return record_many(conn, actor, [(action, subject_kind, subject_id, detail)], now)
+
+
+def record_many(conn: Connection, actor: Actor, views: list[tuple[str, str, str, str]],
+                now: datetime) -> int:
+    """Append one row per (action, subject kind, subject id, detail), in order, under one
+    lock of the head (a visit page logs the visit and each person on it); the last row's
+    sequence number."""
+    now = _utc(now)
     locked = conn.execute(update(access_log_head).where(access_log_head.c.id == 1)
                           .values(seq=access_log_head.c.seq))
-    if locked.rowcount == 0:
+    if locked.rowcount == 0:  # a database made without the migration (create_all)
         conn.execute(insert(access_log_head).values(id=1, seq=0, sha256=GENESIS))
     head = conn.execute(select(access_log_head).where(access_log_head.c.id == 1)).one()
-    seq = head.seq + 1
-    digest = _digest(head.sha256, seq, now, actor.username, actor.role, action, subject_kind,
-                     subject_id, detail)
-    conn.execute(insert(access_log).values(
-        seq=seq, at=now, username=actor.username, role=actor.role, action=action,
-        subject_kind=subject_kind, subject_id=subject_id, detail=detail,
-        prev_sha256=head.sha256, sha256=digest))
-    conn.execute(update(access_log_head).where(access_log_head.c.id == 1)
-                 .values(seq=seq, sha256=digest))
+    seq, prev, rows = head.seq, head.sha256, []
+    for action, kind, subject, detail in views:
+        seq += 1
+        digest = _digest(prev, seq, now, actor.username, actor.role, action, kind, subject,
+                         detail)
+        rows.append({"seq": seq, "at": now, "username": actor.username, "role": actor.role,
+                     "action": action, "subject_kind": kind, "subject_id": subject,
+                     "detail": detail, "prev_sha256": prev, "sha256": digest})
+        prev = digest
+    if rows:
+        conn.execute(insert(access_log), rows)
+        conn.execute(update(access_log_head).where(access_log_head.c.id == 1)
+                     .values(seq=seq, sha256=prev))
     return seq
 
 

@@ -17,15 +17,14 @@ ZOOMS = (1, 2, 3, 4)
 
 def log_visit(conn: Any, wb: Workbench, request: Request, detail: dict[str, Any],
               via: str = "page") -> None:
-    actor, now = request.state.actor, wb.now()
+    """One row for the visit and one for each martyr and person shown on it."""
     visit_id = detail["visit_id"]
-    access_log.record(conn, actor, "view-visit", "visit", visit_id, now, via)
-    for martyr in detail["martyrs"]:
-        access_log.record(conn, actor, "view-person", "martyr", martyr["id"], now,
-                          f"{via} visit={visit_id}")
-    for person in detail["people"]:
-        access_log.record(conn, actor, "view-person", "person", person["id"], now,
-                          f"{via} visit={visit_id}")
+    views = [("view-visit", "visit", visit_id, via)]
+    views += [("view-person", "martyr", m["id"], f"{via} visit={visit_id}")
+              for m in detail["martyrs"]]
+    views += [("view-person", "person", p["id"], f"{via} visit={visit_id}")
+              for p in detail["people"]]
+    access_log.record_many(conn, request.state.actor, views, wb.now())
 
 
 def place_markers(testimony: dict[str, Any]) -> None:

@@ -14,8 +14,13 @@ document.addEventListener("click", (event) => {
     audio.currentTime = seconds;
     audio.play().catch(() => {});  // a browser may refuse to play without a gesture
   };
+  // Players load nothing until asked (preload="none"), so the access log's "play" means
+  // someone listened, not that the page was opened.
   if (audio.readyState >= 1) seek();
-  else audio.addEventListener("loadedmetadata", seek, { once: true });
+  else {
+    audio.addEventListener("loadedmetadata", seek, { once: true });
+    audio.load();
+  }
   audio.closest(".part")?.scrollIntoView({ block: "nearest" });
   document.querySelectorAll("li.current").forEach((li) => li.classList.remove("current"));
   link.closest("li")?.classList.add("current");

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, literal_column, select, text
+from sqlalchemy import Connection, and_, column, func, select, table, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from capture.folding import fold
@@ -119,16 +119,23 @@ def query_words(q: str) -> list[str]:
     return _WORD.findall(fold(q or ""))[:MAX_QUERY_WORDS]
 
 
-def _match(conn: Connection, words: list[str]) -> ColumnElement[bool]:
-    """The only dialect branch of search: FTS5 on SQLite, trigram LIKE on PostgreSQL."""
+def _match(conn: Connection, words: list[str]
+           ) -> tuple[Any, Any, ColumnElement[bool], Any]:
+    """The only dialect branch of search: what to select from (with the entries' columns, and
+    enough to count matches when nothing else filters), the match, and the newest-first order.
+    SQLite: the FTS5 table joined to the entries by rowid (FTS5 walks its matches in rowid
+    order itself, and counts them alone); PostgreSQL: trigram LIKE on the folded text."""
     entries = ix.search_entries
     if conn.dialect.name == "sqlite":
-        fts = " ".join(f'"{w}"*' for w in words)
-        matching = select(literal_column("rowid")).select_from(text(ix.FTS_TABLE)).where(
-            text(f"{ix.FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts))
-        return entries.c.id.in_(matching)
+        fts = table(ix.FTS_TABLE, column("rowid"))
+        query = " ".join(f'"{w}"*' for w in words)
+        return (fts.join(entries, entries.c.id == fts.c.rowid), fts,
+                text(f"{ix.FTS_TABLE} MATCH :fts_query").bindparams(fts_query=query),
+                fts.c.rowid.desc())
     escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
-    return and_(*(entries.c.folded.like(f"%{w}%", escape="\\") for w in escaped))
+    return (entries, entries,
+            and_(*(entries.c.folded.like(f"%{w}%", escape="\\") for w in escaped)),
+            entries.c.id.desc())
 
 
 def snippet(body: str, folded: str, words: list[str], width: int = SNIPPET_WIDTH) -> str:
@@ -162,7 +169,8 @@ def search(conn: Connection, actor: Actor, q: str, filters: dict[str, Any] | Non
     if not words:
         return Page([], 0, page, per_page)
     entries = ix.search_entries
-    where = [_match(conn, words)]
+    source, matches_only, match, newest = _match(conn, words)
+    where = [match]
     province = _code(filters.get("province"), "province")
     commune = _code(filters.get("commune"), "commune")
     if province is not None:
@@ -183,8 +191,9 @@ def search(conn: Connection, actor: Actor, q: str, filters: dict[str, Any] | Non
         if not set(kinds) <= set(KINDS):
             raise BadFilter(f"kind must be one of {', '.join(KINDS)}")
         where.append(entries.c.kind.in_(kinds))
-    total = conn.execute(select(func.count()).select_from(entries).where(*where)).scalar() or 0
-    rows = conn.execute(select(entries).where(*where).order_by(entries.c.id.desc())
+    counted = source if len(where) > 1 else matches_only
+    total = conn.execute(select(func.count()).select_from(counted).where(*where)).scalar() or 0
+    rows = conn.execute(select(entries).select_from(source).where(*where).order_by(newest)
                         .limit(per_page).offset((page - 1) * per_page)).all()
     hits = [Hit(r.kind, r.ref_id, r.visit_id, r.title, snippet(r.body, r.folded, words),
                 r.station_id, r.province_code, r.ward_code, r.visit_date) for r in rows]

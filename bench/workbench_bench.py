@@ -235,11 +235,10 @@ def floor_search(store: Store, words_list: list[list[str]]) -> list[float]:
             t0 = time.perf_counter()
             if store.engine.dialect.name == "sqlite":
                 cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?",
-                               (" ".join(f'"{w}"*' for w in words),))
+                               (ws.fts_query(words),))
                 cursor.fetchall()
                 cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH ? "
-                               "ORDER BY rowid DESC LIMIT 20",
-                               (" ".join(f'"{w}"*' for w in words),))
+                               "ORDER BY rowid DESC LIMIT 20", (ws.fts_query(words),))
             else:
                 like = " AND ".join("folded LIKE %s" for _ in words)
                 args = [f"%{w}%" for w in words]

@@ -6,9 +6,9 @@ Each function takes a connection and the ``Actor`` asking, and checks the actor'
 plain dicts and lists, ready for a template or for JSON.
 
 Search folds the query as the station does (``capture.folding.fold``): "nguyen van hung" finds
-"Nguyễn Văn Hùng", "goc cay da" finds "gốc cây đa". Every word must appear; on SQLite a word
-matches the start of a word (FTS5 prefix query), on PostgreSQL anywhere in the text (trigram
-``LIKE``), which finds a superset.
+"Nguyễn Văn Hùng", "goc cay da" finds "gốc cây đa". Every word must appear; on SQLite each word
+whole and the last one also as the start of a word (FTS5), on PostgreSQL anywhere in the text
+(trigram ``LIKE``), which finds a superset.
 """
 
 from __future__ import annotations
@@ -119,6 +119,13 @@ def query_words(q: str) -> list[str]:
     return _WORD.findall(fold(q or ""))[:MAX_QUERY_WORDS]
 
 
+def fts_query(words: list[str]) -> str:
+    """FTS5 query: every word whole, the last one also as the start of a word (typing as you
+    search), as the station's search does. A prefix on every word would make FTS5 merge the
+    lists of every longer word too."""
+    return " ".join([f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*'])
+
+
 def _match(conn: Connection, words: list[str]
            ) -> tuple[Any, Any, ColumnElement[bool], Any]:
     """The only dialect branch of search: what to select from (with the entries' columns, and
@@ -128,7 +135,7 @@ def _match(conn: Connection, words: list[str]
     entries = ix.search_entries
     if conn.dialect.name == "sqlite":
         fts = table(ix.FTS_TABLE, column("rowid"))
-        query = " ".join(f'"{w}"*' for w in words)
+        query = fts_query(words)
         return (fts.join(entries, entries.c.id == fts.c.rowid), fts,
                 text(f"{ix.FTS_TABLE} MATCH :fts_query").bindparams(fts_query=query),
                 fts.c.rowid.desc())

@@ -196,7 +196,6 @@ def _code_hash(code: str) -> str:
     return hashlib.sha256(cleaned.encode()).hexdigest()
 
 
-
 # The index's tables live in the same metadata (Alembic compares them; migration 0004 makes
 # them). Imported last: sync.server.index imports this module's metadata.
 from sync.server import index as _index  # noqa: E402, F401

@@ -339,6 +339,11 @@ def test_search_pages_and_refuses_bad_filters(command):
         first = ws.search(conn, READER, "le van duc", {"kind": "martyr"}, page=1, per_page=10)
         third = ws.search(conn, READER, "le van duc", {"kind": "martyr"}, page=3, per_page=10)
         listed = ws.list_visits(conn, READER, page=2, per_page=20)
+        assert ws.list_visits(conn, READER, since="2026-12-03T08:00:00+00:00").total == 25
+        assert ws.list_visits(conn, READER, since="2026-12-04").total == 0
+        assert ws.list_visits(conn, READER, station="another").total == 0
+        with pytest.raises(ws.BadFilter):
+            ws.list_visits(conn, READER, since="last week")
         home = ws.recent_arrivals(conn, READER)
         with pytest.raises(ws.BadFilter):
             ws.search(conn, READER, "duc", {"colour": "red"})

@@ -6,9 +6,9 @@ Each function takes a connection and the ``Actor`` asking, and checks the actor'
 plain dicts and lists, ready for a template or for JSON.
 
 Search folds the query as the station does (``capture.folding.fold``): "nguyen van hung" finds
-"Nguyễn Văn Hùng", "goc cay da" finds "gốc cây đa". Every word must appear; on SQLite each word
-whole and the last one also as the start of a word (FTS5), on PostgreSQL anywhere in the text
-(trigram ``LIKE``), which finds a superset.
+"Nguyễn Văn Hùng", "goc cay da" finds "gốc cây đa". Every word must appear, each whole and the
+last one also as the start of a word (typing as you search): FTS5 on SQLite, a full-text GIN
+index on PostgreSQL, the same words either way.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, column, func, select, table, text
+from sqlalchemy import Connection, column, func, literal_column, select, table, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from capture.folding import fold
@@ -35,7 +35,7 @@ KINDS = ("visit", "martyr", "person", "item", "page", "video", "testimony", "mar
 MAX_PER_PAGE = 100
 MAX_QUERY_WORDS = 12
 SNIPPET_WIDTH = 80
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: both engines split at "_"
 
 
 class NotFound(SyncError):
@@ -126,23 +126,28 @@ def fts_query(words: list[str]) -> str:
     return " ".join([f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*'])
 
 
+def ts_query(words: list[str]) -> str:
+    """The same query for PostgreSQL's full-text search (the words are letters and digits,
+    nothing to escape): 'goc & cay & da:*'."""
+    return " & ".join([*words[:-1], words[-1] + ":*"])
+
+
 def _match(conn: Connection, words: list[str]
            ) -> tuple[Any, Any, ColumnElement[bool], Any]:
     """The only dialect branch of search: what to select from (with the entries' columns, and
     enough to count matches when nothing else filters), the match, and the newest-first order.
     SQLite: the FTS5 table joined to the entries by rowid (FTS5 walks its matches in rowid
-    order itself, and counts them alone); PostgreSQL: trigram LIKE on the folded text."""
+    order itself, and counts them alone); PostgreSQL: the GIN index of the folded text's words
+    (``to_tsvector('simple', folded)``, as migration 0004 makes it)."""
     entries = ix.search_entries
     if conn.dialect.name == "sqlite":
         fts = table(ix.FTS_TABLE, column("rowid"))
-        query = fts_query(words)
         return (fts.join(entries, entries.c.id == fts.c.rowid), fts,
-                text(f"{ix.FTS_TABLE} MATCH :fts_query").bindparams(fts_query=query),
+                text(f"{ix.FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts_query(words)),
                 fts.c.rowid.desc())
-    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
-    return (entries, entries,
-            and_(*(entries.c.folded.like(f"%{w}%", escape="\\") for w in escaped)),
-            entries.c.id.desc())
+    vector = func.to_tsvector(literal_column("'simple'::regconfig"), entries.c.folded)
+    query = func.to_tsquery(literal_column("'simple'::regconfig"), ts_query(words))
+    return entries, entries, vector.op("@@")(query), entries.c.id.desc()
 
 
 def snippet(body: str, folded: str, words: list[str], width: int = SNIPPET_WIDTH) -> str:
@@ -205,6 +210,25 @@ def search(conn: Connection, actor: Actor, q: str, filters: dict[str, Any] | Non
     hits = [Hit(r.kind, r.ref_id, r.visit_id, r.title, snippet(r.body, r.folded, words),
                 r.station_id, r.province_code, r.ward_code, r.visit_date) for r in rows]
     return Page(hits, int(total), page, per_page)
+
+
+def jsonable(value: Any) -> Any:
+    """A result of these functions as JSON-ready values (times as ISO 8601, hits and pages as
+    dicts), for the API."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Hit):
+        return value.as_dict()
+    if isinstance(value, Page):
+        return {"items": [jsonable(i) for i in value.items], "total": value.total,
+                "page": value.page, "per_page": value.per_page, "pages": value.pages}
+    if isinstance(value, MediaFile):
+        return {k: jsonable(v) for k, v in value.__dict__.items() if k != "path"}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
 
 
 # --- the visit -----------------------------------------------------------------------------------

@@ -216,6 +216,9 @@ def test_a_visit_arrives_whole_is_found_and_a_withdrawal_removes_it(station, com
     assert [d["decision"] for d in detail["review"]] == ["submitted", "approved"]
     assert detail["provenance"]["batch_id"] == summary.batch_id
     assert detail["provenance"]["receipt"]["receipt"]["batch_id"] == summary.batch_id
+    as_json = json.loads(json.dumps(ws.jsonable(detail)))
+    assert as_json["testimonies"][0]["markers"][2]["label"] == MARKERS[2][1]
+    assert json.loads(json.dumps(ws.jsonable(speaker)))["total"] == speaker.total
 
     # Media: where the file is, for the web to stream.
     with store.engine.connect() as conn:

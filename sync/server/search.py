@@ -6,9 +6,9 @@ Each function takes a connection and the ``Actor`` asking, and checks the actor'
 plain dicts and lists, ready for a template or for JSON.
 
 Search folds the query as the station does (``capture.folding.fold``): "nguyen van hung" finds
-"Nguyễn Văn Hùng", "goc cay da" finds "gốc cây đa". Every word must appear; on SQLite a word
-matches the start of a word (FTS5 prefix query), on PostgreSQL anywhere in the text (trigram
-``LIKE``), which finds a superset.
+"Nguyễn Văn Hùng", "goc cay da" finds "gốc cây đa". Every word must appear, each whole and the
+last one also as the start of a word (typing as you search): FTS5 on SQLite, a full-text GIN
+index on PostgreSQL, the same words either way.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, literal_column, select, text
+from sqlalchemy import Connection, column, func, literal_column, select, table, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from capture.folding import fold
@@ -35,7 +35,7 @@ KINDS = ("visit", "martyr", "person", "item", "page", "video", "testimony", "mar
 MAX_PER_PAGE = 100
 MAX_QUERY_WORDS = 12
 SNIPPET_WIDTH = 80
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: both engines split at "_"
 
 
 class NotFound(SyncError):
@@ -119,16 +119,35 @@ def query_words(q: str) -> list[str]:
     return _WORD.findall(fold(q or ""))[:MAX_QUERY_WORDS]
 
 
-def _match(conn: Connection, words: list[str]) -> ColumnElement[bool]:
-    """The only dialect branch of search: FTS5 on SQLite, trigram LIKE on PostgreSQL."""
+def fts_query(words: list[str]) -> str:
+    """FTS5 query: every word whole, the last one also as the start of a word (typing as you
+    search), as the station's search does. A prefix on every word would make FTS5 merge the
+    lists of every longer word too."""
+    return " ".join([f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*'])
+
+
+def ts_query(words: list[str]) -> str:
+    """The same query for PostgreSQL's full-text search (the words are letters and digits,
+    nothing to escape): 'goc & cay & da:*'."""
+    return " & ".join([*words[:-1], words[-1] + ":*"])
+
+
+def _match(conn: Connection, words: list[str]
+           ) -> tuple[Any, Any, ColumnElement[bool], Any]:
+    """The only dialect branch of search: what to select from (with the entries' columns, and
+    enough to count matches when nothing else filters), the match, and the newest-first order.
+    SQLite: the FTS5 table joined to the entries by rowid (FTS5 walks its matches in rowid
+    order itself, and counts them alone); PostgreSQL: the GIN index of the folded text's words
+    (``to_tsvector('simple', folded)``, as migration 0004 makes it)."""
     entries = ix.search_entries
     if conn.dialect.name == "sqlite":
-        fts = " ".join(f'"{w}"*' for w in words)
-        matching = select(literal_column("rowid")).select_from(text(ix.FTS_TABLE)).where(
-            text(f"{ix.FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts))
-        return entries.c.id.in_(matching)
-    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
-    return and_(*(entries.c.folded.like(f"%{w}%", escape="\\") for w in escaped))
+        fts = table(ix.FTS_TABLE, column("rowid"))
+        return (fts.join(entries, entries.c.id == fts.c.rowid), fts,
+                text(f"{ix.FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts_query(words)),
+                fts.c.rowid.desc())
+    vector = func.to_tsvector(literal_column("'simple'::regconfig"), entries.c.folded)
+    query = func.to_tsquery(literal_column("'simple'::regconfig"), ts_query(words))
+    return entries, entries, vector.op("@@")(query), entries.c.id.desc()
 
 
 def snippet(body: str, folded: str, words: list[str], width: int = SNIPPET_WIDTH) -> str:
@@ -162,7 +181,8 @@ def search(conn: Connection, actor: Actor, q: str, filters: dict[str, Any] | Non
     if not words:
         return Page([], 0, page, per_page)
     entries = ix.search_entries
-    where = [_match(conn, words)]
+    source, matches_only, match, newest = _match(conn, words)
+    where = [match]
     province = _code(filters.get("province"), "province")
     commune = _code(filters.get("commune"), "commune")
     if province is not None:
@@ -183,12 +203,32 @@ def search(conn: Connection, actor: Actor, q: str, filters: dict[str, Any] | Non
         if not set(kinds) <= set(KINDS):
             raise BadFilter(f"kind must be one of {', '.join(KINDS)}")
         where.append(entries.c.kind.in_(kinds))
-    total = conn.execute(select(func.count()).select_from(entries).where(*where)).scalar() or 0
-    rows = conn.execute(select(entries).where(*where).order_by(entries.c.id.desc())
+    counted = source if len(where) > 1 else matches_only
+    total = conn.execute(select(func.count()).select_from(counted).where(*where)).scalar() or 0
+    rows = conn.execute(select(entries).select_from(source).where(*where).order_by(newest)
                         .limit(per_page).offset((page - 1) * per_page)).all()
     hits = [Hit(r.kind, r.ref_id, r.visit_id, r.title, snippet(r.body, r.folded, words),
                 r.station_id, r.province_code, r.ward_code, r.visit_date) for r in rows]
     return Page(hits, int(total), page, per_page)
+
+
+def jsonable(value: Any) -> Any:
+    """A result of these functions as JSON-ready values (times as ISO 8601, hits and pages as
+    dicts), for the API."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Hit):
+        return value.as_dict()
+    if isinstance(value, Page):
+        return {"items": [jsonable(i) for i in value.items], "total": value.total,
+                "page": value.page, "per_page": value.per_page, "pages": value.pages}
+    if isinstance(value, MediaFile):
+        return {k: jsonable(v) for k, v in value.__dict__.items() if k != "path"}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
 
 
 # --- the visit -----------------------------------------------------------------------------------

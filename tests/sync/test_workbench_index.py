@@ -216,6 +216,9 @@ def test_a_visit_arrives_whole_is_found_and_a_withdrawal_removes_it(station, com
     assert [d["decision"] for d in detail["review"]] == ["submitted", "approved"]
     assert detail["provenance"]["batch_id"] == summary.batch_id
     assert detail["provenance"]["receipt"]["receipt"]["batch_id"] == summary.batch_id
+    as_json = json.loads(json.dumps(ws.jsonable(detail)))
+    assert as_json["testimonies"][0]["markers"][2]["label"] == MARKERS[2][1]
+    assert json.loads(json.dumps(ws.jsonable(speaker)))["total"] == speaker.total
 
     # Media: where the file is, for the web to stream.
     with store.engine.connect() as conn:
@@ -339,6 +342,11 @@ def test_search_pages_and_refuses_bad_filters(command):
         first = ws.search(conn, READER, "le van duc", {"kind": "martyr"}, page=1, per_page=10)
         third = ws.search(conn, READER, "le van duc", {"kind": "martyr"}, page=3, per_page=10)
         listed = ws.list_visits(conn, READER, page=2, per_page=20)
+        assert ws.list_visits(conn, READER, since="2026-12-03T08:00:00+00:00").total == 25
+        assert ws.list_visits(conn, READER, since="2026-12-04").total == 0
+        assert ws.list_visits(conn, READER, station="another").total == 0
+        with pytest.raises(ws.BadFilter):
+            ws.list_visits(conn, READER, since="last week")
         home = ws.recent_arrivals(conn, READER)
         with pytest.raises(ws.BadFilter):
             ws.search(conn, READER, "duc", {"colour": "red"})

@@ -5,7 +5,6 @@ through the API is logged like a visit opened in a browser."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -17,16 +16,12 @@ from sync.server.web.views.search import FILTERS
 from sync.server.web.views.visits import log_visit
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
 class ApiResponse(JSONResponse):
+    """UTF-8 JSON, not escaped, through the domain's own jsonable (times as ISO 8601)."""
+
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":"),
-                          default=_plain).encode()
+        return json.dumps(search.jsonable(content), ensure_ascii=False,
+                          separators=(",", ":")).encode()
 
 
 def _int(request: Request, name: str, default: int) -> int:

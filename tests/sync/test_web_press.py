@@ -25,7 +25,8 @@ def world(tmp_path_factory):
     built = ww.build(folder, f"sqlite:///{folder / 'server.db'}")
     second = built.ids["pages"][1]
     # The family's choices as the consent scopes say them: the first photo with their name
-    # (as signed), the second anonymously, the recording not for the media at all.
+    # (as signed), the second anonymously, the recording not for the media at all, the video
+    # with their name but not before 2099.
     with built.store.begin() as conn:
         scopes = {"archive_and_search": True, "share_with_authorities": True,
                   "dna_contact": False, "embargo_until": ""}
@@ -33,6 +34,9 @@ def world(tmp_path_factory):
             scopes=json.dumps({**scopes, "media_use": "anonymous"})))
         conn.execute(update(ix.index_parts).values(
             scopes=json.dumps({**scopes, "media_use": "none"})))
+        conn.execute(update(ix.index_pages).where(ix.index_pages.c.id == built.ids["video"])
+                     .values(scopes=json.dumps({**scopes, "media_use": "named",
+                                                "embargo_until": "2099-01-01"})))
     yield built
     built.store.engine.dispose()
 
@@ -54,7 +58,7 @@ def test_the_press_gets_only_what_the_family_allowed_as_they_allowed_it(world):
     assert "Dùng trên báo chí: có nêu tên" in page and "Dùng trên báo chí: ẩn danh" in page
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
     choices = re.findall(r'name="capture" value="([^"]+)"', page)
-    assert len(choices) == 3  # two photos and the recording's one part
+    assert len(choices) == 4  # two photos, a video and the recording's one part
     answer = analyst.post(f"/visits/{world.visit_id}/press-export",
                           data={"csrf": csrf, "capture": [*choices, "page:not-of-this-visit"]})
     assert answer.status_code == 200
@@ -70,12 +74,13 @@ def test_the_press_gets_only_what_the_family_allowed_as_they_allowed_it(world):
         assert name not in anonymous["caption"]
         assert name not in anonymous["file"]
     refused = {(e["kind"], e["id"]): e["reason"] for e in manifest["refused"]}
-    assert set(refused) == {("part", next(c.split(":")[1] for c in choices
-                                          if c.startswith("part:"))),
+    part = next(c.split(":")[1] for c in choices if c.startswith("part:"))
+    assert set(refused) == {("part", part), ("video", world.ids["video"]),
                             ("page", "not-of-this-visit")}
-    assert "did not allow its use in the media" in refused[next(iter(refused))]
+    assert "did not allow its use in the media" in refused[("part", part)]
+    assert refused[("video", world.ids["video"])] == "embargoed until 2099-01-01"
     report = archive.read("report.txt").decode()
-    assert "refused: 2" in report and "did not allow" in report
+    assert "refused: 3" in report and "did not allow" in report and "embargoed" in report
     # The photos are there, without their metadata, and nothing else is.
     assert sorted(archive.namelist()) == ["001-page.jpg", "002-page.jpg", "captions.txt",
                                           "manifest.json", "report.txt"]

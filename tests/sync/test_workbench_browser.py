@@ -178,6 +178,17 @@ def test_a_visit_shows_its_testimony_and_a_marker_moves_the_player(browser, site
     browser.save_screenshot(str(shots / "vi-visit-consent-press.png"))
 
 
+def test_a_video_plays_in_the_page(browser, site, world, shots):
+    browser.get(f"{site}/visits/{world.visit_id}#items")
+    video = browser.find_element(*_by(f"#video-{world.ids['video']} video"))
+    browser.execute_script("arguments[0].muted = true; arguments[0].play()", video)
+    _wait(lambda: browser.execute_script("return arguments[0].currentTime", video) > 0.3)
+    assert browser.execute_script("return arguments[0].videoWidth", video) == 160
+    browser.execute_script("arguments[0].pause()", video)
+    browser.execute_script("document.getElementById('items').scrollIntoView()")
+    browser.save_screenshot(str(shots / "vi-visit-items.png"))
+
+
 def test_a_photo_opens_turned_as_stored_with_next_and_zoom(browser, site, world, shots):
     browser.get(f"{site}/visits/{world.visit_id}#items")
     browser.find_element(*_by("a.thumb")).click()

@@ -75,6 +75,26 @@ def photo(text: str, size: tuple[int, int], colour: tuple[int, int, int]) -> byt
     return out.getvalue()
 
 
+def clip(seconds: float = 2.0, fps: int = 10, size: tuple[int, int] = (160, 120)) -> bytes:
+    """A real WebM (VP8) video, which the browser plays without proprietary codecs."""
+    import av
+    import numpy as np
+
+    out = io.BytesIO()
+    with av.open(out, "w", format="webm") as container:
+        stream = container.add_stream("libvpx", rate=fps)
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        for index in range(int(seconds * fps)):
+            picture = np.full((size[1], size[0], 3), (40, 120, 60), dtype=np.uint8)
+            picture[:, : (index * 7) % size[0]] //= 2
+            for packet in stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return out.getvalue()
+
+
 def _record(vault, testimony_id: str, seconds: int) -> None:  # type: ignore[no-untyped-def]
     recorder = rec.Recorder(vault, testimony_id)
     recorder.start(rec.SyntheticSource(tone, realtime=False, limit_frames=seconds * RATE))
@@ -120,6 +140,10 @@ def build(folder: Path, database_url: str) -> World:
     pages = [visits.add_page(v, item, v.store_bytes(p).name, original_filename=f"IMG_{i}.JPG")
              for i, p in enumerate(photos)]
     visits.rotate_page(v, pages[1], 1)
+    keepsake = visits.add(v, visit_id, ItemData(ItemKind.KEEPSAKE, title="Chiếc bi đông",
+                                                martyr_id=martyr))
+    video = visits.add_page(v, keepsake, v.store_bytes(clip()).name, media="video",
+                            original_filename="VID_0001.webm")
     testimony = create_testimony(v, visit_id, speaker_person_id=witness,
                                  language="tiếng Việt (Nghệ An)", notes="Ông Bảy kể chuyện")
     update_testimony(v, testimony, martyr_ids=[martyr])
@@ -156,5 +180,6 @@ def build(folder: Path, database_url: str) -> World:
             accounts.add_account(conn, name, role, PASSWORDS[name], NOW, policy)
     return World(data, store, visit_id, info.id, summary.batch_id, {
         "martyr": martyr, "witness": witness, "relative": relative, "item": item,
-        "pages": pages, "photos": photos, "testimony": testimony, "markers": markers,
+        "pages": pages, "photos": photos, "video": video, "testimony": testimony,
+        "markers": markers,
         "lead": lead, "consent": record.id})

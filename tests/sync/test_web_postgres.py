@@ -51,7 +51,7 @@ def test_the_workbench_on_postgresql(tmp_path, postgres):
     assert client.get("/").status_code == 303  # signed out: back to the sign-in page
     with world.store.engine.connect() as conn:
         assert access_log.verify(conn) is None
-        entries, total = access_log.entries(conn, Actor("an", "admin"), per_page=100)
+        entries, _total = access_log.entries(conn, Actor("an", "admin"), per_page=100)
     actions = {(e.username, e.action) for e in entries}
     assert {("binh", "view-visit"), ("binh", "view-person"), ("binh", "press-export"),
             ("dung", "view-visit")} <= actions

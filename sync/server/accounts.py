@@ -44,7 +44,7 @@ from sqlalchemy import (
 )
 
 from sync.errors import SyncError
-from sync.server.actors import ROLES, Actor
+from sync.server.actors import ROLES, Actor, permit
 from sync.server.store import Store, metadata
 
 accounts = Table(
@@ -200,7 +200,15 @@ def add_account(conn: Connection, username: str, role: str, password: str, now: 
     return Account(username, role, True, now)
 
 
-def list_accounts(conn: Connection) -> list[Account]:
+def _admin(actor: Actor | None) -> None:
+    """From the workbench an actor is given and must be an admin; the command line (the
+    server's own operator, at its console) passes none."""
+    if actor is not None:
+        permit(actor, "manage-accounts")
+
+
+def list_accounts(conn: Connection, actor: Actor | None = None) -> list[Account]:
+    _admin(actor)
     rows = conn.execute(select(accounts).order_by(accounts.c.username))
     return [Account(r.username, r.role, r.active, _utc(r.created_at)) for r in rows]
 
@@ -221,9 +229,11 @@ def set_password(conn: Connection, username: str, password: str, now: datetime,
     revoke_sessions(conn, username, now)
 
 
-def set_active(conn: Connection, username: str, active: bool, now: datetime) -> None:
+def set_active(conn: Connection, username: str, active: bool, now: datetime,
+               actor: Actor | None = None) -> None:
     """Disable (or enable again) an account. Disabling ends its sessions and its API tokens
     stop working (they are checked against the account each time)."""
+    _admin(actor)
     _existing(conn, username)
     conn.execute(update(accounts).where(accounts.c.username == username)
                  .values(active=active))
@@ -344,14 +354,18 @@ def create_token(conn: Connection, username: str, now: datetime, label: str = ""
     return token_id, secret
 
 
-def revoke_token(conn: Connection, token_id: str, now: datetime) -> None:
+def revoke_token(conn: Connection, token_id: str, now: datetime,
+                 actor: Actor | None = None) -> None:
+    _admin(actor)
     done = conn.execute(update(api_tokens).where(
         api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None)).values(revoked_at=now))
     if done.rowcount != 1:
         raise AccountError(f"there is no live token {token_id!r}")
 
 
-def list_tokens(conn: Connection, username: str | None = None) -> list[dict]:  # type: ignore[type-arg]
+def list_tokens(conn: Connection, username: str | None = None,
+                actor: Actor | None = None) -> list[dict]:  # type: ignore[type-arg]
+    _admin(actor)
     query = select(api_tokens.c.id, api_tokens.c.username, api_tokens.c.label,
                    api_tokens.c.created_at, api_tokens.c.last_used_at,
                    api_tokens.c.revoked_at).order_by(api_tokens.c.created_at)

@@ -55,6 +55,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view-stations": ADMINS,
     "view-access-log": ADMINS,
     "press-export": frozenset({ADMIN, ANALYST}),
+    "manage-accounts": ADMINS,
 }
 
 

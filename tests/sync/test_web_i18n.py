@@ -33,7 +33,7 @@ def _asked() -> set[str]:
 def _families() -> set[str]:
     """Keys made at run time from a value: every value must have its words."""
     made = {f"error.{c}" for c in ("unauthenticated", "forbidden", "csrf", "not_found",
-                                   "not_an_image", "nothing_chosen")}
+                                   "not_an_image", "nothing_chosen", "own_account")}
     made |= {f"lang.{lang}" for lang in i18n.LANGUAGES} | {f"role.{r}" for r in ROLES}
     made |= {f"kind.{k}" for k in (*KINDS, "part", "part-original")}
     made |= {f"person.{k}" for k in PersonKind} | {f"item.{k}" for k in ItemKind}

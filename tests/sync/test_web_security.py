@@ -63,7 +63,7 @@ def _paths(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """A real value for every path parameter, so an allowed role gets a real page."""
     pages = world.ids["pages"]
     return {"visit_id": world.visit_id, "page_id": pages[0], "kind": "page",
-            "object_id": pages[0], "lang": "en"}
+            "object_id": pages[0], "lang": "en", "username": "cuong", "token_id": "0" * 12}
 
 
 def _url(route: Route, values: dict[str, str]) -> str:
@@ -281,3 +281,26 @@ def test_previews_are_made_once_turned_as_stored(world, clients):
     again = clients["reader"].get(f"/media/preview/{turned}?size=thumb")
     assert again.content == two.content
     assert sorted((world.data / "previews").rglob("*.jpg")) == cached
+
+
+def test_an_admin_disables_an_account_from_its_page_and_its_session_ends(app, tokens):
+    admin, verifier, reader = (_client(app, role) for role in ("admin", "verifier", "reader"))
+    page = admin.get("/accounts").text
+    assert 'id="account-cuong"' in page and "sohoa_" not in page  # ids, never tokens
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    reader_csrf = re.search(r'name="csrf" value="([^"]+)"', reader.get("/").text).group(1)
+    assert reader.post("/accounts/cuong/state", data={"csrf": reader_csrf,
+                                                      "active": "0"}).status_code == 403
+    assert admin.post("/accounts/an/state", data={"csrf": csrf, "active": "0"}
+                      ).status_code == 409  # not one's own
+    assert admin.post("/accounts/cuong/state", data={"active": "0"}).status_code == 403
+    assert verifier.get("/").status_code == 200
+    done = admin.post("/accounts/cuong/state", data={"csrf": csrf, "active": "0"})
+    assert done.status_code == 303
+    assert verifier.get("/").status_code == 303  # its session ended: back to sign-in
+    api = TestClient(app, headers={"authorization": f"Bearer {tokens['verifier']}"})
+    assert api.get("/api/v1/visits").status_code == 401
+    assert "stations.disabled" not in admin.get("/accounts").text
+    assert admin.post("/accounts/cuong/state", data={"csrf": csrf, "active": "1"}
+                      ).status_code == 303
+    assert api.get("/api/v1/visits").status_code == 200

@@ -256,3 +256,6 @@ def test_in_english_and_the_admin_sees_who_looked(browser, site, world, shots):
     browser.get(f"{site}/stations")
     assert "Trạm Hải Lăng" in browser.find_element(*_by("#stations")).text
     browser.save_screenshot(str(shots / "en-stations.png"))
+    browser.get(f"{site}/accounts")
+    assert "dung" in browser.find_element(*_by("#accounts")).text
+    browser.save_screenshot(str(shots / "en-accounts.png"))

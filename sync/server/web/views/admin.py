@@ -1,11 +1,12 @@
-"""The admin's pages: stations, batches received, the access log."""
+"""The admin's pages: stations, batches received, the access log, accounts and tokens."""
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
-from sync.server import access_log, overview
+from sync.server import access_log, accounts, overview
 from sync.server.web.app import Workbench
 from sync.server.web.paging import Paging, page_number
 
@@ -35,3 +36,43 @@ def access_log_page(request: Request, wb: Workbench) -> Response:
     return wb.render(request, "access_log.html", entries=rows, broken=broken,
                      username=who or "", subject=subject or "",
                      paging=Paging(request, page, wb.config.per_page, total))
+
+
+def accounts_page(request: Request, wb: Workbench) -> Response:
+    with wb.store.begin() as conn:
+        people = accounts.list_accounts(conn, request.state.actor)
+        tokens = accounts.list_tokens(conn, actor=request.state.actor)
+    return wb.render(request, "accounts.html", accounts=people, tokens=tokens)
+
+
+async def account_state(request: Request, wb: Workbench) -> Response:
+    """Disable or enable an account (its sessions end when disabled); not one's own."""
+    form = await request.form()
+    username = request.path_params["username"][:64]
+    active = form.get("active") == "1"
+    if username == request.state.actor.username:
+        return wb.refuse(request, 409, "own_account")
+
+    def change() -> None:
+        with wb.store.begin() as conn:
+            accounts.set_active(conn, username, active, wb.now(), request.state.actor)
+
+    try:
+        await run_in_threadpool(change)
+    except accounts.AccountError:
+        return wb.refuse(request, 404, "not_found")
+    return RedirectResponse("/accounts", status_code=303)
+
+
+async def token_revoke(request: Request, wb: Workbench) -> Response:
+    token_id = request.path_params["token_id"][:16]
+
+    def revoke() -> None:
+        with wb.store.begin() as conn:
+            accounts.revoke_token(conn, token_id, wb.now(), request.state.actor)
+
+    try:
+        await run_in_threadpool(revoke)
+    except accounts.AccountError:
+        return wb.refuse(request, 404, "not_found")
+    return RedirectResponse("/accounts", status_code=303)

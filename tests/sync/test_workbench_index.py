@@ -356,6 +356,7 @@ def test_search_pages_and_refuses_bad_filters(command):
             ws.search(conn, READER, "duc", {"kind": "secret"})
         assert ws.search(conn, READER, "  ,;  ").total == 0
     assert first.total == 25 and first.pages == 3 and len(first.items) == 10
+    assert not first.more
     assert len(third.items) == 5
     assert not {h.id for h in first.items} & {h.id for h in third.items}
     assert listed.total == 25 and len(listed.items) == 5
@@ -386,3 +387,19 @@ def test_paths_in_a_record_cannot_leave_the_bag():
     assert ix._bag_path("../../etc/passwd") is None
     assert ix._bag_path("/etc/passwd") is None
     assert ix._bag_path("visits/v/media/p.jpg") == "data/visits/v/media/p.jpg"
+
+
+def test_a_common_name_is_counted_up_to_the_cap(command):
+    """Past COUNT_CAP matches the count says "1,000+" instead of visiting every match."""
+    store = command[1]
+    martyrs = [{"id": f"20000000-0000-4000-8000-{n:012d}", "full_name": f"Phạm Thị Thu {n}"}
+               for n in range(ws.COUNT_CAP + 5)]
+    with store.begin() as conn:
+        ix.index_record(conn, {"format": "sohoa-visit/1", "visit": {"id": "v1"},
+                               "martyrs": martyrs}, "s", "b", NOW, consents=[])
+    with store.engine.connect() as conn:
+        common = ws.search(conn, READER, "pham thi thu", per_page=100)
+        rare = ws.search(conn, READER, "pham thi thu 1004")
+    assert common.total == ws.COUNT_CAP and common.more and len(common.items) == 100
+    assert common.items[0].title == f"Phạm Thị Thu {ws.COUNT_CAP + 4}"  # newest first
+    assert rare.total == 1 and not rare.more

@@ -235,23 +235,24 @@ def floor_search(store: Store, words_list: list[list[str]], trigram: bool = Fals
         for words in words_list:
             t0 = time.perf_counter()
             if store.engine.dialect.name == "sqlite":
-                cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?",
-                               (ws.fts_query(words),))
+                cursor.execute("SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE "
+                               "search_fts MATCH ? LIMIT 1001)", (ws.fts_query(words),))
                 cursor.fetchall()
                 cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH ? "
                                "ORDER BY rowid DESC LIMIT 20", (ws.fts_query(words),))
             elif trigram:
                 like = " AND ".join("folded LIKE %s" for _ in words)
                 args = [f"%{w}%" for w in words]
-                cursor.execute(f"SELECT count(*) FROM search_entries WHERE {like}", args)  # noqa: S608
+                cursor.execute("SELECT count(*) FROM (SELECT 1 FROM search_entries "  # noqa: S608
+                               f"WHERE {like} LIMIT 1001) AS m", args)
                 cursor.fetchall()
                 cursor.execute(f"SELECT id FROM search_entries WHERE {like} "  # noqa: S608
                                "ORDER BY id DESC LIMIT 20", args)
             else:
                 match = ("to_tsvector('simple'::regconfig, folded) @@ "
                          "to_tsquery('simple'::regconfig, %s)")
-                cursor.execute(f"SELECT count(*) FROM search_entries WHERE {match}",  # noqa: S608
-                               (ws.ts_query(words),))
+                cursor.execute("SELECT count(*) FROM (SELECT 1 FROM search_entries "  # noqa: S608
+                               f"WHERE {match} LIMIT 1001) AS m", (ws.ts_query(words),))
                 cursor.fetchall()
                 cursor.execute(f"SELECT id FROM search_entries WHERE {match} "  # noqa: S608
                                "ORDER BY id DESC LIMIT 20", (ws.ts_query(words),))
@@ -262,7 +263,8 @@ def floor_search(store: Store, words_list: list[list[str]], trigram: bool = Fals
     return times
 
 
-def run(url: str, work: Path, visits: int, rows_goal: int, seed: int) -> dict[str, Any]:
+def run(url: str, work: Path, visits: int, rows_goal: int, seed: int,
+        explain: bool = False) -> dict[str, Any]:
     store = Store(url)
     key = Ed25519PrivateKey.generate()
     with store.begin() as conn:
@@ -329,6 +331,19 @@ def run(url: str, work: Path, visits: int, rows_goal: int, seed: int) -> dict[st
                 ix.index_visits.c.visit_id == vid)).first()
             pk_times.append(time.perf_counter() - t0)
     floor_times = floor_search(store, [ws.query_words(q) for q in qs])
+    if explain and store.engine.dialect.name == "postgresql":
+        slowest = sorted(zip(search_times, qs, strict=True))[-3:]
+        with store.engine.connect() as conn:
+            for seconds, q in slowest:
+                words = ws.query_words(q)
+                match = ("to_tsvector('simple'::regconfig, folded) @@ "  # words: letters/digits
+                         f"to_tsquery('simple'::regconfig, '{ws.ts_query(words)}')")
+                print(f"-- {q!r}: {seconds * 1000:.1f} ms", file=sys.stderr)
+                for sql in (f"SELECT count(*) FROM search_entries WHERE {match}",  # noqa: S608
+                            f"SELECT id FROM search_entries WHERE {match} "  # noqa: S608
+                            "ORDER BY id DESC LIMIT 20"):
+                    plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + sql).all()
+                    print("\n".join(r[0] for r in plan), file=sys.stderr)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     trigram_p95 = None
     if store.engine.dialect.name == "postgresql":
@@ -382,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", action="store_true",
                         help="start a throwaway PostgreSQL (as the tests do) and use it")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--explain", action="store_true",
+                        help="PostgreSQL: print the plans of the three slowest searches")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
     server = None
@@ -393,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
             server = Postgres()
             url = server.new_database()
         url = url or f"sqlite:///{work / 'server.db'}"
-        result = run(url, work, args.visits, args.rows, args.seed)
+        result = run(url, work, args.visits, args.rows, args.seed, args.explain)
     finally:
         if server is not None:
             server.stop()

@@ -33,6 +33,10 @@ from sync.server.store import batches, stations
 KINDS = ("visit", "martyr", "person", "item", "page", "video", "testimony", "marker", "lead",
          "consent")
 MAX_PER_PAGE = 100
+# Matches are counted up to this many: counting every match of a common name costs a row visit
+# each on PostgreSQL (its GIN index has no counts), and nobody pages past it.
+COUNT_CAP = 1000
+RECENT_WINDOW = 5000  # PostgreSQL: newest entries searched first for a page of hits
 MAX_QUERY_WORDS = 12
 SNIPPET_WIDTH = 80
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: both engines split at "_"
@@ -64,12 +68,14 @@ class Hit:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a list: the rows, the total count, and where we are."""
+    """One page of a list: the rows, the total count, and where we are. A search counts its
+    matches up to COUNT_CAP: beyond, ``total`` is COUNT_CAP and ``more`` is True ("1,000+")."""
 
     items: list[Any]
     total: int
     page: int
     per_page: int
+    more: bool = False
 
     @property
     def pages(self) -> int:
@@ -204,12 +210,26 @@ def search(conn: Connection, actor: Actor, q: str, filters: dict[str, Any] | Non
             raise BadFilter(f"kind must be one of {', '.join(KINDS)}")
         where.append(entries.c.kind.in_(kinds))
     counted = source if len(where) > 1 else matches_only
-    total = conn.execute(select(func.count()).select_from(counted).where(*where)).scalar() or 0
-    rows = conn.execute(select(entries).select_from(source).where(*where).order_by(newest)
-                        .limit(per_page).offset((page - 1) * per_page)).all()
+    capped = select(literal_column("1")).select_from(counted).where(*where).limit(
+        COUNT_CAP + 1).subquery()
+    total = conn.execute(select(func.count()).select_from(capped)).scalar() or 0
+    query = select(entries).select_from(source).order_by(newest).limit(per_page).offset(
+        (page - 1) * per_page)
+    rows = []
+    if conn.dialect.name == "postgresql":
+        # Newest first needs every match sorted (GIN keeps no order): look among the newest
+        # entries first, where a common name fills the page; the whole index only if not.
+        edge = conn.execute(select(entries.c.id).order_by(entries.c.id.desc())
+                            .offset(RECENT_WINDOW).limit(1)).scalar()
+        if edge is not None:
+            rows = conn.execute(query.where(*where, entries.c.id > edge)).all()
+            if len(rows) < per_page:
+                rows = []
+    if not rows:
+        rows = conn.execute(query.where(*where)).all()
     hits = [Hit(r.kind, r.ref_id, r.visit_id, r.title, snippet(r.body, r.folded, words),
                 r.station_id, r.province_code, r.ward_code, r.visit_date) for r in rows]
-    return Page(hits, int(total), page, per_page)
+    return Page(hits, min(int(total), COUNT_CAP), page, per_page, more=total > COUNT_CAP)
 
 
 def jsonable(value: Any) -> Any:
@@ -221,7 +241,8 @@ def jsonable(value: Any) -> Any:
         return value.as_dict()
     if isinstance(value, Page):
         return {"items": [jsonable(i) for i in value.items], "total": value.total,
-                "page": value.page, "per_page": value.per_page, "pages": value.pages}
+                "more": value.more, "page": value.page, "per_page": value.per_page,
+                "pages": value.pages}
     if isinstance(value, MediaFile):
         return {k: jsonable(v) for k, v in value.__dict__.items() if k != "path"}
     if isinstance(value, dict):

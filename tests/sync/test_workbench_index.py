@@ -356,6 +356,7 @@ def test_search_pages_and_refuses_bad_filters(command):
             ws.search(conn, READER, "duc", {"kind": "secret"})
         assert ws.search(conn, READER, "  ,;  ").total == 0
     assert first.total == 25 and first.pages == 3 and len(first.items) == 10
+    assert not first.more
     assert len(third.items) == 5
     assert not {h.id for h in first.items} & {h.id for h in third.items}
     assert listed.total == 25 and len(listed.items) == 5
@@ -386,3 +387,28 @@ def test_paths_in_a_record_cannot_leave_the_bag():
     assert ix._bag_path("../../etc/passwd") is None
     assert ix._bag_path("/etc/passwd") is None
     assert ix._bag_path("visits/v/media/p.jpg") == "data/visits/v/media/p.jpg"
+
+
+def test_a_common_name_is_counted_up_to_the_cap(command, monkeypatch):
+    """Past COUNT_CAP matches the count says "1,000+" instead of visiting every match; the
+    newest-first window PostgreSQL looks in first gives the same pages as the whole index."""
+    store = command[1]
+    martyrs = [{"id": f"20000000-0000-4000-8000-{n:012d}", "full_name": f"Phạm Thị Thu {n}"}
+               for n in range(ws.COUNT_CAP + 5)]
+    with store.begin() as conn:
+        ix.index_record(conn, {"format": "sohoa-visit/1", "visit": {"id": "v1"},
+                               "martyrs": martyrs}, "s", "b", NOW, consents=[])
+    with store.engine.connect() as conn:
+        common = ws.search(conn, READER, "pham thi thu", per_page=100)
+        rare = ws.search(conn, READER, "pham thi thu 1004")
+    assert common.total == ws.COUNT_CAP and common.more and len(common.items) == 100
+    assert common.items[0].title == f"Phạm Thị Thu {ws.COUNT_CAP + 4}"  # newest first
+    assert rare.total == 1 and not rare.more
+    monkeypatch.setattr(ws, "RECENT_WINDOW", 50)  # a window smaller than the matches
+    with store.engine.connect() as conn:
+        for page in (1, 2, 3, 4):
+            windowed = ws.search(conn, READER, "pham thi thu", page=page, per_page=20)
+            assert [h.id for h in windowed.items] == \
+                [h.id for h in common.items[(page - 1) * 20:page * 20]]
+        older = ws.search(conn, READER, "pham thi thu 7")  # 7, 70-79, 700-799: none recent
+        assert older.total == 111 and older.items[0].title == "Phạm Thị Thu 799"

@@ -2,9 +2,9 @@
 case: "nguyen van hung" finds "Nguyễn Văn Hùng", "dong" finds "Đồng". An FTS5 index inside the
 encrypted database holds the folded text; capture/visits.py keeps it current.
 
-Folding is done here in Python, character by character (so a folded text has the original's
-length and a hit maps back onto the original spelling for the snippet): decompose, drop the
-marks, lower-case, and đ/Đ become d, which Unicode does not decompose.
+Folding (``capture.folding.fold``, re-exported here) is done in Python, character by character
+(so a folded text has the original's length and a hit maps back onto the original spelling for
+the snippet): decompose, drop the marks, lower-case, and đ/Đ become d.
 
 A household is found by its place too: the commune/ward and province are stored as codes, and
 their names (capture/places.py) are indexed after the village, so "quang tri" or "hai lang"
@@ -14,7 +14,6 @@ finds the visits there. Migration 0008 rebuilt the index of vaults made before t
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from capture import places
 from capture.errors import UnknownPlace
+from capture.folding import fold
 from capture.roles import Action, allowed
 from capture.vault import UnlockedVault
 
@@ -45,32 +45,6 @@ class SearchHit:
     ref_id: str  # the id of that record (the visit id for kind "visit")
     title: str  # what to show: a name, an item's title, the household's contact
     snippet: str  # the matching text around the first hit, original spelling
-
-
-def _fold_char(char: str) -> str:
-    if char in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", char)[0].lower()
-    return base[0] if base else char
-
-
-class _FoldTable(dict[int, str]):
-    """str.translate table filled as characters are met: the loop stays in C."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = _fold_char(chr(code))
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-def fold(value: str) -> str:
-    """'Nguyễn Văn Đồng' -> 'nguyen van dong'; same length as the input (NFC)."""
-    value = unicodedata.normalize("NFC", value)
-    if value.isascii():
-        return value.lower()
-    return value.translate(_FOLD)
 
 
 # Which columns of each table are searched, and which one names the record. The columns in

@@ -33,12 +33,26 @@ from capture.errors import CaptureError, DiskFull, ObjectDamaged
 from capture.models import AuditEvent, ObjectRow, Visit
 from capture.review import history
 from capture.roles import Action
+from capture.testimony import (
+    Marker,
+    MarkerView,
+    PartView,
+    Testimony,
+    TestimonyMartyr,
+    TestimonyPart,
+    TestimonyView,
+    to_ohms_index,
+    to_webvtt,
+)
 from capture.vault import UnlockedVault
 from sync import age_stream, minisign
 from sync.bag import BagWriter, bagging_date, open_tar
 from sync.errors import SyncError
 
 FORMAT = "sohoa-batch/1"
+# The visit record (visit.json). /2 carries testimonies whole and each lead's source; the
+# command reads /1 and /2 (docs/sync.md).
+VISIT_FORMAT = "sohoa-visit/2"
 
 
 class NothingToSend(SyncError, CaptureError):
@@ -364,16 +378,24 @@ def _add_visit(vault: UnlockedVault, bag: BagWriter, visit: outbox.PendingVisit,
         item["pages"] = kept
     summary.withheld += withheld
     record["withheld_captures"] = withheld
-    for other in (c for c, _ in visit.captures if c.kind != "page"):
+    for other, scopes in ((c, s) for c, s in visit.captures if c.kind != "page"):
         path = (f"data/visits/{visit_id}/{other.kind}s/{other.ref_id}"
                 f"{_extension('', media_types[other.object_name])}")
         record.setdefault("other_captures", []).append(
             {"kind": other.kind, "id": other.ref_id, "file": path[len("data/"):],
-             "sha256": add_media(path, other)})
+             "sha256": add_media(path, other), "consent_scopes": asdict(scopes)})
     for ref_id, batch_id in sorted(visit.sent.items()):
         if ref_id not in {p["id"] for i in record["items"] for p in i["pages"]}:
             record.setdefault("other_captures", []).append(
                 {"id": ref_id, "delivered_in": batch_id})
+    _attach_recordings(record, visit)
+    for testimony in record["testimonies"]:
+        view = testimony.pop("_view")
+        stem = f"data/visits/{visit_id}/testimonies/{testimony['id']}"
+        bag.add_payload_bytes(stem + ".vtt", to_webvtt(view).encode())
+        bag.add_payload_bytes(stem + ".ohms.xml", to_ohms_index(view))
+        testimony["index"] = {"webvtt": stem[len("data/"):] + ".vtt",
+                              "ohms": stem[len("data/"):] + ".ohms.xml"}
     for view in consent.records(vault, visit_id):
         bag.add_payload_bytes(f"data/visits/{visit_id}/consent/{view.id}.json",
                               _consent_bytes(vault, view.id))
@@ -394,7 +416,7 @@ def _visit_record(vault: UnlockedVault, session: Any, visit: Visit) -> dict[str,
         return out
 
     record: dict[str, Any] = {
-        "format": "sohoa-visit/1",
+        "format": VISIT_FORMAT,
         "visit": {c.name: _jsonable(getattr(visit, c.name)) for c in Visit.__table__.columns},
         "martyrs": rows(Martyr), "people": rows(Person), "leads": rows(Lead), "items": [],
         "review": [dict(decision=d.decision, comment=d.comment, item_id=d.item_id,
@@ -407,7 +429,94 @@ def _visit_record(vault: UnlockedVault, session: Any, visit: Visit) -> dict[str,
                           "original_filename": p.original_filename, "rotation": p.rotation,
                           "meta": json.loads(p.meta)} for p in pages]
         record["items"].append(item)
+    record["testimonies"] = _testimonies(session, visit.id, record["people"])
+    _lead_sources(record)
     return record
+
+
+def _testimonies(session: Any, visit_id: str, people: list[dict[str, Any]]
+                 ) -> list[dict[str, Any]]:
+    """sohoa-visit/2: each testimony whole — speaker (and the person record), language,
+    notes, martyr links, parts in order, markers on the testimony's timeline. The station's
+    own view (``TestimonyView``) is kept aside for the WebVTT and OHMS files."""
+    by_id = {p["id"]: p for p in people}
+    out = []
+    for row in session.scalars(select(Testimony).where(Testimony.visit_id == visit_id)
+                               .order_by(Testimony.created_at, Testimony.id)):
+        view = TestimonyView(row.id, row.visit_id, row.speaker_person_id, row.speaker_name,
+                             row.language, row.notes)
+        view.martyr_ids = sorted(session.scalars(select(TestimonyMartyr.martyr_id).where(
+            TestimonyMartyr.testimony_id == row.id)))
+        parts = []
+        offset = 0.0
+        for part in session.scalars(select(TestimonyPart).where(
+                TestimonyPart.testimony_id == row.id).order_by(TestimonyPart.position)):
+            view.parts.append(PartView(
+                part.id, part.position, part.source, part.device_name, part.sample_rate,
+                part.subtype, part.started_at, part.frames, part.state, part.end_reason,
+                part.overflows, part.object_name, part.original_filename, offset))
+            parts.append({"id": part.id, "position": part.position, "source": part.source,
+                          "device_name": part.device_name, "sample_rate": part.sample_rate,
+                          "channels": part.channels, "subtype": part.subtype,
+                          "started_at": part.started_at.isoformat(), "frames": part.frames,
+                          "duration": part.duration, "offset_seconds": offset,
+                          "state": part.state, "end_reason": part.end_reason,
+                          "overflows": part.overflows,
+                          "original_filename": part.original_filename})
+            offset += part.duration
+        markers = session.scalars(select(Marker).where(Marker.testimony_id == row.id)
+                                  .order_by(Marker.at_seconds, Marker.id))
+        view.markers = [MarkerView(m.id, m.at_seconds, m.label, m.kind, m.note)
+                        for m in markers]
+        out.append({
+            "id": row.id, "speaker_person_id": row.speaker_person_id,
+            "speaker_name": row.speaker_name,
+            "speaker": by_id.get(row.speaker_person_id or ""),
+            "language": row.language, "notes": row.notes,
+            "created_at": row.created_at.isoformat(), "martyr_ids": view.martyr_ids,
+            "duration": view.duration, "parts": parts,
+            "markers": [{"id": m.id, "at_seconds": m.at_seconds, "label": m.label,
+                         "kind": m.kind, "note": m.note} for m in view.markers],
+            "_view": view,
+        })
+    return out
+
+
+def _lead_sources(record: dict[str, Any]) -> None:
+    """A lead names where it came from: a marker (with its testimony and time) or a page (with
+    its item), so the command can open the very moment or photo."""
+    markers = {m["id"]: (t, m) for t in record["testimonies"] for m in t["markers"]}
+    pages = {p["id"]: i for i in record["items"] for p in i["pages"]}
+    for lead in record["leads"]:
+        ref = lead.get("source_ref") or ""
+        source: dict[str, Any] = {"kind": lead.get("source_kind") or "other", "ref": ref}
+        if ref in markers:
+            testimony, marker = markers[ref]
+            source.update(kind="marker", testimony_id=testimony["id"],
+                          at_seconds=marker["at_seconds"], label=marker["label"])
+        elif ref in pages:
+            source.update(kind="page", item_id=pages[ref]["id"])
+        lead["source"] = source
+
+
+def _attach_recordings(record: dict[str, Any], visit: outbox.PendingVisit) -> None:
+    """Each part names its file in the bag (and the original of an imported recording), or
+    the batch that delivered it before, or says it stayed on the station (no consent)."""
+    files = {(c["kind"], c["id"]): c for c in record.get("other_captures", []) if "kind" in c}
+    for testimony in record["testimonies"]:
+        for part in testimony["parts"]:
+            joined = files.get(("recording", part["id"]))
+            original = files.get(("recording-original", part["id"]))
+            if joined is not None:
+                part.update(file=joined["file"], sha256=joined["sha256"],
+                            media_type="audio/flac",
+                            consent_scopes=joined["consent_scopes"])
+            elif part["id"] in visit.sent:
+                part["delivered_in"] = visit.sent[part["id"]]
+            else:
+                part["withheld"] = True
+            if original is not None:
+                part.update(original_file=original["file"], original_sha256=original["sha256"])
 
 
 def _jsonable(value: Any) -> Any:

@@ -76,6 +76,9 @@ SYSTEM_PACKAGES=(
     zbar-tools
     # sync: the command server's tests start a real PostgreSQL (initdb, pg_ctl)
     postgresql
+    # workbench (issue 13): the browser tests drive a real Chromium through its WebDriver
+    chromium
+    chromium-driver
 )
 
 say() { printf 'setup: %s\n' "$*" >&2; }

@@ -12,9 +12,16 @@
                 [--signature SIG]           its station's signature (default FILE.minisig)
                 [--receipt OUT]             … and its signed receipt, to take back to the station
     sohoa-server batches    --data DIR      what was received, from which station, when
+    sohoa-server reindex    --data DIR      rebuild the index from the archive (idempotent)
 
     sohoa-server serve      --data DIR      enrolment, tus uploads and receipts, over TLS when
                 [--tls-cert PEM --tls-key PEM]  given a certificate (or DATA/tls/ has one)
+                [--web-host H --web-port P] … and the workbench for the command's staff
+
+    sohoa-server account add NAME --role admin|analyst|verifier|reader --password-stdin
+    sohoa-server account list | disable NAME | enable NAME | passwd NAME [--password-stdin]
+    sohoa-server token create NAME [--label TEXT] | list [NAME] | revoke TOKEN_ID
+    sohoa-server reindex    --data DIR      rebuild the index of every batch from the archive
 
 Each takes ``--database URL`` for a PostgreSQL server (``postgresql+psycopg://…``) instead of
 the SQLite file in the data folder.
@@ -36,6 +43,8 @@ import segno
 
 from sync.enrol_link import EnrolLink, fingerprint
 from sync.errors import SyncError
+from sync.server import accounts
+from sync.server.actors import ROLES
 from sync.server.ingest import MAX_SIGNATURE_BYTES, Rejected, Retryable, ingest
 from sync.server.keys import CommandKeys
 from sync.server.receiving import lock_down
@@ -139,11 +148,18 @@ def _serve(args: argparse.Namespace) -> int:
     pinned = args.public_certificate or (tls.cert if tls else None)
     lock_down(args.data)
     raise_open_files_limit()
+    from sync.server.web.app import WebConfig, create_web_app
+    from sync.server.web.serving import WEB_LIMITS, serve_both
+
     app = create_app(ServerConfig(args.data, database_url=args.database,
                                   tls_certificate=pinned))
-    uvicorn.Server(uvicorn_config(
+    station = uvicorn_config(
         app, args.host, args.port, tls_cert=str(tls.cert) if tls else None,
-        tls_key=str(tls.key) if tls else None, proxies=args.proxy or None)).run()
+        tls_key=str(tls.key) if tls else None, proxies=args.proxy or None)
+    web = uvicorn.Config(create_web_app(WebConfig(args.data, database_url=args.database)),
+                         host=args.web_host, port=args.web_port, log_level="info",
+                         **WEB_LIMITS)
+    serve_both(station, web)
     return 0
 
 
@@ -154,6 +170,95 @@ def _signature(path: Path) -> str | None:
             return handle.read(MAX_SIGNATURE_BYTES).decode("utf-8", "replace")
     except FileNotFoundError:
         return None
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """The password from one line of standard input (scripts), or typed twice at a prompt."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise accounts.AccountError("the two passwords differ")
+    return first
+
+
+def _account(args: argparse.Namespace, store: Store, now: datetime) -> int:
+    with store.begin() as conn:
+        if args.action == "add":
+            account = accounts.add_account(conn, args.username, args.role,
+                                           _read_password(args), now)
+            print(f"account {account.username} ({account.role}) made")
+        elif args.action == "list":
+            for account in accounts.list_accounts(conn):
+                state = "active" if account.active else "disabled"
+                print(f"{account.username}\t{account.role}\t{state}\t"
+                      f"{account.created_at:%Y-%m-%d}")
+        elif args.action == "passwd":
+            accounts.set_password(conn, args.username, _read_password(args), now)
+            print(f"password of {args.username} changed; its sessions are closed")
+        else:
+            accounts.set_active(conn, args.username, args.action == "enable", now)
+            print(f"account {args.username} {args.action}d")
+    return 0
+
+
+def _token(args: argparse.Namespace, store: Store, now: datetime) -> int:
+    with store.begin() as conn:
+        if args.action == "create":
+            token_id, secret = accounts.create_token(conn, args.username, now, args.label)
+            print(secret)
+            print(f"token {token_id} for {args.username}: shown once, keep it safe",
+                  file=sys.stderr)
+        elif args.action == "list":
+            for row in accounts.list_tokens(conn, args.username):
+                state = "revoked" if row["revoked_at"] else "live"
+                print(f"{row['id']}\t{row['username']}\t{state}\t{row['label']}")
+        else:
+            accounts.revoke_token(conn, args.token_id, now)
+            print(f"token {args.token_id} revoked")
+    return 0
+
+
+def _add_account_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--data", type=Path, default=Path("sohoa-server-data"),
+                         help="the server's data folder")
+        sub.add_argument("--database", metavar="URL",
+                         help="the database as an SQLAlchemy URL (default: SQLite in --data)")
+
+    account = commands.add_parser("account", help="the workbench's accounts")
+    actions = account.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="make an account")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=ROLES)
+    common(actions.add_parser("list", help="list the accounts"))
+    for name, text in (("disable", "disable an account (its sessions end)"),
+                       ("enable", "enable a disabled account"),
+                       ("passwd", "set a new password (its sessions end)")):
+        sub = actions.add_parser(name, help=text)
+        sub.add_argument("username")
+        if name == "passwd":
+            sub.add_argument("--password-stdin", action="store_true",
+                             help="read the password from one line of standard input")
+        common(sub)
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from one line of standard input")
+    common(add)
+
+    token = commands.add_parser("token", help="API tokens for scripts")
+    actions = token.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="print a new API token for an account")
+    create.add_argument("username")
+    create.add_argument("--label", default="", help="what the token is for")
+    common(create)
+    listing = actions.add_parser("list", help="list the tokens (never the tokens themselves)")
+    listing.add_argument("username", nargs="?")
+    common(listing)
+    revoke = actions.add_parser("revoke", help="revoke a token by its id")
+    revoke.add_argument("token_id")
+    common(revoke)
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -173,7 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
                        ("stations", "list, disable, enable enrolled stations or rotate a key"),
                        ("ingest", "ingest a batch file (from a USB stick)"),
                        ("batches", "list the batches received"),
-                       ("serve", "serve enrolment, tus uploads and receipts")):
+                       ("reindex", "rebuild the index of every batch from the archive"),
+                       ("serve", "serve enrolment, tus uploads and receipts, and the workbench")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--data", type=Path, default=Path("sohoa-server-data"),
                          help="the server's data folder")
@@ -231,6 +337,10 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--proxy", action="append", metavar="ADDR",
                              help="a reverse proxy in front (repeatable): its X-Forwarded-For "
                                   "is believed and it is not held to the per-client limits")
+            sub.add_argument("--web-host", default="127.0.0.1",
+                             help="the workbench's address: the command's office network only")
+            sub.add_argument("--web-port", type=int, default=8471)
+    _add_account_parsers(commands)
     return parser
 
 
@@ -254,6 +364,18 @@ def main(argv: list[str] | None = None) -> int:
             digest = make_self_signed(TlsFiles.in_data(data), args.host, args.ip, now)
             print(f"certificate: {TlsFiles.in_data(data).cert}")
             print(f"SHA-256: {digest}")
+            return 0
+        if args.command == "account":
+            return _account(args, _store(args), now)
+        if args.command == "token":
+            return _token(args, _store(args), now)
+        if args.command == "reindex":
+            from sync.server.index import reindex
+
+            store = _store(args)
+            with store.begin() as conn:
+                totals = reindex(conn)
+            print(json.dumps(totals))
             return 0
         keys = CommandKeys.load(data / "keys")
         store = _store(args)

@@ -46,6 +46,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from sync import minisign, receipt
 from sync.errors import SyncError
+from sync.server.index import BadRecord, index_bag
 from sync.server.keys import CommandKeys
 from sync.server.store import Station, Store, batches, uploads
 
@@ -236,6 +237,10 @@ def _ingest(path: Path, store: Store, keys: CommandKeys, archive: Path,
                 moved = True
                 _sync_folder(final.parent)  # the move itself is durable before the commit
                 checkpoint("moved")
+                try:  # indexed in the same transaction: never received but invisible
+                    index_bag(conn, final, station_id, batch_id)
+                except BadRecord as error:
+                    raise Rejected(error.reason, error.detail) from None
         except IntegrityError:
             # Another ingest of the same batch won: keep theirs, answer as a replay.
             known = store.batch(station_id, batch_id)

@@ -281,3 +281,11 @@ def _code_hash(code: str) -> str:
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
     return hashlib.sha256(cleaned.encode()).hexdigest()
 
+
+
+# Tables defined beside the code that uses them register on ``metadata`` when imported; import
+# them here, last (they import this module's metadata), so the migrations' comparison sees the
+# whole schema: the index (migration 0004), accounts and the access log (0005).
+from sync.server import access_log as _access_log  # noqa: E402, F401
+from sync.server import accounts as _accounts  # noqa: E402, F401
+from sync.server import index as _index  # noqa: E402, F401

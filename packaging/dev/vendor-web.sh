@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Copies the workbench's front-end files from their npm packages into
+# sync/server/web/static/vendor/, where they are committed: the server never fetches anything at
+# run time (the command's office network may have no internet). Run after changing
+# packaging/web/package.json; `npm ci` installs exactly what package-lock.json pins.
+#
+#   bash packaging/dev/vendor-web.sh
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+WEB="$ROOT/packaging/web"
+VENDOR="$ROOT/sync/server/web/static/vendor"
+
+(cd "$WEB" && npm ci --no-audit --no-fund --ignore-scripts)
+mkdir -p "$VENDOR"
+install -m 0644 "$WEB/node_modules/htmx.org/dist/htmx.min.js" "$VENDOR/htmx.min.js"
+install -m 0644 "$WEB/node_modules/htmx.org/LICENSE" "$VENDOR/htmx.LICENSE"
+# What was copied, from which version, so a reviewer can check it against the registry.
+{
+    printf 'htmx.org %s\n' "$(node -p "require('$WEB/node_modules/htmx.org/package.json').version")"
+    (cd "$VENDOR" && sha256sum htmx.min.js)
+} >"$VENDOR/VERSIONS"
+echo "vendored into $VENDOR:" && cat "$VENDOR/VERSIONS"

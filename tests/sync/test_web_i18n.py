@@ -1,0 +1,79 @@
+"""Every word of the workbench exists in Vietnamese and in English: the two catalogues have the
+same keys, no entry is empty or left in the other language, and every key a template or a view
+asks for (also the ones made from a kind, a role or an error code) is in both."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from capture.consent import MediaUse
+from capture.testimony import MarkerKind
+from capture.visits import Confidence, ItemKind, PersonKind, VisitStatus
+from sync.server.actors import ROLES
+from sync.server.search import KINDS
+from sync.server.web import i18n
+
+WEB = Path(i18n.__file__).parent
+
+
+def _asked() -> set[str]:
+    """The literal keys in templates (_('key')) and views (error="key")."""
+    keys: set[str] = set()
+    for template in (WEB / "templates").glob("*.html"):
+        keys |= set(re.findall(r"_\('([a-z_.]+)'", template.read_text("utf-8")))
+    for view in (WEB / "views").glob("*.py"):
+        keys |= set(re.findall(r'(?:error|code)="([a-z_.]+)"', view.read_text("utf-8")))
+        keys |= {f"error.{c}" for c in re.findall(r'refuse\(request, \d+, "([a-z_]+)"\)',
+                                                  view.read_text("utf-8"))}
+    keys |= {f"error.{c}" for c in ("unauthenticated", "forbidden", "csrf", "not_found")}
+    return keys
+
+
+def _families() -> set[str]:
+    """Keys made at run time from a value: every value must have its words."""
+    made = {f"error.{c}" for c in ("unauthenticated", "forbidden", "csrf", "not_found",
+                                   "not_an_image", "nothing_chosen", "own_account")}
+    made |= {f"lang.{lang}" for lang in i18n.LANGUAGES} | {f"role.{r}" for r in ROLES}
+    made |= {f"kind.{k}" for k in (*KINDS, "part", "part-original")}
+    made |= {f"person.{k}" for k in PersonKind} | {f"item.{k}" for k in ItemKind}
+    made |= {f"marker.{k}" for k in MarkerKind} | {f"media_use.{k}" for k in MediaUse}
+    made |= {f"confidence.{k}" for k in Confidence}
+    made |= {f"consent.{k}" for k in ("grant", "amend", "withdraw")}
+    made |= {f"review.{k}" for k in ("submitted", "resubmitted", "approved", "returned",
+                                     "comment")}
+    made |= {f"testimony.{k}" for k in ("recorded", "imported")}
+    made |= {f"evidence.{k}" for k in ("signature", "verbal")}
+    made |= {f"status.{k}" for k in VisitStatus}
+    made |= {f"log.{k}" for k in ("view-visit", "view-person", "view-page", "play",
+                                  "download", "press-export")}
+    return made
+
+
+def test_both_catalogues_have_the_same_keys_and_no_empty_entry():
+    catalogues = i18n.load()
+    vi, en = catalogues["vi"].words, catalogues["en"].words
+    assert set(vi) == set(en)
+    assert [k for k, v in {**vi, **en}.items() if not v.strip()] == []
+    # Vietnamese really is Vietnamese: most entries carry a diacritic or differ from English.
+    same = [k for k in vi if vi[k] == en[k] and not k.startswith("lang.")]
+    assert len(same) <= 5, same
+
+
+def test_every_key_asked_for_is_in_both():
+    catalogues = i18n.load()
+    asked = _asked()
+    prefixes = {k for k in asked if k.endswith(".")}  # _('kind.' ~ hit.kind) and the like
+    families = _families()
+    assert [p for p in prefixes if not any(k.startswith(p) for k in families)] == []
+    wanted = (asked - prefixes) | families
+    assert len(wanted) > 150
+    for lang, catalogue in catalogues.items():
+        assert sorted(wanted - set(catalogue.words)) == [], lang
+
+
+def test_the_placeholders_match_in_both_languages():
+    catalogues = i18n.load()
+    for key, text in catalogues["vi"].words.items():
+        assert set(re.findall(r"\{(\w+)\}", text)) == set(
+            re.findall(r"\{(\w+)\}", catalogues["en"].words[key])), key

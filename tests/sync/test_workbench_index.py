@@ -38,6 +38,7 @@ from sync.server.keys import CommandKeys
 from sync.server.store import Station, Store
 from tests.capture.recording_helpers import RATE, tone
 from tests.sync.conftest import add_users
+from tests.sync.servers import usb_signature
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 ANALYST = Actor("hanh", "analyst")
@@ -154,7 +155,7 @@ def test_a_visit_arrives_whole_is_found_and_a_withdrawal_removes_it(station, com
     station_id = _enrol(store, operator)
     first = tmp_path / "first.age"
     summary = batch.build(operator, first, keys.recipient)
-    ingest(first, store, keys, archive, now=lambda: NOW)
+    ingest(first, store, keys, archive, now=lambda: NOW, station_id=station_id)
     bag = archive / station_id / summary.batch_id
 
     # The record that travelled is whole (sohoa-visit/2), with the index files in the bag.
@@ -257,7 +258,7 @@ def test_a_visit_arrives_whole_is_found_and_a_withdrawal_removes_it(station, com
     audio_path, vtt_path = audio.path, vtt.path
     second_photo = bag / "data/visits" / visit_id / "media" / f"{station['pages'][1]}.jpg"
     assert second_photo.exists()
-    ingest(notice, store, keys, archive, now=lambda: NOW)
+    ingest(notice, store, keys, archive, now=lambda: NOW, station_id=station_id)
 
     assert _search(store, "goc cay da", kind="marker").total == 0
     assert _search(store, "dai doi 3").total == 0
@@ -309,7 +310,11 @@ def test_reindex_command_rebuilds_from_the_archive(station, tmp_path, capsys):
     store = Store.in_folder(data)
     _enrol(store, station["vault"])
     out = tmp_path / "batch.age"
-    batch.build(station["vault"], out, keys.recipient)
+    made = batch.build(station["vault"], out, keys.recipient)
+    # As from a USB stick: the station's detached signature beside the file (contract §D).
+    info = station_info.info(station["vault"])
+    out.with_name(out.name + ".minisig").write_text(usb_signature(
+        out, station_info.signing_key(station["vault"]), info.id, made.batch_id))
     assert server_main(["ingest", str(out), "--data", str(data)]) == 0
     before = _rows(store)
     with store.begin() as conn:

@@ -173,7 +173,8 @@ def build(folder: Path, database_url: str) -> World:
                                info.signing_public_key, info.identity_public_key, True), NOW)
     summary = batch.build(operator, folder / "first.age", keys.recipient)
     operator.lock()
-    ingest(folder / "first.age", store, keys, data / "archive", now=lambda: NOW)
+    ingest(folder / "first.age", store, keys, data / "archive", now=lambda: NOW,
+           station_id=info.id)
     policy = accounts.Policy(argon2_memory_kib=8 * 1024, argon2_iterations=1)
     with store.begin() as conn:
         for name, role in ROLES.items():

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, column, func, literal_column, select, table, text
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.util import ClauseAdapter
 
 from capture.folding import fold
 from sync.errors import SyncError
@@ -36,7 +37,7 @@ MAX_PER_PAGE = 100
 # Matches are counted up to this many: counting every match of a common name costs a row visit
 # each on PostgreSQL (its GIN index has no counts), and nobody pages past it.
 COUNT_CAP = 1000
-RECENT_WINDOW = 5000  # PostgreSQL: newest entries searched first for a page of hits
+RECENT_WINDOW = 3000  # PostgreSQL: newest entries searched first for a page of hits
 MAX_QUERY_WORDS = 12
 SNIPPET_WIDTH = 80
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: both engines split at "_"
@@ -219,12 +220,15 @@ def search(conn: Connection, actor: Actor, q: str, filters: dict[str, Any] | Non
     if conn.dialect.name == "postgresql":
         # Newest first needs every match sorted (GIN keeps no order): look among the newest
         # entries first, where a common name fills the page; the whole index only if not.
-        edge = conn.execute(select(entries.c.id).order_by(entries.c.id.desc())
-                            .offset(RECENT_WINDOW).limit(1)).scalar()
-        if edge is not None:
-            rows = conn.execute(query.where(*where, entries.c.id > edge)).all()
-            if len(rows) < per_page:
-                rows = []
+        # (A subquery with LIMIT is evaluated as written: the planner cannot swap it for the
+        # GIN index and sort every match, as it did with a plain "id > edge".)
+        recent = select(entries).order_by(entries.c.id.desc()).limit(RECENT_WINDOW).subquery()
+        adapt = ClauseAdapter(recent).traverse
+        rows = conn.execute(select(*recent.c).where(*(adapt(w) for w in where))
+                            .order_by(recent.c.id.desc()).limit(per_page)
+                            .offset((page - 1) * per_page)).all()
+        if len(rows) < per_page:
+            rows = []
     if not rows:
         rows = conn.execute(query.where(*where)).all()
     hits = [Hit(r.kind, r.ref_id, r.visit_id, r.title, snippet(r.body, r.folded, words),

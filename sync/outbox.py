@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from capture import outbox, station
+from capture import outbox, practice, station
 from capture.errors import CaptureError, DiskFull, ObjectDamaged
 from capture.outbox import BatchState, Enrolment, OutgoingBatch
 from capture.roles import Action
@@ -177,6 +177,7 @@ def enrol(vault: UnlockedVault, server_url: str, code: str, *,
     refuse the answer (e.g. against the fingerprint on an enrolment link) before it is kept.
     Needs the station admin's role (``Action.ENROL_STATION``)."""
     vault.require(Action.ENROL_STATION)
+    practice.refuse(vault)
     url = server_url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -256,6 +257,7 @@ def build(vault: UnlockedVault, size_cap: int = DEFAULT_SIZE_CAP,
     the outbox folder and record them, all parts or none. ``progress(done, total)`` counts the
     media bytes packed; ``cancel`` stops it and leaves nothing behind."""
     vault.require(Action.BUILD_BATCH)
+    practice.refuse(vault)
     enrolled = outbox.require_enrolment(vault)
     batch.parse_recipient(enrolled.command_recipient)
     outbox.forget_unrecorded(vault)
@@ -368,6 +370,7 @@ def upload(vault: UnlockedVault, batch_id: str,
     wait for the command's receipt, verify it and mark the part delivered. A network failure is
     retried with backoff until ``cancel`` (``retrying(attempt, seconds)`` hears of each);
     ``pause`` holds the upload between chunks; ``bandwidth_cap`` is in bytes per second."""
+    practice.refuse(vault)
     sent = _sendable(vault, batch_id)
     enrolled = outbox.require_enrolment(vault)
     outbox.mark_uploading(vault, batch_id)
@@ -416,6 +419,7 @@ def export_usb(vault: UnlockedVault, batch_id: str, destination: Path) -> Path:
     """Copy a part to a USB drive (or any folder): written, flushed to the device, then read
     back and compared with the hash recorded at build time. On any failure the partial copy is
     removed if it still can be, and the outbox is unchanged."""
+    practice.refuse(vault)
     sent = _sendable(vault, batch_id)
     destination = Path(destination)
     if not destination.is_dir() or not os.access(destination, os.W_OK):

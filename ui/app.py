@@ -16,10 +16,13 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
-from capture import paths
+from capture import paths, practice
 from capture.keyslots import KdfParams
+from capture.practice import Practice
+from capture.roles import Role
 from capture.vault import Clock, UnlockedVault, Vault, utc_now
 from ui import i18n, tasks
+from ui.errors import user_message
 from ui.login import LoginScreen
 from ui.resources import apply_style, assets_dir
 from ui.shell import Shell
@@ -60,6 +63,9 @@ class AppWindow(QMainWindow):
         self.vault: UnlockedVault | None = None
         self.wizard: SetupWizard | None = None
         self.shell: Shell | None = None
+        # The practice station lives beside the real vault, never in it (capture/practice.py).
+        self.practice = Practice.beside(self.vault_path)
+        self.in_practice = False
         self.setWindowTitle(self.tr("Digitize Memories"))
         icon = assets_dir() / "icons" / "sohoa.png"
         if icon.exists():
@@ -71,6 +77,7 @@ class AppWindow(QMainWindow):
         self.login = LoginScreen(self.vault_path, clock)
         self.login.signed_in.connect(self._signed_in)
         self.login.switch_user.connect(self._switch_user)
+        self.login.practice_requested.connect(self.open_practice)
         self.stack.addWidget(self.login)
         self.idle_timer = QTimer(self)
         self.idle_timer.setInterval(idle_check_ms)
@@ -90,9 +97,11 @@ class AppWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def show_wizard(self) -> None:
-        self.wizard = SetupWizard(self.vault_path, kdf=self.kdf, clock=self.clock)
-        self.wizard.completed.connect(self._setup_done)
-        self.stack.addWidget(self.wizard)
+        if self.wizard is None:  # kept while practising, so the setup waits as it was
+            self.wizard = SetupWizard(self.vault_path, kdf=self.kdf, clock=self.clock)
+            self.wizard.completed.connect(self._setup_done)
+            self.wizard.practice_requested.connect(self.open_practice)
+            self.stack.addWidget(self.wizard)
         self.stack.setCurrentWidget(self.wizard)
 
     def show_login(self) -> None:
@@ -109,12 +118,15 @@ class AppWindow(QMainWindow):
     def _signed_in(self, vault: UnlockedVault) -> None:
         self.vault = vault
         vault.touch()
-        if self.shell is not None and self.shell.vault.actor.user_id == vault.actor.user_id:
+        if self.shell is not None and self.shell.vault.actor.user_id == vault.actor.user_id \
+                and self.shell.vault.path == vault.path:
             self.shell.set_vault(vault)
         else:
             self._drop_shell()
-            self.shell = Shell(vault)
+            self.shell = Shell(vault, practice=self.in_practice)
             self.shell.lock_requested.connect(self.lock)
+            self.shell.practice_reset_requested.connect(self.reset_practice)
+            self.shell.practice_leave_requested.connect(self.leave_practice)
             self.stack.addWidget(self.shell)
         self.stack.setCurrentWidget(self.shell)
         self.idle_timer.start()
@@ -128,6 +140,66 @@ class AppWindow(QMainWindow):
     def _switch_user(self) -> None:
         self._drop_shell()
         self.show_login()
+
+    # -- the practice station -----------------------------------------------------------------
+
+    def open_practice(self, role: Role = Role.VOLUNTEER) -> None:
+        """Sign in to the practice station (made first if it is not there yet), as ``role``;
+        a trainee already practising as another role is signed out of it first."""
+        previous = self.vault if self.in_practice else None
+        if previous is not None:
+            self._save_waiting_edits()
+            self._end_practice()
+
+        def sign_in() -> UnlockedVault:
+            if previous is not None:
+                previous.lock()  # after its waiting saves, on the same worker
+            return practice.open_vault(self.practice, role, clock=self.clock, kdf=self.kdf)
+
+        tasks.Task(self, sign_in).success(self._practice_opened).failure(
+            self._practice_failed).run(tasks.Pool.DATABASE if previous else tasks.Pool.GENERAL)
+
+    def _practice_opened(self, vault: UnlockedVault) -> None:
+        self.in_practice = True
+        self._signed_in(vault)
+
+    def _practice_failed(self, error: BaseException) -> None:
+        self.login.banner.show_error(user_message(error))
+        if self.wizard is not None and self.current() is self.wizard:
+            self.wizard.setWindowTitle(user_message(error))
+
+    def leave_practice(self) -> None:
+        vault = self.vault
+        self._save_waiting_edits()
+        self._end_practice()
+        if vault is not None:
+            tasks.Task(self, vault.lock).run(tasks.Pool.DATABASE)
+
+    def _end_practice(self) -> None:
+        self.idle_timer.stop()
+        self.vault = None
+        self.in_practice = False
+        self._drop_shell()
+        if Vault.exists(self.vault_path):
+            self.show_login()
+        else:
+            self.show_wizard()
+
+    def reset_practice(self) -> None:
+        """Put the sample back: the practice vault is wiped and made again, and the same role
+        signs in to it."""
+        vault = self.vault
+        if vault is None or not self.in_practice:
+            return
+        role = vault.actor.role
+        self._end_practice()
+
+        def wipe() -> None:
+            vault.lock()
+            practice.reset(self.practice, clock=self.clock, kdf=self.kdf)
+
+        tasks.Task(self, wipe).success(lambda _: self.open_practice(role)).failure(
+            self._practice_failed).run(tasks.Pool.DATABASE)
 
     # -- locking -------------------------------------------------------------------------------
 
@@ -156,6 +228,9 @@ class AppWindow(QMainWindow):
 
     def _show_locked(self, vault: UnlockedVault) -> None:
         if vault is not self.vault:
+            return
+        if self.in_practice:  # nothing to protect: the practice simply ends
+            self._end_practice()
             return
         self.idle_timer.stop()
         self.vault = None

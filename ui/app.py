@@ -12,17 +12,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
-from capture import paths, practice
+from capture import guide, paths, practice
 from capture.keyslots import KdfParams
 from capture.practice import Practice
 from capture.roles import Role
 from capture.vault import Clock, UnlockedVault, Vault, utc_now
 from ui import i18n, tasks
 from ui.errors import user_message
+from ui.help_window import HelpWindow
 from ui.login import LoginScreen
 from ui.resources import apply_style, assets_dir
 from ui.shell import Shell
@@ -79,6 +80,11 @@ class AppWindow(QMainWindow):
         self.login.switch_user.connect(self._switch_user)
         self.login.practice_requested.connect(self.open_practice)
         self.stack.addWidget(self.login)
+        # F1 anywhere opens the guide at the part about what is on the screen.
+        self.help_window: HelpWindow | None = None
+        self.help_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
+        self.help_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.help_shortcut.activated.connect(lambda: self.show_help(self.help_section()))
         self.idle_timer = QTimer(self)
         self.idle_timer.setInterval(idle_check_ms)
         self.idle_timer.timeout.connect(self._check_idle)
@@ -127,6 +133,7 @@ class AppWindow(QMainWindow):
             self.shell.lock_requested.connect(self.lock)
             self.shell.practice_reset_requested.connect(self.reset_practice)
             self.shell.practice_leave_requested.connect(self.leave_practice)
+            self.shell.help_requested.connect(self.show_help)
             self.stack.addWidget(self.shell)
         self.stack.setCurrentWidget(self.shell)
         self.idle_timer.start()
@@ -140,6 +147,18 @@ class AppWindow(QMainWindow):
     def _switch_user(self) -> None:
         self._drop_shell()
         self.show_login()
+
+    # -- the guide -----------------------------------------------------------------------------
+
+    def help_section(self) -> str:
+        if self.shell is not None and self.current() is self.shell:
+            return self.shell.help_section()
+        return guide.FIRST  # the sign-in and the setup
+
+    def show_help(self, section_id: str) -> None:
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_section(section_id)
 
     # -- the practice station -----------------------------------------------------------------
 

@@ -600,6 +600,49 @@
     </message>
 </context>
 <context>
+    <name>HelpWindow</name>
+    <message>
+        <source>Guide — Digitize Memories</source>
+        <translation>Hướng dẫn — Số hóa ký ức</translation>
+    </message>
+    <message>
+        <source>Save the field handbook (PDF)…</source>
+        <translation>Lưu sổ tay hiện trường (PDF)…</translation>
+    </message>
+    <message>
+        <source>Save the checklist (PDF)…</source>
+        <translation>Lưu danh sách kiểm tra (PDF)…</translation>
+    </message>
+    <message>
+        <source>Print the field handbook…</source>
+        <translation>In sổ tay hiện trường…</translation>
+    </message>
+    <message>
+        <source>field-handbook.pdf</source>
+        <translation>so-tay-hien-truong.pdf</translation>
+    </message>
+    <message>
+        <source>visit-checklist.pdf</source>
+        <translation>danh-sach-kiem-tra.pdf</translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>Lưu thành PDF</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved: {path}</source>
+        <translation>Đã lưu: {path}</translation>
+    </message>
+    <message>
+        <source>The printer could not be used.</source>
+        <translation>Không dùng được máy in.</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdSection</name>
     <message>
         <source>Type to search, or choose from the list</source>
@@ -3186,6 +3229,10 @@
     <message>
         <source>Report for {period} written to {path}; it counts what was recorded before {cutoff} ({rule}).</source>
         <translation>Đã ghi báo cáo {period} vào {path}; số liệu gồm những gì ghi trước {cutoff} (quy tắc {rule}).</translation>
+    </message>
+    <message>
+        <source>Written: {path}</source>
+        <translation>Đã ghi: {path}</translation>
     </message>
 </context>
 <context>

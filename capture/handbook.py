@@ -118,7 +118,7 @@ def write_handbook(path: Path, language: str = "vi", root: Path | None = None) -
                 picture = folder / block.path
                 if picture.is_file():
                     image = Image(str(picture))
-                    scale = min(width / image.imageWidth, 60 * mm / image.imageHeight)
+                    scale = min(width / image.imageWidth, 50 * mm / image.imageHeight)
                     image.drawWidth = image.imageWidth * scale
                     image.drawHeight = image.imageHeight * scale
                     story.append(KeepTogether([image, Paragraph(_inline(block.text), caption)]))

@@ -184,8 +184,8 @@ class AppWindow(QMainWindow):
 
     def _practice_failed(self, error: BaseException) -> None:
         self.login.banner.show_error(user_message(error))
-        if self.wizard is not None and self.current() is self.wizard:
-            self.wizard.setWindowTitle(user_message(error))
+        if self.wizard is not None:
+            self.wizard.language_page.banner.show_error(user_message(error))
 
     def leave_practice(self) -> None:
         vault = self.vault

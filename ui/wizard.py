@@ -64,6 +64,8 @@ class LanguagePage(QWizardPage):
         self.practice_button.setObjectName("practice")
         self.practice_button.clicked.connect(self.practice_requested)
         layout.addWidget(self.practice_button)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
 
 
 class StationPage(QWizardPage):

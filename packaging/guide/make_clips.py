@@ -108,8 +108,23 @@ class Studio:
             "Đoàn Thanh niên phường Ba Đình", 1, 4), NewUser(
             "quantri", "Quản trị trạm", PASSPHRASE, Role.ADMIN), kdf=self.kdf)
         for username, name, role in (("lan", "Nguyễn Thị Lan", Role.VOLUNTEER),
-                                     ("mai", "Lê Thị Mai", Role.COORDINATOR)):
+                                     ("mai", "Lê Thị Mai", Role.COORDINATOR),
+                                     ("binh", "Trần Văn Bình", Role.OPERATOR)):
             accounts.create_user(admin, NewUser(username, name, PASSPHRASE, role))
+        # Enrolled with a stand-in command (its age key made here), so a batch can be built
+        # and written to a stick; nothing is ever sent anywhere.
+        import pyrage
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+        from capture import outbox, station
+
+        outbox.record_enrolment(admin, outbox.Enrolment(
+            "https://chqs.example", station.info(admin).id,
+            str(pyrage.x25519.Identity.generate().to_public()),
+            Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw,
+                                                                   PublicFormat.Raw),
+            admin.clock()))
         with admin.writing() as session:
             for user in session.query(User):
                 user.must_change_passphrase = False
@@ -338,6 +353,45 @@ def clips(studio: Studio) -> list[Clip]:
         _settle(500)
         yield
 
+    def approve() -> Iterator[None]:
+        from capture import review
+
+        review.approve(studio.window.vault, studio.visits.list_visits(
+            studio.window.vault)[0].id, "Đủ phiếu đồng ý, ảnh rõ.")
+        studio.window.shell.page_widgets[Page.REVIEW].refresh()
+        _settle(400)
+        yield
+
+    def build_batch() -> Iterator[None]:
+        studio.signed_in_as("binh")
+        shell = studio.window.shell
+        shell.show_page(Page.SYNC)
+        page = shell.page_widgets[Page.SYNC]
+        page.refresh()
+        _wait(page.build_button.isEnabled)
+        yield
+        built: list[object] = []
+        page.batches_built.connect(built.append)
+        yield from _click(page.build_button)
+        _wait(lambda: bool(built) and page.table.rowCount() == 1 and page.detail.isVisible(),
+              60_000)
+        yield
+
+    def to_usb() -> Iterator[None]:
+        page = studio.window.shell.page_widgets[Page.SYNC]
+        stick = Path(os.environ["SOHOA_HOME"]) / "USB"
+        stick.mkdir(exist_ok=True)
+        written: list[str] = []
+        page.exported.connect(written.append)
+        yield from _click(page.usb_button)
+        page.usb_dialog.add_folder(stick)
+        _settle(300)
+        yield
+        page.usb_dialog.accept()
+        _wait(lambda: bool(written), 60_000)
+        _settle(300)
+        yield
+
     return [
         Clip("01-dang-nhap", "Đăng nhập lần đầu", "Signing in for the first time", [
             Step("Mở ứng dụng Số hóa ký ức: trạm đang khóa.",
@@ -386,6 +440,17 @@ def clips(studio: Studio) -> list[Clip]:
             Step("Điều phối viên mở hàng chờ duyệt: phiếu đồng ý, ảnh, tiếng, tên và địa danh.",
                  "The coordinator opens the review queue: consent, photos, audio, names and "
                  "places.", 4.0, review_queue),
+        ]),
+        Clip("07-usb", "Gửi lô qua USB", "A batch to a USB stick", [
+            Step("Điều phối viên duyệt chuyến thăm đã đủ phiếu đồng ý.",
+                 "The coordinator approves the visit, its consent complete.", 3.0, approve),
+            Step("Cán bộ đồng bộ bấm Đóng gói: các chuyến thăm đã duyệt thành một lô mã hóa.",
+                 "The sync operator presses Build batch: the approved visits become one "
+                 "encrypted batch.", 4.5, build_batch),
+            Step("Chọn Ghi ra USB; trạm ghi, đọc lại và kiểm tra. Mang USB về Bộ Chỉ huy và "
+                 "nạp biên nhận khi có.", "Choose Write to USB drive; the station writes, reads "
+                 "back and checks. Take the stick to the command and load the receipt.", 5.0,
+                 to_usb),
         ]),
     ]
 

@@ -23,6 +23,14 @@ def test_enrolment_is_refused(place, fast_kdf) -> None:
     try:
         with pytest.raises(PracticeOnly):
             outbox.enrol(vault, "http://127.0.0.1:9", "ABCD-EFGH")
+        # Below the network call too: no enrolment can be written into it by any path.
+        from datetime import UTC, datetime
+
+        from capture import outbox as records
+
+        with pytest.raises(PracticeOnly):
+            records.record_enrolment(vault, records.Enrolment(
+                "https://chqs.example", "x", "age1x", bytes(32), datetime.now(UTC)))
         assert outbox.enrolment(vault) is None
     finally:
         vault.lock()

@@ -156,6 +156,9 @@ class AppWindow(QMainWindow):
         return guide.FIRST  # the sign-in and the setup
 
     def show_help(self, section_id: str) -> None:
+        if self.help_window is not None and self.help_window.language != i18n.current_language():
+            self.help_window.deleteLater()  # the language changed in the settings
+            self.help_window = None
         if self.help_window is None:
             self.help_window = HelpWindow(self)
         self.help_window.show_section(section_id)

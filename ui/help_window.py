@@ -147,31 +147,44 @@ class HelpWindow(QWidget):
         self.banner.show_info(self.tr("Saved: {path}").format(path=chosen))
 
     def _print(self) -> None:
-        """Print the handbook PDF through Qt's print dialog (pages rendered by QtPdf)."""
-        import tempfile
-
-        from PySide6.QtGui import QPainter
-        from PySide6.QtPdf import QPdfDocument
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
             return
+        if not self.print_on(printer):
+            self.banner.show_error(self.tr("The printer could not be used."))
+
+    def print_on(self, printer) -> bool:  # type: ignore[no-untyped-def]
+        """Print the handbook PDF on a printer the user chose: its pages rendered by QtPdf at
+        the printer's resolution, each scaled to the page keeping its shape."""
+        import tempfile
+
+        from PySide6.QtCore import QSize
+        from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+        from PySide6.QtPdf import QPdfDocument
+
+        printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A5),
+                                          QPageLayout.Orientation.Portrait,
+                                          printer.pageLayout().margins()))
         with tempfile.TemporaryDirectory() as temp:
             pdf = self.save_to("handbook", Path(temp) / "handbook.pdf")
             document = QPdfDocument(self)
             document.load(str(pdf))
             painter = QPainter()
             if not painter.begin(printer):
-                self.banner.show_error(self.tr("The printer could not be used."))
-                return
+                document.close()
+                return False
             try:
                 for page in range(document.pageCount()):
                     if page:
                         printer.newPage()
-                    target = painter.viewport().size()
-                    image = document.render(page, target)
+                    area = painter.viewport().size()
+                    shape = document.pagePointSize(page).toSize()
+                    shape.scale(area, Qt.AspectRatioMode.KeepAspectRatio)
+                    image = document.render(page, QSize(shape.width(), shape.height()))
                     painter.drawImage(0, 0, image)
             finally:
                 painter.end()
                 document.close()
+        return True

@@ -140,7 +140,7 @@
 <context>
     <name>ChecklistView</name>
     <message>
-        <source>The family's consent covers every photo and recording.</source>
+        <source>The family&apos;s consent covers every photo and recording.</source>
         <translation>Phiếu đồng ý của gia đình bao gồm mọi ảnh và bản ghi âm.</translation>
     </message>
     <message>
@@ -152,7 +152,7 @@
         <translation>Đã có ảnh hoặc bản ghi âm.</translation>
     </message>
     <message>
-        <source>The household's address and contact person are filled in.</source>
+        <source>The household&apos;s address and contact person are filled in.</source>
         <translation>Đã ghi địa chỉ và người liên hệ của gia đình.</translation>
     </message>
     <message>
@@ -172,7 +172,7 @@
         <translation>Không có bản ghi âm nào bị im lặng hay quá ngắn.</translation>
     </message>
     <message>
-        <source>{count} photos or recordings are not covered by the family's consent: take the consent (the Consent step) before submitting.</source>
+        <source>{count} photos or recordings are not covered by the family&apos;s consent: take the consent (the Consent step) before submitting.</source>
         <translation>{count} ảnh hoặc bản ghi âm chưa có trong phiếu đồng ý của gia đình: hãy lấy phiếu đồng ý (bước Phiếu đồng ý) trước khi gửi duyệt.</translation>
     </message>
     <message>
@@ -184,7 +184,7 @@
         <translation>Chưa chụp ảnh hay ghi âm gì: hãy thêm ảnh các hiện vật.</translation>
     </message>
     <message>
-        <source>The household's address or contact person is missing: fill in the Household step.</source>
+        <source>The household&apos;s address or contact person is missing: fill in the Household step.</source>
         <translation>Còn thiếu địa chỉ hoặc người liên hệ của gia đình: hãy điền ở bước Hộ gia đình.</translation>
     </message>
     <message>
@@ -279,7 +279,7 @@
         <translation>3. Sử dụng công khai trên báo chí, truyền thông</translation>
     </message>
     <message>
-        <source>With the family's name</source>
+        <source>With the family&apos;s name</source>
         <translation>Có ghi tên gia đình</translation>
     </message>
     <message>
@@ -311,7 +311,7 @@
         <translation>Người đồng ý</translation>
     </message>
     <message>
-        <source>Full name of the family's representative</source>
+        <source>Full name of the family&apos;s representative</source>
         <translation>Họ tên người đại diện gia đình</translation>
     </message>
     <message>
@@ -371,7 +371,7 @@
         <translation>Đồng ý bằng lời trong lời kể đã ghi âm</translation>
     </message>
     <message>
-        <source>The family's representative signs with the mouse, a finger or a pen.</source>
+        <source>The family&apos;s representative signs with the mouse, a finger or a pen.</source>
         <translation>Người đại diện gia đình ký bằng chuột, ngón tay hoặc bút.</translation>
     </message>
     <message>
@@ -427,7 +427,7 @@
         <translation>Có {count} ảnh hoặc bản ghi âm được thêm sau phiếu đồng ý gần nhất: gia đình cần đồng ý cả những tư liệu này (ghi nhận phiếu đồng ý lần nữa).</translation>
     </message>
     <message>
-        <source>The family's consent covers everything recorded in this visit.</source>
+        <source>The family&apos;s consent covers everything recorded in this visit.</source>
         <translation>Phiếu đồng ý của gia đình bao gồm mọi tư liệu của chuyến thăm này.</translation>
     </message>
     <message>
@@ -518,7 +518,7 @@
         <translation>Đang tạo trạm</translation>
     </message>
     <message>
-        <source>Creating the encrypted vault and the station's keys. This takes a few seconds.</source>
+        <source>Creating the encrypted vault and the station&apos;s keys. This takes a few seconds.</source>
         <translation>Đang tạo kho dữ liệu mã hóa và các khóa của trạm. Việc này mất vài giây.</translation>
     </message>
     <message>
@@ -533,8 +533,8 @@
         <translation>Nhập từ thẻ nhớ hoặc điện thoại</translation>
     </message>
     <message>
-        <source>Plug in the memory card, the USB stick or the phone (on the phone, choose "File transfer"). The app finds the photos in its DCIM folder by itself.</source>
-        <translation>Cắm thẻ nhớ, USB hoặc điện thoại (trên điện thoại, chọn "Truyền tệp"). Ứng dụng tự tìm ảnh trong thư mục DCIM.</translation>
+        <source>Plug in the memory card, the USB stick or the phone (on the phone, choose &quot;File transfer&quot;). The app finds the photos in its DCIM folder by itself.</source>
+        <translation>Cắm thẻ nhớ, USB hoặc điện thoại (trên điện thoại, chọn &quot;Truyền tệp&quot;). Ứng dụng tự tìm ảnh trong thư mục DCIM.</translation>
     </message>
     <message>
         <source>Looking for cards and phones…</source>
@@ -549,8 +549,8 @@
         <translation>Nhập</translation>
     </message>
     <message>
-        <source>No memory card or phone found. Plug one in, then press "Look again".</source>
-        <translation>Không thấy thẻ nhớ hay điện thoại nào. Hãy cắm vào rồi bấm "Tìm lại".</translation>
+        <source>No memory card or phone found. Plug one in, then press &quot;Look again&quot;.</source>
+        <translation>Không thấy thẻ nhớ hay điện thoại nào. Hãy cắm vào rồi bấm &quot;Tìm lại&quot;.</translation>
     </message>
 </context>
 <context>
@@ -560,7 +560,7 @@
         <translation>Đăng ký trạm với Bộ Chỉ huy</translation>
     </message>
     <message>
-        <source>The provincial Military Command gives each station a one-time code, on paper or as a QR code. Type the server's address and the code, or paste the whole enrolment link (it starts with sohoa-enrol:) into either field.</source>
+        <source>The provincial Military Command gives each station a one-time code, on paper or as a QR code. Type the server&apos;s address and the code, or paste the whole enrolment link (it starts with sohoa-enrol:) into either field.</source>
         <translation>Bộ Chỉ huy quân sự tỉnh cấp cho mỗi trạm một mã dùng một lần, trên giấy hoặc dưới dạng mã QR. Hãy gõ địa chỉ máy chủ và mã, hoặc dán cả đường dẫn đăng ký (bắt đầu bằng sohoa-enrol:) vào một trong hai ô.</translation>
     </message>
     <message>
@@ -580,7 +580,7 @@
         <translation>Hủy</translation>
     </message>
     <message>
-        <source>From the enrolment link: the station will check that the server answers with the command's own keys.</source>
+        <source>From the enrolment link: the station will check that the server answers with the command&apos;s own keys.</source>
         <translation>Từ đường dẫn đăng ký: trạm sẽ kiểm tra rằng máy chủ trả lời bằng đúng khóa của Bộ Chỉ huy.</translation>
     </message>
 </context>
@@ -844,7 +844,7 @@
         <translation>Đăng nhập</translation>
     </message>
     <message>
-        <source>Digitize Memories — the station's vault is locked.</source>
+        <source>Digitize Memories — the station&apos;s vault is locked.</source>
         <translation>Số hóa ký ức — kho dữ liệu của trạm đang khóa.</translation>
     </message>
     <message>
@@ -908,7 +908,7 @@
         <translation>Trạm đang khóa</translation>
     </message>
     <message>
-        <source>It locked itself after a while without use, to protect the families' data. {name}, type your passphrase to continue where you were.</source>
+        <source>It locked itself after a while without use, to protect the families&apos; data. {name}, type your passphrase to continue where you were.</source>
         <translation>Trạm tự khóa sau một thời gian không dùng, để bảo vệ dữ liệu của các gia đình. {name} ơi, hãy nhập mật khẩu để làm tiếp từ chỗ đang dừng.</translation>
     </message>
     <message>
@@ -1027,7 +1027,7 @@
         <translation>Giới hạn tốc độ gửi</translation>
     </message>
     <message>
-        <source>On a shared connection (a phone's 3G/4G, the commune office's line), leave room for others. The limit applies from the next upload or resume.</source>
+        <source>On a shared connection (a phone&apos;s 3G/4G, the commune office&apos;s line), leave room for others. The limit applies from the next upload or resume.</source>
         <translation>Khi dùng chung đường truyền (3G/4G của điện thoại, mạng của văn phòng xã), hãy chừa phần cho người khác. Giới hạn có hiệu lực từ lần gửi hoặc lần tiếp tục sau.</translation>
     </message>
     <message>
@@ -1055,7 +1055,7 @@
         <translation>Đăng ký lại…</translation>
     </message>
     <message>
-        <source>Nothing to send: approved visits with the family's consent appear here once the coordinator approves them.</source>
+        <source>Nothing to send: approved visits with the family&apos;s consent appear here once the coordinator approves them.</source>
         <translation>Chưa có gì để gửi: các chuyến thăm có sự đồng ý của gia đình sẽ hiện ở đây khi điều phối viên đã duyệt.</translation>
     </message>
     <message>
@@ -1135,7 +1135,7 @@
         <translation>Đợt gửi {when} · phần {part}/{parts} · {visits} chuyến thăm · {size}</translation>
     </message>
     <message>
-        <source>Delivered on {when}: the command's signed receipt was checked and kept.</source>
+        <source>Delivered on {when}: the command&apos;s signed receipt was checked and kept.</source>
         <translation>Đã giao lúc {when}: biên nhận có chữ ký của Bộ Chỉ huy đã được kiểm tra và lưu lại.</translation>
     </message>
     <message>
@@ -1191,11 +1191,11 @@
         <translation>Trạm đã đăng ký với Bộ Chỉ huy tại {server}.</translation>
     </message>
     <message>
-        <source>Written and checked: {path}. Take the drive to the command; when they give you the receipt, load it with "Load receipt…".</source>
-        <translation>Đã ghi và kiểm tra: {path}. Hãy mang USB đến Bộ Chỉ huy; khi nhận được biên nhận, nạp nó bằng nút "Nạp biên nhận…".</translation>
+        <source>Written and checked: {path}. Take the drive to the command; when they give you the receipt, load it with &quot;Load receipt…&quot;.</source>
+        <translation>Đã ghi và kiểm tra: {path}. Hãy mang USB đến Bộ Chỉ huy; khi nhận được biên nhận, nạp nó bằng nút &quot;Nạp biên nhận…&quot;.</translation>
     </message>
     <message>
-        <source>The command's receipt</source>
+        <source>The command&apos;s receipt</source>
         <translation>Biên nhận của Bộ Chỉ huy</translation>
     </message>
     <message>
@@ -1222,7 +1222,7 @@
         <translation>Video</translation>
     </message>
     <message>
-        <source>This page is the item's cover.</source>
+        <source>This page is the item&apos;s cover.</source>
         <translation>Trang này là ảnh bìa của hiện vật.</translation>
     </message>
 </context>
@@ -1469,7 +1469,7 @@
         <translation>Người tình nguyện cho mẫu ADN</translation>
     </message>
     <message>
-        <source>Add the martyr's younger sister as a relative willing to give a DNA sample, with her phone.</source>
+        <source>Add the martyr&apos;s younger sister as a relative willing to give a DNA sample, with her phone.</source>
         <translation>Thêm em gái của liệt sĩ là thân nhân sẵn lòng cho mẫu ADN, kèm số điện thoại của bà.</translation>
     </message>
     <message>
@@ -1489,7 +1489,7 @@
         <translation>Kiểm tra và gửi duyệt chuyến thăm; sau đó đăng nhập bằng tài khoản điều phối viên ({user}) để duyệt.</translation>
     </message>
     <message>
-        <source>Nothing here is real and nothing can be sent. Every account's passphrase: {passphrase}</source>
+        <source>Nothing here is real and nothing can be sent. Every account&apos;s passphrase: {passphrase}</source>
         <translation>Không có gì ở đây là thật và không thể gửi đi. Mật khẩu của mọi tài khoản: {passphrase}</translation>
     </message>
     <message>
@@ -1706,7 +1706,7 @@
         <translation>Khóa khôi phục</translation>
     </message>
     <message>
-        <source>If every passphrase is forgotten, only this key can open the station's vault. It is shown only this once. Write it down on paper, or save it as a PDF and print it, then keep it in a safe place away from the laptop.</source>
+        <source>If every passphrase is forgotten, only this key can open the station&apos;s vault. It is shown only this once. Write it down on paper, or save it as a PDF and print it, then keep it in a safe place away from the laptop.</source>
         <translation>Nếu mọi mật khẩu đều bị quên, chỉ khóa này mới mở được kho dữ liệu của trạm. Khóa chỉ hiện ra một lần này. Hãy chép ra giấy, hoặc lưu thành tệp PDF rồi in ra, sau đó cất ở nơi an toàn, để riêng với máy tính.</translation>
     </message>
     <message>
@@ -1737,7 +1737,7 @@
 <context>
     <name>RecoveryPdf</name>
     <message>
-        <source>This key opens the station's vault if every passphrase is forgotten. Without it, and without a passphrase, everything recorded on this laptop is lost.</source>
+        <source>This key opens the station&apos;s vault if every passphrase is forgotten. Without it, and without a passphrase, everything recorded on this laptop is lost.</source>
         <translation>Khóa này mở được kho dữ liệu của trạm khi mọi mật khẩu đều bị quên. Nếu mất cả khóa này lẫn mật khẩu, mọi thứ đã ghi trên máy tính này sẽ mất.</translation>
     </message>
     <message>
@@ -1749,8 +1749,8 @@
         <translation>Ai có khóa này và máy tính đều đọc được toàn bộ kho dữ liệu. Nếu tờ giấy bị mất hoặc bị người khác nhìn thấy, quản trị trạm phải tạo khóa khôi phục mới ngay.</translation>
     </message>
     <message>
-        <source>To use it: on the sign-in screen choose "Forgot passphrase? Use the recovery key", type your user name and the key, then choose a new passphrase.</source>
-        <translation>Cách dùng: ở màn hình đăng nhập, chọn "Quên mật khẩu? Dùng khóa khôi phục", nhập tên đăng nhập và khóa này, rồi đặt mật khẩu mới.</translation>
+        <source>To use it: on the sign-in screen choose &quot;Forgot passphrase? Use the recovery key&quot;, type your user name and the key, then choose a new passphrase.</source>
+        <translation>Cách dùng: ở màn hình đăng nhập, chọn &quot;Quên mật khẩu? Dùng khóa khôi phục&quot;, nhập tên đăng nhập và khóa này, rồi đặt mật khẩu mới.</translation>
     </message>
     <message>
         <source>Recovery key</source>
@@ -1777,7 +1777,7 @@
         <translation>Cần làm gì với tờ giấy này</translation>
     </message>
     <message>
-        <source>Write down the user names of the station's accounts here:</source>
+        <source>Write down the user names of the station&apos;s accounts here:</source>
         <translation>Ghi tên đăng nhập của các tài khoản trong trạm vào đây:</translation>
     </message>
 </context>
@@ -1788,7 +1788,7 @@
         <translation>Báo cáo</translation>
     </message>
     <message>
-        <source>The station's own figures for a period, counted from what was recorded on this laptop. The command adds lead verification, DNA and remains.</source>
+        <source>The station&apos;s own figures for a period, counted from what was recorded on this laptop. The command adds lead verification, DNA and remains.</source>
         <translation>Số liệu của trạm trong một kỳ, tính từ những gì đã ghi trên máy này. Bộ Chỉ huy bổ sung số liệu xác minh manh mối, ADN và hài cốt.</translation>
     </message>
     <message>
@@ -2240,7 +2240,7 @@
         <translation>Tự động khóa</translation>
     </message>
     <message>
-        <source>The station locks itself after this many minutes without use, so that a laptop left open does not show the families' data.</source>
+        <source>The station locks itself after this many minutes without use, so that a laptop left open does not show the families&apos; data.</source>
         <translation>Trạm tự khóa sau số phút không dùng này, để máy tính bỏ mở không làm lộ dữ liệu của các gia đình.</translation>
     </message>
     <message>
@@ -2308,7 +2308,7 @@
         <translation>Đã vô hiệu hóa</translation>
     </message>
     <message>
-        <source>Type the person's full name and a user name.</source>
+        <source>Type the person&apos;s full name and a user name.</source>
         <translation>Hãy nhập họ tên và tên đăng nhập của người dùng.</translation>
     </message>
     <message>
@@ -2526,8 +2526,8 @@
         <translation>Hủy</translation>
     </message>
     <message>
-        <source>No USB drive found. Plug one in, then press "Look again", or choose a folder.</source>
-        <translation>Không thấy USB nào. Hãy cắm vào rồi bấm "Tìm lại", hoặc chọn một thư mục.</translation>
+        <source>No USB drive found. Plug one in, then press &quot;Look again&quot;, or choose a folder.</source>
+        <translation>Không thấy USB nào. Hãy cắm vào rồi bấm &quot;Tìm lại&quot;, hoặc chọn một thư mục.</translation>
     </message>
     <message>
         <source>Write the batch into</source>
@@ -2902,7 +2902,7 @@
         <translation>Đóng</translation>
     </message>
     <message>
-        <source>Type the code from the family's receipt.</source>
+        <source>Type the code from the family&apos;s receipt.</source>
         <translation>Hãy gõ mã trên giấy biên nhận của gia đình.</translation>
     </message>
     <message>
@@ -2937,7 +2937,7 @@
         <translation>Rút lại phiếu đồng ý {code}</translation>
     </message>
     <message>
-        <source>Write down the family's request as they made it. The consent record stays; a new signed record says what is taken back, and it is no longer sent anywhere.</source>
+        <source>Write down the family&apos;s request as they made it. The consent record stays; a new signed record says what is taken back, and it is no longer sent anywhere.</source>
         <translation>Ghi lại yêu cầu của gia đình đúng như họ nói. Phiếu đồng ý cũ vẫn được giữ; một bản ghi mới có chữ ký số nêu rõ phần rút lại, và phần đó không được gửi đi đâu nữa.</translation>
     </message>
     <message>
@@ -3008,11 +3008,11 @@
         <translation>tạo, sửa hoặc vô hiệu hóa tài khoản</translation>
     </message>
     <message>
-        <source>set another user's passphrase</source>
+        <source>set another user&apos;s passphrase</source>
         <translation>đặt mật khẩu cho người dùng khác</translation>
     </message>
     <message>
-        <source>change the station's name or place</source>
+        <source>change the station&apos;s name or place</source>
         <translation>đổi tên hoặc địa bàn của trạm</translation>
     </message>
     <message>
@@ -3052,7 +3052,7 @@
         <translation>gửi gói dữ liệu hoặc chép ra USB</translation>
     </message>
     <message>
-        <source>see the station's reports</source>
+        <source>see the station&apos;s reports</source>
         <translation>xem báo cáo của trạm</translation>
     </message>
     <message>
@@ -3060,7 +3060,7 @@
         <translation>lưu tệp vào kho dữ liệu</translation>
     </message>
     <message>
-        <source>record a family's withdrawal of consent</source>
+        <source>record a family&apos;s withdrawal of consent</source>
         <translation>ghi nhận việc gia đình rút lại sự đồng ý</translation>
     </message>
 </context>
@@ -3123,8 +3123,8 @@
         <translation>Tệp đã lưu: {count}; dung lượng trên đĩa: {size}.</translation>
     </message>
     <message>
-        <source>Everything in it is encrypted; unlock it in the app or with 'sohoa vault check'.</source>
-        <translation>Mọi thứ trong kho đều được mã hóa; hãy mở khóa trong ứng dụng hoặc bằng lệnh 'sohoa vault check'.</translation>
+        <source>Everything in it is encrypted; unlock it in the app or with &apos;sohoa vault check&apos;.</source>
+        <translation>Mọi thứ trong kho đều được mã hóa; hãy mở khóa trong ứng dụng hoặc bằng lệnh &apos;sohoa vault check&apos;.</translation>
     </message>
     <message>
         <source>ready to send</source>
@@ -3155,8 +3155,8 @@
         <translation>Đợt {id}, phần {part}: {size}, {visits} chuyến thăm.</translation>
     </message>
     <message>
-        <source>Ready to send: 'sohoa sync upload --all', or write each part to a USB drive with 'sohoa sync usb'.</source>
-        <translation>Sẵn sàng gửi: 'sohoa sync upload --all', hoặc ghi từng phần ra USB bằng 'sohoa sync usb'.</translation>
+        <source>Ready to send: &apos;sohoa sync upload --all&apos;, or write each part to a USB drive with &apos;sohoa sync usb&apos;.</source>
+        <translation>Sẵn sàng gửi: &apos;sohoa sync upload --all&apos;, hoặc ghi từng phần ra USB bằng &apos;sohoa sync usb&apos;.</translation>
     </message>
     <message>
         <source>No batch is waiting to be uploaded.</source>
@@ -3171,7 +3171,7 @@
         <translation>Mất kết nối; sẽ thử lại sau {seconds} giây (lần {attempt}). Không mất gì.</translation>
     </message>
     <message>
-        <source>Batch {id}, part {part}: delivered; the command's receipt is verified.</source>
+        <source>Batch {id}, part {part}: delivered; the command&apos;s receipt is verified.</source>
         <translation>Đợt {id}, phần {part}: đã giao; đã kiểm chữ ký biên nhận của Bộ Chỉ huy.</translation>
     </message>
     <message>
@@ -3211,8 +3211,8 @@
         <translation>Đã ghi vào {path} và đọc lại: khớp.</translation>
     </message>
     <message>
-        <source>At the command: 'sohoa-server ingest FILE --receipt RECEIPT'; bring the receipt back and load it with 'sohoa sync receipt RECEIPT'.</source>
-        <translation>Tại Bộ Chỉ huy: 'sohoa-server ingest TỆP --receipt BIÊN_NHẬN'; mang biên nhận về và nạp bằng 'sohoa sync receipt BIÊN_NHẬN'.</translation>
+        <source>At the command: &apos;sohoa-server ingest FILE --receipt RECEIPT&apos;; bring the receipt back and load it with &apos;sohoa sync receipt RECEIPT&apos;.</source>
+        <translation>Tại Bộ Chỉ huy: &apos;sohoa-server ingest TỆP --receipt BIÊN_NHẬN&apos;; mang biên nhận về và nạp bằng &apos;sohoa sync receipt BIÊN_NHẬN&apos;.</translation>
     </message>
     <message>
         <source>The file {path} cannot be read.</source>
@@ -3238,7 +3238,7 @@
 <context>
     <name>errors</name>
     <message>
-        <source>Something went wrong in the station's vault.</source>
+        <source>Something went wrong in the station&apos;s vault.</source>
         <translation>Kho dữ liệu của trạm gặp lỗi.</translation>
     </message>
     <message>
@@ -3378,15 +3378,15 @@
         <translation>Chỉ xóa được chuyến thăm còn trống; chuyến thăm này đã có dữ liệu.</translation>
     </message>
     <message>
-        <source>The martyr's full name is needed (write what the family knows).</source>
+        <source>The martyr&apos;s full name is needed (write what the family knows).</source>
         <translation>Cần có họ tên liệt sĩ (hãy ghi những gì gia đình biết).</translation>
     </message>
     <message>
-        <source>The person's name is needed.</source>
+        <source>The person&apos;s name is needed.</source>
         <translation>Cần có tên của người này.</translation>
     </message>
     <message>
-        <source>Remove the item's pages first.</source>
+        <source>Remove the item&apos;s pages first.</source>
         <translation>Hãy xóa các trang của hiện vật trước.</translation>
     </message>
     <message>
@@ -3398,7 +3398,7 @@
         <translation>Mỗi trang phải gắn với một tệp đã lưu trong kho.</translation>
     </message>
     <message>
-        <source>The cover must be one of the item's own pages.</source>
+        <source>The cover must be one of the item&apos;s own pages.</source>
         <translation>Ảnh bìa phải là một trang của chính hiện vật này.</translation>
     </message>
     <message>
@@ -3450,7 +3450,7 @@
         <translation>Lưu giữ tư liệu và dùng để tìm kiếm liệt sĩ là phần bắt buộc của phiếu đồng ý; thiếu phần này thì không được giữ lại gì.</translation>
     </message>
     <message>
-        <source>The consent needs the family's signature drawn on screen, or a recorded verbal consent.</source>
+        <source>The consent needs the family&apos;s signature drawn on screen, or a recorded verbal consent.</source>
         <translation>Phiếu đồng ý cần chữ ký của gia đình trên màn hình, hoặc lời đồng ý đã được ghi âm.</translation>
     </message>
     <message>
@@ -3478,7 +3478,7 @@
         <translation>Không thực hiện được bước duyệt.</translation>
     </message>
     <message>
-        <source>{count} photos, videos or recordings are not covered by the family's consent. Take the consent (or an amendment) before submitting.</source>
+        <source>{count} photos, videos or recordings are not covered by the family&apos;s consent. Take the consent (or an amendment) before submitting.</source>
         <translation>Có {count} ảnh, video hoặc bản ghi âm chưa nằm trong phiếu đồng ý của gia đình. Hãy lấy phiếu đồng ý (hoặc phiếu bổ sung) trước khi gửi duyệt.</translation>
     </message>
     <message>
@@ -3494,11 +3494,11 @@
         <translation>Khi trả lại chuyến thăm, hãy ghi rõ cần sửa gì.</translation>
     </message>
     <message>
-        <source>This station is not enrolled with the command yet. The station admin enrols it with the command's address and a one-time code.</source>
+        <source>This station is not enrolled with the command yet. The station admin enrols it with the command&apos;s address and a one-time code.</source>
         <translation>Trạm này chưa đăng ký với Bộ Chỉ huy. Quản trị trạm đăng ký bằng địa chỉ của Bộ Chỉ huy và một mã dùng một lần.</translation>
     </message>
     <message>
-        <source>There is no such batch in this station's outbox.</source>
+        <source>There is no such batch in this station&apos;s outbox.</source>
         <translation>Không có đợt gửi này trong hộp thư đi của trạm.</translation>
     </message>
     <message>
@@ -3522,7 +3522,7 @@
         <translation>Không kết nối được với máy chủ của Bộ Chỉ huy tại {url}. Hãy kiểm tra mạng và địa chỉ rồi thử lại; không mất gì.</translation>
     </message>
     <message>
-        <source>The address {url} did not answer like the command's server. Check the address.</source>
+        <source>The address {url} did not answer like the command&apos;s server. Check the address.</source>
         <translation>Địa chỉ {url} không trả lời như máy chủ của Bộ Chỉ huy. Hãy kiểm tra lại địa chỉ.</translation>
     </message>
     <message>
@@ -3542,7 +3542,7 @@
         <translation>Bộ Chỉ huy đã có trạm này trong danh sách. Hãy nhờ Bộ Chỉ huy kiểm tra danh sách trạm.</translation>
     </message>
     <message>
-        <source>The file of this batch is missing from the station's outbox, so it was set aside. Build a new batch: what it carried goes into the new one.</source>
+        <source>The file of this batch is missing from the station&apos;s outbox, so it was set aside. Build a new batch: what it carried goes into the new one.</source>
         <translation>Tệp của đợt gửi này không còn trong hộp thư đi của trạm nên đã được để riêng ra. Hãy đóng gói đợt mới: nội dung của nó sẽ vào đợt mới.</translation>
     </message>
     <message>
@@ -3566,7 +3566,7 @@
         <translation>Biên nhận này không có chữ ký của Bộ Chỉ huy mà trạm đã đăng ký; chưa có gì được đánh dấu đã giao.</translation>
     </message>
     <message>
-        <source>This receipt does not match a batch in this station's outbox; nothing was marked delivered.</source>
+        <source>This receipt does not match a batch in this station&apos;s outbox; nothing was marked delivered.</source>
         <translation>Biên nhận này không khớp với đợt gửi nào trong hộp thư đi của trạm; chưa có gì được đánh dấu đã giao.</translation>
     </message>
     <message>
@@ -3610,15 +3610,15 @@
         <translation>Thư mục {path} chứa một kho dữ liệu không phải kho luyện tập; kho đó được giữ nguyên.</translation>
     </message>
     <message>
-        <source>This is not an enrolment link from the command. Type the server's address and the code instead, as the command wrote them.</source>
+        <source>This is not an enrolment link from the command. Type the server&apos;s address and the code instead, as the command wrote them.</source>
         <translation>Đây không phải đường dẫn đăng ký của Bộ Chỉ huy. Hãy gõ địa chỉ máy chủ và mã đúng như Bộ Chỉ huy đã ghi.</translation>
     </message>
     <message>
-        <source>The server answered with other keys than those on the enrolment link: it may not be the command's server. Nothing was saved; check the network and ask the command.</source>
+        <source>The server answered with other keys than those on the enrolment link: it may not be the command&apos;s server. Nothing was saved; check the network and ask the command.</source>
         <translation>Máy chủ trả lời bằng khóa khác với khóa trên đường dẫn đăng ký: có thể đó không phải máy chủ của Bộ Chỉ huy. Chưa lưu gì; hãy kiểm tra mạng và hỏi Bộ Chỉ huy.</translation>
     </message>
     <message>
-        <source>The command's encryption key kept at enrolment is not valid. Ask the station admin to enrol the station again.</source>
+        <source>The command&apos;s encryption key kept at enrolment is not valid. Ask the station admin to enrol the station again.</source>
         <translation>Khóa mã hóa của Bộ Chỉ huy lưu khi đăng ký không hợp lệ. Hãy nhờ quản trị trạm đăng ký lại trạm.</translation>
     </message>
     <message>

@@ -182,3 +182,41 @@ def test_sohoa_guide_writes_the_handbook_and_the_checklist(tmp_path) -> None:
                            str(tmp_path / "no-such-folder" / "x.pdf")], capture_output=True,
                           text=True, timeout=120, check=False)
     assert done.returncode == 2 and "không" in done.stderr.lower()
+
+
+def test_f1_on_the_setup_wizard_opens_the_start(app, qtbot, vault_path, clock) -> None:  # type: ignore[no-untyped-def]
+    window = AppWindow(vault_path, clock=clock, kdf=KdfParams.for_tests())
+    qtbot.addWidget(window)
+    window.show()
+    assert window.current() is window.wizard
+    _press_f1(qtbot, window, "start")
+
+
+def test_the_handbook_prints_every_page(app, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.help_window import HelpWindow
+
+    helper = HelpWindow()
+    qtbot.addWidget(helper)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert helper.print_on(printer)
+    source = handbook.write_handbook(tmp_path / "source.pdf", "vi")
+
+    def pages(pdf: Path) -> int:
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                              check=True).stdout
+        return int(next(line.split()[-1] for line in info.splitlines()
+                        if line.startswith("Pages:")))
+
+    assert pages(tmp_path / "printed.pdf") == pages(source)
+    subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "2", "-l", "2",
+                    str(tmp_path / "printed.pdf"), str(tmp_path / "printed")], check=True)
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(next(tmp_path.glob("printed*.png"))) as page:
+        shot = page.copy()
+    assert np.asarray(shot.convert("L")).min() < 100  # text was printed, not a blank page

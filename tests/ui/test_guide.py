@@ -83,6 +83,9 @@ def test_the_practice_bands_how_button_opens_the_steps_part(app, qtbot, made_vau
     qtbot.waitUntil(lambda: window.shell is not None, timeout=20_000)
     banner = window.shell.practice_banner
     banner.go_to(3)  # testimony with markers
+    editor = window.shell.page_widgets[Page.VISITS].editor
+    qtbot.waitUntil(lambda: editor.record is not None and editor.tabs.currentIndex() == 4,
+                    timeout=10_000)
     qtbot.mouseClick(banner.guide_button, Qt.MouseButton.LeftButton)
     assert window.help_window is not None and window.help_window.current_section == "recording"
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from capture import accounts, visits
-from capture.errors import CaptureError, VaultNotFound, WrongPassphrase
+from capture.errors import CaptureError, WrongPassphrase
 from capture.keyslots import KdfParams
+from capture.models import User
 from capture.paths import assets_dir
 from capture.roles import Role
 from capture.vault import Clock, NewUser, StationSetup, UnlockedVault, Vault, utc_now
@@ -121,10 +122,10 @@ def create(practice: Practice, *, clock: Clock = utc_now, kdf: KdfParams | None 
                 accounts.create_user(admin, NewUser(username, full_name, PASSPHRASE, role))
         # New accounts must choose their passphrase on first sign-in; not here.
         with admin.writing() as session:
-            from capture.models import User
-
             for user in session.query(User):
                 user.must_change_passphrase = False
+                admin.audit(session, "change", "user", user.username,
+                            what="practice account: its passphrase is printed")
     finally:
         admin.lock()
     volunteer = Vault(practice.vault_path, clock).unlock(USERS[Role.VOLUNTEER][0], PASSPHRASE)
@@ -148,7 +149,7 @@ def reset(practice: Practice, *, clock: Clock = utc_now, kdf: KdfParams | None =
         finally:
             vault.lock()
     elif practice.vault_path.exists() and any(practice.vault_path.iterdir()):
-        raise VaultNotFound(path=str(practice.vault_path))
+        raise NotAPracticeVault(path=str(practice.vault_path))  # something else: keep it
     shutil.rmtree(practice.folder, ignore_errors=True)
     create(practice, clock=clock, kdf=kdf)
 

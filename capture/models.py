@@ -45,6 +45,8 @@ class Station(Base):
     signing_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     identity_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     auto_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    # A training vault (capture/practice.py): set at creation, never changed; nothing leaves it.
+    practice: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class User(Base):

@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from capture import consent
+from capture import consent, practice
 from capture.captures import Capture, visit_captures
 from capture.errors import CaptureError
 from capture.models import Base, Martyr, ObjectRow, UtcDateTime, Visit
@@ -222,6 +222,7 @@ def require_enrolment(vault: UnlockedVault) -> Enrolment:
 
 def record_enrolment(vault: UnlockedVault, enrolled: Enrolment) -> None:
     vault.require(Action.ENROL_STATION)
+    practice.refuse(vault)
     with vault.writing() as session:
         row = session.get(EnrolmentRow, 1)
         previous = row.server_url if row else None

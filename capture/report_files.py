@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 from capture.kpis import VIETNAM
 from capture.paths import assets_dir
 
+PRACTICE_MARK = "LUYỆN TẬP — PRACTICE"  # capture.practice.MARK; no vault import here
 NOT_RECORDED = {"vi": "Chưa có số liệu", "en": "Not yet recorded"}
 NO_RATE = {"vi": "—", "en": "—"}
 # The figures a station has, in the order the chart and the breakdown show them.
@@ -174,6 +175,8 @@ def write_xlsx(data: dict[str, Any], target: Path | BinaryIO) -> None:
     book.properties.created = book.properties.modified = stamp
     book.properties.creator = "Số hóa ký ức"
     book.properties.title = f"Báo cáo {data['period']['title']['vi']}"
+    if data["snapshot"]["source"].get("practice"):
+        book.properties.title = f"{PRACTICE_MARK} — {book.properties.title}"
     for name, rows in tables(data).items():
         sheet = book.create_sheet(name)
         for row in rows:
@@ -297,6 +300,11 @@ def write_pdf(data: dict[str, Any], target: Path | BinaryIO, letterhead: Letterh
 
     period, snap, figures = data["period"], data["snapshot"], data["kpis"]
     story: list[Any] = []
+    practice = bool(snap["source"].get("practice"))
+    if practice:  # a training station's report must never pass for a real one
+        story += [Paragraph(PRACTICE_MARK, style("practice", 13, bold, TA_CENTER,
+                                                 textColor=colors.HexColor("#b3261e"),
+                                                 spaceAfter=4))]
     heading = Table([[
         [Paragraph(_escape(letterhead.superior), centre),
          Paragraph(_escape(letterhead.body), style("bodyName", 10.5, bold, TA_CENTER)),
@@ -397,7 +405,18 @@ def write_pdf(data: dict[str, Any], target: Path | BinaryIO, letterhead: Letterh
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story += [Spacer(1, 6 * mm), KeepTogether([signature])]
 
+    def practice_mark(canvas: Any, _document: Any) -> None:
+        if practice:
+            canvas.saveState()
+            canvas.setFont(bold, 44)
+            canvas.setFillColor(colors.Color(0.7, 0.15, 0.12, alpha=0.16))
+            canvas.translate(A4[0] / 2, A4[1] / 2)
+            canvas.rotate(35)
+            canvas.drawCentredString(0, 0, PRACTICE_MARK)
+            canvas.restoreState()
+
     def page_number(canvas: Any, document: Any) -> None:
+        practice_mark(canvas, document)
         if document.page > 1:  # official papers number from the second page, at the top
             canvas.setFont(regular, 10)
             canvas.drawCentredString(A4[0] / 2, A4[1] - 12 * mm, str(document.page))
@@ -407,7 +426,7 @@ def write_pdf(data: dict[str, Any], target: Path | BinaryIO, letterhead: Letterh
         leftMargin=30 * mm, rightMargin=15 * mm, topMargin=20 * mm, bottomMargin=20 * mm,
         title=f"Báo cáo {period['title']['vi']}", author=letterhead.body,
         creator="Số hóa ký ức", invariant=1)
-    document.build(story, onLaterPages=page_number)
+    document.build(story, onFirstPage=practice_mark, onLaterPages=page_number)
 
 
 def _grid(table: Any, font: str) -> Any:

@@ -27,6 +27,7 @@ class StationInfo:
     signing_public_key: bytes  # Ed25519, 32 bytes
     identity_public_key: bytes  # X25519, 32 bytes
     auto_lock_minutes: int
+    practice: bool = False  # a training vault (capture/practice.py)
 
 
 def info(vault: UnlockedVault) -> StationInfo:
@@ -44,6 +45,7 @@ def info(vault: UnlockedVault) -> StationInfo:
         identity_public_key=X25519PrivateKey.from_private_bytes(row.identity_key)
         .public_key().public_bytes(*raw),
         auto_lock_minutes=row.auto_lock_minutes,
+        practice=bool(row.practice),
     )
 
 

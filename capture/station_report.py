@@ -54,6 +54,8 @@ def snapshot(vault: UnlockedVault, as_of: datetime) -> Snapshot:
     source = {"kind": "station", "station": info.id, "station_name": info.name,
               "commune": str(info.ward_code), "commune_name": info.ward_name,
               "province": str(info.province_code), "province_name": info.province_name}
+    if info.practice:  # only then, so a real station's report digest is unchanged
+        source["practice"] = True
     return kpis.freeze(facts, as_of, source=source, covers=kpis.STATION_KINDS, labels=labels)
 
 

@@ -71,6 +71,7 @@ class StationSetup:
     name: str
     province_code: int
     ward_code: int
+    practice: bool = False  # a training vault: nothing may leave it (capture/practice.py)
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ class Vault:
                     created_at=now,
                     signing_key=_private_raw(Ed25519PrivateKey.generate()),
                     identity_key=_private_raw(X25519PrivateKey.generate()),
+                    practice=station.practice,
                 )
             )
             user = User(username=normalize_username(admin.username),

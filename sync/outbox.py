@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from capture import outbox, station
+from capture import outbox, practice, station
 from capture.errors import CaptureError, DiskFull, ObjectDamaged, VaultLocked
 from capture.outbox import BatchState, Enrolment, OutgoingBatch
 from capture.roles import Action
@@ -273,6 +273,7 @@ def enrol(vault: UnlockedVault, server_url: str, code: str, keys: str, *,
     answer is checked again. ``tls`` (the link's ``tls=``, SHA-256 of the certificate) pins the
     certificate from the start; without it the certificate seen now is trusted and kept (the
     keys fingerprint is the real defence). Needs the station admin's role."""
+    practice.refuse(vault)
     vault.require(Action.ENROL_STATION)
     expected = enrol_link.parse_fingerprint(keys)
     url = server_address(server_url)
@@ -362,6 +363,7 @@ def build(vault: UnlockedVault, size_cap: int = DEFAULT_SIZE_CAP,
     """Write what is waiting as encrypted batch files (parts of at most ``size_cap`` bytes) in
     the outbox folder and record them, all parts or none. ``progress(done, total)`` counts the
     media bytes packed; ``cancel`` stops it and leaves nothing behind."""
+    practice.refuse(vault)
     vault.require(Action.BUILD_BATCH)
     enrolled = outbox.require_enrolment(vault)
     batch.parse_recipient(enrolled.command_recipient)
@@ -516,6 +518,7 @@ def upload(vault: UnlockedVault, batch_id: str,
     start (the station's signing key among it), so it goes on; the verified receipt is kept
     beside the batch file and recorded at once if the vault is still open, else at the next
     unlock (``record_kept_receipts``), and then None is returned."""
+    practice.refuse(vault)
     sent = _sendable(vault, batch_id)
     enrolled = outbox.require_enrolment(vault)
     outbox.mark_uploading(vault, batch_id)
@@ -579,6 +582,7 @@ def export_usb(vault: UnlockedVault, batch_id: str, destination: Path) -> Path:
     checks who made the file with the key it enrolled before decrypting a byte of it. On any
     failure the partial copy and its signature are removed if they still can be, and the
     outbox is unchanged."""
+    practice.refuse(vault)
     sent = _sendable(vault, batch_id)
     enrolled = outbox.require_enrolment(vault)
     key = station.signing_key(vault)

@@ -12,14 +12,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
-from capture import paths
+from capture import guide, paths, practice
 from capture.keyslots import KdfParams
+from capture.practice import Practice
+from capture.roles import Role
 from capture.vault import Clock, UnlockedVault, Vault, utc_now
 from ui import i18n, tasks
+from ui.errors import user_message
+from ui.help_window import HelpWindow
 from ui.login import LoginScreen
 from ui.resources import apply_style, assets_dir
 from ui.shell import Shell
@@ -60,6 +64,9 @@ class AppWindow(QMainWindow):
         self.vault: UnlockedVault | None = None
         self.wizard: SetupWizard | None = None
         self.shell: Shell | None = None
+        # The practice station lives beside the real vault, never in it (capture/practice.py).
+        self.practice = Practice.beside(self.vault_path)
+        self.in_practice = False
         self.setWindowTitle(self.tr("Digitize Memories"))
         icon = assets_dir() / "icons" / "sohoa.png"
         if icon.exists():
@@ -71,7 +78,13 @@ class AppWindow(QMainWindow):
         self.login = LoginScreen(self.vault_path, clock)
         self.login.signed_in.connect(self._signed_in)
         self.login.switch_user.connect(self._switch_user)
+        self.login.practice_requested.connect(self.open_practice)
         self.stack.addWidget(self.login)
+        # F1 anywhere opens the guide at the part about what is on the screen.
+        self.help_window: HelpWindow | None = None
+        self.help_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
+        self.help_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.help_shortcut.activated.connect(lambda: self.show_help(self.help_section()))
         self.idle_timer = QTimer(self)
         self.idle_timer.setInterval(idle_check_ms)
         self.idle_timer.timeout.connect(self._check_idle)
@@ -90,9 +103,11 @@ class AppWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def show_wizard(self) -> None:
-        self.wizard = SetupWizard(self.vault_path, kdf=self.kdf, clock=self.clock)
-        self.wizard.completed.connect(self._setup_done)
-        self.stack.addWidget(self.wizard)
+        if self.wizard is None:  # kept while practising, so the setup waits as it was
+            self.wizard = SetupWizard(self.vault_path, kdf=self.kdf, clock=self.clock)
+            self.wizard.completed.connect(self._setup_done)
+            self.wizard.practice_requested.connect(self.open_practice)
+            self.stack.addWidget(self.wizard)
         self.stack.setCurrentWidget(self.wizard)
 
     def show_login(self) -> None:
@@ -109,12 +124,16 @@ class AppWindow(QMainWindow):
     def _signed_in(self, vault: UnlockedVault) -> None:
         self.vault = vault
         vault.touch()
-        if self.shell is not None and self.shell.vault.actor.user_id == vault.actor.user_id:
+        if self.shell is not None and self.shell.vault.actor.user_id == vault.actor.user_id \
+                and self.shell.vault.path == vault.path:
             self.shell.set_vault(vault)
         else:
             self._drop_shell()
-            self.shell = Shell(vault)
+            self.shell = Shell(vault, practice=self.in_practice)
             self.shell.lock_requested.connect(self.lock)
+            self.shell.practice_reset_requested.connect(self.reset_practice)
+            self.shell.practice_leave_requested.connect(self.leave_practice)
+            self.shell.help_requested.connect(self.show_help)
             self.stack.addWidget(self.shell)
         self.stack.setCurrentWidget(self.shell)
         self.idle_timer.start()
@@ -128,6 +147,81 @@ class AppWindow(QMainWindow):
     def _switch_user(self) -> None:
         self._drop_shell()
         self.show_login()
+
+    # -- the guide -----------------------------------------------------------------------------
+
+    def help_section(self) -> str:
+        if self.shell is not None and self.current() is self.shell:
+            return self.shell.help_section()
+        return guide.FIRST  # the sign-in and the setup
+
+    def show_help(self, section_id: str) -> None:
+        if self.help_window is not None and self.help_window.language != i18n.current_language():
+            self.help_window.deleteLater()  # the language changed in the settings
+            self.help_window = None
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_section(section_id)
+
+    # -- the practice station -----------------------------------------------------------------
+
+    def open_practice(self, role: Role = Role.VOLUNTEER) -> None:
+        """Sign in to the practice station (made first if it is not there yet), as ``role``;
+        a trainee already practising as another role is signed out of it first."""
+        previous = self.vault if self.in_practice else None
+        if previous is not None:
+            self._save_waiting_edits()
+            self._end_practice()
+
+        def sign_in() -> UnlockedVault:
+            if previous is not None:
+                previous.lock()  # after its waiting saves, on the same worker
+            return practice.open_vault(self.practice, role, clock=self.clock, kdf=self.kdf)
+
+        tasks.Task(self, sign_in).success(self._practice_opened).failure(
+            self._practice_failed).run(tasks.Pool.DATABASE if previous else tasks.Pool.GENERAL)
+
+    def _practice_opened(self, vault: UnlockedVault) -> None:
+        self.in_practice = True
+        self._signed_in(vault)
+
+    def _practice_failed(self, error: BaseException) -> None:
+        self.login.banner.show_error(user_message(error))
+        if self.wizard is not None:
+            self.wizard.language_page.banner.show_error(user_message(error))
+
+    def leave_practice(self) -> None:
+        vault = self.vault
+        self._save_waiting_edits()
+        self._end_practice()
+        if vault is not None:
+            tasks.Task(self, vault.lock).run(tasks.Pool.DATABASE)
+
+    def _end_practice(self) -> None:
+        self.idle_timer.stop()
+        self.vault = None
+        self.in_practice = False
+        self._drop_shell()
+        if Vault.exists(self.vault_path):
+            self.show_login()
+        else:
+            self.show_wizard()
+
+    def reset_practice(self) -> None:
+        """Put the sample back: the practice vault is wiped and made again, and the same role
+        signs in to it."""
+        vault = self.vault
+        if vault is None or not self.in_practice:
+            return
+        role = vault.actor.role
+        self._end_practice()
+
+        def wipe() -> None:
+            vault.lock()
+            practice.reset(self.practice, clock=self.clock, kdf=self.kdf)
+
+        tasks.Task(self, wipe).success(lambda _: self.open_practice(role)).failure(
+            self._practice_failed).run(tasks.Pool.DATABASE)
 
     # -- locking -------------------------------------------------------------------------------
 
@@ -156,6 +250,9 @@ class AppWindow(QMainWindow):
 
     def _show_locked(self, vault: UnlockedVault) -> None:
         if vault is not self.vault:
+            return
+        if self.in_practice:  # nothing to protect: the practice simply ends
+            self._end_practice()
             return
         self.idle_timer.stop()
         self.vault = None

@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     _sync_parser(commands)
     _report_parser(commands)
     _coords_parser(commands)
+    _guide_parser(commands)
     return parser
 
 
@@ -496,6 +497,33 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _guide_parser(commands) -> None:  # type: ignore[no-untyped-def]
+    sub = commands.add_parser("guide", help="the volunteer's field handbook (A5) or one-page "
+                              "checklist, as PDF, from the same source as the in-app guide")
+    what = sub.add_mutually_exclusive_group(required=True)
+    what.add_argument("--handbook", type=Path, metavar="OUT.pdf", help="write the handbook")
+    what.add_argument("--checklist", type=Path, metavar="OUT.pdf", help="write the checklist")
+    sub.add_argument("--guide-lang", choices=["vi", "en"], default=None,
+                     help="language of the handbook (default: the language of messages)")
+
+
+def _guide(args: argparse.Namespace) -> int:
+    from capture import handbook
+    from ui import i18n
+
+    language = args.guide_lang or i18n.current_language()
+    out = args.handbook or args.checklist
+    write = handbook.write_handbook if args.handbook else handbook.write_checklist
+    try:
+        write(out, language)
+    except OSError:
+        print(translate("cli", "The file {path} cannot be written: check the folder and the "
+                        "free space.").format(path=out), file=sys.stderr)
+        return 2
+    print(translate("cli", "Written: {path}").format(path=out))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     app = QCoreApplication.instance() or QCoreApplication(["sohoa"])
@@ -513,6 +541,8 @@ def main(argv: list[str]) -> int:
             return _report(args)
         if args.command == "coords":
             return _coords(args)
+        if args.command == "guide":
+            return _guide(args)
         return _info(args)
     except (CaptureError, SyncError) as error:
         print(errors.user_message(error), file=sys.stderr)

@@ -201,6 +201,12 @@ CORE_MESSAGES = (
                       "date."),
     QT_TRANSLATE_NOOP("errors", "The cut-off {text} is not understood: write a date (2026-11-24) "
                       "or a date and time."),
+    # capture/practice.py
+    QT_TRANSLATE_NOOP("errors", "The practice station could not be prepared."),
+    QT_TRANSLATE_NOOP("errors", "This is the practice station: nothing in it can be enrolled, "
+                      "sent or exported. Sign in to the real station to do that."),
+    QT_TRANSLATE_NOOP("errors", "The folder {path} holds a vault that is not a practice vault; "
+                      "it was left untouched."),
 )
 
 # sync/ errors that are not core errors (no ``message`` of their own): one sentence per class

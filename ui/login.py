@@ -44,6 +44,7 @@ class LoginScreen(QWidget):
 
     signed_in = Signal(object)
     switch_user = Signal()
+    practice_requested = Signal()
 
     SIGN_IN, RECOVERY, NEW_PASSPHRASE = range(3)
 
@@ -105,6 +106,13 @@ class LoginScreen(QWidget):
         self.other_user.setProperty("flat", True)
         self.other_user.hide()
         layout.addWidget(self.other_user)
+        self.practice_button = QPushButton(self.tr("Practise on a sample household"))
+        self.practice_button.setObjectName("practice")
+        self.practice_button.setProperty("flat", True)
+        self.practice_button.setToolTip(self.tr(
+            "A practice station with nothing real in it: try every step before a real visit."))
+        self.practice_button.clicked.connect(self.practice_requested)
+        layout.addWidget(self.practice_button)
         self.sign_in_button.clicked.connect(self._sign_in)
         self.passphrase.returnPressed.connect(self._sign_in)
         self.username.returnPressed.connect(self.passphrase.setFocus)

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 from capture import consent, station, visits
 from capture.consent import MediaUse
 from capture.vault import UnlockedVault
+from ui import practice_mark
 from ui.resources import mono_font, ui_font
 from ui.viewmodels import day_month_year
 
@@ -54,6 +55,7 @@ class ReceiptData:
     signed_at: str  # dd/mm/yyyy HH:MM, local time
     signature_png: bytes | None = None
     replaces: str = ""  # an amendment: the code of the consent it changes
+    practice: bool = False  # printed at the practice station: marked as such
 
 
 def scope_lines(scopes: consent.Scopes) -> list[tuple[str, str]]:
@@ -110,6 +112,7 @@ def receipt_data(vault: UnlockedVault, consent_id: str) -> ReceiptData:
         signed_at=created.strftime("%d/%m/%Y %H:%M"),
         signature_png=consent.evidence_png(vault, consent_id),
         replaces=replaces,
+        practice=info.practice,
     )
 
 
@@ -152,6 +155,9 @@ def draw(painter: QPainter, width: int, dpi: int, data: ReceiptData) -> None:
     y = 0.0
     wrap = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
     ink = QColor("#1b2a3a")
+    if data.practice:
+        practice_mark.draw(painter, width, painter.device().height())
+        y += dpi * 0.25
     painter.setPen(ink)
 
     def block(text: str, size: int, bold: bool = False, gap: float = 0.06, x: float = 0.0

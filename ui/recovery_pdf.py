@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, Qt
 from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
+from ui import practice_mark
 from ui.resources import mono_font, ui_font
 from ui.viewmodels import RecoverySheet, recovery_groups
 
@@ -72,6 +73,9 @@ def _draw(painter: QPainter, width: int, sheet: RecoverySheet) -> None:
     station = QCoreApplication.translate("RecoveryPdf", "Station: {name}")
     place = QCoreApplication.translate("RecoveryPdf", "Place: {ward}, {province}")
     made = QCoreApplication.translate("RecoveryPdf", "Made on: {date}")
+    if sheet.practice:
+        practice_mark.draw(painter, width, painter.device().height())
+        y += DPI * 0.25
     painter.setPen(QColor("#1b2a3a"))
     block("Số hóa ký ức", 12, bold=False, gap=0.2)
     block(QCoreApplication.translate("RecoveryPdf", "Station recovery key"), 22, bold=True)

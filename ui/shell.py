@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from capture import visits
 from capture.roles import Action, Role, allowed
 from capture.vault import UnlockedVault
 from ui import tasks, viewmodels
+from ui.practice_banner import PracticeBanner
 from ui.settings_page import SettingsPage
 from ui.viewmodels import Page
 from ui.visits_page import VisitsPage
@@ -27,8 +29,12 @@ from ui.visits_page import VisitsPage
 
 class Shell(QWidget):
     lock_requested = Signal()
+    help_requested = Signal(str)  # a section of the guide
+    practice_reset_requested = Signal()
+    practice_leave_requested = Signal()
 
-    def __init__(self, vault: UnlockedVault, parent: QWidget | None = None) -> None:
+    def __init__(self, vault: UnlockedVault, parent: QWidget | None = None, *,
+                 practice: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("shell")
         self.vault = vault
@@ -36,6 +42,15 @@ class Shell(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._top_bar())
+        # The practice station says so above every page (ui/practice_banner.py).
+        self.practice_banner: PracticeBanner | None = None
+        if practice:
+            self.practice_banner = PracticeBanner()
+            self.practice_banner.step_chosen.connect(self.go_to_step)
+            self.practice_banner.guide_requested.connect(self.help_requested)
+            self.practice_banner.reset_requested.connect(self.practice_reset_requested)
+            self.practice_banner.leave_requested.connect(self.practice_leave_requested)
+            layout.addWidget(self.practice_banner)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(0)
@@ -64,6 +79,35 @@ class Shell(QWidget):
 
     def show_page(self, page: Page) -> None:
         self.nav.setCurrentRow(self.visible_pages().index(page))
+
+    def help_section(self) -> str:
+        """The part of the guide about what is on the screen now."""
+        page = self.visible_pages()[self.nav.currentRow()]
+        if page is Page.VISITS:
+            visits_page = self.page_widgets[page]
+            if visits_page.stack.currentIndex() == visits_page.EDITOR:  # type: ignore[attr-defined]
+                tab = visits_page.editor.tabs.currentIndex()  # type: ignore[attr-defined]
+                return EDITOR_TAB_SECTIONS.get(tab, "visit")
+        return PAGE_SECTIONS[page]
+
+    def go_to_step(self, step: int) -> None:
+        """A step of the guided practice visit: the sample visit, open on that step's tab."""
+        if self.practice_banner is None or Page.VISITS not in self.page_widgets:
+            return
+        self.show_page(Page.VISITS)
+        visits_page = self.page_widgets[Page.VISITS]
+        tab = self.practice_banner.steps[step].tab
+
+        def opened(summaries: list) -> None:  # type: ignore[type-arg]
+            if not summaries:
+                return
+            if visits_page.editor.record is None or visits_page.stack.currentIndex() != \
+                    visits_page.EDITOR:  # type: ignore[attr-defined]
+                visits_page.open_visit(summaries[-1].id)  # type: ignore[attr-defined]
+            visits_page.editor.tabs.setCurrentIndex(tab)  # type: ignore[attr-defined]
+
+        tasks.Task(self, visits.list_visits, self.vault).success(opened).failure(
+            lambda _error: None).run(tasks.Pool.DATABASE)
 
     def set_vault(self, vault: UnlockedVault) -> None:
         """The same user signed in again after a lock: keep everything, swap the key."""
@@ -126,6 +170,14 @@ class Shell(QWidget):
                                    f"{_escape(header.place)}")
         self.user_label.setText(self.tr("{name} · {role}").format(
             name=_escape(header.full_name), role=viewmodels.role_label(header.role)))
+
+
+# The guide's section for each page, and for each tab of the visit editor (ui/visit_editor.py:
+# household, martyrs, people present, items, testimony, leads, consent, check and submit).
+PAGE_SECTIONS = {Page.VISITS: "visit", Page.REVIEW: "review", Page.SYNC: "sending",
+                 Page.REPORTS: "station", Page.SETTINGS: "station"}
+EDITOR_TAB_SECTIONS = {0: "visit", 1: "visit", 2: "dna", 3: "photographing", 4: "recording",
+                       5: "visit", 6: "consent", 7: "review"}
 
 
 def _navigation(role: Role) -> list[Page]:

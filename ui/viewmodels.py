@@ -127,11 +127,13 @@ class RecoverySheet:
     ward_name: str
     created_on: date
     recovery_key: str
+    practice: bool = False  # the practice station's sheet is marked as such
 
 
 def recovery_sheet(vault: UnlockedVault, recovery_key: str, today: date) -> RecoverySheet:
     info = station.info(vault)
-    return RecoverySheet(info.name, info.province_name, info.ward_name, today, recovery_key)
+    return RecoverySheet(info.name, info.province_name, info.ward_name, today, recovery_key,
+                         info.practice)
 
 
 def recovery_groups(recovery_key: str) -> list[str]:

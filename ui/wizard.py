@@ -39,6 +39,7 @@ LANGUAGE_PAGE, STATION_PAGE, ADMIN_PAGE, CREATING_PAGE, RECOVERY_PAGE = range(5)
 
 class LanguagePage(QWizardPage):
     language_chosen = Signal(str)
+    practice_requested = Signal()
 
     def __init__(self, language: str) -> None:
         super().__init__()
@@ -56,6 +57,15 @@ class LanguagePage(QWizardPage):
             self.buttons[code] = button
             layout.addWidget(button)
         layout.addStretch()
+        layout.addWidget(paragraph(self.tr(
+            "New to the station? Practise first on a sample household: nothing real, nothing "
+            "sent, and this setup waits for you.")))
+        self.practice_button = QPushButton(self.tr("Practise on a sample household"))
+        self.practice_button.setObjectName("practice")
+        self.practice_button.clicked.connect(self.practice_requested)
+        layout.addWidget(self.practice_button)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
 
 
 class StationPage(QWizardPage):
@@ -282,6 +292,7 @@ class SetupWizard(QWizard):
     """Emits ``completed`` with the first admin's unlocked vault after the last page."""
 
     completed = Signal(object)
+    practice_requested = Signal()
 
     def __init__(self, vault_path: Path, *, kdf: KdfParams | None = None,
                  clock: Clock = utc_now, parent: QWidget | None = None) -> None:
@@ -306,6 +317,7 @@ class SetupWizard(QWizard):
         self.setWindowTitle(self.tr("Set up the station — Digitize Memories"))
         self.language_page = LanguagePage(i18n.current_language())
         self.language_page.language_chosen.connect(self._language_chosen)
+        self.language_page.practice_requested.connect(self.practice_requested)
         self.station_page = StationPage()
         self.admin_page = AdminPage()
         self.creating_page = CreatingPage(self)

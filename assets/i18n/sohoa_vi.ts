@@ -140,7 +140,7 @@
 <context>
     <name>ChecklistView</name>
     <message>
-        <source>The family's consent covers every photo and recording.</source>
+        <source>The family&apos;s consent covers every photo and recording.</source>
         <translation>Phiếu đồng ý của gia đình bao gồm mọi ảnh và bản ghi âm.</translation>
     </message>
     <message>
@@ -152,7 +152,7 @@
         <translation>Đã có ảnh hoặc bản ghi âm.</translation>
     </message>
     <message>
-        <source>The household's address and contact person are filled in.</source>
+        <source>The household&apos;s address and contact person are filled in.</source>
         <translation>Đã ghi địa chỉ và người liên hệ của gia đình.</translation>
     </message>
     <message>
@@ -172,7 +172,7 @@
         <translation>Không có bản ghi âm nào bị im lặng hay quá ngắn.</translation>
     </message>
     <message>
-        <source>{count} photos or recordings are not covered by the family's consent: take the consent (the Consent step) before submitting.</source>
+        <source>{count} photos or recordings are not covered by the family&apos;s consent: take the consent (the Consent step) before submitting.</source>
         <translation>{count} ảnh hoặc bản ghi âm chưa có trong phiếu đồng ý của gia đình: hãy lấy phiếu đồng ý (bước Phiếu đồng ý) trước khi gửi duyệt.</translation>
     </message>
     <message>
@@ -184,7 +184,7 @@
         <translation>Chưa chụp ảnh hay ghi âm gì: hãy thêm ảnh các hiện vật.</translation>
     </message>
     <message>
-        <source>The household's address or contact person is missing: fill in the Household step.</source>
+        <source>The household&apos;s address or contact person is missing: fill in the Household step.</source>
         <translation>Còn thiếu địa chỉ hoặc người liên hệ của gia đình: hãy điền ở bước Hộ gia đình.</translation>
     </message>
     <message>
@@ -279,7 +279,7 @@
         <translation>3. Sử dụng công khai trên báo chí, truyền thông</translation>
     </message>
     <message>
-        <source>With the family's name</source>
+        <source>With the family&apos;s name</source>
         <translation>Có ghi tên gia đình</translation>
     </message>
     <message>
@@ -311,7 +311,7 @@
         <translation>Người đồng ý</translation>
     </message>
     <message>
-        <source>Full name of the family's representative</source>
+        <source>Full name of the family&apos;s representative</source>
         <translation>Họ tên người đại diện gia đình</translation>
     </message>
     <message>
@@ -371,7 +371,7 @@
         <translation>Đồng ý bằng lời trong lời kể đã ghi âm</translation>
     </message>
     <message>
-        <source>The family's representative signs with the mouse, a finger or a pen.</source>
+        <source>The family&apos;s representative signs with the mouse, a finger or a pen.</source>
         <translation>Người đại diện gia đình ký bằng chuột, ngón tay hoặc bút.</translation>
     </message>
     <message>
@@ -427,7 +427,7 @@
         <translation>Có {count} ảnh hoặc bản ghi âm được thêm sau phiếu đồng ý gần nhất: gia đình cần đồng ý cả những tư liệu này (ghi nhận phiếu đồng ý lần nữa).</translation>
     </message>
     <message>
-        <source>The family's consent covers everything recorded in this visit.</source>
+        <source>The family&apos;s consent covers everything recorded in this visit.</source>
         <translation>Phiếu đồng ý của gia đình bao gồm mọi tư liệu của chuyến thăm này.</translation>
     </message>
     <message>
@@ -518,11 +518,11 @@
         <translation>Dùng làm vĩ độ và kinh độ</translation>
     </message>
     <message>
-        <source>Household's GPS</source>
+        <source>Household&apos;s GPS</source>
         <translation>GPS của hộ gia đình</translation>
     </message>
     <message>
-        <source>A photo's GPS…</source>
+        <source>A photo&apos;s GPS…</source>
         <translation>GPS của một ảnh…</translation>
     </message>
     <message>
@@ -538,8 +538,8 @@
         <translation>“{link}” là đường link rút gọn: chỉ có tọa độ khi mở bằng internet. Hãy mở link trên điện thoại, rồi chép tọa độ bản đồ hiện ra (giữ ngón tay lên điểm đó).</translation>
     </message>
     <message>
-        <source>No coordinates understood in “{text}”. For example: 16.7463, 107.1856 · 16°44'47"B 107°11'08"Đ · 48Q XD 841 420 · VN-2000 X = 1854321, Y = 512345.</source>
-        <translation>Không hiểu được tọa độ nào trong “{text}”. Ví dụ: 16.7463, 107.1856 · 16°44'47"B 107°11'08"Đ · 48Q XD 841 420 · VN-2000 X = 1854321, Y = 512345.</translation>
+        <source>No coordinates understood in “{text}”. For example: 16.7463, 107.1856 · 16°44&apos;47&quot;B 107°11&apos;08&quot;Đ · 48Q XD 841 420 · VN-2000 X = 1854321, Y = 512345.</source>
+        <translation>Không hiểu được tọa độ nào trong “{text}”. Ví dụ: 16.7463, 107.1856 · 16°44&apos;47&quot;B 107°11&apos;08&quot;Đ · 48Q XD 841 420 · VN-2000 X = 1854321, Y = 512345.</translation>
     </message>
     <message>
         <source>Type coordinates or a grid reference as it was said; what is understood shows here.</source>
@@ -554,7 +554,7 @@
         <translation>Hộ gia đình chưa có vị trí GPS: hãy điền ở thẻ Hộ gia đình.</translation>
     </message>
     <message>
-        <source>Latitude and longitude from the household's GPS.</source>
+        <source>Latitude and longitude from the household&apos;s GPS.</source>
         <translation>Vĩ độ và kinh độ lấy từ GPS của hộ gia đình.</translation>
     </message>
     <message>
@@ -573,7 +573,7 @@
         <translation>Đang tạo trạm</translation>
     </message>
     <message>
-        <source>Creating the encrypted vault and the station's keys. This takes a few seconds.</source>
+        <source>Creating the encrypted vault and the station&apos;s keys. This takes a few seconds.</source>
         <translation>Đang tạo kho dữ liệu mã hóa và các khóa của trạm. Việc này mất vài giây.</translation>
     </message>
     <message>
@@ -588,8 +588,8 @@
         <translation>Nhập từ thẻ nhớ hoặc điện thoại</translation>
     </message>
     <message>
-        <source>Plug in the memory card, the USB stick or the phone (on the phone, choose "File transfer"). The app finds the photos in its DCIM folder by itself.</source>
-        <translation>Cắm thẻ nhớ, USB hoặc điện thoại (trên điện thoại, chọn "Truyền tệp"). Ứng dụng tự tìm ảnh trong thư mục DCIM.</translation>
+        <source>Plug in the memory card, the USB stick or the phone (on the phone, choose &quot;File transfer&quot;). The app finds the photos in its DCIM folder by itself.</source>
+        <translation>Cắm thẻ nhớ, USB hoặc điện thoại (trên điện thoại, chọn &quot;Truyền tệp&quot;). Ứng dụng tự tìm ảnh trong thư mục DCIM.</translation>
     </message>
     <message>
         <source>Looking for cards and phones…</source>
@@ -604,8 +604,8 @@
         <translation>Nhập</translation>
     </message>
     <message>
-        <source>No memory card or phone found. Plug one in, then press "Look again".</source>
-        <translation>Không thấy thẻ nhớ hay điện thoại nào. Hãy cắm vào rồi bấm "Tìm lại".</translation>
+        <source>No memory card or phone found. Plug one in, then press &quot;Look again&quot;.</source>
+        <translation>Không thấy thẻ nhớ hay điện thoại nào. Hãy cắm vào rồi bấm &quot;Tìm lại&quot;.</translation>
     </message>
 </context>
 <context>
@@ -615,7 +615,7 @@
         <translation>Đăng ký trạm với Bộ Chỉ huy</translation>
     </message>
     <message>
-        <source>The provincial Military Command gives each station a one-time code, on paper or as a QR code. Type the server's address, the code and the fingerprint of the command's keys from the printed sheet, or paste the whole enrolment link (it starts with sohoa-enrol:) into any field.</source>
+        <source>The provincial Military Command gives each station a one-time code, on paper or as a QR code. Type the server&apos;s address, the code and the fingerprint of the command&apos;s keys from the printed sheet, or paste the whole enrolment link (it starts with sohoa-enrol:) into any field.</source>
         <translation>Bộ Chỉ huy quân sự tỉnh cấp cho mỗi trạm một mã dùng một lần, trên giấy hoặc dưới dạng mã QR. Hãy gõ địa chỉ máy chủ, mã và dấu vân tay khóa của Bộ Chỉ huy từ tờ giấy in, hoặc dán cả đường dẫn đăng ký (bắt đầu bằng sohoa-enrol:) vào một ô bất kỳ.</translation>
     </message>
     <message>
@@ -627,7 +627,7 @@
         <translation>Mã dùng một lần</translation>
     </message>
     <message>
-        <source>Fingerprint of the command's keys</source>
+        <source>Fingerprint of the command&apos;s keys</source>
         <translation>Dấu vân tay khóa của Bộ Chỉ huy</translation>
     </message>
     <message>
@@ -643,7 +643,7 @@
         <translation>Hủy</translation>
     </message>
     <message>
-        <source>From the enrolment link: the station will check that the server answers with the command's own keys.</source>
+        <source>From the enrolment link: the station will check that the server answers with the command&apos;s own keys.</source>
         <translation>Từ đường dẫn đăng ký: trạm sẽ kiểm tra rằng máy chủ trả lời bằng đúng khóa của Bộ Chỉ huy.</translation>
     </message>
     <message>
@@ -668,6 +668,49 @@
     <message>
         <source>This photo is damaged and cannot be shown whole: copy it again from the camera or phone and import the copy.</source>
         <translation>Ảnh này bị hỏng, không hiện được trọn vẹn: hãy chép lại từ máy ảnh hoặc điện thoại rồi nhập bản chép đó.</translation>
+    </message>
+</context>
+<context>
+    <name>HelpWindow</name>
+    <message>
+        <source>Guide — Digitize Memories</source>
+        <translation>Hướng dẫn — Số hóa ký ức</translation>
+    </message>
+    <message>
+        <source>Save the field handbook (PDF)…</source>
+        <translation>Lưu sổ tay hiện trường (PDF)…</translation>
+    </message>
+    <message>
+        <source>Save the checklist (PDF)…</source>
+        <translation>Lưu danh sách kiểm tra (PDF)…</translation>
+    </message>
+    <message>
+        <source>Print the field handbook…</source>
+        <translation>In sổ tay hiện trường…</translation>
+    </message>
+    <message>
+        <source>field-handbook.pdf</source>
+        <translation>so-tay-hien-truong.pdf</translation>
+    </message>
+    <message>
+        <source>visit-checklist.pdf</source>
+        <translation>danh-sach-kiem-tra.pdf</translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>Lưu thành PDF</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved: {path}</source>
+        <translation>Đã lưu: {path}</translation>
+    </message>
+    <message>
+        <source>The printer could not be used.</source>
+        <translation>Không dùng được máy in.</translation>
     </message>
 </context>
 <context>
@@ -856,6 +899,14 @@
         <source>This laptop is not set up yet. In a few steps you will name the station, create the first admin account and print the recovery key. First, choose the language.</source>
         <translation>Máy tính này chưa được cài đặt. Qua vài bước, bạn sẽ đặt tên cho trạm, tạo tài khoản quản trị đầu tiên và in khóa khôi phục. Trước hết, hãy chọn ngôn ngữ.</translation>
     </message>
+    <message>
+        <source>New to the station? Practise first on a sample household: nothing real, nothing sent, and this setup waits for you.</source>
+        <translation>Mới làm quen với trạm? Hãy luyện tập trước với một hộ gia đình mẫu: không có gì thật, không gửi đi đâu, và phần cài đặt này vẫn chờ bạn.</translation>
+    </message>
+    <message>
+        <source>Practise on a sample household</source>
+        <translation>Luyện tập với hộ gia đình mẫu</translation>
+    </message>
 </context>
 <context>
     <name>LoginScreen</name>
@@ -864,7 +915,7 @@
         <translation>Đăng nhập</translation>
     </message>
     <message>
-        <source>Digitize Memories — the station's vault is locked.</source>
+        <source>Digitize Memories — the station&apos;s vault is locked.</source>
         <translation>Số hóa ký ức — kho dữ liệu của trạm đang khóa.</translation>
     </message>
     <message>
@@ -882,6 +933,14 @@
     <message>
         <source>Someone else signs in</source>
         <translation>Người khác đăng nhập</translation>
+    </message>
+    <message>
+        <source>Practise on a sample household</source>
+        <translation>Luyện tập với hộ gia đình mẫu</translation>
+    </message>
+    <message>
+        <source>A practice station with nothing real in it: try every step before a real visit.</source>
+        <translation>Một trạm luyện tập không chứa dữ liệu thật: hãy thử mọi bước trước chuyến thăm thật.</translation>
     </message>
     <message>
         <source>Sign in with the recovery key</source>
@@ -920,7 +979,7 @@
         <translation>Trạm đang khóa</translation>
     </message>
     <message>
-        <source>It locked itself after a while without use, to protect the families' data. {name}, type your passphrase to continue where you were.</source>
+        <source>It locked itself after a while without use, to protect the families&apos; data. {name}, type your passphrase to continue where you were.</source>
         <translation>Trạm tự khóa sau một thời gian không dùng, để bảo vệ dữ liệu của các gia đình. {name} ơi, hãy nhập mật khẩu để làm tiếp từ chỗ đang dừng.</translation>
     </message>
     <message>
@@ -1039,7 +1098,7 @@
         <translation>Giới hạn tốc độ gửi</translation>
     </message>
     <message>
-        <source>On a shared connection (a phone's 3G/4G, the commune office's line), leave room for others. The limit applies from the next upload or resume.</source>
+        <source>On a shared connection (a phone&apos;s 3G/4G, the commune office&apos;s line), leave room for others. The limit applies from the next upload or resume.</source>
         <translation>Khi dùng chung đường truyền (3G/4G của điện thoại, mạng của văn phòng xã), hãy chừa phần cho người khác. Giới hạn có hiệu lực từ lần gửi hoặc lần tiếp tục sau.</translation>
     </message>
     <message>
@@ -1067,7 +1126,7 @@
         <translation>Đăng ký lại…</translation>
     </message>
     <message>
-        <source>Nothing to send: approved visits with the family's consent appear here once the coordinator approves them.</source>
+        <source>Nothing to send: approved visits with the family&apos;s consent appear here once the coordinator approves them.</source>
         <translation>Chưa có gì để gửi: các chuyến thăm có sự đồng ý của gia đình sẽ hiện ở đây khi điều phối viên đã duyệt.</translation>
     </message>
     <message>
@@ -1099,11 +1158,11 @@
         <translation>Đang chờ — xem ghi chú bên dưới</translation>
     </message>
     <message>
-        <source>An answer did not come from the command (it is not signed by the command's key): something on the network may be in between. Nothing is lost: the app tries again in {seconds} s (attempt {attempt}).</source>
+        <source>An answer did not come from the command (it is not signed by the command&apos;s key): something on the network may be in between. Nothing is lost: the app tries again in {seconds} s (attempt {attempt}).</source>
         <translation>Có một câu trả lời không phải của Bộ Chỉ huy (không có chữ ký bằng khóa của Bộ Chỉ huy): có thể có thứ gì đó chen vào giữa trên mạng. Không mất dữ liệu nào: ứng dụng thử lại sau {seconds} giây (lần thứ {attempt}).</translation>
     </message>
     <message>
-        <source>The server's security certificate is not the one kept at enrolment, so nothing was sent. The app tries again in {seconds} s (attempt {attempt}); if this lasts, tell the command.</source>
+        <source>The server&apos;s security certificate is not the one kept at enrolment, so nothing was sent. The app tries again in {seconds} s (attempt {attempt}); if this lasts, tell the command.</source>
         <translation>Chứng chỉ bảo mật của máy chủ không phải chứng chỉ đã lưu khi đăng ký, nên chưa gửi gì cả. Ứng dụng thử lại sau {seconds} giây (lần thứ {attempt}); nếu cứ như vậy, hãy báo cho Bộ Chỉ huy.</translation>
     </message>
     <message>
@@ -1115,11 +1174,11 @@
         <translation>Bộ Chỉ huy đang bận</translation>
     </message>
     <message>
-        <source>this station's space at the command is full for now</source>
+        <source>this station&apos;s space at the command is full for now</source>
         <translation>chỗ dành cho trạm này ở Bộ Chỉ huy tạm thời đã đầy</translation>
     </message>
     <message>
-        <source>the command's disk is full for now</source>
+        <source>the command&apos;s disk is full for now</source>
         <translation>ổ đĩa của Bộ Chỉ huy tạm thời đã đầy</translation>
     </message>
     <message>
@@ -1183,7 +1242,7 @@
         <translation>Đợt gửi {when} · phần {part}/{parts} · {visits} chuyến thăm · {size}</translation>
     </message>
     <message>
-        <source>Delivered on {when}: the command's signed receipt was checked and kept.</source>
+        <source>Delivered on {when}: the command&apos;s signed receipt was checked and kept.</source>
         <translation>Đã giao lúc {when}: biên nhận có chữ ký của Bộ Chỉ huy đã được kiểm tra và lưu lại.</translation>
     </message>
     <message>
@@ -1243,11 +1302,11 @@
         <translation>Trạm đã đăng ký với Bộ Chỉ huy tại {server}.</translation>
     </message>
     <message>
-        <source>Written and checked: {path}. Take the drive to the command; when they give you the receipt, load it with "Load receipt…".</source>
-        <translation>Đã ghi và kiểm tra: {path}. Hãy mang USB đến Bộ Chỉ huy; khi nhận được biên nhận, nạp nó bằng nút "Nạp biên nhận…".</translation>
+        <source>Written and checked: {path}. Take the drive to the command; when they give you the receipt, load it with &quot;Load receipt…&quot;.</source>
+        <translation>Đã ghi và kiểm tra: {path}. Hãy mang USB đến Bộ Chỉ huy; khi nhận được biên nhận, nạp nó bằng nút &quot;Nạp biên nhận…&quot;.</translation>
     </message>
     <message>
-        <source>The command's receipt</source>
+        <source>The command&apos;s receipt</source>
         <translation>Biên nhận của Bộ Chỉ huy</translation>
     </message>
     <message>
@@ -1274,7 +1333,7 @@
         <translation>Video</translation>
     </message>
     <message>
-        <source>This page is the item's cover.</source>
+        <source>This page is the item&apos;s cover.</source>
         <translation>Trang này là ảnh bìa của hiện vật.</translation>
     </message>
 </context>
@@ -1479,6 +1538,105 @@
     </message>
 </context>
 <context>
+    <name>PracticeBanner</name>
+    <message>
+        <source>Household</source>
+        <translation>Hộ gia đình</translation>
+    </message>
+    <message>
+        <source>Open the sample visit and check the household: village, contact person, phone.</source>
+        <translation>Mở chuyến thăm mẫu và kiểm tra thông tin hộ gia đình: thôn/tổ dân phố, người liên hệ, số điện thoại.</translation>
+    </message>
+    <message>
+        <source>Martyr</source>
+        <translation>Liệt sĩ</translation>
+    </message>
+    <message>
+        <source>Add the martyr the family speaks of: Nguyễn Văn Thắng, born 1950, battalion 8, fell near Suối Đá in 1972.</source>
+        <translation>Thêm liệt sĩ mà gia đình kể: Nguyễn Văn Thắng, sinh năm 1950, tiểu đoàn 8, hy sinh gần Suối Đá năm 1972.</translation>
+    </message>
+    <message>
+        <source>Items and pages</source>
+        <translation>Hiện vật và trang ảnh</translation>
+    </message>
+    <message>
+        <source>Add a letter, a diary, a certificate and a hand-drawn map, and import their pictures from the practice samples folder, every page in order.</source>
+        <translation>Thêm một bức thư, một cuốn nhật ký, một giấy chứng nhận và một bản đồ vẽ tay, rồi nhập ảnh của chúng từ thư mục mẫu luyện tập, đủ mọi trang theo đúng thứ tự.</translation>
+    </message>
+    <message>
+        <source>Testimony with markers</source>
+        <translation>Lời kể và điểm đánh dấu</translation>
+    </message>
+    <message>
+        <source>Import the sample recording (loi-ke.flac) and set a marker where the unit is named.</source>
+        <translation>Nhập bản ghi mẫu (loi-ke.flac) và đặt một điểm đánh dấu ở chỗ nhắc tên đơn vị.</translation>
+    </message>
+    <message>
+        <source>Lead</source>
+        <translation>Manh mối</translation>
+    </message>
+    <message>
+        <source>Add a lead: the burial place south of hill 203, from the map and the testimony.</source>
+        <translation>Thêm một manh mối: nơi chôn cất phía nam cao điểm 203, theo bản đồ và lời kể.</translation>
+    </message>
+    <message>
+        <source>DNA volunteer</source>
+        <translation>Người tình nguyện cho mẫu ADN</translation>
+    </message>
+    <message>
+        <source>Add the martyr&apos;s younger sister as a relative willing to give a DNA sample, with her phone.</source>
+        <translation>Thêm em gái của liệt sĩ là thân nhân sẵn lòng cho mẫu ADN, kèm số điện thoại của bà.</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>Phiếu đồng ý</translation>
+    </message>
+    <message>
+        <source>Go through the consent with the family, each scope in plain words, and have the representative sign.</source>
+        <translation>Cùng gia đình đi qua phiếu đồng ý, giải thích từng phạm vi bằng lời dễ hiểu, rồi mời người đại diện ký.</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Duyệt</translation>
+    </message>
+    <message>
+        <source>Check and submit the visit; then sign in as the coordinator ({user}) to review it.</source>
+        <translation>Kiểm tra và gửi duyệt chuyến thăm; sau đó đăng nhập bằng tài khoản điều phối viên ({user}) để duyệt.</translation>
+    </message>
+    <message>
+        <source>Nothing here is real and nothing can be sent. Every account&apos;s passphrase: {passphrase}</source>
+        <translation>Không có gì ở đây là thật và không thể gửi đi. Mật khẩu của mọi tài khoản: {passphrase}</translation>
+    </message>
+    <message>
+        <source>Put the sample back</source>
+        <translation>Đặt lại dữ liệu mẫu</translation>
+    </message>
+    <message>
+        <source>Leave the practice</source>
+        <translation>Thoát luyện tập</translation>
+    </message>
+    <message>
+        <source>◀ Back</source>
+        <translation>◀ Quay lại</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>Tiếp ▶</translation>
+    </message>
+    <message>
+        <source>How? (F1)</source>
+        <translation>Làm thế nào? (F1)</translation>
+    </message>
+    <message>
+        <source>Everything done in the practice is wiped and the sample household is put back as new. Continue?</source>
+        <translation>Mọi thứ đã làm trong buổi luyện tập sẽ bị xóa và hộ gia đình mẫu được đặt lại như mới. Tiếp tục?</translation>
+    </message>
+    <message>
+        <source>Step {n} of {total} — {title}: {what}</source>
+        <translation>Bước {n}/{total} — {title}: {what}</translation>
+    </message>
+</context>
+<context>
     <name>RecordSection</name>
     <message>
         <source>Remove</source>
@@ -1667,7 +1825,7 @@
         <translation>Khóa khôi phục</translation>
     </message>
     <message>
-        <source>If every passphrase is forgotten, only this key can open the station's vault. It is shown only this once. Write it down on paper, or save it as a PDF and print it, then keep it in a safe place away from the laptop.</source>
+        <source>If every passphrase is forgotten, only this key can open the station&apos;s vault. It is shown only this once. Write it down on paper, or save it as a PDF and print it, then keep it in a safe place away from the laptop.</source>
         <translation>Nếu mọi mật khẩu đều bị quên, chỉ khóa này mới mở được kho dữ liệu của trạm. Khóa chỉ hiện ra một lần này. Hãy chép ra giấy, hoặc lưu thành tệp PDF rồi in ra, sau đó cất ở nơi an toàn, để riêng với máy tính.</translation>
     </message>
     <message>
@@ -1698,7 +1856,7 @@
 <context>
     <name>RecoveryPdf</name>
     <message>
-        <source>This key opens the station's vault if every passphrase is forgotten. Without it, and without a passphrase, everything recorded on this laptop is lost.</source>
+        <source>This key opens the station&apos;s vault if every passphrase is forgotten. Without it, and without a passphrase, everything recorded on this laptop is lost.</source>
         <translation>Khóa này mở được kho dữ liệu của trạm khi mọi mật khẩu đều bị quên. Nếu mất cả khóa này lẫn mật khẩu, mọi thứ đã ghi trên máy tính này sẽ mất.</translation>
     </message>
     <message>
@@ -1710,8 +1868,8 @@
         <translation>Ai có khóa này và máy tính đều đọc được toàn bộ kho dữ liệu. Nếu tờ giấy bị mất hoặc bị người khác nhìn thấy, quản trị trạm phải tạo khóa khôi phục mới ngay.</translation>
     </message>
     <message>
-        <source>To use it: on the sign-in screen choose "Forgot passphrase? Use the recovery key", type your user name and the key, then choose a new passphrase.</source>
-        <translation>Cách dùng: ở màn hình đăng nhập, chọn "Quên mật khẩu? Dùng khóa khôi phục", nhập tên đăng nhập và khóa này, rồi đặt mật khẩu mới.</translation>
+        <source>To use it: on the sign-in screen choose &quot;Forgot passphrase? Use the recovery key&quot;, type your user name and the key, then choose a new passphrase.</source>
+        <translation>Cách dùng: ở màn hình đăng nhập, chọn &quot;Quên mật khẩu? Dùng khóa khôi phục&quot;, nhập tên đăng nhập và khóa này, rồi đặt mật khẩu mới.</translation>
     </message>
     <message>
         <source>Recovery key</source>
@@ -1738,7 +1896,7 @@
         <translation>Cần làm gì với tờ giấy này</translation>
     </message>
     <message>
-        <source>Write down the user names of the station's accounts here:</source>
+        <source>Write down the user names of the station&apos;s accounts here:</source>
         <translation>Ghi tên đăng nhập của các tài khoản trong trạm vào đây:</translation>
     </message>
 </context>
@@ -1749,7 +1907,7 @@
         <translation>Báo cáo</translation>
     </message>
     <message>
-        <source>The station's own figures for a period, counted from what was recorded on this laptop. The command adds lead verification, DNA and remains.</source>
+        <source>The station&apos;s own figures for a period, counted from what was recorded on this laptop. The command adds lead verification, DNA and remains.</source>
         <translation>Số liệu của trạm trong một kỳ, tính từ những gì đã ghi trên máy này. Bộ Chỉ huy bổ sung số liệu xác minh manh mối, ADN và hài cốt.</translation>
     </message>
     <message>
@@ -2201,7 +2359,7 @@
         <translation>Tự động khóa</translation>
     </message>
     <message>
-        <source>The station locks itself after this many minutes without use, so that a laptop left open does not show the families' data.</source>
+        <source>The station locks itself after this many minutes without use, so that a laptop left open does not show the families&apos; data.</source>
         <translation>Trạm tự khóa sau số phút không dùng này, để máy tính bỏ mở không làm lộ dữ liệu của các gia đình.</translation>
     </message>
     <message>
@@ -2269,7 +2427,7 @@
         <translation>Đã vô hiệu hóa</translation>
     </message>
     <message>
-        <source>Type the person's full name and a user name.</source>
+        <source>Type the person&apos;s full name and a user name.</source>
         <translation>Hãy nhập họ tên và tên đăng nhập của người dùng.</translation>
     </message>
     <message>
@@ -2491,8 +2649,8 @@
         <translation>Hủy</translation>
     </message>
     <message>
-        <source>No USB drive found. Plug one in, then press "Look again", or choose a folder.</source>
-        <translation>Không thấy USB nào. Hãy cắm vào rồi bấm "Tìm lại", hoặc chọn một thư mục.</translation>
+        <source>No USB drive found. Plug one in, then press &quot;Look again&quot;, or choose a folder.</source>
+        <translation>Không thấy USB nào. Hãy cắm vào rồi bấm &quot;Tìm lại&quot;, hoặc chọn một thư mục.</translation>
     </message>
     <message>
         <source>Write the batch into</source>
@@ -2867,7 +3025,7 @@
         <translation>Đóng</translation>
     </message>
     <message>
-        <source>Type the code from the family's receipt.</source>
+        <source>Type the code from the family&apos;s receipt.</source>
         <translation>Hãy gõ mã trên giấy biên nhận của gia đình.</translation>
     </message>
     <message>
@@ -2902,7 +3060,7 @@
         <translation>Rút lại phiếu đồng ý {code}</translation>
     </message>
     <message>
-        <source>Write down the family's request as they made it. The consent record stays; a new signed record says what is taken back, and it is no longer sent anywhere.</source>
+        <source>Write down the family&apos;s request as they made it. The consent record stays; a new signed record says what is taken back, and it is no longer sent anywhere.</source>
         <translation>Ghi lại yêu cầu của gia đình đúng như họ nói. Phiếu đồng ý cũ vẫn được giữ; một bản ghi mới có chữ ký số nêu rõ phần rút lại, và phần đó không được gửi đi đâu nữa.</translation>
     </message>
     <message>
@@ -2973,11 +3131,11 @@
         <translation>tạo, sửa hoặc vô hiệu hóa tài khoản</translation>
     </message>
     <message>
-        <source>set another user's passphrase</source>
+        <source>set another user&apos;s passphrase</source>
         <translation>đặt mật khẩu cho người dùng khác</translation>
     </message>
     <message>
-        <source>change the station's name or place</source>
+        <source>change the station&apos;s name or place</source>
         <translation>đổi tên hoặc địa bàn của trạm</translation>
     </message>
     <message>
@@ -3017,7 +3175,7 @@
         <translation>gửi gói dữ liệu hoặc chép ra USB</translation>
     </message>
     <message>
-        <source>see the station's reports</source>
+        <source>see the station&apos;s reports</source>
         <translation>xem báo cáo của trạm</translation>
     </message>
     <message>
@@ -3025,7 +3183,7 @@
         <translation>lưu tệp vào kho dữ liệu</translation>
     </message>
     <message>
-        <source>record a family's withdrawal of consent</source>
+        <source>record a family&apos;s withdrawal of consent</source>
         <translation>ghi nhận việc gia đình rút lại sự đồng ý</translation>
     </message>
 </context>
@@ -3088,8 +3246,8 @@
         <translation>Tệp đã lưu: {count}; dung lượng trên đĩa: {size}.</translation>
     </message>
     <message>
-        <source>Everything in it is encrypted; unlock it in the app or with 'sohoa vault check'.</source>
-        <translation>Mọi thứ trong kho đều được mã hóa; hãy mở khóa trong ứng dụng hoặc bằng lệnh 'sohoa vault check'.</translation>
+        <source>Everything in it is encrypted; unlock it in the app or with &apos;sohoa vault check&apos;.</source>
+        <translation>Mọi thứ trong kho đều được mã hóa; hãy mở khóa trong ứng dụng hoặc bằng lệnh &apos;sohoa vault check&apos;.</translation>
     </message>
     <message>
         <source>ready to send</source>
@@ -3112,8 +3270,8 @@
         <translation>Hãy ghi mã dùng một lần sau địa chỉ, hoặc dán cả đường dẫn đăng ký.</translation>
     </message>
     <message>
-        <source>Give the command's keys fingerprint with --keys: it is on the sheet 'sohoa-server enrol-code' printed, 8 groups of 4 characters (e.g. --keys "9F3C 1A2B ...").</source>
-        <translation>Hãy ghi dấu vân tay khóa của Bộ Chỉ huy sau --keys: nó có trên tờ giấy do 'sohoa-server enrol-code' in ra, 8 nhóm 4 ký tự (ví dụ --keys "9F3C 1A2B ...").</translation>
+        <source>Give the command&apos;s keys fingerprint with --keys: it is on the sheet &apos;sohoa-server enrol-code&apos; printed, 8 groups of 4 characters (e.g. --keys &quot;9F3C 1A2B ...&quot;).</source>
+        <translation>Hãy ghi dấu vân tay khóa của Bộ Chỉ huy sau --keys: nó có trên tờ giấy do &apos;sohoa-server enrol-code&apos; in ra, 8 nhóm 4 ký tự (ví dụ --keys &quot;9F3C 1A2B ...&quot;).</translation>
     </message>
     <message>
         <source>On the sheet: {expected}</source>
@@ -3136,15 +3294,15 @@
         <translation>Đợt {id}, phần {part}: {size}, {visits} chuyến thăm.</translation>
     </message>
     <message>
-        <source>Ready to send: 'sohoa sync upload --all', or write each part to a USB drive with 'sohoa sync usb'.</source>
-        <translation>Sẵn sàng gửi: 'sohoa sync upload --all', hoặc ghi từng phần ra USB bằng 'sohoa sync usb'.</translation>
+        <source>Ready to send: &apos;sohoa sync upload --all&apos;, or write each part to a USB drive with &apos;sohoa sync usb&apos;.</source>
+        <translation>Sẵn sàng gửi: &apos;sohoa sync upload --all&apos;, hoặc ghi từng phần ra USB bằng &apos;sohoa sync usb&apos;.</translation>
     </message>
     <message>
         <source>An answer did not come from the command (it is not signed by its key): trying again in {seconds} s (attempt {attempt}). Nothing is lost.</source>
         <translation>Có một câu trả lời không phải của Bộ Chỉ huy (không có chữ ký bằng khóa của Bộ Chỉ huy): thử lại sau {seconds} giây (lần thứ {attempt}). Không mất dữ liệu nào.</translation>
     </message>
     <message>
-        <source>The server's TLS certificate is not the one pinned at enrolment: nothing was sent. Trying again in {seconds} s (attempt {attempt}); if it lasts, tell the command.</source>
+        <source>The server&apos;s TLS certificate is not the one pinned at enrolment: nothing was sent. Trying again in {seconds} s (attempt {attempt}); if it lasts, tell the command.</source>
         <translation>Chứng chỉ TLS của máy chủ không phải chứng chỉ đã ghi nhớ khi đăng ký: chưa gửi gì cả. Thử lại sau {seconds} giây (lần thứ {attempt}); nếu cứ như vậy, hãy báo cho Bộ Chỉ huy.</translation>
     </message>
     <message>
@@ -3160,11 +3318,15 @@
         <translation>[{part}] {sent} / {total} ({speed}/giây, còn {left} giây)</translation>
     </message>
     <message>
+        <source>Written: {path}</source>
+        <translation>Đã ghi: {path}</translation>
+    </message>
+    <message>
         <source>The connection failed; trying again in {seconds} s (attempt {attempt}). Nothing is lost.</source>
         <translation>Mất kết nối; sẽ thử lại sau {seconds} giây (lần {attempt}). Không mất gì.</translation>
     </message>
     <message>
-        <source>Batch {id}, part {part}: delivered; the command's receipt is verified.</source>
+        <source>Batch {id}, part {part}: delivered; the command&apos;s receipt is verified.</source>
         <translation>Đợt {id}, phần {part}: đã giao; đã kiểm chữ ký biên nhận của Bộ Chỉ huy.</translation>
     </message>
     <message>
@@ -3212,8 +3374,8 @@
         <translation>Đã ghi vào {path} và đọc lại: khớp.</translation>
     </message>
     <message>
-        <source>At the command: 'sohoa-server ingest FILE --receipt RECEIPT'; bring the receipt back and load it with 'sohoa sync receipt RECEIPT'.</source>
-        <translation>Tại Bộ Chỉ huy: 'sohoa-server ingest TỆP --receipt BIÊN_NHẬN'; mang biên nhận về và nạp bằng 'sohoa sync receipt BIÊN_NHẬN'.</translation>
+        <source>At the command: &apos;sohoa-server ingest FILE --receipt RECEIPT&apos;; bring the receipt back and load it with &apos;sohoa sync receipt RECEIPT&apos;.</source>
+        <translation>Tại Bộ Chỉ huy: &apos;sohoa-server ingest TỆP --receipt BIÊN_NHẬN&apos;; mang biên nhận về và nạp bằng &apos;sohoa sync receipt BIÊN_NHẬN&apos;.</translation>
     </message>
     <message>
         <source>The file {path} cannot be read.</source>
@@ -3306,7 +3468,7 @@
 <context>
     <name>errors</name>
     <message>
-        <source>Something went wrong in the station's vault.</source>
+        <source>Something went wrong in the station&apos;s vault.</source>
         <translation>Kho dữ liệu của trạm gặp lỗi.</translation>
     </message>
     <message>
@@ -3450,15 +3612,15 @@
         <translation>Chỉ xóa được chuyến thăm còn trống; chuyến thăm này đã có dữ liệu.</translation>
     </message>
     <message>
-        <source>The martyr's full name is needed (write what the family knows).</source>
+        <source>The martyr&apos;s full name is needed (write what the family knows).</source>
         <translation>Cần có họ tên liệt sĩ (hãy ghi những gì gia đình biết).</translation>
     </message>
     <message>
-        <source>The person's name is needed.</source>
+        <source>The person&apos;s name is needed.</source>
         <translation>Cần có tên của người này.</translation>
     </message>
     <message>
-        <source>Remove the item's pages first.</source>
+        <source>Remove the item&apos;s pages first.</source>
         <translation>Hãy xóa các trang của hiện vật trước.</translation>
     </message>
     <message>
@@ -3470,7 +3632,7 @@
         <translation>Mỗi trang phải gắn với một tệp đã lưu trong kho.</translation>
     </message>
     <message>
-        <source>The cover must be one of the item's own pages.</source>
+        <source>The cover must be one of the item&apos;s own pages.</source>
         <translation>Ảnh bìa phải là một trang của chính hiện vật này.</translation>
     </message>
     <message>
@@ -3522,7 +3684,7 @@
         <translation>Lưu giữ tư liệu và dùng để tìm kiếm liệt sĩ là phần bắt buộc của phiếu đồng ý; thiếu phần này thì không được giữ lại gì.</translation>
     </message>
     <message>
-        <source>The consent needs the family's signature drawn on screen, or a recorded verbal consent.</source>
+        <source>The consent needs the family&apos;s signature drawn on screen, or a recorded verbal consent.</source>
         <translation>Phiếu đồng ý cần chữ ký của gia đình trên màn hình, hoặc lời đồng ý đã được ghi âm.</translation>
     </message>
     <message>
@@ -3550,7 +3712,7 @@
         <translation>Không thực hiện được bước duyệt.</translation>
     </message>
     <message>
-        <source>{count} photos, videos or recordings are not covered by the family's consent. Take the consent (or an amendment) before submitting.</source>
+        <source>{count} photos, videos or recordings are not covered by the family&apos;s consent. Take the consent (or an amendment) before submitting.</source>
         <translation>Có {count} ảnh, video hoặc bản ghi âm chưa nằm trong phiếu đồng ý của gia đình. Hãy lấy phiếu đồng ý (hoặc phiếu bổ sung) trước khi gửi duyệt.</translation>
     </message>
     <message>
@@ -3566,11 +3728,11 @@
         <translation>Khi trả lại chuyến thăm, hãy ghi rõ cần sửa gì.</translation>
     </message>
     <message>
-        <source>This station is not enrolled with the command yet. The station admin enrols it with the command's address and a one-time code.</source>
+        <source>This station is not enrolled with the command yet. The station admin enrols it with the command&apos;s address and a one-time code.</source>
         <translation>Trạm này chưa đăng ký với Bộ Chỉ huy. Quản trị trạm đăng ký bằng địa chỉ của Bộ Chỉ huy và một mã dùng một lần.</translation>
     </message>
     <message>
-        <source>There is no such batch in this station's outbox.</source>
+        <source>There is no such batch in this station&apos;s outbox.</source>
         <translation>Không có đợt gửi này trong hộp thư đi của trạm.</translation>
     </message>
     <message>
@@ -3594,7 +3756,7 @@
         <translation>Không kết nối được với máy chủ của Bộ Chỉ huy tại {url}. Hãy kiểm tra mạng và địa chỉ rồi thử lại; không mất gì.</translation>
     </message>
     <message>
-        <source>The address {url} did not answer like the command's server. Check the address.</source>
+        <source>The address {url} did not answer like the command&apos;s server. Check the address.</source>
         <translation>Địa chỉ {url} không trả lời như máy chủ của Bộ Chỉ huy. Hãy kiểm tra lại địa chỉ.</translation>
     </message>
     <message>
@@ -3602,7 +3764,7 @@
         <translation>Địa chỉ {url} bắt đầu bằng http://, ai trên mạng cũng có thể đọc và sửa được. Hãy dùng địa chỉ https:// mà Bộ Chỉ huy đã đưa cho bạn.</translation>
     </message>
     <message>
-        <source>The server at {url} shows another security certificate than the command's. It may not be the command's server: nothing was sent. Check the network and ask the command.</source>
+        <source>The server at {url} shows another security certificate than the command&apos;s. It may not be the command&apos;s server: nothing was sent. Check the network and ask the command.</source>
         <translation>Máy chủ tại {url} đưa ra chứng chỉ bảo mật khác với chứng chỉ của Bộ Chỉ huy. Có thể đó không phải máy chủ của Bộ Chỉ huy: chưa gửi gì cả. Hãy kiểm tra mạng và hỏi Bộ Chỉ huy.</translation>
     </message>
     <message>
@@ -3630,7 +3792,7 @@
         <translation>Bộ Chỉ huy đã có trạm này trong danh sách. Hãy nhờ Bộ Chỉ huy kiểm tra danh sách trạm.</translation>
     </message>
     <message>
-        <source>The file of this batch is missing from the station's outbox, so it was set aside. Build a new batch: what it carried goes into the new one.</source>
+        <source>The file of this batch is missing from the station&apos;s outbox, so it was set aside. Build a new batch: what it carried goes into the new one.</source>
         <translation>Tệp của đợt gửi này không còn trong hộp thư đi của trạm nên đã được để riêng ra. Hãy đóng gói đợt mới: nội dung của nó sẽ vào đợt mới.</translation>
     </message>
     <message>
@@ -3654,7 +3816,7 @@
         <translation>Bộ Chỉ huy không (còn) biết trạm này. Đợt gửi vẫn nằm trong hộp thư đi; hãy nhờ quản trị trạm đăng ký lại trạm.</translation>
     </message>
     <message>
-        <source>The command refused the upload because this laptop's clock is wrong. Set the date and time, then try again; nothing was lost.</source>
+        <source>The command refused the upload because this laptop&apos;s clock is wrong. Set the date and time, then try again; nothing was lost.</source>
         <translation>Bộ Chỉ huy từ chối việc gửi vì đồng hồ của máy tính này bị sai. Hãy chỉnh lại ngày giờ rồi thử lại; không mất dữ liệu nào.</translation>
     </message>
     <message>
@@ -3666,7 +3828,7 @@
         <translation>Biên nhận này không có chữ ký của Bộ Chỉ huy mà trạm đã đăng ký; chưa có gì được đánh dấu đã giao.</translation>
     </message>
     <message>
-        <source>This receipt does not match a batch in this station's outbox; nothing was marked delivered.</source>
+        <source>This receipt does not match a batch in this station&apos;s outbox; nothing was marked delivered.</source>
         <translation>Biên nhận này không khớp với đợt gửi nào trong hộp thư đi của trạm; chưa có gì được đánh dấu đã giao.</translation>
     </message>
     <message>
@@ -3698,19 +3860,31 @@
         <translation>Không hiểu thời điểm chốt số liệu {text}: hãy viết một ngày (2026-11-24) hoặc ngày và giờ.</translation>
     </message>
     <message>
-        <source>This is not an enrolment link from the command. Type the server's address and the code instead, as the command wrote them.</source>
+        <source>The practice station could not be prepared.</source>
+        <translation>Không chuẩn bị được trạm luyện tập.</translation>
+    </message>
+    <message>
+        <source>This is the practice station: nothing in it can be enrolled, sent or exported. Sign in to the real station to do that.</source>
+        <translation>Đây là trạm luyện tập: không thể đăng ký, gửi hay xuất bất cứ thứ gì từ đây. Hãy đăng nhập vào trạm thật để làm việc đó.</translation>
+    </message>
+    <message>
+        <source>The folder {path} holds a vault that is not a practice vault; it was left untouched.</source>
+        <translation>Thư mục {path} chứa một kho dữ liệu không phải kho luyện tập; kho đó được giữ nguyên.</translation>
+    </message>
+    <message>
+        <source>This is not an enrolment link from the command. Type the server&apos;s address and the code instead, as the command wrote them.</source>
         <translation>Đây không phải đường dẫn đăng ký của Bộ Chỉ huy. Hãy gõ địa chỉ máy chủ và mã đúng như Bộ Chỉ huy đã ghi.</translation>
     </message>
     <message>
-        <source>The server answered with other keys than the fingerprint from the command: it may not be the command's server. The code was not sent and nothing was saved; check the fingerprint and the network, and ask the command.</source>
+        <source>The server answered with other keys than the fingerprint from the command: it may not be the command&apos;s server. The code was not sent and nothing was saved; check the fingerprint and the network, and ask the command.</source>
         <translation>Máy chủ trả lời bằng khóa khác với dấu vân tay Bộ Chỉ huy đưa: có thể đó không phải máy chủ của Bộ Chỉ huy. Mã chưa được gửi đi và chưa có gì được lưu; hãy kiểm tra dấu vân tay và mạng, rồi hỏi Bộ Chỉ huy.</translation>
     </message>
     <message>
-        <source>The fingerprint of the command's keys is 32 letters and digits (8 groups of 4), as on the sheet the command printed with the code. Check it and type it again.</source>
+        <source>The fingerprint of the command&apos;s keys is 32 letters and digits (8 groups of 4), as on the sheet the command printed with the code. Check it and type it again.</source>
         <translation>Dấu vân tay khóa của Bộ Chỉ huy gồm 32 chữ và số (8 nhóm 4 ký tự), như trên tờ giấy Bộ Chỉ huy in kèm mã. Hãy kiểm tra rồi gõ lại.</translation>
     </message>
     <message>
-        <source>The command's encryption key kept at enrolment is not valid. Ask the station admin to enrol the station again.</source>
+        <source>The command&apos;s encryption key kept at enrolment is not valid. Ask the station admin to enrol the station again.</source>
         <translation>Khóa mã hóa của Bộ Chỉ huy lưu khi đăng ký không hợp lệ. Hãy nhờ quản trị trạm đăng ký lại trạm.</translation>
     </message>
     <message>

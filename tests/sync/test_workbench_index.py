@@ -417,3 +417,39 @@ def test_a_common_name_is_counted_up_to_the_cap(command, monkeypatch):
                 [h.id for h in common.items[(page - 1) * 20:page * 20]]
         older = ws.search(conn, READER, "pham thi thu 7")  # 7, 70-79, 700-799: none recent
         assert older.total == 111 and older.items[0].title == "Phạm Thị Thu 799"
+
+
+def test_a_batch_id_reused_by_another_station_never_serves_its_files(station, command,
+                                                                       tmp_path):
+    """Batch ids are the stations' own: another station may send one with the same id (a
+    squatter, or chance). The files of a visit come from its own station's bag, never from the
+    other one's."""
+    keys, store, archive = command
+    operator = station["vault"]
+    station_id = _enrol(store, operator)
+    first = tmp_path / "first.age"
+    summary = batch.build(operator, first, keys.recipient)
+    ingest(first, store, keys, archive, now=lambda: NOW, station_id=station_id)
+    with store.engine.connect() as conn:
+        own = ws.media_file(conn, READER, "page", station["pages"][0]).path
+    relative = own.relative_to(archive / station_id / summary.batch_id)
+    # Another station's bag under the same batch id, holding a file at the same place.
+    squatter = "0b5e3f1c-9d2a-4c44-8a8e-5d1f0c2b7a61"
+    other_bag = archive / squatter / summary.batch_id
+    (other_bag / relative).parent.mkdir(parents=True)
+    (other_bag / relative).write_bytes(b"not the family's photo")
+    with store.begin() as conn:
+        # The squatter's row first in the table, so a lookup by batch id alone would find it.
+        real = conn.execute(select(ix.batches)).one()._asdict()
+        conn.execute(ix.batches.delete())
+        conn.execute(ix.batches.insert().values(
+            batch_id=summary.batch_id, station_id=squatter, received_at=NOW,
+            tagmanifest_sha256="0" * 64, payload_files=1, payload_bytes=22,
+            archive_path=str(other_bag), receipt="{}", upload_id=None))
+        conn.execute(ix.batches.insert().values(**real))
+    with store.engine.connect() as conn:
+        served = ws.media_file(conn, READER, "page", station["pages"][0]).path
+        detail = ws.visit_detail(conn, ANALYST, station["visit"])
+    assert served == own
+    assert served.read_bytes() != b"not the family's photo"
+    assert detail["provenance"]["tagmanifest_sha256"] == summary.tagmanifest_sha256

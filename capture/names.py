@@ -49,8 +49,8 @@ BIRTH_ORDER = {"hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 
 _KIN_PREFIX = {"anh", "chi", "cau", "co", "chu", "bac", "ong", "em", "o", "di"}
 
 _BRACKETS = re.compile(r"[(\[](.*?)[)\]]")
-_SPLIT_ALIASES = re.compile(r"[,;/]| tức | tuc | hay | còn gọi là | con goi la | bí danh | bi danh ",
-                            re.IGNORECASE)
+_SPLIT_ALIASES = re.compile(
+    r"[,;/]| tức | tuc | hay | còn gọi là | con goi la | bí danh | bi danh ", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w]+")
 
 

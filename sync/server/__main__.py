@@ -9,6 +9,8 @@
 
     sohoa-server serve      --data DIR      enrolment, tus uploads, receipts, status page
 
+    sohoa-server cases link IN.csv --out OUT.csv   martyr mentions linked into cases (Splink)
+
 Each takes ``--database URL`` for a PostgreSQL server (``postgresql+psycopg://…``) instead of
 the SQLite file in the data folder.
 """
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from sync.enrol_link import EnrolLink, fingerprint
 from sync.errors import SyncError
+from sync.server.cases import cli as cases_cli
 from sync.server.ingest import Rejected, ingest
 from sync.server.keys import CommandKeys
 from sync.server.store import Store
@@ -87,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "serve":
             sub.add_argument("--host", default="127.0.0.1")
             sub.add_argument("--port", type=int, default=8470)
+    cases_cli.add_parser(commands)
     return parser
 
 
@@ -95,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     data: Path = args.data
     now = datetime.now(UTC)
     try:
+        if args.command == "cases":
+            return cases_cli.run(args)
         if args.command == "init":
             keys = CommandKeys.create(data / "keys")
             _store(args)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,7 +62,7 @@ def make_linker(db_api: Any, table: Any, settings: dict[str, Any]):
     """A Splink Linker over a registered table; works with DuckDBAPI or SparkAPI alike."""
     from splink import Linker
 
-    return Linker(db_api.register(table), copy.deepcopy(settings), log_level=logging.WARNING)
+    return Linker(db_api.register(table), copy.deepcopy(settings), log_level=logging.ERROR)
 
 
 def train(linker: Any, model: dict[str, Any], seed: int) -> None:
@@ -102,10 +101,10 @@ def link_table(table: Any, model: dict[str, Any] | None = None, *, train_model: 
     low, link, high = (float(thresholds[k]) for k in ("surely_different", "link", "surely_same"))
     predictions = linker.inference.predict()
     edges = predictions.query_sql(
-        "SELECT unique_id_l, unique_id_r, match_probability FROM {this}"
+        "SELECT unique_id_l, unique_id_r, match_probability FROM {this}"  # noqa: S608 - floats
         f" WHERE match_probability >= {link}").as_record_list()
     conflicts = predictions.query_sql(
-        "WITH linked AS (SELECT unique_id_l AS id FROM {this} WHERE match_probability >= "
+        "WITH linked AS (SELECT unique_id_l AS id FROM {this} WHERE match_probability >= "  # noqa: S608
         f"{link} UNION SELECT unique_id_r FROM {{this}} WHERE match_probability >= {link}) "
         "SELECT unique_id_l, unique_id_r FROM {this}"
         f" WHERE match_probability < {low} AND ({CONTRADICTION})"
@@ -120,24 +119,27 @@ def link_table(table: Any, model: dict[str, Any] | None = None, *, train_model: 
     names = list(labels)
     review: list[ReviewPair] = []
     pairs = int(predictions.query_sql("SELECT count(*) AS n FROM {this}").as_record_list()[0]["n"])
-    band = predictions.query_sql(
-        f"SELECT * FROM {{this}} WHERE match_probability >= {low} AND match_probability < {high}"
-        + "".join(f" OR (unique_id_l = '{_sql(a)}' AND unique_id_r = '{_sql(b)}')"
-                  for a, b in held_apart[:1000]))
     held = set(held_apart)
+    band = predictions.query_sql(  # the thresholds are floats: nothing from the file in the SQL
+        f"SELECT * FROM {{this}} WHERE match_probability >= {low}")  # noqa: S608
     for row in band.as_record_list():
         p = float(row["match_probability"])
+        pair = (str(row["unique_id_l"]), str(row["unique_id_r"]))
+        if p >= high and pair not in held:
+            continue
         reasons = {}
         for name in names:
             level = int(row[f"gamma_{name}"])
-            weight = row.get(f"bf_{name}")
-            reasons[name] = (labels[name].get(level, str(level)),
-                             round(math.log2(weight), 2) if weight else 0.0)
-        pair = (str(row["unique_id_l"]), str(row["unique_id_r"]))
+            # Splink 5 gives each comparison's match weight (log2 of its Bayes factor), and
+            # the term-frequency part apart: a common name's agreement counts for less
+            weight = float(row.get(f"mw_{name}") or 0.0) + float(
+                row.get(f"mw_tf_adj_{name}") or 0.0)
+            reasons[name] = (labels[name].get(level, str(level)), round(weight, 2))
         review.append(ReviewPair(*pair, p, float(row["match_weight"]), reasons,
                                  held_apart=pair in held))
     review.sort(key=lambda r: -r.match_probability)
-    trained = dict(model, splink=linker.misc.save_model_to_json())
+    trained = dict(model, splink={k: v for k, v in linker.misc.save_model_to_json().items()
+                                  if k != "linker_uid"})  # a run's own table prefix
     return Linkage(case_of, review, trained, pairs)
 
 
@@ -179,10 +181,6 @@ def cluster(ids: list[str], edges: list[tuple[str, str, float]],
         members[ra].extend(members.pop(rb))
         blocked[ra] |= blocked.pop(rb)
     return list(members.values()), held
-
-
-def _sql(value: str) -> str:
-    return value.replace("'", "''")
 
 
 def _case_id(members: list[str]) -> str:

@@ -158,7 +158,7 @@ class AdminIndex:
                 for word in info["districtKeywords"]:
                     table.setdefault(word, dkey)
         ward_map: dict[str, str] = {}
-        for new_prov, wards in conv["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for _new_prov, wards in conv["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
             for new_ward, olds in wards.items():
                 for old in olds:
                     ward_map[old] = new_ward

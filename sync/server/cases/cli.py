@@ -53,7 +53,7 @@ def _atomic_csv(path: Path, header: list[str], rows) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sync.server.cases.linker import MODEL_PATH, link_table, load_model
+    from sync.server.cases.linker import MODEL_PATH, SMALL_FILE, link_table, load_model
     from sync.server.cases.mentions import MentionsError, feature_table, read_mentions
     from sync.server.cases.normalise import admin_index
 
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"sohoa-server: cannot read the model {args.model}: {error}", file=sys.stderr)
         return 2
     table = feature_table(mentions, admin_index())
-    train = not args.no_train and len(mentions) >= 1000  # EM needs pairs to learn from
+    train = not args.no_train and len(mentions) >= SMALL_FILE  # EM needs pairs to learn from
     linkage = link_table(table, model, train_model=train, seed=args.seed, threads=args.threads)
     _atomic_csv(args.out, ["mention_id", "case_id"],
                 ((m.mention_id, linkage.case_of[m.mention_id]) for m in mentions))

@@ -65,6 +65,32 @@ def make_linker(db_api: Any, table: Any, settings: dict[str, Any]):
     return Linker(db_api.register(table), copy.deepcopy(settings), log_level=logging.ERROR)
 
 
+# Term frequencies are counted in the file being linked: in a file of a few rows every name is
+# "common" and agreement on it would count for nothing. Below this size they are left out.
+SMALL_FILE = 1000
+
+
+def without_term_frequencies(settings: dict[str, Any]) -> dict[str, Any]:
+    settings = copy.deepcopy(settings)
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
+            level.pop("tf_minimum_u_value", None)
+    return settings
+
+
+def untrained(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings without m/u: EM started from a previous file's m can drive a level it
+    does not see here to exactly 0, which Splink refuses; from scratch it converges."""
+    settings = copy.deepcopy(settings)
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.pop("m_probability", None)
+            level.pop("u_probability", None)
+    return settings
+
+
 def train(linker: Any, model: dict[str, Any], seed: int) -> None:
     plan = model["training"]
     linker.training.estimate_probability_two_random_records_match(
@@ -94,7 +120,12 @@ def link_table(table: Any, model: dict[str, Any] | None = None, *, train_model: 
     if len(ids) < 2:
         return Linkage({i: _case_id([i]) for i in ids}, model=model)
     db_api = db_api or _duckdb_api(threads)
-    linker = make_linker(db_api, table, model["splink"])
+    settings = model["splink"]
+    if len(ids) < SMALL_FILE:
+        settings = without_term_frequencies(settings)
+    if train_model:
+        settings = untrained(settings)
+    linker = make_linker(db_api, table, settings)
     if train_model:
         train(linker, model, seed)
     thresholds = model["thresholds"]

@@ -135,6 +135,8 @@ def _name(rng: random.Random, p: Person, style: str) -> tuple[str, str]:
     kin = "chị" if p.female else "anh"
     if style == "relative" and order and rng.random() < 0.08:
         return f"{kin} {order}", ""
+    if style == "relative" and rng.random() < 0.08:  # the family says only his name
+        return (f"{p.given} ({kin} {order})" if order else p.given), ""
     middle = p.middle
     r = rng.random()
     if r < 0.15:

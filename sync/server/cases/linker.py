@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,17 +44,22 @@ class Linkage:
     pairs_scored: int = 0
 
 
-def _labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
-    """comparison -> comparison vector value -> label (Splink numbers levels from the top,
-    null level -1, the last one 0)."""
-    out: dict[str, dict[int, str]] = {}
+def _level_weights(settings: dict[str, Any]) -> dict[str, dict[int, tuple[str, float]]]:
+    """comparison -> comparison vector value -> (label, match weight log2(m/u)).
+
+    Splink numbers levels from the top (null level -1, the last one 0). The weight is the
+    level's own, before any term-frequency adjustment (a common name counts for less than
+    shown: the pair's total match_weight has it)."""
+    out: dict[str, dict[int, tuple[str, float]]] = {}
     for comparison in settings["comparisons"]:
         levels = comparison["comparison_levels"]
         non_null = [lv for lv in levels if not lv.get("is_null_level")]
-        table = {-1: next((lv["label_for_charts"] for lv in levels
-                           if lv.get("is_null_level")), "missing")}
+        table = {-1: (next((lv["label_for_charts"] for lv in levels
+                            if lv.get("is_null_level")), "missing"), 0.0)}
         for i, level in enumerate(non_null):
-            table[len(non_null) - 1 - i] = level["label_for_charts"]
+            m, u = level.get("m_probability"), level.get("u_probability")
+            weight = round(math.log2(m / u), 2) if m and u else 0.0
+            table[len(non_null) - 1 - i] = (level["label_for_charts"], weight)
         out[comparison["output_column_name"]] = table
     return out
 
@@ -138,7 +144,7 @@ def link_table(table: Any, model: dict[str, Any] | None = None, *, train_model: 
         "WITH linked AS (SELECT unique_id_l AS id FROM {this} WHERE match_probability >= "  # noqa: S608
         f"{link} UNION SELECT unique_id_r FROM {{this}} WHERE match_probability >= {link}) "
         "SELECT unique_id_l, unique_id_r FROM {this}"
-        f" WHERE match_probability < {low} AND ({CONTRADICTION})"
+        f" WHERE match_probability < {low} AND ({model.get('contradiction', CONTRADICTION)})"
         " AND unique_id_l IN (SELECT id FROM linked) AND unique_id_r IN (SELECT id FROM linked)"
     ).as_record_list()
     groups, held_apart = cluster(
@@ -146,38 +152,36 @@ def link_table(table: Any, model: dict[str, Any] | None = None, *, train_model: 
               for e in edges],
         [(str(c["unique_id_l"]), str(c["unique_id_r"])) for c in conflicts])
     case_of = {mention: _case_id(group) for group in groups for mention in group}
-    labels = _labels(model["splink"])
-    names = list(labels)
+    trained_settings = {k: v for k, v in linker.misc.save_model_to_json().items()
+                        if k != "linker_uid"}  # a run's own table prefix
+    weights = _level_weights(trained_settings)
+    names = list(weights)
+    gammas = ", ".join(f"gamma_{n}" for n in names)
     review: list[ReviewPair] = []
     pairs = int(predictions.query_sql("SELECT count(*) AS n FROM {this}").as_record_list()[0]["n"])
     held = set(held_apart)
     band = predictions.query_sql(  # the thresholds are floats: nothing from the file in the SQL
-        f"SELECT * FROM {{this}} WHERE match_probability >= {low}")  # noqa: S608
+        f"SELECT unique_id_l, unique_id_r, match_probability, match_weight, {gammas}"  # noqa: S608
+        f" FROM {{this}} WHERE match_probability >= {low}")
     for row in band.as_record_list():
         p = float(row["match_probability"])
         pair = (str(row["unique_id_l"]), str(row["unique_id_r"]))
         if p >= high and pair not in held:
             continue
-        reasons = {}
-        for name in names:
-            level = int(row[f"gamma_{name}"])
-            # Splink 5 gives each comparison's match weight (log2 of its Bayes factor), and
-            # the term-frequency part apart: a common name's agreement counts for less
-            weight = float(row.get(f"mw_{name}") or 0.0) + float(
-                row.get(f"mw_tf_adj_{name}") or 0.0)
-            reasons[name] = (labels[name].get(level, str(level)), round(weight, 2))
+        reasons = {name: weights[name].get(int(row[f"gamma_{name}"]), ("?", 0.0))
+                   for name in names}
         review.append(ReviewPair(*pair, p, float(row["match_weight"]), reasons,
                                  held_apart=pair in held))
     review.sort(key=lambda r: -r.match_probability)
-    trained = dict(model, splink={k: v for k, v in linker.misc.save_model_to_json().items()
-                                  if k != "linker_uid"})  # a run's own table prefix
-    return Linkage(case_of, review, trained, pairs)
+    return Linkage(case_of, review, dict(model, splink=trained_settings), pairs)
 
 
 # Two mentions that plainly disagree (born more than 2 years apart, died in years more than one
-# apart) and score low are never put in one case through a third, sparser mention: namesakes
-# from one commune are told apart by exactly this.
-CONTRADICTION = "gamma_birth_year = 0 OR gamma_death_date = 0"
+# apart, from two provinces, in two regiments and divisions) and score low are never put in one
+# case through a third, sparser mention: namesakes from one commune are told apart by this.
+# model.json's "contradiction" overrides it.
+CONTRADICTION = ("gamma_birth_year = 0 OR gamma_death_date = 0 OR gamma_home_town = 0"
+                 " OR gamma_unit = 0")
 
 
 def cluster(ids: list[str], edges: list[tuple[str, str, float]],

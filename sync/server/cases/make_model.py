@@ -137,12 +137,12 @@ def build() -> dict[str, Any]:
         "about": "Số hóa ký ức — linking martyr mentions into cases. Splink settings "
                  "(portable SQL: "
                  "DuckDB and Spark), training blocks and thresholds. See docs/cases.md.",
-        "thresholds": {"surely_different": 0.2, "link": 0.75, "surely_same": 0.995},
+        "thresholds": {"surely_different": 0.2, "link": 0.5, "surely_same": 0.995},
         "training": {
             "deterministic_rules": ["l.name_fold = r.name_fold AND l.birth_year = r.birth_year"
                                     " AND l.ht_ward = r.ht_ward"],
             "deterministic_recall": 0.08,
-            "u_max_pairs": 2000000,
+            "u_max_pairs": 1000000,
             "em_blocks": [
                 "l.given = r.given AND l.surname = r.surname AND l.birth_year = r.birth_year",
                 "l.ht_ward = r.ht_ward AND l.birth_year = r.birth_year",
@@ -156,7 +156,7 @@ def build() -> dict[str, Any]:
             "blocking_rules_to_generate_predictions": [{"blocking_rule": b} for b in blocking],
             "comparisons": comparisons,
             "retain_matching_columns": True,
-            "retain_intermediate_calculation_columns": True,
+            "retain_intermediate_calculation_columns": False,
             "max_iterations": 20,
             "em_convergence": 0.001,
         },

@@ -119,14 +119,34 @@ def _none(value: str) -> str | None:
     return value or None
 
 
-def features(mention: Mention, admin: AdminIndex) -> dict[str, object]:
+class _Memo(dict):
+    """A value's reading, computed once per distinct text (home towns, units and dates repeat
+    thousands of times in a list)."""
+
+    def __init__(self, read) -> None:
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, key):
+        value = self[key] = self.read(*key) if isinstance(key, tuple) else self.read(key)
+        return value
+
+
+def readers(admin: AdminIndex) -> dict[str, _Memo]:
+    return {"name": _Memo(parse_name), "date": _Memo(death_date), "home": _Memo(admin.home_town),
+            "unit": _Memo(unit), "year": _Memo(birth_year)}
+
+
+def features(mention: Mention, admin: AdminIndex,
+             memo: dict[str, _Memo] | None = None) -> dict[str, object]:
     """One mention as the model's columns (empty → NULL, so Splink's null levels apply)."""
-    name = parse_name(mention.full_name, mention.other_names)
+    memo = memo or readers(admin)
+    name = memo["name"][(mention.full_name, mention.other_names)]
     alias_given = [a.split()[-1] for a in name.aliases if a]
-    date = death_date(mention.death_date)
-    home = admin.home_town(mention.home_town)
-    u = unit(mention.unit)
-    place = admin.home_town(mention.death_place).text if mention.death_place else ""
+    date = memo["date"][mention.death_date]
+    home = memo["home"][mention.home_town]
+    u = memo["unit"][mention.unit]
+    place = memo["home"][mention.death_place].text if mention.death_place else ""
     return {
         "unique_id": mention.mention_id,
         "name_orig": _none(name.original if name.given else ""),
@@ -137,7 +157,7 @@ def features(mention: Mention, admin: AdminIndex) -> dict[str, object]:
         "alias1": alias_given[0] if alias_given else None,
         "alias2": alias_given[1] if len(alias_given) > 1 else None,
         "birth_order": name.birth_order,
-        "birth_year": birth_year(mention.birth_year),
+        "birth_year": memo["year"][mention.birth_year],
         "death_year": date.year if date else None,
         "death_month": date.month if date else None,
         "death_day": date.day if date else None,
@@ -159,7 +179,8 @@ def feature_table(mentions: list[Mention], admin: AdminIndex):
     """The mentions as a pyarrow table (what Splink registers on DuckDB or Spark)."""
     import pyarrow as pa
 
-    rows = [features(m, admin) for m in mentions]
+    memo = readers(admin)
+    rows = [features(m, admin, memo) for m in mentions]
     ints = {"birth_order", "birth_year", "death_year", "death_month", "death_day", "unit_f",
             "unit_e", "unit_d", "unit_c", "unit_tnxp"}
     schema = pa.schema([(c, pa.int32() if c in ints else pa.string()) for c in FEATURE_COLUMNS])

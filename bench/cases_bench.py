@@ -89,7 +89,7 @@ def main() -> int:
         "floor_pairs": floor_pairs, "ratio_to_floor": round(total / floor_s, 1),
         "precision": round(scores.precision, 4), "recall": round(scores.recall, 4),
         "review_pairs": len(linkage.review), "peak_rss_mib": round(peak_rss_mib()),
-        "goal_s": 180 if n <= 100_000 else 1800,
+        "goal_s": 180 if args.mentions <= 100_000 else 1800,
     }))
     return 0
 

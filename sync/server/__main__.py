@@ -23,6 +23,8 @@
     sohoa-server token create NAME [--label TEXT] | list [NAME] | revoke TOKEN_ID
     sohoa-server reindex    --data DIR      rebuild the index of every batch from the archive
 
+    sohoa-server cases link IN.csv --out OUT.csv   martyr mentions linked into cases (Splink)
+
 Each takes ``--database URL`` for a PostgreSQL server (``postgresql+psycopg://…``) instead of
 the SQLite file in the data folder.
 """
@@ -45,6 +47,7 @@ from sync.enrol_link import EnrolLink, fingerprint
 from sync.errors import SyncError
 from sync.server import accounts
 from sync.server.actors import ROLES
+from sync.server.cases import cli as cases_cli
 from sync.server.ingest import MAX_SIGNATURE_BYTES, Rejected, Retryable, ingest
 from sync.server.keys import CommandKeys
 from sync.server.receiving import lock_down
@@ -341,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
                              help="the workbench's address: the command's office network only")
             sub.add_argument("--web-port", type=int, default=8471)
     _add_account_parsers(commands)
+    cases_cli.add_parser(commands)
     return parser
 
 
@@ -350,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     now = datetime.now(UTC)
     umask = os.umask(0o077)  # what the command writes (archive, keys, database) is its own
     try:
+        if args.command == "cases":
+            return cases_cli.run(args)
         if args.command == "init":
             keys = CommandKeys.create(data / "keys")
             _store(args)

@@ -1,0 +1,223 @@
+"""Mentions linked into cases with Splink on DuckDB (embedded) — the model is data.
+
+``model.json`` beside this file holds Splink's settings (blocking rules, comparisons with
+term-frequency adjustment, written in SQL both DuckDB and Spark run), the training plan and the
+thresholds. Training re-estimates it on the mentions given (u from random pairs, m by EM);
+``link`` clusters at the "link" threshold and returns the pairs between "surely different"
+and "surely the same" as the review list, with each comparison's match weight as the reason.
+
+Splink is imported inside the functions: the server's start-up does not pay for it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MODEL_PATH = Path(__file__).with_name("model.json")
+
+
+def load_model(path: Path = MODEL_PATH) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class ReviewPair:
+    left: str
+    right: str
+    match_probability: float
+    match_weight: float
+    reasons: dict[str, tuple[str, float]]  # comparison -> (level label, its match weight)
+    held_apart: bool = False  # above the link threshold, kept apart by a contradiction
+
+
+@dataclass
+class Linkage:
+    case_of: dict[str, str]  # mention id -> case id
+    review: list[ReviewPair] = field(default_factory=list)
+    model: dict[str, Any] = field(default_factory=dict)  # the settings as trained
+    pairs_scored: int = 0
+
+
+def _level_weights(settings: dict[str, Any]) -> dict[str, dict[int, tuple[str, float]]]:
+    """comparison -> comparison vector value -> (label, match weight log2(m/u)).
+
+    Splink numbers levels from the top (null level -1, the last one 0). The weight is the
+    level's own, before any term-frequency adjustment (a common name counts for less than
+    shown: the pair's total match_weight has it)."""
+    out: dict[str, dict[int, tuple[str, float]]] = {}
+    for comparison in settings["comparisons"]:
+        levels = comparison["comparison_levels"]
+        non_null = [lv for lv in levels if not lv.get("is_null_level")]
+        table = {-1: (next((lv["label_for_charts"] for lv in levels
+                            if lv.get("is_null_level")), "missing"), 0.0)}
+        for i, level in enumerate(non_null):
+            m, u = level.get("m_probability"), level.get("u_probability")
+            weight = round(math.log2(m / u), 2) if m and u else 0.0
+            table[len(non_null) - 1 - i] = (level["label_for_charts"], weight)
+        out[comparison["output_column_name"]] = table
+    return out
+
+
+def make_linker(db_api: Any, table: Any, settings: dict[str, Any]):
+    """A Splink Linker over a registered table; works with DuckDBAPI or SparkAPI alike."""
+    from splink import Linker
+
+    return Linker(db_api.register(table), copy.deepcopy(settings), log_level=logging.ERROR)
+
+
+# Term frequencies are counted in the file being linked: in a file of a few rows every name is
+# "common" and agreement on it would count for nothing. Below this size they are left out.
+SMALL_FILE = 1000
+
+
+def without_term_frequencies(settings: dict[str, Any]) -> dict[str, Any]:
+    settings = copy.deepcopy(settings)
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
+            level.pop("tf_minimum_u_value", None)
+    return settings
+
+
+def untrained(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings without m/u: EM started from a previous file's m can drive a level it
+    does not see here to exactly 0, which Splink refuses; from scratch it converges."""
+    settings = copy.deepcopy(settings)
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.pop("m_probability", None)
+            level.pop("u_probability", None)
+    return settings
+
+
+def train(linker: Any, model: dict[str, Any], seed: int) -> None:
+    plan = model["training"]
+    linker.training.estimate_probability_two_random_records_match(
+        plan["deterministic_rules"], recall=plan["deterministic_recall"])
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=plan["u_max_pairs"], seed=seed)
+    for block in plan["em_blocks"]:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block, estimate_without_term_frequencies=True)
+
+
+def _duckdb_api(threads: int | None):
+    import duckdb
+    from splink import DuckDBAPI
+
+    con = duckdb.connect(":memory:")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    return DuckDBAPI(connection=con)
+
+
+def link_table(table: Any, model: dict[str, Any] | None = None, *, train_model: bool = True,
+               seed: int = 15, threads: int | None = None, db_api: Any = None) -> Linkage:
+    """Link a feature table (see mentions.feature_table) into cases."""
+    model = model or load_model()
+    ids = [str(x) for x in table.column("unique_id").to_pylist()]
+    if len(ids) < 2:
+        return Linkage({i: _case_id([i]) for i in ids}, model=model)
+    db_api = db_api or _duckdb_api(threads)
+    settings = model["splink"]
+    if len(ids) < SMALL_FILE:
+        settings = without_term_frequencies(settings)
+    if train_model:
+        settings = untrained(settings)
+    linker = make_linker(db_api, table, settings)
+    if train_model:
+        train(linker, model, seed)
+    thresholds = model["thresholds"]
+    low, link, high = (float(thresholds[k]) for k in ("surely_different", "link", "surely_same"))
+    predictions = linker.inference.predict()
+    edges = predictions.query_sql(
+        "SELECT unique_id_l, unique_id_r, match_probability FROM {this}"  # noqa: S608 - floats
+        f" WHERE match_probability >= {link}").as_record_list()
+    conflicts = predictions.query_sql(
+        "WITH linked AS (SELECT unique_id_l AS id FROM {this} WHERE match_probability >= "  # noqa: S608
+        f"{link} UNION SELECT unique_id_r FROM {{this}} WHERE match_probability >= {link}) "
+        "SELECT unique_id_l, unique_id_r FROM {this}"
+        f" WHERE match_probability < {low} AND ({model.get('contradiction', CONTRADICTION)})"
+        " AND unique_id_l IN (SELECT id FROM linked) AND unique_id_r IN (SELECT id FROM linked)"
+    ).as_record_list()
+    groups, held_apart = cluster(
+        ids, [(str(e["unique_id_l"]), str(e["unique_id_r"]), float(e["match_probability"]))
+              for e in edges],
+        [(str(c["unique_id_l"]), str(c["unique_id_r"])) for c in conflicts])
+    case_of = {mention: _case_id(group) for group in groups for mention in group}
+    trained_settings = {k: v for k, v in linker.misc.save_model_to_json().items()
+                        if k != "linker_uid"}  # a run's own table prefix
+    weights = _level_weights(trained_settings)
+    names = list(weights)
+    gammas = ", ".join(f"gamma_{n}" for n in names)
+    review: list[ReviewPair] = []
+    pairs = int(predictions.query_sql("SELECT count(*) AS n FROM {this}").as_record_list()[0]["n"])
+    held = set(held_apart)
+    band = predictions.query_sql(  # the thresholds are floats: nothing from the file in the SQL
+        f"SELECT unique_id_l, unique_id_r, match_probability, match_weight, {gammas}"  # noqa: S608
+        f" FROM {{this}} WHERE match_probability >= {low}")
+    for row in band.as_record_list():
+        p = float(row["match_probability"])
+        pair = (str(row["unique_id_l"]), str(row["unique_id_r"]))
+        if p >= high and pair not in held:
+            continue
+        reasons = {name: weights[name].get(int(row[f"gamma_{name}"]), ("?", 0.0))
+                   for name in names}
+        review.append(ReviewPair(*pair, p, float(row["match_weight"]), reasons,
+                                 held_apart=pair in held))
+    review.sort(key=lambda r: -r.match_probability)
+    return Linkage(case_of, review, dict(model, splink=trained_settings), pairs)
+
+
+# Two mentions that plainly disagree (born more than 2 years apart, died in years more than one
+# apart, from two provinces, in two regiments and divisions) and score low are never put in one
+# case through a third, sparser mention: namesakes from one commune are told apart by this.
+# model.json's "contradiction" overrides it.
+CONTRADICTION = ("gamma_birth_year = 0 OR gamma_death_date = 0 OR gamma_home_town = 0"
+                 " OR gamma_unit = 0")
+
+
+def cluster(ids: list[str], edges: list[tuple[str, str, float]],
+            conflicts: list[tuple[str, str]]) -> tuple[list[list[str]], list[tuple[str, str]]]:
+    """Greedy linking, strongest pair first, never joining two groups that hold a
+    contradicting pair. Returns the groups and the pairs held apart (for the review list)."""
+    parent = {i: i for i in ids}
+    members = {i: [i] for i in ids}
+    against: dict[str, set[str]] = {}
+    for a, b in conflicts:
+        against.setdefault(a, set()).add(b)
+        against.setdefault(b, set()).add(a)
+    blocked = {i: set(against.get(i, ())) for i in ids}  # root -> mentions it cannot take
+
+    def root(i: str) -> str:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    held: list[tuple[str, str]] = []
+    for a, b, _p in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
+        ra, rb = root(a), root(b)
+        if ra == rb:
+            continue
+        if len(members[ra]) < len(members[rb]):
+            ra, rb = rb, ra
+        if any(m in blocked[ra] for m in members[rb]):
+            held.append((a, b))
+            continue
+        parent[rb] = ra
+        members[ra].extend(members.pop(rb))
+        blocked[ra] |= blocked.pop(rb)
+    return list(members.values()), held
+
+
+def _case_id(members: list[str]) -> str:
+    """A case is named by its smallest mention id: stable when the same file is linked again."""
+    return "case-" + min(members)

@@ -341,3 +341,92 @@ def letterhead(data: dict[str, Any], issued_on: date, *, body: str, place: str,
                       issued_on=issued_on, signer_title="CHỈ HUY TRƯỞNG",
                       signer_name=signer_name,
                       recipients=("Ban Chỉ đạo Chiến dịch;", "Các trạm số hóa;", "Lưu: VT."))
+
+
+# --- drill-down: the records behind a figure ------------------------------------------------------
+
+# What each figure counts per visit (the visit's own rows); consents and withdrawals count the
+# visit's signed records. Figures the command does not hold have no records to show.
+_DRILL: dict[str, Any] = {
+    "visits": None, "households_visited": None,
+    "martyrs_mentioned": (index_martyrs, None),
+    "items_digitised": (index_pages, "items"),
+    "pages_digitised": (index_pages, "photo"),
+    "videos": (index_pages, "video"),
+    "testimonies": (index_parts, "testimonies"),
+    "testimony_seconds": (index_parts, "seconds"),
+    "witnesses_heard": (index_people, "witness"),
+    "dna_volunteers": (index_people, "dna"),
+    "consents_signed": (index_consents, "grant"),
+    "withdrawals": (tombstones, None),
+    "leads_received": (index_leads, None),
+}
+DRILL_LIMIT = 200
+
+
+def drillable(kpi_id: str) -> bool:
+    return kpi_id in _DRILL
+
+
+def records(conn: Connection, actor: Any, kpi_id: str, period: kpis.Period, *,
+            commune: str = "", station: str = "", limit: int = DRILL_LIMIT
+            ) -> list[dict[str, Any]]:
+    """The visits of the period (their visit day in it; of a commune or a station when given)
+    that hold records of the figure, with how many each holds, newest day first. The index as it
+    is now: what arrived after a report's cut-off shows here too. Readers and up (the visit page
+    then shows each visit as the role may see it)."""
+    from sync.server.actors import READS, require
+
+    require(actor, READS, "see the records behind a figure")
+    if kpi_id not in _DRILL:
+        raise kpis.InvalidPeriod(text=f"figure {kpi_id}"[:40])
+    v = index_visits.c
+    where = [v.visit_date >= period.start.isoformat(), v.visit_date <= period.end.isoformat()]
+    if commune.isdigit():
+        where.append(v.ward_code == int(commune))
+    if station:
+        where.append(v.station_id == station[:36])
+    spec = _DRILL[kpi_id]
+    if spec is None:
+        count: Any = func.count().label("n")
+        query = select(v.visit_id, v.visit_date, v.ward_code, v.station_id, v.village, count)
+        query = query.where(*where).group_by(v.visit_id, v.visit_date, v.ward_code,
+                                             v.station_id, v.village)
+    else:
+        table, what = spec
+        c = table.c
+        if what == "items":
+            count = func.count(c.item_id.distinct())
+        elif what == "testimonies":
+            count = func.count(c.testimony_id.distinct())
+        elif what == "seconds":
+            count = func.sum(c.frames * 1.0 / func.nullif(c.sample_rate, 0))
+        elif what == "notice":
+            count = func.count(c.notice_id.distinct())
+        else:
+            count = func.count()
+        query = select(v.visit_id, v.visit_date, v.ward_code, v.station_id, v.village,
+                       count.label("n")).join(table, c.visit_id == v.visit_id).where(*where)
+        if what in ("photo", "video"):
+            query = query.where(c.media == what)
+        elif what == "witness":
+            query = query.where(c.kind.in_(("witness", "veteran")))
+        elif what == "dna":
+            query = query.where(c.dna_willing)
+        elif what == "grant":
+            query = query.where(c.kind == "grant")
+        query = query.group_by(v.visit_id, v.visit_date, v.ward_code, v.station_id, v.village)
+    rows = conn.execute(query.order_by(v.visit_date.desc(), v.visit_id).limit(limit)).all()
+    names = {r.id: r.name for r in conn.execute(select(stations.c.id, stations.c.name))}
+    out = []
+    for row in rows:
+        try:
+            commune_name = places.ward_name(int(row.ward_code))
+        except (UnknownPlace, ValueError, TypeError):
+            commune_name = str(row.ward_code or "")
+        out.append({"visit_id": row.visit_id, "visit_date": row.visit_date,
+                    "commune": commune_name, "station": names.get(row.station_id,
+                                                                  row.station_id),
+                    "village": row.village, "count": round(float(row.n or 0), 1)
+                    if kpi_id == "testimony_seconds" else int(row.n or 0)})
+    return out

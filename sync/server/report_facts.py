@@ -108,11 +108,23 @@ class _Visits:
     def __init__(self, conn: Connection, as_of: datetime) -> None:
         self.received = {r.batch_id: _aware(r.received_at) for r in conn.execute(
             select(batches.c.batch_id, batches.c.received_at))}
+        self.as_of = as_of
+        # The pages grouped by item, media and batch, and the parts by testimony and batch:
+        # the two largest reads, made once; they also give each visit's first batch.
+        p, q = index_pages.c, index_parts.c
+        self.page_groups = list(_rows(conn, select(
+            p.item_id, p.visit_id, p.media, p.batch_id, func.count())
+            .group_by(p.item_id, p.visit_id, p.media, p.batch_id)
+            .order_by(p.item_id, p.media, p.batch_id)))
+        self.part_groups = list(_rows(conn, select(
+            q.testimony_id, q.visit_id, q.batch_id,
+            func.sum(q.frames * 1.0 / func.nullif(q.sample_rate, 0)))
+            .group_by(q.testimony_id, q.visit_id, q.batch_id)
+            .order_by(q.testimony_id, q.batch_id)))
         first: dict[str, datetime] = {}
-        for table in (index_pages, index_parts):
-            for visit_id, batch_id in conn.execute(select(table.c.visit_id, table.c.batch_id)
-                                                   .distinct()):
-                at = self.received.get(batch_id)
+        for groups in (self.page_groups, self.part_groups):
+            for row in groups:
+                visit_id, at = row[1], self.received.get(row[-2])
                 if at is not None and (visit_id not in first or at < first[visit_id]):
                     first[visit_id] = at
         days: dict[str, date] = {}
@@ -128,6 +140,8 @@ class _Visits:
                 continue  # a record without a readable day belongs to no period
             at = _aware(row.received_at)
             at = min(at, first.get(row.visit_id, at))
+            if at >= as_of:
+                continue  # freeze() would drop all of it: never make its facts
             # One string object per station, commune and province: facts share them.
             station = strings.setdefault(row.station_id, row.station_id)
             commune = strings.setdefault(("w", row.ward_code), str(row.ward_code or ""))
@@ -187,31 +201,26 @@ def _kept(rows: Any) -> Iterator[Fact]:
 
 def _media(conn: Connection, visits: _Visits, fact: Any) -> Iterator[Fact | None]:
     """One fact per item, media and batch: the number of pages (or clips) as its quantity."""
-    p = index_pages.c
     seen: set[tuple[str, str]] = set()
-    for item_id, visit_id, media, batch_id, n in _rows(conn, select(
-            p.item_id, p.visit_id, p.media, p.batch_id, func.count())
-            .group_by(p.item_id, p.visit_id, p.media, p.batch_id)
-            .order_by(p.item_id, p.media, p.batch_id)):
+    for item_id, visit_id, media, batch_id, n in visits.page_groups:
+        at = visits.received.get(batch_id)
+        if at is not None and at >= visits.as_of:
+            continue  # arrived after the cut-off
         kind = FactKind.VIDEO if media == "video" else FactKind.PAGE
         row_id = item_id if (kind, item_id) not in seen else f"{item_id}@{batch_id}"
         seen.add((kind, item_id))
-        yield fact(kind, row_id, visit_id, recorded=visits.received.get(batch_id), key=item_id,
-                   quantity=n)
+        yield fact(kind, row_id, visit_id, recorded=at, key=item_id, quantity=n)
 
 
 def _testimonies(conn: Connection, visits: _Visits, fact: Any) -> Iterator[Fact | None]:
     """A testimony's finished parts' seconds (frames / rate, as the station counts) per batch;
     its speaker as a witness, known by the person or by the visit and the folded name."""
-    q = index_parts.c
     seen: set[str] = set()
     first: dict[str, datetime] = {}
-    for testimony_id, visit_id, batch_id, seconds in _rows(conn, select(
-            q.testimony_id, q.visit_id, q.batch_id,
-            func.sum(q.frames * 1.0 / func.nullif(q.sample_rate, 0)))
-            .group_by(q.testimony_id, q.visit_id, q.batch_id)
-            .order_by(q.testimony_id, q.batch_id)):
+    for testimony_id, visit_id, batch_id, seconds in visits.part_groups:
         at = visits.received.get(batch_id)
+        if at is not None and at >= visits.as_of:
+            continue  # arrived after the cut-off
         row_id = testimony_id if testimony_id not in seen else f"{testimony_id}@{batch_id}"
         seen.add(testimony_id)
         made = fact(FactKind.RECORDING, row_id, visit_id, recorded=at, key=testimony_id,

@@ -25,6 +25,11 @@ NOT_YET = ("leads_verified", "verification_rate", "coordinates_verified",
            "dna_samples_collected", "dna_samples_matched", "remains_found", "remains_gathered")
 
 
+def cells(path) -> dict:  # type: ignore[no-untyped-def]
+    book = load_workbook(path, read_only=True)
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
 def values(data: dict) -> dict:
     return {k: v["value"] for k, v in data["kpis"].items()}
 
@@ -103,6 +108,7 @@ def test_same_cutoff_same_bytes_after_later_batches_and_a_withdrawal_counts(comm
     assert november["pages_digitised"] == 8 and november["items_digitised"] == 4
 
 
+@pytest.mark.slow
 def test_cli_writes_json_xlsx_and_a_pdf_with_every_diacritic(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'server.db'}"
     world.build(Store(url))
@@ -118,6 +124,9 @@ def test_cli_writes_json_xlsx_and_a_pdf_with_every_diacritic(tmp_path, capsys):
     again = tmp_path / "again.json"
     assert main([*common, "--format", "json", "--out", str(again)]) == 0
     assert again.read_bytes() == outs["json"].read_bytes()
+    again_xlsx = tmp_path / "again.xlsx"
+    assert main([*common, "--format", "xlsx", "--out", str(again_xlsx)]) == 0
+    assert cells(again_xlsx) == cells(outs["xlsx"])  # every sheet, every cell
     sheets = load_workbook(outs["xlsx"], read_only=True)
     figures = {row[0]: row[3] for row in sheets["Chỉ số"].iter_rows(values_only=True)}
     assert figures["pages_digitised"] == 9 and figures["leads_verified"] is None

@@ -143,3 +143,21 @@ def late_visit(store: Store, key: Ed25519PrivateKey) -> None:
     with store.begin() as conn:
         _batch(conn, B4, S1)
         ix.index_record(conn, record, S1, B4[0], utc(B4[1]))
+
+
+def resend_v1(store: Store, key: Ed25519PrivateKey) -> None:
+    """Batch B4 again brings V1, approved a second time: its pages and recordings travel as
+    "delivered_in" the first batch (their files stay there), as a station sends them."""
+    record, consents = visit("V1", "2026-11-24", 4, address="Số 5 đường Lê Lợi", martyrs=2,
+                             people=[("witness", False), ("veteran", False), ("relative", True)],
+                             items=[("photo", 3), ("video", 1)], parts=[30.0, 15.5], speaker=0,
+                             leads=2, signed="2026-11-24T09:30:00+07:00", key=key, station=S1)
+    for item in record["items"]:
+        for page in item["pages"]:
+            page.pop("file")
+            page["delivered_in"] = B1[0]
+    for part in record["testimonies"][0]["parts"]:
+        part.pop("file")
+        part["delivered_in"] = B1[0]
+    with store.begin() as conn:
+        ix.index_record(conn, record, S1, B4[0], utc(B4[1]), consents=consents)

@@ -97,6 +97,7 @@ def test_same_cutoff_same_bytes_after_later_batches_and_a_withdrawal_counts(comm
     first = kpis.report_json(rf.build(store, cut, period="2026-11", by="commune"))
     assert kpis.report_json(rf.build(store, cut, period="2026-11", by="commune")) == first
     world.late_visit(store, key)  # B4, received 5 December, holds a visit of 20 November
+    world.resend_v1(store, key)  # ... and V1 again, approved a second time
     assert kpis.report_json(rf.build(store, cut, period="2026-11", by="commune")) == first
     later = values(rf.build(store, kpis.parse_cutoff("2026-12-06"), period="2026-11"))
     assert (later["visits"], later["martyrs_mentioned"]) == (4, 7)

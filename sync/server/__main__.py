@@ -25,6 +25,11 @@
 
     sohoa-server cases link IN.csv --out OUT.csv   martyr mentions linked into cases (Splink)
 
+    sohoa-server report (--period 2026-11|2026-W48|2026-Q4|2026-H2|2026|campaign
+                        | --from YYYY-MM-DD --to YYYY-MM-DD) [--by commune|station|province]
+                        [--cutoff-rule calendar|decree-09] [--as-of DATE|TIME]
+                        --format json|xlsx|pdf --out FILE     the campaign's figures
+
 Each takes ``--database URL`` for a PostgreSQL server (``postgresql+psycopg://…``) instead of
 the SQLite file in the data folder.
 """
@@ -264,6 +269,59 @@ def _add_account_parsers(commands: argparse._SubParsersAction) -> None:  # type:
     common(revoke)
 
 
+def _report(args: argparse.Namespace, store: Store, now: datetime) -> int:
+    """The campaign's figures from the index, frozen at --as-of (default: now)."""
+    from datetime import date
+
+    from capture import kpis, report_files
+    from capture.errors import CaptureError
+    from sync.server import report_facts
+
+    try:
+        as_of = kpis.parse_cutoff(args.as_of) if args.as_of else now
+        if (args.period is None) == (args.start is None or args.end is None):
+            print("sohoa-server: give either --period or both --from and --to", file=sys.stderr)
+            return 2
+        start = date.fromisoformat(args.start) if args.start else None
+        end = date.fromisoformat(args.end) if args.end else None
+        body, place = report_facts.command_body(store)
+        body = args.body or body
+        data = report_facts.build(store, as_of, period=args.period, start=start, end=end,
+                                  rule=args.cutoff_rule, by=args.by, body=body)
+    except ValueError:
+        print("sohoa-server: --from and --to are dates written 2026-11-24", file=sys.stderr)
+        return 2
+    except CaptureError as error:
+        print(f"sohoa-server: {error}", file=sys.stderr)
+        return 2
+    head = report_facts.letterhead(data, kpis.local_day(now), body=body, place=place,
+                                   superior=args.superior, signer_name=args.signer)
+    report_files.save(data, args.out, args.format, head)
+    print(args.out)
+    return 0
+
+
+def _add_report_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    sub = commands.add_parser("report", help="the campaign's figures for a period")
+    sub.add_argument("--data", type=Path, default=Path("sohoa-server-data"),
+                     help="the server's data folder")
+    sub.add_argument("--database", metavar="URL",
+                     help="the database as an SQLAlchemy URL (default: SQLite in --data)")
+    sub.add_argument("--period", help="2026-11, 2026-W48, 2026-Q4, 2026-H2, 2026 or campaign")
+    sub.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
+    sub.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
+    sub.add_argument("--by", choices=("commune", "station", "province"))
+    sub.add_argument("--cutoff-rule", choices=("calendar", "decree-09"), default="calendar")
+    sub.add_argument("--as-of", help="count what arrived before this (a date: to its end); "
+                                     "default: now")
+    sub.add_argument("--format", choices=("json", "xlsx", "pdf"), required=True)
+    sub.add_argument("--out", type=Path, required=True)
+    sub.add_argument("--body", default="", help="the reporting body's name (default: the "
+                                                "provincial Military Command of the stations)")
+    sub.add_argument("--superior", default="", help="the body above it, for the heading")
+    sub.add_argument("--signer", default="", help="who signs")
+
+
 def _store(args: argparse.Namespace) -> Store:
     return Store(args.database) if args.database else Store.in_folder(args.data)
 
@@ -345,6 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--web-port", type=int, default=8471)
     _add_account_parsers(commands)
     cases_cli.add_parser(commands)
+    _add_report_parser(commands)
     return parser
 
 
@@ -375,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
             return _account(args, _store(args), now)
         if args.command == "token":
             return _token(args, _store(args), now)
+        if args.command == "report":
+            return _report(args, _store(args), now)
         if args.command == "reindex":
             from sync.server.index import reindex
 

@@ -51,6 +51,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view-records": READS,  # search, the visit page, the home page, the API
     "play-media": READS,  # a photo's preview, a testimony, a video
     "download-originals": CONTACTS,
+    "view-reports": READS,  # the campaign's figures, and the visits behind each
     "view-batches": frozenset({ADMIN, ANALYST}),
     "view-stations": ADMINS,
     "view-access-log": ADMINS,

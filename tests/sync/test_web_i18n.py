@@ -47,6 +47,11 @@ def _families() -> set[str]:
     made |= {f"status.{k}" for k in VisitStatus}
     made |= {f"log.{k}" for k in ("view-visit", "view-person", "view-page", "play",
                                   "download", "press-export")}
+    made |= {f"reports.by.{k}" for k in ("commune", "station", "province")}
+    made |= {f"reports.breakdown.{k}" for k in ("commune", "station", "province")}
+    made |= {f"reports.rule.{k}" for k in ("calendar", "decree-09")}
+    made |= {f"reports.quick.{k}" for k in ("month", "week", "quarter", "half", "year",
+                                            "campaign")}
     return made
 
 

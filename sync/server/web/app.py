@@ -111,7 +111,17 @@ View = Callable[[Request, Workbench], Response | Awaitable[Response]]
 
 
 def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
-    from sync.server.web.views import admin, api, auth, home, media, press, search, visits
+    from sync.server.web.views import (
+        admin,
+        api,
+        auth,
+        home,
+        media,
+        press,
+        reports,
+        search,
+        visits,
+    )
 
     store = store or (Store(config.database_url) if config.database_url
                       else Store.in_folder(config.data))
@@ -135,6 +145,10 @@ def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
         route("/media/preview/{page_id}", media.preview, "play-media"),
         route("/media/file/{kind}/{object_id}", media.stream, "play-media"),
         route("/media/original/{kind}/{object_id}", media.original, "download-originals"),
+        route("/reports", reports.dashboard, "view-reports"),
+        route("/reports/chart.png", reports.chart, "view-reports"),
+        route("/reports/records", reports.records_page, "view-reports"),
+        route("/reports/download/{format}", reports.download, "view-reports"),
         route("/batches", admin.batches_page, "view-batches"),
         route("/stations", admin.stations_page, "view-stations"),
         route("/access-log", admin.access_log_page, "view-access-log"),

@@ -7,14 +7,12 @@ line (``sohoa guide --handbook OUT.pdf``) and the help window's button make the 
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from capture import guide
-from capture.paths import assets_dir
+from capture.report_files import pdf_fonts, write_atomically
 
 TITLES = {
     "vi": ("SỔ TAY HIỆN TRƯỜNG", "Tình nguyện viên “Số hóa ký ức”",
@@ -22,23 +20,6 @@ TITLES = {
     "en": ("FIELD HANDBOOK", "“Digitize Memories” volunteers",
            "VISIT CHECKLIST", "Take it on every visit; tick each box."),
 }
-_FONTS = ("SohoaSans", "SohoaSans-Bold")
-
-
-def _fonts() -> tuple[str, str]:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    regular, bold = _FONTS
-    if regular not in pdfmetrics.getRegisteredFontNames():
-        fonts = assets_dir() / "fonts"
-        pdfmetrics.registerFont(TTFont(regular, str(fonts / "NotoSans-Regular.ttf")))
-        pdfmetrics.registerFont(TTFont(bold, str(fonts / "NotoSans-Bold.ttf")))
-        pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold, italic=regular,
-                                      boldItalic=bold)
-    return regular, bold
-
-
 def _inline(text: str) -> str:
     """Markdown emphasis to reportlab's mini-HTML, after escaping."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -47,20 +28,7 @@ def _inline(text: str) -> str:
 
 
 def _write(path: Path, build: Any) -> Path:
-    """Write beside ``path`` and move into place, so a failure leaves no half file."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=".sohoa-guide-", suffix=".pdf",
-                                         dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            build(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, build, ".sohoa-guide-")
 
 
 def write_handbook(path: Path, language: str = "vi", root: Path | None = None) -> Path:
@@ -78,7 +46,7 @@ def write_handbook(path: Path, language: str = "vi", root: Path | None = None) -
         Spacer,
     )
 
-    regular, bold = _fonts()
+    regular, bold = pdf_fonts()
     title, subtitle, _, _ = TITLES[language]
     ink = colors.HexColor("#1b2a3a")
     body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=13, textColor=ink,
@@ -147,7 +115,7 @@ def write_checklist(path: Path, language: str = "vi", root: Path | None = None) 
     from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas as pdf_canvas
 
-    regular, bold = _fonts()
+    regular, bold = pdf_fonts()
     _, _, title, hint = TITLES[language]
     groups = [(part.title, part.checklist()) for part in guide.sections(language, root)]
     groups = [(name, items) for name, items in groups if items]

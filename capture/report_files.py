@@ -13,7 +13,7 @@ same PDF bytes.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -240,7 +240,9 @@ def trend_chart_png(data: dict[str, Any], kpi_ids: Sequence[str] = CHART_KPIS,
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-def _fonts() -> tuple[str, str]:
+def pdf_fonts() -> tuple[str, str]:
+    """The bundled Noto Sans registered with reportlab (once), regular and bold, embedded in
+    every PDF that uses them so each Vietnamese diacritic survives."""
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -277,7 +279,7 @@ def write_pdf(data: dict[str, Any], target: Path | BinaryIO, letterhead: Letterh
         TableStyle,
     )
 
-    regular, bold = _fonts()
+    regular, bold = pdf_fonts()
 
     def style(name: str, size: float = 11, font: str = regular, align: int = 0,
               leading: float | None = None, **extra: Any) -> ParagraphStyle:
@@ -448,27 +450,18 @@ def _grid(table: Any, font: str) -> Any:
 FORMATS = ("json", "xlsx", "pdf")
 
 
-def save(data: dict[str, Any], path: Path, file_format: str, letterhead: Letterhead) -> Path:
-    """Write the report beside ``path`` and move it into place: a failure (full disk, a drive
-    pulled out) never leaves half a file under the chosen name."""
+def write_atomically(path: Path, write: Callable[[BinaryIO], None], prefix: str) -> Path:
+    """Write a file beside ``path`` with ``write(out)``, flush it to the disk and move it into
+    place: a failure (full disk, a drive pulled out) never leaves half a file under the chosen
+    name, and an older file of that name stays as it was."""
     import os
     import tempfile
 
-    from capture.kpis import report_json
-
-    if file_format not in FORMATS:
-        raise ValueError(file_format)
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=".sohoa-report-", suffix=f".{file_format}",
-                                         dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            if file_format == "json":
-                out.write(report_json(data))
-            elif file_format == "xlsx":
-                write_xlsx(data, out)
-            else:
-                write_pdf(data, out, letterhead)
+            write(out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)
@@ -476,3 +469,21 @@ def save(data: dict[str, Any], path: Path, file_format: str, letterhead: Letterh
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def save(data: dict[str, Any], path: Path, file_format: str, letterhead: Letterhead) -> Path:
+    """The report as ``file_format`` at ``path``, written atomically."""
+    from capture.kpis import report_json
+
+    if file_format not in FORMATS:
+        raise ValueError(file_format)
+
+    def write(out: BinaryIO) -> None:
+        if file_format == "json":
+            out.write(report_json(data))
+        elif file_format == "xlsx":
+            write_xlsx(data, out)
+        else:
+            write_pdf(data, out, letterhead)
+
+    return write_atomically(path, write, ".sohoa-report-")

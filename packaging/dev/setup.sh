@@ -79,6 +79,8 @@ SYSTEM_PACKAGES=(
     # workbench (issue 13): the browser tests drive a real Chromium through its WebDriver
     chromium
     chromium-driver
+    # guide (issue 18): ffprobe checks the tutorial clips as a trainee's player reads them
+    ffmpeg
 )
 
 say() { printf 'setup: %s\n' "$*" >&2; }

@@ -155,9 +155,11 @@ def test_migration_0008_rebuilds_the_index_of_a_vault_made_before_place_names(vo
             search.rebuild(connection)
             versions = {row[0] for row in connection.exec_driver_sql(
                 "SELECT version_num FROM alembic_version")}
-            assert "0008" in versions
+            # 0012 (the rowid map) came after 0008: back before both.
+            assert "0012" in versions
+            connection.exec_driver_sql("DROP TABLE search_rows")
             connection.exec_driver_sql(
-                "UPDATE alembic_version SET version_num = '0007' WHERE version_num = '0008'")
+                "UPDATE alembic_version SET version_num = '0007' WHERE version_num = '0012'")
     assert search.search(volunteer, "quang tri") == []
     assert search.search(volunteer, "ho thi men")[0].visit_id == visit_id
     path = volunteer.path
@@ -168,10 +170,84 @@ def test_migration_0008_rebuilds_the_index_of_a_vault_made_before_place_names(vo
         assert [h.visit_id for h in search.search(again, "hai lang")] == [visit_id]
         assert [h.visit_id for h in search.search(again, "ho thi men")] == [visit_id]
         with again.reading() as session:
-            assert "0008" in {row[0] for row in session.connection().exec_driver_sql(
+            assert "0012" in {row[0] for row in session.connection().exec_driver_sql(
                 "SELECT version_num FROM alembic_version")}
             count = session.connection().exec_driver_sql(
                 "SELECT count(*) FROM search_index").scalar()
         assert count == 1  # rebuilt, not added to
     finally:
         again.lock()
+
+
+def index_rows(vault):
+    with vault.reading() as session:
+        connection = session.connection()
+        rows = sorted(connection.exec_driver_sql(
+            "SELECT visit_id, kind, ref_id, title, body, folded FROM search_index").fetchall())
+        mapped = sorted(connection.exec_driver_sql(
+            "SELECT m.visit_id, i.visit_id FROM search_rows m "
+            "JOIN search_index i ON i.rowid = m.fts_rowid").fetchall())
+        counts = connection.exec_driver_sql(
+            "SELECT (SELECT count(*) FROM search_rows), (SELECT count(*) FROM search_index)"
+        ).one()
+    return rows, mapped, tuple(counts)
+
+
+def test_an_edit_leaves_the_index_as_a_full_rebuild_would_make_it(volunteer):
+    first, martyr, _person, _item, lead = visit_with_people(volunteer)
+    second, *_ = visit_with_people(volunteer)
+    visits.update(volunteer, martyr, visits.MartyrData("Phạm Quốc Bảo"))
+    visits.remove(volunteer, visits.LeadData, lead)
+    visits.update_household(volunteer, second, visits.Household(1, 4, contact_name="Võ Thị Sáu"))
+    gone = visits.create_visit(volunteer, visits.Household(1, 4, contact_name="Mai Văn Tám"))
+    visits.delete_visit(volunteer, gone)
+    edited, mapped, (map_count, index_count) = index_rows(volunteer)
+    # Every index row is mapped once, to its own visit: none left behind by an edit.
+    assert map_count == index_count == len(mapped) == len(edited)
+    assert all(owner == indexed for owner, indexed in mapped)
+    assert {row[0] for row in edited} == {first, second}
+    with volunteer.writing() as session:
+        search.rebuild(session.connection())
+    assert index_rows(volunteer)[0] == edited
+    assert search.search(volunteer, "pham quoc bao")[0].ref_id == martyr
+    assert search.search(volunteer, "cay da")[0].visit_id == second
+
+
+def test_migration_0012_maps_the_index_of_an_older_vault_and_edits_then_find_their_rows(
+        volunteer):
+    from capture.vault import Vault
+    from tests.conftest import VOLUNTEER_PASS
+
+    visit_id, martyr, *_ = visit_with_people(volunteer)
+    with volunteer.writing() as session:  # the vault as 0008 left it: no map
+        connection = session.connection()
+        connection.exec_driver_sql("DROP TABLE search_rows")
+        connection.exec_driver_sql(
+            "UPDATE alembic_version SET version_num = '0008' WHERE version_num = '0012'")
+    path = volunteer.path
+    volunteer.lock()
+    again = Vault(path).unlock("lan", VOLUNTEER_PASS)
+    try:
+        rows, mapped, (map_count, index_count) = index_rows(again)
+        assert map_count == index_count == len(rows) == 5
+        assert {owner for owner, _ in mapped} == {visit_id}
+        visits.update(again, martyr, visits.MartyrData("Phạm Quốc Bảo"))
+        assert search.search(again, "nguyen van hung") == []
+        assert [h.ref_id for h in search.search(again, "pham quoc bao")] == [martyr]
+        assert index_rows(again)[2] == (5, 5)
+    finally:
+        again.lock()
+
+
+def test_the_folding_loads_without_the_vault_for_the_command_server():
+    import subprocess
+    import sys
+
+    probe = ("import sys, capture.textfold as t; "
+             "assert t.fold('Nguyễn Văn Đồng') == 'nguyen van dong'; "
+             "print(sorted(m for m in sys.modules if m.startswith(('capture.', 'sqlalchemy'))))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True).stdout
+    assert "capture.vault" not in loaded and "sqlalchemy" not in loaded
+    from capture import textfold
+    assert search.fold is textfold.fold  # the old import path still works

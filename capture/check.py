@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import DatabaseError
 
-from capture import audit
+from capture import audit, sweep
 from capture.errors import ObjectDamaged, ObjectMissing
 from capture.keyslots import FILE_NAMES, KeySlots
 from capture.models import ObjectRow
@@ -36,6 +36,10 @@ class CheckReport:
     audit_events: int = 0
     objects_checked: int = 0
     bytes_checked: int = 0
+    # Stored, sound, but used by no record (removed pages, replaced stand-ins, old previews):
+    # not a problem; ``sohoa vault check --sweep`` removes them (capture/sweep.py).
+    unreferenced_objects: int = 0
+    unreferenced_bytes: int = 0
 
     @property
     def ok(self) -> bool:
@@ -46,6 +50,8 @@ class CheckReport:
             {"ok": self.ok, "pages_checked": self.pages_checked,
              "tables_checked": self.tables_checked, "audit_events": self.audit_events,
              "objects_checked": self.objects_checked, "bytes_checked": self.bytes_checked,
+             "unreferenced_objects": self.unreferenced_objects,
+             "unreferenced_bytes": self.unreferenced_bytes,
              "problems": [p.__dict__ for p in self.problems]},
             ensure_ascii=False, indent=1)
 
@@ -60,6 +66,12 @@ def check_vault(vault: UnlockedVault, progress: Progress | None = None) -> Check
     _check_database(vault, report)
     _check_audit(vault, report)
     _check_objects(vault, report, progress)
+    try:
+        found = sweep.unreferenced(vault)
+    except DatabaseError:
+        pass  # the table that cannot be read is already named above
+    else:
+        report.unreferenced_objects, report.unreferenced_bytes = found.count, found.bytes
     return report
 
 

@@ -156,13 +156,16 @@ def _check_audit(vault: UnlockedVault, report: CheckReport) -> None:
 def _check_objects(vault: UnlockedVault, report: CheckReport, progress: Progress | None) -> None:
     try:
         with vault.reading() as session:
-            rows = [(r.name, r.size, r.label, r.media_type)
-                    for r in session.scalars(select(ObjectRow).order_by(ObjectRow.name))]
+            everything = list(session.scalars(select(ObjectRow).order_by(ObjectRow.name)))
+        # Delivered and removed from this laptop on purpose (capture/retention.py): no file.
+        released = {r.name for r in everything if r.released_at is not None}
+        rows = [(r.name, r.size, r.label, r.media_type)
+                for r in everything if r.released_at is None]
     except DatabaseError as error:
         report.problems.append(Problem("object", "list of stored files",
                                        f"cannot be read: {error.orig}"))
         return
-    known = set()
+    known = set(released)
     for index, (name, size, label, media_type) in enumerate(rows):
         known.add(name)
         subject = f"{label or media_type} ({name[:12]}…)"

@@ -35,6 +35,11 @@ class RetentionOutOfRange(CaptureError):
     message = "The retention period must be between 0 and 3650 days, or off."
 
 
+class MediaReleased(CaptureError):
+    message = ("Sent to the command and removed from this laptop after the station's retention "
+               "period; the record and its fingerprint are kept.")
+
+
 @dataclass(frozen=True)
 class ReleaseReport:
     visits: int
@@ -137,3 +142,11 @@ def released(vault: UnlockedVault, names: set[str]) -> set[str]:
     with vault.reading() as session:
         return set(session.scalars(select(ObjectRow.name).where(
             ObjectRow.name.in_(sorted(names)), ObjectRow.released_at.is_not(None))))
+
+
+def page_released(vault: UnlockedVault, page_id: str) -> bool:
+    """Whether a page's original was delivered and removed (its picture cannot be shown)."""
+    with vault.reading() as session:
+        return bool(session.scalar(text(
+            "SELECT o.released_at IS NOT NULL FROM pages p JOIN objects o "
+            "ON o.name = p.object_name WHERE p.id = :page"), {"page": page_id}))

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
-from capture import paths
+from capture import paths, retention
 from capture.keyslots import KdfParams
 from capture.vault import Clock, UnlockedVault, Vault, utc_now
 from ui import i18n, tasks
@@ -118,6 +118,9 @@ class AppWindow(QMainWindow):
             self.stack.addWidget(self.shell)
         self.stack.setCurrentWidget(self.shell)
         self.idle_timer.start()
+        # Delivered media past the admin's retention period leave the laptop (off by default);
+        # on the database worker, after any write already queued.
+        tasks.Task(self, retention.release_delivered, vault).run(tasks.Pool.DATABASE)
 
     def _drop_shell(self) -> None:
         if self.shell is not None:

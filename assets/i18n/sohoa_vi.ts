@@ -3334,6 +3334,10 @@
         <translation>Thời hạn lưu giữ phải từ 0 đến 3650 ngày, hoặc tắt.</translation>
     </message>
     <message>
+        <source>Sent to the command and removed from this laptop after the station&apos;s retention period; the record and its fingerprint are kept.</source>
+        <translation>Đã gửi Bộ Chỉ huy và đã xóa khỏi máy này sau thời hạn lưu giữ của trạm; hồ sơ và dấu vân tay của tệp vẫn được giữ lại.</translation>
+    </message>
+    <message>
         <source>The visit could not be changed.</source>
         <translation>Không thay đổi được chuyến thăm.</translation>
     </message>

@@ -61,5 +61,16 @@ def test_delivered_media_leave_after_the_retention_period_and_only_then(approved
             assert len(list(session.scalars(select(Page)))) == 3
         report = check_vault(admin)
         assert report.ok, report.problems
+        assert retention.page_released(admin, pages[0])
+        assert not retention.page_released(admin, pages[2])
     finally:
         admin.lock()
+    # The coordinator's page viewer says what happened, not "missing from the vault".
+    from ui.gallery import load_preview
+
+    coordinator = Vault(path).unlock("minh", "mật khẩu của minh")
+    try:
+        with pytest.raises(retention.MediaReleased):
+            load_preview(coordinator, pages[0])
+    finally:
+        coordinator.lock()

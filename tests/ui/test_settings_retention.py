@@ -23,3 +23,4 @@ def test_the_admin_turns_media_retention_on_and_off_again(app, qtbot, make_vault
     days.setValue(0)
     page.findChild(QPushButton, "saveRetention").click()
     qtbot.waitUntil(lambda: retention.retention_days(admin) is None, timeout=10_000)
+

@@ -6,6 +6,26 @@ from capture import search, visits
 from capture.search import fold
 
 
+def downgrade(vault, revision: str) -> None:
+    """Take an open vault's schema back to ``revision`` (each later migration's downgrade)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from capture.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with vault.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def versions(vault) -> set[str]:
+    with vault.reading() as session:
+        return {row[0] for row in session.connection().exec_driver_sql(
+            "SELECT version_num FROM alembic_version")}
+
+
 def visit_with_people(vault):
     visit_id = visits.create_visit(vault, visits.Household(
         1, 4, village="Thôn Đông Hòa", contact_name="Lê Thị Hoa", address="Xã Quảng Điền"))
@@ -148,18 +168,12 @@ def test_migration_0008_rebuilds_the_index_of_a_vault_made_before_place_names(vo
     old = dict(search._SOURCES)
     old["visit"] = ("visits", "contact_name",
                     ("contact_name", "village", "address", "contact_phone", "notes"))
+    heads = versions(volunteer)
+    downgrade(volunteer, "0007")
     with monkeypatch.context() as patch:
         patch.setattr(search, "_SOURCES", old)
         with volunteer.writing() as session:
-            connection = session.connection()
-            search.rebuild(connection)
-            versions = {row[0] for row in connection.exec_driver_sql(
-                "SELECT version_num FROM alembic_version")}
-            # 0012 (the rowid map) came after 0008: back before both.
-            assert "0012" in versions
-            connection.exec_driver_sql("DROP TABLE search_rows")
-            connection.exec_driver_sql(
-                "UPDATE alembic_version SET version_num = '0007' WHERE version_num = '0012'")
+            search.rebuild(session.connection())
     assert search.search(volunteer, "quang tri") == []
     assert search.search(volunteer, "ho thi men")[0].visit_id == visit_id
     path = volunteer.path
@@ -169,9 +183,8 @@ def test_migration_0008_rebuilds_the_index_of_a_vault_made_before_place_names(vo
         assert [h.visit_id for h in search.search(again, "quang tri")] == [visit_id]
         assert [h.visit_id for h in search.search(again, "hai lang")] == [visit_id]
         assert [h.visit_id for h in search.search(again, "ho thi men")] == [visit_id]
+        assert versions(again) == heads
         with again.reading() as session:
-            assert "0012" in {row[0] for row in session.connection().exec_driver_sql(
-                "SELECT version_num FROM alembic_version")}
             count = session.connection().exec_driver_sql(
                 "SELECT count(*) FROM search_index").scalar()
         assert count == 1  # rebuilt, not added to
@@ -215,15 +228,22 @@ def test_an_edit_leaves_the_index_as_a_full_rebuild_would_make_it(volunteer):
 
 def test_migration_0012_maps_the_index_of_an_older_vault_and_edits_then_find_their_rows(
         volunteer):
+    import importlib.util
+
+    from capture.db import MIGRATIONS
     from capture.vault import Vault
     from tests.conftest import VOLUNTEER_PASS
 
+    spec = importlib.util.spec_from_file_location(
+        "m0012", MIGRATIONS / "versions" / "0012_search_rows.py")
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
     visit_id, martyr, *_ = visit_with_people(volunteer)
-    with volunteer.writing() as session:  # the vault as 0008 left it: no map
-        connection = session.connection()
-        connection.exec_driver_sql("DROP TABLE search_rows")
-        connection.exec_driver_sql(
-            "UPDATE alembic_version SET version_num = '0008' WHERE version_num = '0012'")
+    heads = versions(volunteer)
+    downgrade(volunteer, migration.down_revision)  # the vault as it was before 0012: no map
+    with volunteer.reading() as session:
+        assert session.connection().exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'search_rows'").scalar() == 0
     path = volunteer.path
     volunteer.lock()
     again = Vault(path).unlock("lan", VOLUNTEER_PASS)
@@ -235,6 +255,7 @@ def test_migration_0012_maps_the_index_of_an_older_vault_and_edits_then_find_the
         assert search.search(again, "nguyen van hung") == []
         assert [h.ref_id for h in search.search(again, "pham quoc bao")] == [martyr]
         assert index_rows(again)[2] == (5, 5)
+        assert versions(again) == heads
     finally:
         again.lock()
 

@@ -33,6 +33,9 @@ READ_SIZE = crypto.CHUNK_SIZE
 # Above this size a block's HMAC runs on a second core while the block is encrypted and
 # written (hashlib releases the GIL); below it the hand-off costs more than it saves.
 PARALLEL_HASH_MIN = 256 * 1024
+# Marks older than a day are forgotten once there are this many (a sweep forgets them sooner).
+_IN_FLIGHT_PRUNE_AT = 50_000
+_IN_FLIGHT_FORGET_SECONDS = 24 * 3600
 _hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="object-name")
 
 
@@ -150,6 +153,10 @@ class ObjectStore:
     def mark_in_flight(self, name: str) -> None:
         """Call with ``naming`` held."""
         self._in_flight[name] = self.clock()
+        if len(self._in_flight) > _IN_FLIGHT_PRUNE_AT:  # a long session with no sweep
+            since = self._in_flight_since(_IN_FLIGHT_FORGET_SECONDS)
+            for old in [n for n, at in self._in_flight.items() if at < since]:
+                del self._in_flight[old]
 
     @contextmanager
     def hold(self) -> Iterator[None]:

@@ -179,3 +179,26 @@ def test_a_sweep_killed_in_the_middle_leaves_a_vault_that_passes_the_check(
             n for p in pages(again) for n in (p.object_name, p.thumbnail_object) if n}
     finally:
         again.lock()
+
+
+def test_what_a_long_recording_wrote_stays_in_flight_until_it_ends(tmp_path):
+    from capture.objects import ObjectStore
+
+    now = [1000.0]
+    store = ObjectStore(tmp_path / "objects", b"p" * 32, b"n" * 32, clock=lambda: now[0])
+    before = store.put_bytes(b"written before the recording").name
+    now[0] += 5
+    with store.hold():
+        now[0] += 10
+        during = store.put_bytes(b"a segment of the recording").name
+        now[0] += 7200  # two hours later, the witness still speaking
+        assert store.in_flight(grace_seconds=60) == {during}
+        assert not store.remove_unless_in_flight(during, 60)
+        assert store.path_of(during).exists()
+    assert store.in_flight(grace_seconds=60) == set()  # the hold ended: only the grace counts
+    assert store.remove_unless_in_flight(during, 60)
+    assert not store.path_of(during).exists()
+    assert store.remove_unless_in_flight(before, 60)
+    again = store.put_bytes(b"written before the recording")  # the same content, found gone
+    assert not again.duplicate and store.path_of(before).exists()
+    assert store.in_flight(grace_seconds=60) == {before}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import DatabaseError
 
-from capture import audit
+from capture import audit, sweep
 from capture.errors import ObjectDamaged, ObjectMissing
 from capture.keyslots import FILE_NAMES, KeySlots
 from capture.models import ObjectRow
@@ -36,6 +36,10 @@ class CheckReport:
     audit_events: int = 0
     objects_checked: int = 0
     bytes_checked: int = 0
+    # Stored, sound, but used by no record (removed pages, replaced stand-ins, old previews):
+    # not a problem; ``sohoa vault check --sweep`` removes them (capture/sweep.py).
+    unreferenced_objects: int = 0
+    unreferenced_bytes: int = 0
 
     @property
     def ok(self) -> bool:
@@ -46,6 +50,8 @@ class CheckReport:
             {"ok": self.ok, "pages_checked": self.pages_checked,
              "tables_checked": self.tables_checked, "audit_events": self.audit_events,
              "objects_checked": self.objects_checked, "bytes_checked": self.bytes_checked,
+             "unreferenced_objects": self.unreferenced_objects,
+             "unreferenced_bytes": self.unreferenced_bytes,
              "problems": [p.__dict__ for p in self.problems]},
             ensure_ascii=False, indent=1)
 
@@ -60,6 +66,12 @@ def check_vault(vault: UnlockedVault, progress: Progress | None = None) -> Check
     _check_database(vault, report)
     _check_audit(vault, report)
     _check_objects(vault, report, progress)
+    try:
+        found = sweep.unreferenced(vault)
+    except DatabaseError:
+        pass  # the table that cannot be read is already named above
+    else:
+        report.unreferenced_objects, report.unreferenced_bytes = found.count, found.bytes
     return report
 
 
@@ -144,13 +156,16 @@ def _check_audit(vault: UnlockedVault, report: CheckReport) -> None:
 def _check_objects(vault: UnlockedVault, report: CheckReport, progress: Progress | None) -> None:
     try:
         with vault.reading() as session:
-            rows = [(r.name, r.size, r.label, r.media_type)
-                    for r in session.scalars(select(ObjectRow).order_by(ObjectRow.name))]
+            everything = list(session.scalars(select(ObjectRow).order_by(ObjectRow.name)))
+        # Delivered and removed from this laptop on purpose (capture/retention.py): no file.
+        released = {r.name for r in everything if r.released_at is not None}
+        rows = [(r.name, r.size, r.label, r.media_type)
+                for r in everything if r.released_at is None]
     except DatabaseError as error:
         report.problems.append(Problem("object", "list of stored files",
                                        f"cannot be read: {error.orig}"))
         return
-    known = set()
+    known = set(released)
     for index, (name, size, label, media_type) in enumerate(rows):
         known.add(name)
         subject = f"{label or media_type} ({name[:12]}…)"

@@ -47,6 +47,8 @@ class Station(Base):
     auto_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
     # A training vault (capture/practice.py): set at creation, never changed; nothing leaves it.
     practice: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Days after delivery to the command when a visit's media leave this laptop; None: never.
+    media_retention_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class User(Base):
@@ -72,6 +74,9 @@ class ObjectRow(Base):
     label: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # Delivered to the command and removed from this laptop (capture/retention.py): the row,
+    # its size and digest stay, the file is gone on purpose.
+    released_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class AuditEvent(Base):

@@ -3,6 +3,11 @@
 An object is written to ``objects/.incoming``, fsynced, then renamed to ``objects/ab/cdef...``
 where the name is the HMAC of its plaintext. Only then may the caller commit the database row
 that refers to it (``ObjectRow``); an object without a row is an orphan, swept at the next unlock.
+
+Between an object's write and the commit of the row that uses it, nothing in the database says
+it is wanted: the store remembers when each name was last written (``in flight``) so that the
+sweep of unreferenced objects (capture/sweep.py) leaves it alone. A name written again while
+its file is already there (the same photo twice) counts as written then too.
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ import io
 import os
 import secrets
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -26,6 +33,9 @@ READ_SIZE = crypto.CHUNK_SIZE
 # Above this size a block's HMAC runs on a second core while the block is encrypted and
 # written (hashlib releases the GIL); below it the hand-off costs more than it saves.
 PARALLEL_HASH_MIN = 256 * 1024
+# Marks older than a day are forgotten once there are this many (a sweep forgets them sooner).
+_IN_FLIGHT_PRUNE_AT = 50_000
+_IN_FLIGHT_FORGET_SECONDS = 24 * 3600
 _hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="object-name")
 
 
@@ -85,12 +95,19 @@ class ObjectWriter:
             self._file.close()
             name = self._name.hexdigest()
             final = self._store.path_of(name)
-            if final.exists():
-                self._temp.unlink()
+            # Marked in flight and found (or put) in place in one step: the sweep removes a
+            # file under the same lock, so it cannot take the file this write counted on.
+            with self._store.naming:
+                self._store.mark_in_flight(name)
+                duplicate = final.exists()
+                if duplicate:
+                    self._temp.unlink()
+                else:
+                    final.parent.mkdir(exist_ok=True)
+                    os.replace(self._temp, final)
+            if duplicate:
                 self.result = StoredObject(name, self._size, duplicate=True)
                 return self.result
-            final.parent.mkdir(exist_ok=True)
-            os.replace(self._temp, final)
             fsync_dir(final.parent)
         except OSError as error:
             self.abort()
@@ -118,12 +135,65 @@ class ObjectWriter:
 
 
 class ObjectStore:
-    def __init__(self, root: Path, payload_key: bytes, name_key: bytes) -> None:
+    def __init__(self, root: Path, payload_key: bytes, name_key: bytes,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.root = root
         self.payload_key = payload_key
         self.name_key = name_key
         self.incoming = root / INCOMING
         self.incoming.mkdir(parents=True, exist_ok=True)
+        self.clock = clock
+        self.naming = threading.Lock()  # guards the two below and a name's file appearing
+        self._in_flight: dict[str, float] = {}  # name -> when last written
+        self._holds: dict[int, float] = {}  # open long work (imports, recordings) -> start
+        self._hold_ids = iter(range(1 << 62))
+
+    # -- what the sweep must leave alone --
+
+    def mark_in_flight(self, name: str) -> None:
+        """Call with ``naming`` held."""
+        self._in_flight[name] = self.clock()
+        if len(self._in_flight) > _IN_FLIGHT_PRUNE_AT:  # a long session with no sweep
+            since = self._in_flight_since(_IN_FLIGHT_FORGET_SECONDS)
+            for old in [n for n, at in self._in_flight.items() if at < since]:
+                del self._in_flight[old]
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Long work that writes objects and commits their rows as it goes (an import, a
+        recording): whatever is written while it runs stays in flight until it ends, however
+        long it takes."""
+        with self.naming:
+            key = next(self._hold_ids)
+            self._holds[key] = self.clock()
+        try:
+            yield
+        finally:
+            with self.naming:
+                del self._holds[key]
+
+    def _in_flight_since(self, grace_seconds: float) -> float:
+        now = self.clock()
+        return min([now - grace_seconds, *self._holds.values()])
+
+    def in_flight(self, grace_seconds: float) -> set[str]:
+        """Names written in the last ``grace_seconds`` or since the oldest open hold began
+        (older marks are forgotten here)."""
+        with self.naming:
+            since = self._in_flight_since(grace_seconds)
+            for name in [n for n, at in self._in_flight.items() if at < since]:
+                del self._in_flight[name]
+            return set(self._in_flight)
+
+    def remove_unless_in_flight(self, name: str, grace_seconds: float) -> bool:
+        """Delete an object's file unless it was written meanwhile (see ``in_flight``)."""
+        path = self.path_of(name)
+        with self.naming:
+            written = self._in_flight.get(name)
+            if written is not None and written >= self._in_flight_since(grace_seconds):
+                return False
+            path.unlink(missing_ok=True)
+        return True
 
     def path_of(self, name: str) -> Path:
         if len(name) != 64 or any(c not in "0123456789abcdef" for c in name):

@@ -6,6 +6,11 @@ Folding (``capture.folding.fold``, re-exported here) is done in Python, characte
 (so a folded text has the original's length and a hit maps back onto the original spelling for
 the snippet): decompose, drop the marks, lower-case, and đ/Đ become d.
 
+``search_rows`` maps each visit to the FTS rowids of its rows: visit_id is UNINDEXED in FTS5, so
+finding a visit's rows there read the whole index (~190 ms per edit at 100,000 records). The map
+is an ordinary indexed table in the same transaction as the index; migration 0012 made it for
+older vaults.
+
 A household is found by its place too: the commune/ward and province are stored as codes, and
 their names (capture/places.py) are indexed after the village, so "quang tri" or "hai lang"
 finds the visits there. Migration 0008 rebuilt the index of vaults made before that.
@@ -22,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from capture import places
 from capture.errors import UnknownPlace
-from capture.folding import fold
+from capture.folding import fold  # re-exported: callers import it from here
 from capture.roles import Action, allowed
 from capture.vault import UnlockedVault
 
@@ -30,6 +35,11 @@ CREATE_INDEX = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
     "folded, visit_id UNINDEXED, kind UNINDEXED, ref_id UNINDEXED, title UNINDEXED, "
     "body UNINDEXED, tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3')"
+)
+CREATE_MAP = (
+    "CREATE TABLE IF NOT EXISTS search_rows (fts_rowid INTEGER PRIMARY KEY, "
+    "visit_id TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS search_rows_visit ON search_rows (visit_id)",
 )
 # Ranking (bm25) costs per matching row: "hoa" matches 26,000 of 100,000 records and takes
 # ~100 ms to rank. Up to this many hits are ranked; beyond it, the newest come first (and one
@@ -95,19 +105,39 @@ def _rows(connection: Any, visit_id: str | None
     return out
 
 
-def _insert(connection: Any, rows: list[tuple[str, str, str, str, str, str]]) -> None:
-    if rows:
-        connection.exec_driver_sql(
-            "INSERT INTO search_index (folded, visit_id, kind, ref_id, title, body) "
-            "VALUES (?, ?, ?, ?, ?, ?)", rows)
+_INSERT = ("INSERT INTO search_index (folded, visit_id, kind, ref_id, title, body) "
+           "VALUES (?, ?, ?, ?, ?, ?)")
+
+
+def ensure_map(connection: Any) -> None:
+    """The visit -> FTS rowid map (idempotent: migrations older than 0012 rebuild the index
+    through this module too, before 0012 itself has run)."""
+    for statement in CREATE_MAP:
+        connection.exec_driver_sql(statement)
+
+
+def fill_map(connection: Any) -> None:
+    """The map made again from the index: one pass, linear in the records (migration 0012)."""
+    ensure_map(connection)
+    connection.exec_driver_sql("DELETE FROM search_rows")
+    connection.exec_driver_sql(
+        "INSERT INTO search_rows (fts_rowid, visit_id) SELECT rowid, visit_id FROM search_index")
 
 
 def reindex_connection(connection: Any, visit_id: str) -> None:
-    """Rebuild one visit's rows on a SQLAlchemy connection. (visit_id is UNINDEXED in FTS5, so
-    this DELETE reads the whole index: fine for one edit, quadratic for many visits — use
-    ``rebuild`` for those.)"""
-    connection.exec_driver_sql("DELETE FROM search_index WHERE visit_id = ?", (visit_id,))
-    _insert(connection, _rows(connection, visit_id))
+    """Rebuild one visit's rows on a SQLAlchemy connection: its old rows are found through the
+    map by their rowids, so an edit costs the same at 100 records or 100,000."""
+    old = connection.exec_driver_sql(
+        "SELECT fts_rowid FROM search_rows WHERE visit_id = ?", (visit_id,)).fetchall()
+    if old:
+        connection.exec_driver_sql("DELETE FROM search_index WHERE rowid = ?",
+                                   [tuple(row) for row in old])
+        connection.exec_driver_sql("DELETE FROM search_rows WHERE visit_id = ?", (visit_id,))
+    # One at a time, to learn each new row's rowid (a visit has a few dozen at most).
+    for row in _rows(connection, visit_id):
+        rowid = connection.exec_driver_sql(_INSERT, row).lastrowid
+        connection.exec_driver_sql(
+            "INSERT INTO search_rows (fts_rowid, visit_id) VALUES (?, ?)", (rowid, visit_id))
 
 
 def reindex_visit(session: Session, visit_id: str) -> None:
@@ -117,10 +147,13 @@ def reindex_visit(session: Session, visit_id: str) -> None:
 
 
 def rebuild(connection: Any) -> None:
-    """The whole index from the tables, in time linear in the records (also used by the
-    migration)."""
+    """The whole index and its map from the tables, in time linear in the records (also used
+    by the migrations)."""
     connection.exec_driver_sql("DELETE FROM search_index")
-    _insert(connection, _rows(connection, None))
+    rows = _rows(connection, None)
+    if rows:
+        connection.exec_driver_sql(_INSERT, rows)
+    fill_map(connection)
 
 
 _TOKEN = re.compile(r"\w+")

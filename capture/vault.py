@@ -15,7 +15,7 @@ import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -299,7 +299,10 @@ class UnlockedVault:
         with self._holds_guard:
             self._holds += 1
         try:
-            yield
+            store = self._objects
+            # ... and the sweep leaves alone what it writes meanwhile
+            with store.hold() if store is not None else nullcontext():
+                yield
         finally:
             with self._holds_guard:
                 self._holds -= 1

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
-from capture import guide, paths, practice
+from capture import guide, paths, practice, retention
 from capture.keyslots import KdfParams
 from capture.practice import Practice
 from capture.roles import Role
@@ -137,6 +137,9 @@ class AppWindow(QMainWindow):
             self.stack.addWidget(self.shell)
         self.stack.setCurrentWidget(self.shell)
         self.idle_timer.start()
+        # Delivered media past the admin's retention period leave the laptop (off by default);
+        # on the database worker, after any write already queued.
+        tasks.Task(self, retention.release_delivered, vault).run(tasks.Pool.DATABASE)
 
     def _drop_shell(self) -> None:
         if self.shell is not None:

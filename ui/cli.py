@@ -20,6 +20,7 @@ from capture import paths
 from capture.check import check_vault
 from capture.errors import CaptureError
 from capture.importer import find_media, import_files
+from capture.sweep import sweep
 from capture.vault import Vault
 from capture.visits import ItemData, ItemKind, add, load_visit
 from sync.errors import SyncError
@@ -43,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--passphrase-stdin", action="store_true",
                              help="read the passphrase from the first line of standard input")
             sub.add_argument("--json", action="store_true", help="print the report as JSON")
+            sub.add_argument("--sweep", action="store_true",
+                             help="then remove the stored files no record uses any more")
     imports = commands.add_parser("import", help="import photos and videos into a visit")
     imports.add_argument("paths", nargs="+", type=Path,
                          help="files, folders, a memory card or a phone")
@@ -131,6 +134,7 @@ def _check(args: argparse.Namespace) -> int:
     unlocked = Vault(path).unlock(args.user, _passphrase(args.passphrase_stdin))
     try:
         report = check_vault(unlocked)
+        swept = sweep(unlocked) if args.sweep else None
     finally:
         unlocked.lock()
     if args.json:
@@ -148,6 +152,14 @@ def _check(args: argparse.Namespace) -> int:
                 count=len(report.problems)))
             for problem in report.problems:
                 print(f"  - [{problem.area}] {problem.subject}: {problem.detail}")
+        if report.unreferenced_objects and swept is None:
+            print(translate("cli", "{count} stored files ({size}) are used by no record any "
+                            "more; 'sohoa vault check --sweep' removes them.").format(
+                count=report.unreferenced_objects, size=_human_size(report.unreferenced_bytes)))
+    if swept is not None:
+        print(translate("cli", "Removed {count} stored files no record used ({size}).").format(
+            count=swept.removed, size=_human_size(swept.bytes)),
+            file=sys.stderr if args.json else sys.stdout)
     return 0 if report.ok else 1
 
 

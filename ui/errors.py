@@ -56,6 +56,9 @@ CORE_MESSAGES = (
     QT_TRANSLATE_NOOP("errors", "A user name needs 2 to 40 letters, digits, dots, "
                       "dashes or underscores."),
     QT_TRANSLATE_NOOP("errors", "Auto-lock must be between 1 and 120 minutes."),
+    QT_TRANSLATE_NOOP("errors", "The retention period must be between 0 and 3650 days, or off."),
+    QT_TRANSLATE_NOOP("errors", "Sent to the command and removed from this laptop after the "
+                      "station's retention period; the record and its fingerprint are kept."),
     # capture/visits.py
     QT_TRANSLATE_NOOP("errors", "The visit could not be changed."),
     QT_TRANSLATE_NOOP("errors", "This visit no longer exists on this station."),

@@ -159,10 +159,17 @@ def _load_thumbnail(vault: UnlockedVault, page_id: str) -> QImage:
 
 def load_preview(vault: UnlockedVault, page_id: str) -> QImage:
     """On a worker: the page's preview (made now if it was not yet: ~0.1 s), decoded, EXIF
-    orientation applied, page.rotation not."""
-    from capture import media
+    orientation applied, page.rotation not. A page whose media were delivered and removed
+    from the laptop says so (``MediaReleased``) instead of "missing"."""
+    from capture import media, retention
+    from capture.errors import ObjectMissing
 
-    return _decode(media.preview_bytes(vault, page_id))
+    try:
+        return _decode(media.preview_bytes(vault, page_id))
+    except ObjectMissing:
+        if retention.page_released(vault, page_id):
+            raise retention.MediaReleased() from None
+        raise
 
 
 class PageModel(QAbstractListModel):

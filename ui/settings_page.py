@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from capture import accounts, station
+from capture import accounts, retention, station
 from capture.roles import Role
 from capture.vault import UnlockedVault
 from ui import i18n, tasks, viewmodels
@@ -55,6 +55,7 @@ class SettingsPage(QScrollArea):
         role = vault_getter().actor.role
         if viewmodels.can_edit_station(role):
             layout.addWidget(self._auto_lock_box())
+            layout.addWidget(self._retention_box())
         if viewmodels.can_manage_accounts(role):
             layout.addWidget(self._accounts_box())
         layout.addStretch()
@@ -154,6 +155,33 @@ class SettingsPage(QScrollArea):
         save.clicked.connect(lambda: self._run(
             station.set_auto_lock, self._vault(), self.auto_lock.value(),
             done=lambda _: self.banner.show_info(self.tr("The automatic lock was saved."))))
+        return box
+
+    # -- media retention (admin) --------------------------------------------------------------
+
+    def _retention_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Media sent to the command"))
+        layout = QVBoxLayout(box)
+        layout.addWidget(paragraph(self.tr(
+            "Photos, videos and recordings the command has confirmed receiving can be removed "
+            "from this laptop after this many days, so that a lost laptop holds less. The "
+            "records and their fingerprints stay.")))
+        row = QHBoxLayout()
+        self.retention = QSpinBox()
+        self.retention.setObjectName("mediaRetentionDays")
+        self.retention.setRange(0, retention.MAX_DAYS)
+        self.retention.setSpecialValueText(self.tr("Off (keep everything)"))  # shown at 0
+        self.retention.setSuffix(self.tr(" days"))
+        self.retention.setValue(retention.retention_days(self._vault()) or 0)
+        save = QPushButton(self.tr("Save"))
+        save.setObjectName("saveRetention")
+        row.addWidget(self.retention)
+        row.addWidget(save)
+        row.addStretch()
+        layout.addLayout(row)
+        save.clicked.connect(lambda: self._run(
+            retention.set_retention_days, self._vault(), self.retention.value() or None,
+            done=lambda _: self.banner.show_info(self.tr("The retention period was saved."))))
         return box
 
     # -- accounts (admin) ----------------------------------------------------------------------

@@ -2375,6 +2375,26 @@
         <translation>Đã lưu thời gian tự động khóa.</translation>
     </message>
     <message>
+        <source>Media sent to the command</source>
+        <translation>Tư liệu đã gửi Bộ Chỉ huy</translation>
+    </message>
+    <message>
+        <source>Photos, videos and recordings the command has confirmed receiving can be removed from this laptop after this many days, so that a lost laptop holds less. The records and their fingerprints stay.</source>
+        <translation>Ảnh, video và bản ghi âm mà Bộ Chỉ huy đã xác nhận nhận được có thể được xóa khỏi máy này sau số ngày dưới đây, để nếu mất máy thì máy chứa ít dữ liệu hơn. Hồ sơ và dấu vân tay của tệp vẫn được giữ lại.</translation>
+    </message>
+    <message>
+        <source>Off (keep everything)</source>
+        <translation>Tắt (giữ lại tất cả)</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> ngày</translation>
+    </message>
+    <message>
+        <source>The retention period was saved.</source>
+        <translation>Đã lưu thời hạn lưu giữ.</translation>
+    </message>
+    <message>
         <source>Accounts</source>
         <translation>Tài khoản</translation>
     </message>
@@ -3206,6 +3226,14 @@
         <translation>Tìm thấy {count} vấn đề:</translation>
     </message>
     <message>
+        <source>{count} stored files ({size}) are used by no record any more; &apos;sohoa vault check --sweep&apos; removes them.</source>
+        <translation>{count} tệp đã lưu ({size}) không còn hồ sơ nào dùng đến; lệnh &apos;sohoa vault check --sweep&apos; sẽ xóa chúng.</translation>
+    </message>
+    <message>
+        <source>Removed {count} stored files no record used ({size}).</source>
+        <translation>Đã xóa {count} tệp đã lưu không còn hồ sơ nào dùng ({size}).</translation>
+    </message>
+    <message>
         <source>New item: {id}</source>
         <translation>Hiện vật mới: {id}</translation>
     </message>
@@ -3558,6 +3586,14 @@
     <message>
         <source>Auto-lock must be between 1 and 120 minutes.</source>
         <translation>Thời gian tự động khóa phải từ 1 đến 120 phút.</translation>
+    </message>
+    <message>
+        <source>The retention period must be between 0 and 3650 days, or off.</source>
+        <translation>Thời hạn lưu giữ phải từ 0 đến 3650 ngày, hoặc tắt.</translation>
+    </message>
+    <message>
+        <source>Sent to the command and removed from this laptop after the station&apos;s retention period; the record and its fingerprint are kept.</source>
+        <translation>Đã gửi Bộ Chỉ huy và đã xóa khỏi máy này sau thời hạn lưu giữ của trạm; hồ sơ và dấu vân tay của tệp vẫn được giữ lại.</translation>
     </message>
     <message>
         <source>The visit could not be changed.</source>

@@ -6,6 +6,26 @@ from capture import search, visits
 from capture.search import fold
 
 
+def downgrade(vault, revision: str) -> None:
+    """Take an open vault's schema back to ``revision`` (each later migration's downgrade)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from capture.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with vault.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def versions(vault) -> set[str]:
+    with vault.reading() as session:
+        return {row[0] for row in session.connection().exec_driver_sql(
+            "SELECT version_num FROM alembic_version")}
+
+
 def visit_with_people(vault):
     visit_id = visits.create_visit(vault, visits.Household(
         1, 4, village="Thôn Đông Hòa", contact_name="Lê Thị Hoa", address="Xã Quảng Điền"))
@@ -139,39 +159,116 @@ def test_a_martyr_is_found_by_home_town_death_place_and_burial_and_a_lead_by_its
 
 def test_migration_0008_rebuilds_the_index_of_a_vault_made_before_place_names(volunteer,
                                                                              monkeypatch):
-    """Migration 0008 itself, run on an index as 0007 left it (later migrations are already
-    applied to this vault, so 0008's upgrade runs on its own, as alembic would run it)."""
-    import importlib.util
-    from pathlib import Path
-
-    from alembic.migration import MigrationContext
-    from alembic.operations import Operations
-
-    import capture
+    from capture.vault import Vault
+    from tests.conftest import VOLUNTEER_PASS
 
     visit_id = visits.create_visit(volunteer, visits.Household(
         QUANG_TRI, HAI_LANG, contact_name="Hồ Thị Mến"))
-    # The index as 0007 left it: without place names.
+    # The vault as 0007 left it: the index without place names, alembic at 0007.
     old = dict(search._SOURCES)
     old["visit"] = ("visits", "contact_name",
                     ("contact_name", "village", "address", "contact_phone", "notes"))
+    heads = versions(volunteer)
+    downgrade(volunteer, "0007")
     with monkeypatch.context() as patch:
         patch.setattr(search, "_SOURCES", old)
         with volunteer.writing() as session:
             search.rebuild(session.connection())
     assert search.search(volunteer, "quang tri") == []
     assert search.search(volunteer, "ho thi men")[0].visit_id == visit_id
-    source = Path(capture.__file__).parent / "migrations" / "versions" / "0008_search_places.py"
-    spec = importlib.util.spec_from_file_location("migration_0008", source)
-    assert spec is not None and spec.loader is not None
+    path = volunteer.path
+    volunteer.lock()
+    again = Vault(path).unlock("lan", VOLUNTEER_PASS)  # unlocking runs the migrations
+    try:
+        assert [h.visit_id for h in search.search(again, "quang tri")] == [visit_id]
+        assert [h.visit_id for h in search.search(again, "hai lang")] == [visit_id]
+        assert [h.visit_id for h in search.search(again, "ho thi men")] == [visit_id]
+        assert versions(again) == heads
+        with again.reading() as session:
+            count = session.connection().exec_driver_sql(
+                "SELECT count(*) FROM search_index").scalar()
+        assert count == 1  # rebuilt, not added to
+    finally:
+        again.lock()
+
+
+def index_rows(vault):
+    with vault.reading() as session:
+        connection = session.connection()
+        rows = sorted(connection.exec_driver_sql(
+            "SELECT visit_id, kind, ref_id, title, body, folded FROM search_index").fetchall())
+        mapped = sorted(connection.exec_driver_sql(
+            "SELECT m.visit_id, i.visit_id FROM search_rows m "
+            "JOIN search_index i ON i.rowid = m.fts_rowid").fetchall())
+        counts = connection.exec_driver_sql(
+            "SELECT (SELECT count(*) FROM search_rows), (SELECT count(*) FROM search_index)"
+        ).one()
+    return rows, mapped, tuple(counts)
+
+
+def test_an_edit_leaves_the_index_as_a_full_rebuild_would_make_it(volunteer):
+    first, martyr, _person, _item, lead = visit_with_people(volunteer)
+    second, *_ = visit_with_people(volunteer)
+    visits.update(volunteer, martyr, visits.MartyrData("Phạm Quốc Bảo"))
+    visits.remove(volunteer, visits.LeadData, lead)
+    visits.update_household(volunteer, second, visits.Household(1, 4, contact_name="Võ Thị Sáu"))
+    gone = visits.create_visit(volunteer, visits.Household(1, 4, contact_name="Mai Văn Tám"))
+    visits.delete_visit(volunteer, gone)
+    edited, mapped, (map_count, index_count) = index_rows(volunteer)
+    # Every index row is mapped once, to its own visit: none left behind by an edit.
+    assert map_count == index_count == len(mapped) == len(edited)
+    assert all(owner == indexed for owner, indexed in mapped)
+    assert {row[0] for row in edited} == {first, second}
+    with volunteer.writing() as session:
+        search.rebuild(session.connection())
+    assert index_rows(volunteer)[0] == edited
+    assert search.search(volunteer, "pham quoc bao")[0].ref_id == martyr
+    assert search.search(volunteer, "cay da")[0].visit_id == second
+
+
+def test_migration_0012_maps_the_index_of_an_older_vault_and_edits_then_find_their_rows(
+        volunteer):
+    import importlib.util
+
+    from capture.db import MIGRATIONS
+    from capture.vault import Vault
+    from tests.conftest import VOLUNTEER_PASS
+
+    spec = importlib.util.spec_from_file_location(
+        "m0012", MIGRATIONS / "versions" / "0012_search_rows.py")
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    with volunteer.writing() as session:
-        with Operations.context(MigrationContext.configure(session.connection())):
-            migration.upgrade()
-    assert [h.visit_id for h in search.search(volunteer, "quang tri")] == [visit_id]
-    assert [h.visit_id for h in search.search(volunteer, "hai lang")] == [visit_id]
-    assert [h.visit_id for h in search.search(volunteer, "ho thi men")] == [visit_id]
+    visit_id, martyr, *_ = visit_with_people(volunteer)
+    heads = versions(volunteer)
+    downgrade(volunteer, migration.down_revision)  # the vault as it was before 0012: no map
     with volunteer.reading() as session:
-        count = session.connection().exec_driver_sql("SELECT count(*) FROM search_index").scalar()
-    assert count == 1  # rebuilt, not added to
+        assert session.connection().exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'search_rows'").scalar() == 0
+    path = volunteer.path
+    volunteer.lock()
+    again = Vault(path).unlock("lan", VOLUNTEER_PASS)
+    try:
+        rows, mapped, (map_count, index_count) = index_rows(again)
+        assert map_count == index_count == len(rows) == 5
+        assert {owner for owner, _ in mapped} == {visit_id}
+        visits.update(again, martyr, visits.MartyrData("Phạm Quốc Bảo"))
+        assert search.search(again, "nguyen van hung") == []
+        assert [h.ref_id for h in search.search(again, "pham quoc bao")] == [martyr]
+        assert index_rows(again)[2] == (5, 5)
+        assert versions(again) == heads
+    finally:
+        again.lock()
+
+
+def test_the_folding_loads_without_the_vault_for_the_command_server():
+    import subprocess
+    import sys
+
+    probe = ("import sys, capture.folding as t; "
+             "assert t.fold('Nguyễn Văn Đồng') == 'nguyen van dong'; "
+             "print(sorted(m for m in sys.modules if m.startswith(('capture.', 'sqlalchemy'))))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True).stdout
+    assert "capture.vault" not in loaded and "sqlalchemy" not in loaded
+    from capture import folding
+    assert search.fold is folding.fold  # the old import path still works

@@ -15,11 +15,10 @@ def upgrade() -> None:
     from capture import search
 
     op.execute(search.CREATE_INDEX)
-    connection = op.get_bind()
-    visit_ids = [row[0] for row in connection.exec_driver_sql("SELECT id FROM visits")]
-    for visit_id in visit_ids:
-        search.reindex_connection(connection, visit_id)
+    # The whole index at once (it also makes the visit -> rowid map today's code keeps).
+    search.rebuild(op.get_bind())
 
 
 def downgrade() -> None:
     op.execute("DROP TABLE IF EXISTS search_index")
+    op.execute("DROP TABLE IF EXISTS search_rows")

@@ -670,6 +670,11 @@ def _write(conn: Connection, built: list[_Visit]) -> int:
                     written += len(rows)
     except IntegrityError:
         raise BadRecord("a visit record reuses an identifier of another visit") from None
+    # Each new lead starts its life (a record kept across reindexes; idempotent).
+    from sync.server import leads  # it reads these tables: imported here, not at the top
+
+    leads.on_indexed(conn, [row["visit_id"] for out in built
+                            for row in out.rows[index_visits.name]])
     return written
 
 

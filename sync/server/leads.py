@@ -256,8 +256,9 @@ def _lead(conn: Connection, lead_id: str, *, lock: bool = False) -> Any:
 
 def on_indexed(conn: Connection, visit_ids: list[str]) -> int:
     """Every lead of these visits that has no life yet starts ``received``, at its visit's time
-    of receipt, with its visit as its first source. Idempotent (a reindex adds nothing).
-    Returns how many leads were received."""
+    of receipt, with its visit as its first source; the coordinates in the visits' texts are
+    proposed (``refresh_proposals``). Idempotent (a reindex adds nothing). Returns how many
+    leads were received."""
     from sync.server import index as ix  # the index calls this; its tables are its own
 
     if not visit_ids:
@@ -277,6 +278,7 @@ def on_indexed(conn: Connection, visit_ids: list[str]) -> int:
             added_by=SYSTEM.username, added_at=received_at))
         _event(conn, SYSTEM, lead_id, "received", received_at, to_state=RECEIVED,
                detail={"visit_id": visit_id})
+    refresh_proposals(conn, visit_ids)
     return len(rows)
 
 
@@ -557,3 +559,168 @@ def verification_rate(conn: Connection, until: datetime | None = None,
     return {"received": int(total), "verified": int(verified),
             "rate": (verified / total) if total else None,
             "until": until, "since": since}
+
+
+# --- proposed coordinates ------------------------------------------------------------------------
+# What people wrote, read by capture.coords at indexing: every reading of every span (ambiguity
+# is shown, never settled silently), beside its source, for a person to accept, correct or
+# reject. A proposal's key is its source and reading, so indexing again adds nothing, a text
+# changed at the station replaces the undecided proposals of its old text, and a decision stays.
+
+PROPOSED, ACCEPTED, CORRECTED, REJECTED = "proposed", "accepted", "corrected", "rejected"
+
+
+def _proposal_key(visit_id: str, kind: str, source_id: str, c: Any) -> str:
+    import hashlib
+
+    raw = json.dumps([visit_id, kind, source_id, c.start, c.end, round(c.lat, 7), round(c.lon, 7),
+                      c.datum, c.notation], ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _texts(conn: Connection, visit_id: str) -> list[tuple[str, str, str | None, str, str]]:
+    """(kind, source id, lead id or None, text, place text) for every text of a visit that may
+    hold a coordinate."""
+    from sync.server import index as ix
+
+    leads = conn.execute(select(ix.index_leads).where(ix.index_leads.c.visit_id == visit_id)
+                         .order_by(ix.index_leads.c.position)).all()
+    visit = conn.execute(select(ix.index_visits.c.province_code).where(
+        ix.index_visits.c.visit_id == visit_id)).first()
+    province = ix._place("province", visit.province_code) if visit is not None else ""
+    out: list[tuple[str, str, str | None, str, str]] = []
+    by_marker: dict[str, str] = {}
+    by_page: dict[str, str] = {}
+    for lead in leads:
+        out.append(("lead", lead.id, lead.id, lead.description, lead.description))
+        out.append(("lead-grid", lead.id, lead.id, lead.grid_reference, lead.description))
+        by_marker.setdefault(lead.source_ref, lead.id)
+        by_page.setdefault(lead.source_ref, lead.id)
+    for marker in conn.execute(select(ix.index_markers).where(
+            ix.index_markers.c.visit_id == visit_id)).all():
+        lead_id = by_marker.get(marker.id)
+        out.append(("marker-label", marker.id, lead_id, marker.label, marker.note))
+        out.append(("marker-note", marker.id, lead_id, marker.note, marker.label))
+    pages = conn.execute(select(ix.index_pages.c.id, ix.index_pages.c.item_id).where(
+        ix.index_pages.c.visit_id == visit_id)).all()
+    item_lead = {p.item_id: by_page[p.id] for p in pages if p.id in by_page}
+    for item in conn.execute(select(ix.index_items).where(
+            ix.index_items.c.visit_id == visit_id)).all():
+        out.append(("item", item.id, item_lead.get(item.id), item.description, item.title))
+    return [(k, s, lead, text, f"{place} {province}") for k, s, lead, text, place in out
+            if text and text.strip()]
+
+
+def refresh_proposals(conn: Connection, visit_ids: list[str], reader: Any = None) -> int:
+    """Read the coordinates in every text of these visits (leads' descriptions and grid
+    references, markers' labels and notes, items' descriptions) into proposals; undecided ones
+    whose text is gone leave; a decided one whose source is gone keeps its decision but not the
+    words (they went with what the family withdrew). Returns how many were added."""
+    from capture.coords import Context, CoordinateReader
+    from sync.server import index as ix
+
+    reader = reader or CoordinateReader()
+    added = 0
+    for visit_id in dict.fromkeys(visit_ids):
+        received_at = conn.execute(select(ix.index_visits.c.received_at).where(
+            ix.index_visits.c.visit_id == visit_id)).scalar()
+        found: dict[str, dict[str, Any]] = {}
+        sources: set[tuple[str, str]] = set()
+        for kind, source_id, lead_id, text, place in _texts(conn, visit_id):
+            sources.add((kind, source_id))
+            for c in reader.find(text, Context(province=place)):
+                key = _proposal_key(visit_id, kind, source_id, c)
+                found[key] = {
+                    "key": key, "lead_id": lead_id, "visit_id": visit_id, "source_kind": kind,
+                    "source_id": source_id, "span_start": c.start, "span_end": c.end,
+                    "span_text": c.text[:500], "latitude": c.lat, "longitude": c.lon,
+                    "datum": c.datum, "notation": c.notation,
+                    "uncertainty_m": c.uncertainty_m, "rank": c.rank,
+                    "candidates": c.candidates, "plausibility": c.plausibility,
+                    "notes": json.dumps(list(c.notes), ensure_ascii=False), "status": PROPOSED,
+                    "created_at": received_at}
+        existing = conn.execute(select(lead_proposals.c.id, lead_proposals.c.key,
+                                       lead_proposals.c.status, lead_proposals.c.source_kind,
+                                       lead_proposals.c.source_id).where(
+            lead_proposals.c.visit_id == visit_id)).all()
+        keys = {row.key for row in existing}
+        stale = [row.id for row in existing if row.key not in found and row.status == PROPOSED]
+        gone = [row.id for row in existing if row.status != PROPOSED
+                and (row.source_kind, row.source_id) not in sources]
+        if stale:
+            conn.execute(delete(lead_proposals).where(lead_proposals.c.id.in_(stale)))
+        if gone:
+            conn.execute(update(lead_proposals).where(lead_proposals.c.id.in_(gone)).values(
+                span_text=""))
+        new = [row for key, row in found.items() if key not in keys]
+        if new and received_at is not None:
+            conn.execute(insert(lead_proposals), new)
+            added += len(new)
+    return added
+
+
+def proposals(conn: Connection, actor: Actor, lead_id: str) -> list[dict[str, Any]]:
+    """The coordinates proposed for this lead (from its own texts and its source's), then those
+    read elsewhere in its visit that no lead claims; each with its MGRS reference."""
+    from capture.coords import to_mgrs
+
+    require(actor, READS, "see a lead's proposed coordinates")
+    lead = _lead(conn, lead_id)
+    rows = conn.execute(select(lead_proposals).where(
+        lead_proposals.c.visit_id == lead.visit_id,
+        (lead_proposals.c.lead_id == lead_id) | lead_proposals.c.lead_id.is_(None))
+        .order_by(lead_proposals.c.lead_id.is_(None), lead_proposals.c.source_kind,
+                  lead_proposals.c.source_id, lead_proposals.c.span_start,
+                  lead_proposals.c.rank)).all()
+    return [{**dict(r._mapping), "notes": json.loads(r.notes),
+             "mgrs": to_mgrs(r.latitude, r.longitude), "own": r.lead_id == lead_id}
+            for r in rows]
+
+
+def _proposal_for(conn: Connection, proposal_id: int, lead_id: str) -> Any:
+    lead = _lead(conn, lead_id, lock=True)
+    row = conn.execute(select(lead_proposals).where(lead_proposals.c.id == int(proposal_id))
+                       ).first()
+    if row is None or row.visit_id != lead.visit_id or row.lead_id not in (None, lead_id):
+        raise LeadError("no_proposal", "no such proposed coordinate for this lead")
+    if row.status != PROPOSED:
+        raise LeadError("decided", f"this proposed coordinate was {row.status} already")
+    return row
+
+
+def _decide(conn: Connection, actor: Actor, row: Any, status: str, now: datetime) -> None:
+    conn.execute(update(lead_proposals).where(lead_proposals.c.id == row.id).values(
+        status=status, decided_by=actor.username, decided_at=now))
+
+
+def accept_proposal(conn: Connection, actor: Actor, lead_id: str, proposal_id: int,
+                    now: datetime, why: str = "") -> None:
+    """The proposal becomes the lead's coordinate, with its datum and radius."""
+    require(actor, OFFICE, "accept a proposed coordinate")
+    row = _proposal_for(conn, proposal_id, lead_id)
+    _decide(conn, actor, row, ACCEPTED, now)
+    set_coordinate(conn, actor, lead_id, Point(row.latitude, row.longitude, row.datum,
+                                               row.uncertainty_m, row.notation), now, why,
+                   came_from=f"proposal:{row.id}")
+
+
+def correct_proposal(conn: Connection, actor: Actor, lead_id: str, proposal_id: int,
+                     point: Point, now: datetime, why: str) -> None:
+    """A person's correction of the reading becomes the lead's coordinate."""
+    require(actor, OFFICE, "correct a proposed coordinate")
+    if not _clean(why):
+        raise LeadError("reason_required", "a correction says why")
+    row = _proposal_for(conn, proposal_id, lead_id)
+    point.checked()
+    _decide(conn, actor, row, CORRECTED, now)
+    set_coordinate(conn, actor, lead_id, point, now, why, came_from=f"proposal:{row.id}")
+
+
+def reject_proposal(conn: Connection, actor: Actor, lead_id: str, proposal_id: int,
+                    now: datetime, why: str = "") -> None:
+    require(actor, OFFICE, "reject a proposed coordinate")
+    row = _proposal_for(conn, proposal_id, lead_id)
+    _decide(conn, actor, row, REJECTED, now)
+    _event(conn, actor, lead_id, "proposal_rejected", now, reason=why, detail={
+        "proposal_id": row.id, "text": row.span_text, "latitude": row.latitude,
+        "longitude": row.longitude, "datum": row.datum})

@@ -310,3 +310,105 @@ def test_allowed_transitions_follow_the_role():
 def test_the_lead_tables_are_migrated(store):
     with store.engine.connect() as conn:
         assert conn.execute(select(ld.lead_states.c.lead_id)).all() == []
+
+
+# --- proposed coordinates ------------------------------------------------------------------------
+
+MARKER = "40000000-0000-4000-8000-000000000001"
+TESTIMONY = "50000000-0000-4000-8000-000000000001"
+ITEM = "60000000-0000-4000-8000-000000000001"
+
+
+def spoken_visit(conn, grid: str = "XD 841 420", note: str = "cách 300 mét về phía suối",
+                 received_at: datetime = NOW) -> str:
+    """A visit whose lead came from a marker: coordinates in the lead's grid reference, the
+    marker's note and a letter's description, and a phone number and a hill that are not."""
+    ix.index_record(conn, {
+        "format": "sohoa-visit/2",
+        "visit": {"id": visit_id(7), "visit_date": "2026-11-20", "province_code": 1,
+                  "ward_code": 4},
+        "items": [{"id": ITEM, "kind": "letter", "title": "Thư đơn vị",
+                   "description": "Báo tin: chôn cất tại 16°44'47\"B, 107°11'08\"Đ"}],
+        "testimonies": [{"id": TESTIMONY, "speaker_name": "Trần Văn Bảy", "markers": [
+            {"id": MARKER, "at_seconds": 2.0, "kind": "coordinate", "label": "Đồi 1015",
+             "note": note}]}],
+        "leads": [{"id": lead_id(7), "description": "Mộ dưới gốc đa, gọi 0912 345 678",
+                   "grid_reference": grid, "source": {"kind": "marker", "ref": MARKER}}]},
+        STATION, BATCH, received_at, consents=[])
+    return lead_id(7)
+
+
+def test_coordinates_people_wrote_are_proposed_beside_their_source(store):
+    with store.begin() as conn:
+        lead = spoken_visit(conn, note="tọa độ 16,7463; 107,1856 (GPS của cháu)")
+        spoken_visit(conn, note="tọa độ 16,7463; 107,1856 (GPS của cháu)")  # again: no more
+    with store.engine.connect() as conn:
+        found = ld.proposals(conn, READER, lead)
+    by_source = {(p["source_kind"], p["rank"]): p for p in found}
+    assert set(by_source) >= {("lead-grid", 1), ("marker-note", 1), ("item", 1)}
+    assert not any(p["source_kind"] in ("lead", "marker-label") for p in found)  # phone, hill
+    grid = by_source["lead-grid", 1]
+    assert (grid["span_text"], grid["notation"], grid["status"], grid["own"]) == (
+        "XD 841 420", "mgrs", "proposed", True)
+    assert grid["mgrs"].startswith("48QXD84") and 60 < grid["uncertainty_m"] < 600
+    assert abs(grid["latitude"] - 16.63) < 0.2 and abs(grid["longitude"] - 106.73) < 0.2
+    note = by_source["marker-note", 1]
+    assert (note["span_text"], note["source_id"], note["datum"]) == (
+        "16,7463; 107,1856", MARKER, "WGS 84")
+    assert (round(note["latitude"], 4), round(note["longitude"], 4)) == (16.7463, 107.1856)
+    letter = by_source["item", 1]
+    assert letter["own"] is False and letter["notation"] == "dms"  # the visit's, no lead's
+    assert len({p["key"] for p in found}) == len(found)
+
+
+def test_a_proposal_accepted_corrected_or_rejected_is_an_event(store):
+    with store.begin() as conn:
+        lead = spoken_visit(conn, note="tọa độ 16,7463; 107,1856")
+        found = {p["source_kind"]: p for p in ld.proposals(conn, READER, lead) if p["rank"] == 1}
+        with pytest.raises(Forbidden):
+            ld.accept_proposal(conn, READER, lead, found["lead-grid"]["id"], NOW)
+        ld.reject_proposal(conn, ANALYST, lead, found["item"]["id"], NOW, "ngày báo tin, không "
+                           "phải chỗ chôn")
+        ld.accept_proposal(conn, ANALYST, lead, found["lead-grid"]["id"], NOW, "đúng lưới")
+        with pytest.raises(ld.LeadError) as twice:
+            ld.accept_proposal(conn, ANALYST, lead, found["lead-grid"]["id"], NOW)
+        assert twice.value.code == "decided"
+        with pytest.raises(ld.LeadError) as no_why:
+            ld.correct_proposal(conn, ANALYST, lead, found["marker-note"]["id"],
+                                ld.Point(16.7465, 107.1860, "WGS 84", 15.0), NOW, "")
+        assert no_why.value.code == "reason_required"
+        accepted = ld.state_of(conn, READER, lead)
+        ld.correct_proposal(conn, ANALYST, lead, found["marker-note"]["id"],
+                            ld.Point(16.7465, 107.1860, "WGS 84", 15.0), NOW,
+                            "cháu đọc nhầm số cuối")
+        with pytest.raises(ld.LeadError):
+            ld.accept_proposal(conn, ANALYST, lead, 999999, NOW)
+        corrected = ld.state_of(conn, READER, lead)
+        statuses = {p["source_kind"]: p["status"]
+                    for p in ld.proposals(conn, READER, lead) if p["rank"] == 1}
+        history = ld.events(conn, READER, lead)
+    grid = found["lead-grid"]
+    assert (accepted["latitude"], accepted["datum"], accepted["uncertainty_m"],
+            accepted["coordinate_from"]) == (grid["latitude"], grid["datum"],
+                                             grid["uncertainty_m"], f"proposal:{grid['id']}")
+    assert (corrected["latitude"], corrected["uncertainty_m"]) == (16.7465, 15.0)
+    assert statuses == {"lead-grid": "accepted", "marker-note": "corrected", "item": "rejected"}
+    assert [e["action"] for e in history] == ["received", "proposal_rejected", "coordinate",
+                                              "coordinate"]
+    assert history[3]["detail"]["before"]["latitude"] == grid["latitude"]
+
+
+def test_a_text_changed_at_the_station_replaces_undecided_proposals_only(store):
+    with store.begin() as conn:
+        lead = spoken_visit(conn, note="tọa độ 16,7463; 107,1856")
+        note = next(p for p in ld.proposals(conn, READER, lead)
+                    if p["source_kind"] == "marker-note")
+        grid = next(p for p in ld.proposals(conn, READER, lead)
+                    if p["source_kind"] == "lead-grid")
+        ld.accept_proposal(conn, ANALYST, lead, grid["id"], NOW)
+        spoken_visit(conn, grid="", note="không nhớ tọa độ")  # sent again, edited
+        after = ld.proposals(conn, READER, lead)
+    assert note["id"] not in {p["id"] for p in after}  # undecided, its text gone
+    kept = [p for p in after if p["id"] == grid["id"]]
+    assert kept and kept[0]["status"] == "accepted"
+    assert kept[0]["span_text"] == ""  # the decision stays, not words no longer sent

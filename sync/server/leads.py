@@ -724,3 +724,94 @@ def reject_proposal(conn: Connection, actor: Actor, lead_id: str, proposal_id: i
     _event(conn, actor, lead_id, "proposal_rejected", now, reason=why, detail={
         "proposal_id": row.id, "text": row.span_text, "latitude": row.latitude,
         "longitude": row.longitude, "datum": row.datum})
+
+
+# --- nearby leads --------------------------------------------------------------------------------
+
+def positions(conn: Connection, lead_ids: list[str] | None = None) -> dict[str, tuple]:
+    """Where each lead points: its own coordinate when a person set one, else the most plausible
+    reading proposed from its own texts (rank 1, the smallest radius). (lat, lon, radius_m,
+    how) with how "coordinate" or "proposal:<id>". Duplicates merged away are left out."""
+    where = [lead_states.c.state != DUPLICATE]
+    if lead_ids is not None:
+        where.append(lead_states.c.lead_id.in_(lead_ids))
+    out: dict[str, tuple] = {}
+    for row in conn.execute(select(lead_states.c.lead_id, lead_states.c.latitude,
+                                   lead_states.c.longitude, lead_states.c.uncertainty_m)
+                            .where(*where)).all():
+        if None not in (row.latitude, row.longitude, row.uncertainty_m):
+            out[row.lead_id] = (row.latitude, row.longitude, row.uncertainty_m, "coordinate")
+    proposed = (select(lead_proposals.c.id, lead_proposals.c.lead_id, lead_proposals.c.latitude,
+                       lead_proposals.c.longitude, lead_proposals.c.uncertainty_m)
+                .join(lead_states, lead_states.c.lead_id == lead_proposals.c.lead_id)
+                .where(*where, lead_proposals.c.rank == 1,
+                       lead_proposals.c.status.in_((PROPOSED, ACCEPTED, CORRECTED)))
+                .order_by(lead_proposals.c.uncertainty_m.desc(), lead_proposals.c.id.desc()))
+    for row in conn.execute(proposed).all():
+        if row.lead_id not in out or out[row.lead_id][3] != "coordinate":
+            out[row.lead_id] = (row.latitude, row.longitude, row.uncertainty_m,
+                                f"proposal:{row.id}")  # the smallest radius comes last
+    return out
+
+
+def _overlapping(points: dict[str, tuple]) -> list[tuple[str, str, float]]:
+    """Pairs of leads whose circles overlap (centre distance ≤ the two radii), with the distance:
+    a sweep in latitude, so only neighbours within the largest two radii are compared."""
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    ordered = sorted(points.items(), key=lambda kv: kv[1][0])
+    widest = max((p[2] for p in points.values()), default=0.0)
+    reach_deg = 2 * widest / 111_000 + 1e-9
+    pairs = []
+    for i, (a, pa) in enumerate(ordered):
+        for b, pb in ordered[i + 1:]:
+            if pb[0] - pa[0] > reach_deg:
+                break
+            d = geod.inv(pa[1], pa[0], pb[1], pb[0])[2]
+            if d <= pa[2] + pb[2]:
+                pairs.append((a, b, d))
+    return pairs
+
+
+def nearby_groups(conn: Connection, actor: Actor, *, states: list[str] | None = None
+                  ) -> list[list[str]]:
+    """Leads pointing at the same place: groups (two or more) of leads joined by overlapping
+    circles — several witnesses, each with their uncertainty. Largest group first."""
+    require(actor, READS, "see nearby leads")
+    ids = None
+    if states:
+        ids = list(conn.execute(select(lead_states.c.lead_id).where(
+            lead_states.c.state.in_(states))).scalars())
+    points = positions(conn, ids)
+    parent = {lead: lead for lead in points}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, _ in _overlapping(points):
+        parent[root(a)] = root(b)
+    groups: dict[str, list[str]] = {}
+    for lead in points:
+        groups.setdefault(root(lead), []).append(lead)
+    return sorted((sorted(g) for g in groups.values() if len(g) > 1),
+                  key=lambda g: (-len(g), g[0]))
+
+
+def nearby(conn: Connection, actor: Actor, lead_id: str) -> list[dict[str, Any]]:
+    """The leads whose circle overlaps this lead's, nearest first, with the distance."""
+    require(actor, READS, "see nearby leads")
+    _lead(conn, lead_id)
+    points = positions(conn)
+    if lead_id not in points:
+        return []
+    out = []
+    for a, b, d in _overlapping(points):
+        if lead_id in (a, b):
+            other = b if a == lead_id else a
+            out.append({"lead_id": other, "distance_m": d, "radius_m": points[other][2],
+                        "from": points[other][3]})
+    return sorted(out, key=lambda x: x["distance_m"])

@@ -412,3 +412,30 @@ def test_a_text_changed_at_the_station_replaces_undecided_proposals_only(store):
     kept = [p for p in after if p["id"] == grid["id"]]
     assert kept and kept[0]["status"] == "accepted"
     assert kept[0]["span_text"] == ""  # the decision stays, not words no longer sent
+
+
+def test_leads_pointing_at_the_same_place_are_grouped_by_their_circles(store):
+    with store.begin() as conn:
+        a, b, c = (index_visit(conn, n)[0] for n in (1, 2, 3))
+        spoken = spoken_visit(conn)  # a lead with only a proposed coordinate (XD 841 420)
+        grid = next(p for p in ld.proposals(conn, READER, spoken)
+                    if p["source_kind"] == "lead-grid" and p["rank"] == 1)
+        ld.set_coordinate(conn, ANALYST, a, ld.Point(16.7463, 107.1856, "WGS 84", 71.0), NOW)
+        # 100 m north of a: the two circles (71 m and 50 m) overlap.
+        ld.set_coordinate(conn, ANALYST, b, ld.Point(16.7472, 107.1856, "WGS 84", 50.0), NOW)
+        # 5 km away, with a small radius: alone.
+        ld.set_coordinate(conn, ANALYST, c, ld.Point(16.7913, 107.1856, "WGS 84", 20.0), NOW)
+        alone = ld.nearby_groups(conn, READER)
+        near_a = ld.nearby(conn, READER, a)
+        # c said again, 150 m from the proposed grid square's centre (±71 m + 100 m): together.
+        ld.set_coordinate(conn, ANALYST, c, ld.Point(grid["latitude"] + 0.00135,
+                                                     grid["longitude"], "WGS 84", 100.0), NOW)
+        together = ld.nearby_groups(conn, READER)
+        ld.merge(conn, ANALYST, b, a, NOW, "cùng chỗ")  # a duplicate is not a second voice
+        merged = ld.nearby_groups(conn, READER)
+        verified_only = ld.nearby_groups(conn, READER, states=["verified"])
+    assert alone == [sorted([a, b])]
+    assert [n["lead_id"] for n in near_a] == [b] and 95 < near_a[0]["distance_m"] < 105
+    assert sorted(together) == sorted([sorted([a, b]), sorted([c, spoken])])
+    assert merged == [sorted([c, spoken])]
+    assert verified_only == []

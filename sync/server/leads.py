@@ -815,3 +815,118 @@ def nearby(conn: Connection, actor: Actor, lead_id: str) -> list[dict[str, Any]]
             out.append({"lead_id": other, "distance_m": d, "radius_m": points[other][2],
                         "from": points[other][3]})
     return sorted(out, key=lambda x: x["distance_m"])
+
+
+# --- lists and pages -----------------------------------------------------------------------------
+
+MAX_PER_PAGE = 100
+
+
+def _bbox(value: Any) -> tuple[float, float, float, float] | None:
+    """``west,south,east,north`` in WGS 84 degrees (GeoJSON's order), or None."""
+    if value in (None, ""):
+        return None
+    try:
+        west, south, east, north = (float(x) for x in str(value).split(","))
+    except ValueError:
+        raise LeadError("bad_bbox", "bbox is west,south,east,north in degrees") from None
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise LeadError("bad_bbox", "bbox is west,south,east,north in degrees")
+    return west, south, east, north
+
+
+def list_leads(conn: Connection, actor: Actor, *, state: str | None = None,
+               bbox: Any = None, page: int = 1, per_page: int = 20,
+               ids: list[str] | None = None) -> dict[str, Any]:
+    """Leads newest received first, with their state, coordinate (or best proposal), martyr and
+    visit; filtered by state and by a box (on where the lead points). ``total`` counts them."""
+    from sync.server import index as ix
+
+    require(actor, READS, "see the leads")
+    if state not in (None, "") and state not in STATES:
+        raise LeadError("bad_state", f"no state {state!r}")
+    box = _bbox(bbox)
+    try:
+        page, per_page = max(1, int(page)), min(MAX_PER_PAGE, max(1, int(per_page)))
+    except (TypeError, ValueError):
+        raise LeadError("bad_page", "page and per_page must be whole numbers") from None
+    s, lead, v, m = lead_states, ix.index_leads, ix.index_visits, ix.index_martyrs
+    where = []
+    if state:
+        where.append(s.c.state == state)
+    if ids is not None:
+        where.append(s.c.lead_id.in_(ids))
+    query = (select(s, lead.c.description, lead.c.grid_reference, lead.c.confidence,
+                    lead.c.source_kind, lead.c.source_ref, v.c.visit_date, v.c.station_id,
+                    v.c.province_code, v.c.ward_code, m.c.full_name.label("martyr"))
+             .join(lead, lead.c.id == s.c.lead_id)
+             .join(v, v.c.visit_id == s.c.visit_id)
+             .outerjoin(m, m.c.id == lead.c.martyr_id)
+             .where(*where).order_by(s.c.received_at.desc(), s.c.lead_id))
+    rows = [dict(r._mapping) for r in conn.execute(query)] if box else None
+    where_points = positions(conn, [r["lead_id"] for r in rows]) if rows is not None else None
+    if box is not None and rows is not None and where_points is not None:
+        west, south, east, north = box
+        rows = [r for r in rows if r["lead_id"] in where_points
+                and south <= where_points[r["lead_id"]][0] <= north
+                and west <= where_points[r["lead_id"]][1] <= east]
+        total = len(rows)
+        rows = rows[(page - 1) * per_page:page * per_page]
+    else:
+        total = conn.execute(select(func.count()).select_from(
+            s.join(lead, lead.c.id == s.c.lead_id)).where(*where)).scalar() or 0
+        rows = [dict(r._mapping) for r in conn.execute(
+            query.limit(per_page).offset((page - 1) * per_page))]
+    points = positions(conn, [r["lead_id"] for r in rows])
+    for row in rows:
+        point = points.get(row["lead_id"])
+        row["point"] = ({"latitude": point[0], "longitude": point[1], "uncertainty_m": point[2],
+                         "from": point[3]} if point else None)
+        row["commune"] = ix._place("ward", row["ward_code"])
+        row["province"] = ix._place("province", row["province_code"])
+    return {"items": rows, "total": int(total), "page": page, "per_page": per_page,
+            "pages": max(1, -(-int(total) // per_page)), "state": state or None,
+            "bbox": list(box) if box else None}
+
+
+def lead_detail(conn: Connection, actor: Actor, lead_id: str) -> dict[str, Any]:
+    """A lead whole: its state and coordinate, what it says and where it came from (the visit,
+    the marker and its testimony, or the page), its sources, field checks, events, proposed
+    coordinates, nearby leads, what it lacks to be verified and what this actor may do."""
+    from capture.coords import to_mgrs
+    from sync.server import index as ix
+
+    require(actor, READS, "open a lead")
+    state = dict(_lead(conn, lead_id)._mapping)
+    row = conn.execute(select(ix.index_leads).where(ix.index_leads.c.id == lead_id)).first()
+    lead = dict(row._mapping) if row is not None else {}
+    source: dict[str, Any] = {"kind": lead.get("source_kind"), "ref": lead.get("source_ref")}
+    marker = conn.execute(select(ix.index_markers).where(
+        ix.index_markers.c.id == lead.get("source_ref", ""))).first()
+    if marker is not None:
+        source.update(kind="marker", testimony_id=marker.testimony_id,
+                      at_seconds=marker.at_seconds, label=marker.label, note=marker.note)
+    elif lead.get("source_kind") == "marker":
+        source["withdrawn"] = True
+    martyr = conn.execute(select(ix.index_martyrs.c.full_name).where(
+        ix.index_martyrs.c.id == lead.get("martyr_id", ""))).scalar()
+    sources = [dict(r._mapping) for r in conn.execute(
+        select(lead_sources).where(lead_sources.c.lead_id == lead_id)
+        .order_by(lead_sources.c.id))]
+    checks = [{**dict(r._mapping), "photos": json.loads(r.photos)} for r in conn.execute(
+        select(lead_field_checks).where(lead_field_checks.c.lead_id == lead_id)
+        .order_by(lead_field_checks.c.id))]
+    if state["latitude"] is not None:
+        state["mgrs"] = to_mgrs(state["latitude"], state["longitude"])
+    return {
+        "lead_id": lead_id, **state, "description": lead.get("description", ""),
+        "grid_reference": lead.get("grid_reference", ""), "martyr": martyr,
+        "confidence": lead.get("confidence"), "source": source,
+        "sources": sources, "independent_sources": independent_sources(conn, lead_id),
+        "field_checks": checks, "events": events(conn, actor, lead_id),
+        "proposals": proposals(conn, actor, lead_id), "nearby": nearby(conn, actor, lead_id),
+        "missing_for_verified": why_not_verified(conn, lead_id),
+        "may": allowed_transitions(actor, state["state"]),
+        "merged_here": list(conn.execute(select(lead_states.c.lead_id).where(
+            lead_states.c.merged_into == lead_id)).scalars()),
+    }

@@ -63,7 +63,8 @@ def _paths(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """A real value for every path parameter, so an allowed role gets a real page."""
     pages = world.ids["pages"]
     return {"visit_id": world.visit_id, "page_id": pages[0], "kind": "page",
-            "object_id": pages[0], "lang": "en", "username": "cuong", "token_id": "0" * 12}
+            "object_id": pages[0], "lang": "en", "username": "cuong", "token_id": "0" * 12,
+            "lead_id": world.ids["lead"], "fmt": "geojson"}
 
 
 def _url(route: Route, values: dict[str, str]) -> str:

@@ -111,7 +111,7 @@ View = Callable[[Request, Workbench], Response | Awaitable[Response]]
 
 
 def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
-    from sync.server.web.views import admin, api, auth, home, media, press, search, visits
+    from sync.server.web.views import admin, api, auth, home, leads, media, press, search, visits
 
     store = store or (Store(config.database_url) if config.database_url
                       else Store.in_folder(config.data))
@@ -142,7 +142,13 @@ def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
         route("/accounts/{username}/state", admin.account_state, "manage-accounts",
               ("POST",)),
         route("/tokens/{token_id}/revoke", admin.token_revoke, "manage-accounts", ("POST",)),
+        route("/leads", leads.leads_page, "view-records"),
+        route("/leads/export/{fmt}", leads.leads_export, "export-leads"),
+        route("/leads/{lead_id}", leads.lead_page, "view-records"),
+        route("/leads/{lead_id}", leads.lead_action, "work-leads", ("POST",)),
         route("/api/v1/search", api.search_hits, "view-records", api=True),
+        route("/api/v1/leads", leads.api_leads, "view-records", api=True),
+        route("/api/v1/leads/{lead_id}", leads.api_lead, "view-records", api=True),
         route("/api/v1/visits", api.visits, "view-records", api=True),
         route("/api/v1/visits/{visit_id}", api.visit, "view-records", api=True),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

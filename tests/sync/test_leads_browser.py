@@ -15,16 +15,17 @@ from sync.server.web.app import WebConfig, create_web_app
 from tests.sync import workbench_world as ww
 from tests.sync.servers import CommandServer
 from tests.sync.test_web_leads import SPOKEN
-from tests.sync.test_web_leads import world as world  # noqa: F401  (the fixture)
+# Fixtures shared with those modules (the world with a spoken lead, one Chromium, screenshots).
+from tests.sync.test_web_leads import world as world
 from tests.sync.test_workbench_browser import _by, _language, _sign_in, _wait
-from tests.sync.test_workbench_browser import browser as browser  # noqa: F401
-from tests.sync.test_workbench_browser import shots as shots  # noqa: F401
+from tests.sync.test_workbench_browser import browser as browser
+from tests.sync.test_workbench_browser import shots as shots
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def site(world):  # noqa: F811
+def site(world):
     policy = accounts.Policy(argon2_memory_kib=8 * 1024, argon2_iterations=1)
     server = CommandServer(create_web_app(WebConfig(world.data, policy=policy),
                                           world.store)).start()
@@ -32,13 +33,13 @@ def site(world):  # noqa: F811
     server.stop()
 
 
-def _click(browser, css: str) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+def _click(browser, css: str) -> None:  # type: ignore[no-untyped-def]
     old = browser.find_element(*_by("html"))
     browser.find_element(*_by(css)).click()
     _wait(lambda: old != browser.find_element(*_by("html")))  # the next page is there
 
 
-def test_a_lead_from_tip_to_verified_in_the_browser(browser, site, shots, tmp_path):  # noqa: F811
+def test_a_lead_from_tip_to_verified_in_the_browser(browser, site, shots, tmp_path):
     _language(browser, site, "vi")
     _sign_in(browser, site, "binh", ww.PASSWORDS["binh"])
     _wait(lambda: browser.current_url.rstrip("/") == site)

@@ -15,6 +15,7 @@ from sync.server.web.app import WebConfig, create_web_app
 from tests.sync import workbench_world as ww
 from tests.sync.servers import CommandServer
 from tests.sync.test_web_leads import SPOKEN
+
 # Fixtures shared with those modules (the world with a spoken lead, one Chromium, screenshots).
 from tests.sync.test_web_leads import world as world
 from tests.sync.test_workbench_browser import _by, _language, _sign_in, _wait

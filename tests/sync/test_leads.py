@@ -4,6 +4,7 @@ from the events. On a real SQLite and a real PostgreSQL, leads arriving through 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -439,3 +440,37 @@ def test_leads_pointing_at_the_same_place_are_grouped_by_their_circles(store):
     assert sorted(together) == sorted([sorted([a, b]), sorted([c, spoken])])
     assert merged == [sorted([c, spoken])]
     assert verified_only == []
+
+
+def test_the_list_filters_by_state_and_box_and_pages(store):
+    from sync.server import lead_exports
+
+    with store.begin() as conn:
+        leads = [index_visit(conn, n, received_at=NOW + timedelta(minutes=n))[0]
+                 for n in range(1, 26)]
+        for n, lead in enumerate(leads[:5]):
+            ld.set_coordinate(conn, ANALYST, lead,
+                              ld.Point(16.0 + n / 10, 107.0, "VN-2000", 30.0), NOW)
+        ld.transition(conn, ANALYST, leads[0], "screening", NOW)
+    with store.engine.connect() as conn:
+        first = ld.list_leads(conn, READER, page=1, per_page=10)
+        third = ld.list_leads(conn, READER, page=3, per_page=10)
+        screening = ld.list_leads(conn, READER, state="screening")
+        boxed = ld.list_leads(conn, READER, bbox="106.5,16.05,107.5,16.35")
+        for bad in ({"state": "buried"}, {"bbox": "1,2,3"}, {"bbox": "110,16,108,17"},
+                    {"page": "x"}):
+            with pytest.raises(ld.LeadError):
+                ld.list_leads(conn, READER, **bad)
+        detail = ld.lead_detail(conn, ANALYST, leads[0])
+        rows = lead_exports.selection(conn, READER)
+        geo = json.loads(lead_exports.geojson(rows))
+        table = lead_exports.csv_bytes(rows).decode("utf-8-sig").splitlines()
+    assert first["total"] == 25 and first["pages"] == 3 and len(third["items"]) == 5
+    assert first["items"][0]["lead_id"] == leads[-1]  # newest received first
+    assert [r["lead_id"] for r in screening["items"]] == [leads[0]]
+    assert sorted(r["lead_id"] for r in boxed["items"]) == sorted(leads[1:4])
+    assert detail["state"] == "screening" and detail["may"] == ["cross_checked",
+                                                                  "not_confirmed"]
+    assert detail["missing_for_verified"] == ["no_corroboration"]
+    assert detail["description"].startswith("Mộ ở gốc cây đa") and detail["mgrs"]
+    assert len(rows) == 25 and len(geo["features"]) == 5 and len(table) == 26

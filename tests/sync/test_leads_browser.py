@@ -90,3 +90,20 @@ def test_a_lead_from_tip_to_verified_in_the_browser(browser, site, shots, tmp_pa
     browser.save_screenshot(str(shots / "en-lead-verified.png"))
     browser.get(f"{site}/leads")
     browser.save_screenshot(str(shots / "en-leads.png"))
+
+
+def test_the_map_draws_the_leads_from_this_server_only(browser, site, shots):
+    """After the walk above: the verified lead is on the map (Leaflet and its clusters served by
+    this server, no tile or script from elsewhere)."""
+    _language(browser, site, "vi")
+    _sign_in(browser, site, "dung", ww.PASSWORDS["dung"])  # a reader sees the map too
+    _wait(lambda: browser.current_url.rstrip("/") == site)
+    browser.get(f"{site}/leads/map")
+    drawn = _wait(lambda: browser.find_elements(*_by("#map.drawn, #map[data-error]")))
+    assert drawn[0].get_attribute("data-error") is None
+    assert drawn[0].get_attribute("data-leads") == "1"
+    assert browser.find_elements(*_by("#map path.leaflet-interactive"))  # the lead's dot
+    loaded = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+    assert loaded and all(url.startswith(site) for url in loaded), loaded
+    browser.save_screenshot(str(shots / "vi-leads-map.png"))

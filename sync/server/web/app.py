@@ -143,6 +143,7 @@ def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
               ("POST",)),
         route("/tokens/{token_id}/revoke", admin.token_revoke, "manage-accounts", ("POST",)),
         route("/leads", leads.leads_page, "view-records"),
+        route("/leads/map", leads.leads_map, "view-records"),
         route("/leads/export/{fmt}", leads.leads_export, "export-leads"),
         route("/leads/{lead_id}", leads.lead_page, "view-records"),
         route("/leads/{lead_id}", leads.lead_action, "work-leads", ("POST",)),

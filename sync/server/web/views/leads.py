@@ -39,6 +39,14 @@ def leads_page(request: Request, wb: Workbench) -> Response:
                      paging=Paging(request, found["page"], found["per_page"], found["total"]))
 
 
+def leads_map(request: Request, wb: Workbench) -> Response:
+    """The map page; its script draws the GeoJSON export of the same selection."""
+    state = request.query_params.get("state") or None
+    if state is not None and state not in ld.STATES:
+        return wb.refuse(request, 400, "bad_filter")
+    return wb.render(request, "leads_map.html", states=ld.STATES, state=state)
+
+
 def _workers(conn: Any) -> list[str]:
     return list(conn.execute(select(accounts.c.username).where(
         accounts.c.active.is_(True), accounts.c.role.in_(sorted(ld.WORKERS)))

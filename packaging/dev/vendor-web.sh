@@ -15,9 +15,22 @@ VENDOR="$ROOT/sync/server/web/static/vendor"
 mkdir -p "$VENDOR"
 install -m 0644 "$WEB/node_modules/htmx.org/dist/htmx.min.js" "$VENDOR/htmx.min.js"
 install -m 0644 "$WEB/node_modules/htmx.org/LICENSE" "$VENDOR/htmx.LICENSE"
+# The leads' map: Leaflet and its marker clusters (drawn as SVG and CSS; no tiles are fetched).
+LEAFLET="$WEB/node_modules/leaflet/dist"
+CLUSTER="$WEB/node_modules/leaflet.markercluster/dist"
+install -m 0644 "$LEAFLET/leaflet.js" "$LEAFLET/leaflet.css" "$VENDOR/"
+install -m 0644 "$WEB/node_modules/leaflet/LICENSE" "$VENDOR/leaflet.LICENSE"
+install -m 0644 "$CLUSTER/leaflet.markercluster.js" "$CLUSTER/MarkerCluster.css" \
+    "$CLUSTER/MarkerCluster.Default.css" "$VENDOR/"
+install -m 0644 "$WEB/node_modules/leaflet.markercluster/MIT-LICENCE.txt" \
+    "$VENDOR/leaflet.markercluster.LICENSE"
 # What was copied, from which version, so a reviewer can check it against the registry.
 {
-    printf 'htmx.org %s\n' "$(node -p "require('$WEB/node_modules/htmx.org/package.json').version")"
-    (cd "$VENDOR" && sha256sum htmx.min.js)
+    for package in htmx.org leaflet leaflet.markercluster; do
+        printf '%s %s\n' "$package" \
+            "$(node -p "require('$WEB/node_modules/$package/package.json').version")"
+    done
+    (cd "$VENDOR" && sha256sum htmx.min.js leaflet.js leaflet.css leaflet.markercluster.js \
+        MarkerCluster.css MarkerCluster.Default.css)
 } >"$VENDOR/VERSIONS"
 echo "vendored into $VENDOR:" && cat "$VENDOR/VERSIONS"

@@ -57,6 +57,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view-access-log": ADMINS,
     "press-export": frozenset({ADMIN, ANALYST}),
     "manage-accounts": ADMINS,
+    # Leads (sync/server/leads.py checks each move's roles again): readers export for reports.
+    "export-leads": READS,
+    "work-leads": CONTACTS,
 }
 
 

@@ -424,6 +424,12 @@ def index_bag(conn: Connection, bag_folder: Path, station_id: str, batch_id: str
     for notice_path in sorted(notices_dir.glob("*.json")) if notices_dir.is_dir() else []:
         counts["withdrawn"] += apply_withdrawal(conn, _read_json(notice_path), station_id,
                                                 batch_id, now)
+    if counts["withdrawn"]:  # what was withdrawn proposes no coordinate any more
+        from sync.server import leads
+
+        leads.refresh_proposals(conn, list(conn.execute(
+            select(tombstones.c.visit_id).where(tombstones.c.notice_batch_id == batch_id)
+            .distinct()).scalars()))
     visits_dir = bag_folder / "data" / "visits"
     built = []
     for record_path in sorted(visits_dir.glob("*/visit.json")) if visits_dir.is_dir() else []:
@@ -670,6 +676,11 @@ def _write(conn: Connection, built: list[_Visit]) -> int:
                     written += len(rows)
     except IntegrityError:
         raise BadRecord("a visit record reuses an identifier of another visit") from None
+    # Each new lead starts its life (a record kept across reindexes; idempotent).
+    from sync.server import leads  # it reads these tables: imported here, not at the top
+
+    leads.on_indexed(conn, [row["visit_id"] for out in built
+                            for row in out.rows[index_visits.name]])
     return written
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from capture.consent import MediaUse
 from capture.testimony import MarkerKind
 from capture.visits import Confidence, ItemKind, PersonKind, VisitStatus
+from sync.server import leads
 from sync.server.actors import ROLES
 from sync.server.search import KINDS
 from sync.server.web import i18n
@@ -46,7 +47,21 @@ def _families() -> set[str]:
     made |= {f"evidence.{k}" for k in ("signature", "verbal")}
     made |= {f"status.{k}" for k in VisitStatus}
     made |= {f"log.{k}" for k in ("view-visit", "view-person", "view-page", "play",
-                                  "download", "press-export")}
+                                  "download", "press-export", "view-lead", "export-leads")}
+    made |= {f"leadstate.{s}" for s in leads.STATES}
+    made |= {f"leadmove.{to}" for _, to in leads.TRANSITIONS}
+    made |= {f"leadevent.{a}" for a in ("received", "transition", "assign", "comment",
+                                        "field_check", "source", "coordinate",
+                                        "proposal_rejected", "merge", "merged_in",
+                                        "merged_out", "unmerge")}
+    made |= {f"leaderror.{c}" for c in re.findall(
+        r'LeadError\(\s*"([a-z_]+)"', Path(leads.__file__).read_text("utf-8"))}
+    made |= {f"leaderror.{c}" for c in ("not_found", "no_coordinate", "no_corroboration")}
+    made |= {f"leadsource.{k}" for k in ("document", "witness", "veteran", "archive", "map",
+                                         "other")}
+    made |= {f"proposal.{s}" for s in ("proposed", "accepted", "corrected", "rejected")}
+    made |= {f"proposal.from.{k}" for k in ("lead", "lead-grid", "marker-label",
+                                            "marker-note", "item")}
     made |= {f"reports.by.{k}" for k in ("commune", "station", "province")}
     made |= {f"reports.breakdown.{k}" for k in ("commune", "station", "province")}
     made |= {f"reports.rule.{k}" for k in ("calendar", "decree-09")}

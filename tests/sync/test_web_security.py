@@ -64,7 +64,8 @@ def _paths(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
     pages = world.ids["pages"]
     return {"visit_id": world.visit_id, "page_id": pages[0], "kind": "page",
             "object_id": pages[0], "lang": "en", "username": "cuong", "token_id": "0" * 12,
-            "format": "xlsx"}
+            "format": "xlsx",
+            "lead_id": world.ids["lead"], "fmt": "geojson"}
 
 
 def _url(route: Route, values: dict[str, str]) -> str:

@@ -22,7 +22,7 @@ def test_enrolment_is_refused(place, fast_kdf) -> None:
     vault = practice.open_vault(place, Role.ADMIN, kdf=fast_kdf)
     try:
         with pytest.raises(PracticeOnly):
-            outbox.enrol(vault, "http://127.0.0.1:9", "ABCD-EFGH")
+            outbox.enrol(vault, "http://127.0.0.1:9", "ABCD-EFGH", "0" * 32)
         # Below the network call too: no enrolment can be written into it by any path.
         from datetime import UTC, datetime
 

@@ -11,9 +11,9 @@ A visit's newest record wins: a visit approved again travels again (its pages se
 named with ``delivered_in``; their files stay in the earlier bag, and the rows point there).
 
 Search text is folded (``capture.folding.fold``, as the station folds) into ``search_entries``;
-SQLite keeps an FTS5 index over it (external content, kept by triggers), PostgreSQL a GIN
-full-text index of its words (``to_tsvector('simple', folded)``). Only the migration, the match
-clause and the fast clearing differ between the two.
+SQLite keeps an FTS5 index over it (external content, kept by triggers), PostgreSQL its words
+stored (a generated ``tsvector`` column, migration 0006) with a GIN index. Only the migrations,
+the match clause and the fast clearing differ between the two.
 
 Withdrawal notices (``data/withdrawals/<id>.json``, signed consent records of kind
 ``withdraw``) are applied at ingest and reindex: the covered captures' files are deleted from
@@ -63,7 +63,10 @@ CONSENT_DOMAIN = b"sohoa consent record v1\0"
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 FIXITY_FORMAT = "sohoa-fixity/1"
 FTS_TABLE = "search_fts"
-WORDS_INDEX = "ix_search_entries_folded_words"
+WORDS_INDEX = "ix_search_entries_words"
+# PostgreSQL only (migration 0006): the stored tsvector of ``folded``; SQLite has FTS5 instead,
+# so the column is not in the metadata (inserts never name it: it is generated).
+WORDS_COLUMN = "words"
 # As migration 0004 makes it (clear_index sets it aside and makes it again).
 FTS_DELETE_TRIGGER = (
     "CREATE TRIGGER search_entries_ad AFTER DELETE ON search_entries BEGIN "
@@ -319,9 +322,13 @@ _PER_VISIT = (index_martyrs, index_people, index_items, index_pages, index_testi
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """For Alembic's comparisons: the FTS5 table and its shadow tables (SQLite) and the full-text
-    index (PostgreSQL) are made by migration 0004 by hand and are not in the metadata."""
+    """For Alembic's comparisons: the FTS5 table and its shadow tables (SQLite, migration 0004)
+    and the stored words with their full-text index (PostgreSQL, migration 0006) are made by
+    hand and are not in the metadata."""
     if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
+        return False
+    if type_ == "column" and name == WORDS_COLUMN and parent_names.get("table_name") == (
+            search_entries.name):
         return False
     return not (type_ == "index" and name == WORDS_INDEX)
 

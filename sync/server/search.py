@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, column, func, literal_column, select, table, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.util import ClauseAdapter
 
@@ -144,17 +145,25 @@ def _match(conn: Connection, words: list[str]
     """The only dialect branch of search: what to select from (with the entries' columns, and
     enough to count matches when nothing else filters), the match, and the newest-first order.
     SQLite: the FTS5 table joined to the entries by rowid (FTS5 walks its matches in rowid
-    order itself, and counts them alone); PostgreSQL: the GIN index of the folded text's words
-    (``to_tsvector('simple', folded)``, as migration 0004 makes it)."""
+    order itself, and counts them alone); PostgreSQL: the stored words of the folded text
+    (``to_tsvector('simple', folded)``) and their GIN index, as migration 0006 makes them."""
     entries = ix.search_entries
     if conn.dialect.name == "sqlite":
         fts = table(ix.FTS_TABLE, column("rowid"))
         return (fts.join(entries, entries.c.id == fts.c.rowid), fts,
                 text(f"{ix.FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts_query(words)),
                 fts.c.rowid.desc())
-    vector = func.to_tsvector(literal_column("'simple'::regconfig"), entries.c.folded)
+    return entries, entries, _words_match(_stored_words(), words), entries.c.id.desc()
+
+
+def _stored_words() -> Any:
+    """PostgreSQL's generated column (not in the metadata: SQLite has none)."""
+    return literal_column(f"{ix.search_entries.name}.{ix.WORDS_COLUMN}", TSVECTOR)
+
+
+def _words_match(vector: Any, words: list[str]) -> ColumnElement[bool]:
     query = func.to_tsquery(literal_column("'simple'::regconfig"), ts_query(words))
-    return entries, entries, vector.op("@@")(query), entries.c.id.desc()
+    return vector.op("@@")(query)
 
 
 def snippet(body: str, folded: str, words: list[str], width: int = SNIPPET_WIDTH) -> str:
@@ -222,9 +231,12 @@ def search(conn: Connection, actor: Actor, q: str, filters: dict[str, Any] | Non
         # entries first, where a common name fills the page; the whole index only if not.
         # (A subquery with LIMIT is evaluated as written: the planner cannot swap it for the
         # GIN index and sort every match, as it did with a plain "id > edge".)
-        recent = select(entries).order_by(entries.c.id.desc()).limit(RECENT_WINDOW).subquery()
+        recent = select(entries, _stored_words().label(ix.WORDS_COLUMN)).order_by(
+            entries.c.id.desc()).limit(RECENT_WINDOW).subquery()
         adapt = ClauseAdapter(recent).traverse
-        rows = conn.execute(select(*recent.c).where(*(adapt(w) for w in where))
+        in_recent = [_words_match(recent.c[ix.WORDS_COLUMN], words),
+                     *(adapt(w) for w in where[1:])]
+        rows = conn.execute(select(*(recent.c[c.name] for c in entries.c)).where(*in_recent)
                             .order_by(recent.c.id.desc()).limit(per_page)
                             .offset((page - 1) * per_page)).all()
         if len(rows) < per_page:

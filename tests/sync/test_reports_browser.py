@@ -6,8 +6,6 @@ Screenshots go to $SOHOA_SCREENSHOTS (or the test's temporary folder)."""
 from __future__ import annotations
 
 import os
-import shutil
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,12 +15,12 @@ from openpyxl import load_workbook
 from sync.server import accounts
 from sync.server.store import Store
 from sync.server.web.app import WebConfig, create_web_app
+from tests.sync import chromium
 from tests.sync import report_world as world
 from tests.sync.servers import CommandServer
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 NOW = datetime(2026, 12, 3, 3, tzinfo=UTC)
 PASSWORD = "mật khẩu của người đọc 2026"
 
@@ -56,45 +54,17 @@ def downloads(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory, downloads):
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.fail("chromium and chromium-driver are not installed: run "
-                    "packaging/dev/setup.sh", pytrace=False)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                 "--window-size=1280,1400",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow",
-                                                        "downloadPath": str(downloads)})
+    driver = chromium.start(tmp_path_factory.mktemp("chromium-profile"), window="1280,1400",
+                            downloads=downloads)
     yield driver
     driver.quit()
 
 
-def _by(css: str):  # type: ignore[no-untyped-def]
-    from selenium.webdriver.common.by import By
-
-    return By.CSS_SELECTOR, css
+_by = chromium.by
 
 
 def _wait(condition, timeout: float = 20.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("the page never got there")
-        time.sleep(0.05)
+    return chromium.wait_until(condition, timeout)
 
 
 def _value(browser, kpi: str) -> str:  # type: ignore[no-untyped-def]

@@ -10,20 +10,18 @@ One browser and one command for the whole module: starting Chromium is the slow 
 from __future__ import annotations
 
 import os
-import shutil
-import time
 from pathlib import Path
 
 import pytest
 
 from sync.server import accounts
 from sync.server.web.app import WebConfig, create_web_app
+from tests.sync import chromium
 from tests.sync import workbench_world as ww
 from tests.sync.servers import CommandServer
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
 @pytest.fixture(scope="module")
@@ -52,42 +50,17 @@ def shots(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.fail("chromium and chromium-driver are not installed: run "
-                    "packaging/dev/setup.sh", pytrace=False)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                 "--autoplay-policy=no-user-gesture-required", "--window-size=1280,1000",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(flag)
-    # The driver's path is given, so Selenium Manager has nothing to look up or download.
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium.start(tmp_path_factory.mktemp("chromium-profile"), window="1280,1000",
+                            flags=["--autoplay-policy=no-user-gesture-required"])
     yield driver
     driver.quit()
 
 
-def _by(css: str):  # type: ignore[no-untyped-def]
-    from selenium.webdriver.common.by import By
-
-    return By.CSS_SELECTOR, css
+_by = chromium.by
 
 
 def _wait(condition, timeout: float = 10.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("the page never got there")
-        time.sleep(0.05)
+    return chromium.wait_until(condition, timeout)
 
 
 def _sign_in(browser, site: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]

@@ -197,6 +197,19 @@ def enrol_station(store, key, name: str = "Trạm thử") -> str:  # type: ignor
     return station_id
 
 
+def enrol_vault(store, vault, now) -> str:  # type: ignore[no-untyped-def]
+    """Register a station vault's public keys straight in the command's store, as a redeemed
+    enrolment code would at ``now``; the station's id."""
+    from capture import station as station_info
+    from sync.server.store import Station
+
+    info = station_info.info(vault)
+    store.redeem(store.new_enrolment_code(now),
+                 Station(info.id, info.name, info.province_code, info.ward_code,
+                         info.signing_public_key, info.identity_public_key, True), now)
+    return info.id
+
+
 def random_batch(out: Path, size: int, recipient: str, key, station_id: str,  # type: ignore[no-untyped-def]
                  files: int = 4, batch_id: str | None = None) -> dict[str, str]:
     """A batch the command ingests, of about ``size`` bytes of random payload, made fast: a bag

@@ -21,7 +21,7 @@ from sync import batch, minisign, receipt
 from sync.server.ingest import Rejected, ingest
 from sync.server.keys import CommandKeys
 from sync.server.store import EnrolmentRefused, Station, Store
-from tests.sync.servers import enrol_station, random_batch
+from tests.sync.servers import enrol_station, enrol_vault, random_batch
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -36,11 +36,7 @@ def command(tmp_path, database_url):
 
 
 def _enrol(store: Store, vault) -> str:
-    info = station_info.info(vault)
-    code = store.new_enrolment_code(NOW)
-    store.redeem(code, Station(info.id, info.name, info.province_code, info.ward_code,
-                               info.signing_public_key, info.identity_public_key, True), NOW)
-    return info.id
+    return enrol_vault(store, vault, NOW)
 
 
 def _archive_files(archive: Path) -> list[Path]:

@@ -35,10 +35,10 @@ from sync.server.__main__ import main as server_main
 from sync.server.actors import Actor, Forbidden
 from sync.server.ingest import ingest
 from sync.server.keys import CommandKeys
-from sync.server.store import Station, Store
+from sync.server.store import Store
 from tests.capture.recording_helpers import RATE, tone
 from tests.sync.conftest import add_users
-from tests.sync.servers import usb_signature
+from tests.sync.servers import enrol_vault, usb_signature
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 ANALYST = Actor("hanh", "analyst")
@@ -118,11 +118,7 @@ def command(tmp_path, database_url):
 
 
 def _enrol(store: Store, vault) -> str:
-    info = station_info.info(vault)
-    code = store.new_enrolment_code(NOW)
-    store.redeem(code, Station(info.id, info.name, info.province_code, info.ward_code,
-                               info.signing_public_key, info.identity_public_key, True), NOW)
-    return info.id
+    return enrol_vault(store, vault, NOW)
 
 
 def _rows(store: Store) -> dict[str, list[tuple]]:

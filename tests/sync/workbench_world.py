@@ -21,7 +21,6 @@ from PIL import Image, ImageDraw
 from capture import accounts as station_accounts
 from capture import consent, review, visits
 from capture import recorder as rec
-from capture import station as station_info
 from capture.consent import DrawnSignature, Scopes, Signer
 from capture.keyslots import KdfParams
 from capture.roles import Role
@@ -33,8 +32,9 @@ from sync import batch
 from sync.server import accounts
 from sync.server.ingest import ingest
 from sync.server.keys import CommandKeys
-from sync.server.store import Station, Store
+from sync.server.store import Store
 from tests.capture.recording_helpers import RATE, tone
+from tests.sync.servers import enrol_vault
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 HOSTILE_NOTE = '<img src=x onerror="document.title=\'pwned\'">'
@@ -167,19 +167,16 @@ def build(folder: Path, database_url: str) -> World:
     data = folder / "command"
     keys = CommandKeys.create(data / "keys")
     store = Store(database_url)
-    info = station_info.info(operator)
-    code = store.new_enrolment_code(NOW)
-    store.redeem(code, Station(info.id, info.name, info.province_code, info.ward_code,
-                               info.signing_public_key, info.identity_public_key, True), NOW)
+    station_id = enrol_vault(store, operator, NOW)
     summary = batch.build(operator, folder / "first.age", keys.recipient)
     operator.lock()
     ingest(folder / "first.age", store, keys, data / "archive", now=lambda: NOW,
-           station_id=info.id)
+           station_id=station_id)
     policy = accounts.Policy(argon2_memory_kib=8 * 1024, argon2_iterations=1)
     with store.begin() as conn:
         for name, role in ROLES.items():
             accounts.add_account(conn, name, role, PASSWORDS[name], NOW, policy)
-    return World(data, store, visit_id, info.id, summary.batch_id, {
+    return World(data, store, visit_id, station_id, summary.batch_id, {
         "martyr": martyr, "witness": witness, "relative": relative, "item": item,
         "pages": pages, "photos": photos, "video": video, "testimony": testimony,
         "markers": markers,

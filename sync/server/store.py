@@ -288,5 +288,6 @@ def _code_hash(code: str) -> str:
 # whole schema: the index (migration 0004), accounts and the access log (0005).
 from sync.server import access_log as _access_log  # noqa: E402, F401
 from sync.server import accounts as _accounts  # noqa: E402, F401
+from sync.server import casework_tables as _casework_tables  # noqa: E402, F401
 from sync.server import index as _index  # noqa: E402, F401
 from sync.server import leads as _leads  # noqa: E402, F401

@@ -465,9 +465,8 @@ def list_visits(conn: Connection, actor: Actor, station: str | None = None,
 
 def recent_arrivals(conn: Connection, actor: Actor, limit: int = 20) -> dict[str, Any]:
     """For the home page: the batches and visits that arrived last, counts by station and by
-    commune, and what waits for someone — leads no one has taken up yet (the lead workflow
-    comes later: every indexed lead waits), DNA volunteers, visits whose consent does not
-    check out."""
+    commune, and what waits for someone — leads no one has taken up yet, DNA volunteers no
+    sample was taken from yet."""
     require(actor, READS, "see what arrived")
     limit = min(MAX_PER_PAGE, max(1, int(limit)))
     v = ix.index_visits
@@ -485,9 +484,18 @@ def recent_arrivals(conn: Connection, actor: Actor, limit: int = 20) -> dict[str
     by_commune = conn.execute(select(v.c.province_code, v.c.ward_code, func.count())
                               .group_by(v.c.province_code, v.c.ward_code)
                               .order_by(func.count().desc()).limit(limit)).all()
-    leads = conn.execute(select(func.count()).select_from(ix.index_leads)).scalar() or 0
-    volunteers = conn.execute(select(func.count()).select_from(ix.index_people).where(
-        ix.index_people.c.dna_willing.is_(True))).scalar() or 0
+    # Waiting = no one has taken it up: a lead still "received" (not screened, not merged), a
+    # relative willing to give DNA of whom no sample step is recorded yet.
+    from sync.server.casework_tables import dna_steps
+    from sync.server.leads import RECEIVED, lead_states
+
+    leads = conn.execute(select(func.count()).select_from(lead_states).where(
+        lead_states.c.state == RECEIVED, lead_states.c.merged_into.is_(None))).scalar() or 0
+    people = ix.index_people
+    volunteers = conn.execute(select(func.count()).select_from(people).where(
+        people.c.dna_willing.is_(True),
+        ~select(dna_steps.c.id).where(dna_steps.c.person_id == people.c.id).exists(),
+    )).scalar() or 0
     return {
         "batches": [{"batch_id": r.batch_id, "station_id": r.station_id, "station_name": r.name,
                      "received_at": r.received_at, "payload_files": r.payload_files}

@@ -474,3 +474,29 @@ def test_the_list_filters_by_state_and_box_and_pages(store):
     assert detail["missing_for_verified"] == ["no_corroboration"]
     assert detail["description"].startswith("Mộ ở gốc cây đa") and detail["mgrs"]
     assert len(rows) == 25 and len(geo["features"]) == 5 and len(table) == 26
+
+
+def test_the_home_page_counts_as_waiting_only_what_no_one_took_up(store):
+    from sync.server import search
+    from sync.server.casework_tables import dna_steps
+
+    with store.begin() as conn:
+        first, second, third = index_visit(conn, 1, leads=3)
+        ix.index_record(conn, {
+            "format": "sohoa-visit/1",
+            "visit": {"id": visit_id(2), "visit_date": "2026-11-21", "province_code": 1,
+                      "ward_code": 4},
+            "people": [{"id": f"40000000-0000-4000-8000-{k:012d}", "kind": "relative",
+                        "full_name": f"Người thân {k}", "dna_willing": True}
+                       for k in range(2)]}, STATION, BATCH, NOW, consents=[])
+        assert search.recent_arrivals(conn, READER)["waiting"] == {"leads": 3,
+                                                                   "dna_volunteers": 2}
+        ld.transition(conn, ANALYST, first, "screening", NOW)
+        ld.merge(conn, ANALYST, second, third, NOW, "cùng một ngôi mộ")
+        conn.execute(dna_steps.insert().values(
+            case_id="case-x", person_id="40000000-0000-4000-8000-000000000000",
+            relative_name="Người thân 0", relation="mother", step="collected",
+            sample_code="QT-0001", at=NOW, recorded_at=NOW, username="cuong", laboratory="",
+            result=None, grave_ref="", note=""))
+        waiting = search.recent_arrivals(conn, READER)["waiting"]
+    assert waiting == {"leads": 1, "dna_volunteers": 1}

@@ -53,7 +53,8 @@ def wait_until(condition: Callable[[], Any], timeout: float) -> Any:
     """The condition's first true value, checked every 50 ms, or AssertionError at ``timeout``.
 
     An element that the page replaced between being found and being read (htmx swapping a
-    fragment, a navigation) counts as "not yet", not as a failure: the next check finds the new one."""
+    fragment, a navigation) counts as "not yet", not as a failure: the next check finds the
+    new one."""
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 
     deadline = time.monotonic() + timeout

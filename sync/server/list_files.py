@@ -144,10 +144,10 @@ def _grid(encoding: str, header: list[str] | None, rows: list[tuple[int, list[st
           sheet: str = "") -> Grid:
     if not header:
         raise ListFileError("empty", "the file has no header row (the column names)")
-    if len(header) > MAX_COLUMNS:
-        raise ListFileError("too_many_columns", f"more than {MAX_COLUMNS} columns")
     while header and not header[-1]:
         header.pop()  # trailing empty header cells (a spreadsheet's formatting)
+    if len(header) > MAX_COLUMNS:
+        raise ListFileError("too_many_columns", f"more than {MAX_COLUMNS} columns")
     return Grid(encoding, header, rows, sheet)
 
 
@@ -187,6 +187,8 @@ def read_xlsx(data: bytes) -> Grid:
         for number, values in enumerate(sheet.iter_rows(values_only=True,
                                                         max_col=MAX_COLUMNS + 1), start=1):
             cells = [_cell_text(v) for v in values]
+            while cells and not cells[-1]:
+                cells.pop()  # read-only rows come padded to the widest column asked for
             if header is None:
                 if any(cells):
                     header = cells

@@ -96,7 +96,7 @@ def _header_key(text: str) -> str:
 
 def guess_mapping(header: list[str]) -> list[str]:
     """The field each column probably is (IGNORE if none), in the header's order; a field is
-    guessed for one column only, except the plot's parts and a name in two columns."""
+    guessed for one column only, except the plot's parts ("Lô", "Hàng", "Mộ số")."""
     guessed: list[str] = []
     for name in header:
         key = _header_key(name)
@@ -106,7 +106,7 @@ def guess_mapping(header: list[str]) -> list[str]:
                 if len(words) > 3 and (key.startswith(words + " ") or key == words):
                     found = _BY_HEADER[words]
                     break
-        if found and found in guessed and found not in JOINERS:
+        if found and found in guessed and found != "plot":  # two names: the person decides
             found = IGNORE
         guessed.append(found)
     return guessed

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, DateTime, Integer, String, Table, Text, insert, select
+from sqlalchemy import Connection, insert, select
 
 from capture.names import fold
 from sync.errors import SyncError
@@ -33,7 +33,7 @@ from sync.server import index as ix
 from sync.server.actors import ADMIN, ANALYST, READS, Actor, require
 from sync.server.cases.normalise import Unit, unit
 from sync.server.casework_tables import list_imports, list_rows
-from sync.server.store import metadata
+from sync.server.witness_tables import witness_decisions
 
 REVIEWERS = frozenset({ADMIN, ANALYST})
 DECISIONS = ("same", "different")
@@ -42,17 +42,6 @@ OLDEST_SHOWN = 25
 MAX_QUERY = 200
 SERVED_KINDS = ("witness", "veteran")  # relatives count when they wrote a unit or battles
 
-witness_decisions = Table(
-    "witness_decisions", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("left_ref", String(64), nullable=False, index=True),  # the smaller ref of the pair
-    Column("right_ref", String(64), nullable=False, index=True),
-    Column("decision", String(12), nullable=False),  # same | different
-    Column("username", String(64), nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False, index=True),
-    Column("note", Text, nullable=False),
-)
 
 _REF = re.compile(r"(?:person|speaker):[0-9A-Za-z-]{1,36}|row:[0-9a-f-]{36}:\d{1,7}")
 

@@ -187,7 +187,7 @@ def test_an_import_keeps_its_provenance_and_a_second_one_of_the_same_file_is_ref
     assert (hung["line"], hung["full_name"], hung["unit"], hung["extra"]) == (
         2, "Nguyễn Văn Hùng", "E24 F304", {"Ghi chú": "anh Ba"})
     assert hung["id"] == f"{first}:2" and hung["kind"] == "martyrs"
-    with pytest.raises(lists.ListError, match="already|imported on") as again:
+    with pytest.raises(lists.ListError, match=r"imported on") as again:
         _import(store, data)
     assert again.value.code == "duplicate"
     assert _counts(store) == (1, 3)

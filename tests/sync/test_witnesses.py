@@ -38,7 +38,7 @@ LIST = [["Họ và tên", "Năm sinh", "Đơn vị", "Trận đánh", "Thời gi
         ["Vũ Văn Mười", "1939", "F304", "Khe Sanh 1968", ""]]
 
 
-def fill(store: Store) -> str:
+def index_people_and_testimonies(store: Store) -> None:
     with store.begin() as conn:
         for position, (pid, visit, kind, name, born, u, battles) in enumerate(PEOPLE):
             conn.execute(insert(ix.index_people).values(
@@ -50,6 +50,10 @@ def fill(store: Store) -> str:
                 id=tid, visit_id="v4", speaker_person_id=speaker, speaker_name=name,
                 language="vi", notes="", created_at="2026-11-01T08:00:00", martyr_ids="[]",
                 duration=60.0, batch_id="b1"))
+
+
+def fill(store: Store) -> str:
+    index_people_and_testimonies(store)
     data = csv_bytes(LIST)
     grid = list_files.read(data)
     checked = lists.check(grid, "witnesses", lists.guess_mapping(grid.header))

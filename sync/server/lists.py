@@ -112,6 +112,10 @@ def guess_mapping(header: list[str]) -> list[str]:
     return guessed
 
 
+PROBLEM_CODES = ("field_twice", "missing_column", "no_rows", "row_too_long", "too_long",
+                 "not_a_year", "not_a_date", "empty_required")  # each has its words
+
+
 @dataclass(frozen=True)
 class Problem:
     line: int  # the row number a spreadsheet shows (header = 1); 0: the whole file
@@ -120,9 +124,9 @@ class Problem:
     code: str  # listproblem.<code> in the locales
     detail: str  # the same in English, for the command line and the log
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "column": self.column, "value": self.value[:200],
-                "code": self.code, "detail": self.detail}
+    def __post_init__(self) -> None:
+        if self.code not in PROBLEM_CODES:
+            raise ValueError(f"unknown problem code {self.code!r}")
 
 
 @dataclass

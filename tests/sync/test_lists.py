@@ -305,3 +305,40 @@ def test_fifty_thousand_rows_check_and_import_in_one_transaction(store, capsys):
     grid = list_files.read(bad)
     checked = lists.check(grid, "martyrs", lists.guess_mapping(grid.header))
     assert [(p.line, p.code) for p in checked.problems] == [(31_339, "not_a_year")]
+
+
+def test_the_command_line_reports_each_problem_and_imports_only_a_clean_file(tmp_path, capsys):
+    from sync.server import accounts
+    from sync.server.__main__ import main
+
+    data = tmp_path / "data"
+    store = Store.in_folder(data)
+    with store.begin() as conn:
+        accounts.add_account(conn, "binh", "analyst", "mật khẩu dài đủ 2026", NOW,
+                             accounts.Policy(argon2_memory_kib=8 * 1024, argon2_iterations=1))
+    store.engine.dispose()
+    bad, good = tmp_path / "loi.csv", tmp_path / "ds.csv"
+    bad.write_bytes(csv_bytes([HEADER, GOOD[0], ["Phan Văn Út", "không rõ", "", "", "1972",
+                                                 "", "=cmd|' /C calc'!A0"]], "utf-16"))
+    good.write_bytes(csv_bytes([HEADER, *GOOD]))
+    common = ["--kind", "martyrs", "--title", "LS chưa tìm thấy", "--source", "Sở Nội vụ",
+              "--by", "binh", "--data", str(data)]
+    assert main(["lists", "import", str(bad), *common]) == 1
+    out = capsys.readouterr().out
+    assert "loi.csv: UTF-16, 2 rows" in out
+    assert "row 3, column 'Năm sinh': 'không rõ' — birth year 'không rõ' has no year" in out
+    assert "nothing was imported" in out
+    assert main(["lists", "import", str(good), *common, "--map", "Ghi chú=other_names",
+                 "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "'Ghi chú' -> other_names" in out and "dry run: nothing was imported" in out
+    assert main(["lists", "import", str(good), *common]) == 0
+    assert "imported 3 rows as" in capsys.readouterr().out
+    assert main(["lists", "import", str(good), *common]) == 2
+    assert "say that it replaces that import" in capsys.readouterr().err
+    assert main(["lists", "import", str(good), *common[:-4], "--by", "nobody",
+                 "--data", str(data)]) == 2
+    assert main(["lists", "list", "--data", str(data)]) == 0
+    listing = capsys.readouterr().out
+    assert "martyrs" in listing and "3 rows" in listing and "binh" in listing
+    assert _counts(Store.in_folder(data)) == (1, 3)

@@ -19,6 +19,7 @@ from sync.server.actors import Actor, Forbidden
 from sync.server.cases.normalise import unit
 from sync.server.store import Store
 from tests.sync.test_lists import csv_bytes
+from tests.sync.test_lists import store as store  # on SQLite and PostgreSQL
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 READER, ANALYST = Actor("dung", "reader"), Actor("binh", "analyst")
@@ -62,13 +63,6 @@ def fill(store: Store) -> str:
         return lists.import_list(conn, ANALYST, checked, title="Hội CCB Trung đoàn 24",
                                  source="thư của Hội, 20/11/2026", filename="ccb.csv",
                                  sha256=hashlib.sha256(data).hexdigest(), now=NOW)
-
-
-@pytest.fixture
-def store(database_url):
-    made = Store(database_url)
-    yield made
-    made.engine.dispose()
 
 
 def _ask(store: Store, **query) -> dict:

@@ -95,7 +95,7 @@ def test_a_list_imported_and_the_witness_network_asked(browser, site, shots, tmp
     browser.save_screenshot(str(shots / "vi-list-report-bad.png"))
 
     _upload(browser, site, good, "Hội CCB Trung đoàn 24")
-    assert "UTF-8 with BOM" in browser.find_element(*_by("#file-read")).text
+    assert "UTF-8 có BOM" in browser.find_element(*_by("#file-read")).text
     assert Select(browser.find_element(*_by("#map-4"))).first_selected_option.get_attribute(
         "value") == "battle"
     Select(browser.find_element(*_by("#map-6"))).select_by_value("other_names")

@@ -123,6 +123,32 @@ def test_an_upload_over_the_cap_is_refused_before_it_is_read(app, monkeypatch):
     monkeypatch.setattr(lists_views, "MAX_UPLOAD", 1000)
     answer = _upload(client, csrf, b"a," * 1000)
     assert answer.status_code == 413
+    assert "default-src 'self'" in answer.headers["content-security-policy"]
+
+
+def test_an_xlsx_list_of_graves_through_the_pages(app):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in (["Nghĩa trang", "Lô", "Hàng", "Mộ số", "Ngày hy sinh"],
+                ["NTLS Đường 9", "B", 3, 12, "1972"], ["NTLS Đường 9", "B", 3, 13, None]):
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    client, csrf = _signed_in(app, "an")
+    untitled = client.post("/lists/new", data={"csrf": csrf, "step": "upload",
+                                               "kind": "graves", "source": "NTLS"},
+                           files={"file": ("mo.xlsx", out.getvalue(), "application/octet")})
+    assert untitled.status_code == 400 and "Cần tên danh sách" in untitled.text
+    page = _upload(client, csrf, out.getvalue(), kind="graves", name="mo.xlsx")
+    assert "Đã đọc tệp dạng XLSX: 2 dòng." in page.text
+    form = _mapping_form(page.text)
+    assert [form[f"map-{i}"] for i in range(5)] == ["cemetery", "plot", "plot", "plot",
+                                                     "death_date"]
+    done = client.post("/lists/new", data={**form, "step": "confirm"})
+    assert done.status_code == 303
+    rows = client.get(done.headers["location"]).text
+    assert "B / 3 / 12" in rows and "B / 3 / 13" in rows
 
 
 def test_another_accounts_upload_is_not_there(app):

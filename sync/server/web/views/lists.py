@@ -25,7 +25,7 @@ from starlette.routing import Route
 
 from sync.server import list_files, lists
 from sync.server.casework_tables import LIST_KINDS
-from sync.server.web.app import Rule, Workbench, _guarded
+from sync.server.web.app import SECURITY_HEADERS, Rule, Workbench, _guarded
 from sync.server.web.paging import Paging, page_number
 
 MAX_UPLOAD = list_files.MAX_BYTES + 256 * 1024  # the file and the form around it
@@ -45,7 +45,7 @@ def capped_upload_route(wb: Workbench, path: str, view: Any, action: str) -> Rou
         if chunked or (length and (not length.isdigit() or int(length) > MAX_UPLOAD)):
             return HTMLResponse("<!doctype html><title>413</title><p>Tệp quá lớn (tối đa "
                                 f"{list_files.MAX_BYTES // 2**20} MB) · the file is too large",
-                                status_code=413)
+                                status_code=413, headers=SECURITY_HEADERS)
         return await guarded(request)
 
     endpoint.rule = guarded.rule  # type: ignore[attr-defined]  # the route-table test reads it
@@ -137,6 +137,10 @@ def _uploaded(request: Request, wb: Workbench, form: Any, filename: str,
     error = None
     if not fields["kind"]:
         error = "listerror.bad_kind"
+    elif not fields["title"]:
+        error = "listerror.bad_title"
+    elif not fields["source"]:
+        error = "listerror.bad_source"
     elif not data:
         error = "listfile.empty"
     if error is None:

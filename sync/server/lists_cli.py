@@ -3,7 +3,8 @@ lists from the server's console (sync/server/lists.py does the work and checks t
 
 ``import`` prints the encoding it read, the mapping (the guesses with ``--map`` over them) and
 every problem by the row a spreadsheet shows; with a problem, or ``--dry-run``, nothing is
-written. ``--by`` names the account the import is recorded under (an admin or an analyst).
+written. ``--by`` names the account the import is recorded under (an admin or an analyst):
+who imported is part of the provenance, so the console does not import as nobody.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     run.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
                      help="a column's field, over the guess (repeatable); fields: "
                      + ", ".join(lists.FIELDS) + "; COLUMN= ignores the column")
-    run.add_argument("--by", required=True, metavar="USERNAME",
-                     help="the account it is recorded under (admin or analyst)")
+    run.add_argument("--by", metavar="USERNAME",
+                     help="the account it is recorded under (admin or analyst; not needed "
+                          "with --dry-run)")
     run.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     run.add_argument("--replace", action="store_true",
                      help="the same file was imported before: withdraw that import and "
@@ -91,19 +93,22 @@ def run(args: argparse.Namespace) -> int:
                       f"{row['imported_by']:<12}  {state:<24}  "
                       f"{list_files.safe_cell(row['title'])}  ({row['filename']})")
             return 0
-        actor = _actor(store, args.by)
         if args.lists_command == "withdraw":
             with store.begin() as conn:
-                lists.withdraw(conn, actor, args.import_id, now)
+                lists.withdraw(conn, _actor(store, args.by), args.import_id, now)
             print(f"withdrawn: {args.import_id}")
             return 0
-        return _import(args, store, actor, now)
+        if not args.dry_run and not args.by:
+            raise lists.ListError("no_account", "say whose import it is: --by USERNAME (an "
+                                  "admin or analyst account)")
+        return _import(args, store, _actor(store, args.by) if args.by else None, now)
     except (lists.ListError, list_files.ListFileError) as error:
         print(f"sohoa-server lists: {error.detail}", file=sys.stderr)
         return 2
 
 
-def _import(args: argparse.Namespace, store: Store, actor: Actor, now: datetime) -> int:
+def _import(args: argparse.Namespace, store: Store, actor: Actor | None,
+            now: datetime) -> int:
     started = time.monotonic()
     try:
         if args.file.stat().st_size > list_files.MAX_BYTES:
@@ -126,7 +131,7 @@ def _import(args: argparse.Namespace, store: Store, actor: Actor, now: datetime)
         _print_report(checked)
         return 1
     print(f"{len(checked.rows)} rows understood ({checked.skipped_empty} empty rows skipped)")
-    if args.dry_run:
+    if args.dry_run or actor is None:
         print("dry run: nothing was imported")
         return 0
     digest = hashlib.sha256(data).hexdigest()

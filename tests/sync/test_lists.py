@@ -328,8 +328,8 @@ def test_the_command_line_reports_each_problem_and_imports_only_a_clean_file(tmp
     assert "loi.csv: UTF-16, 2 rows" in out
     assert "row 3, column 'Năm sinh': 'không rõ' — birth year 'không rõ' has no year" in out
     assert "nothing was imported" in out
-    assert main(["lists", "import", str(good), *common, "--map", "Ghi chú=other_names",
-                 "--dry-run"]) == 0
+    assert main(["lists", "import", str(good), *common[:-4], "--data", str(data),
+                 "--map", "Ghi chú=other_names", "--dry-run"]) == 0  # no --by needed
     out = capsys.readouterr().out
     assert "'Ghi chú' -> other_names" in out and "dry run: nothing was imported" in out
     assert main(["lists", "import", str(good), *common]) == 0
@@ -338,6 +338,8 @@ def test_the_command_line_reports_each_problem_and_imports_only_a_clean_file(tmp
     assert "say that it replaces that import" in capsys.readouterr().err
     assert main(["lists", "import", str(good), *common[:-4], "--by", "nobody",
                  "--data", str(data)]) == 2
+    assert main(["lists", "import", str(good), *common[:-4], "--data", str(data)]) == 2
+    assert "--by USERNAME" in capsys.readouterr().err
     assert main(["lists", "list", "--data", str(data)]) == 0
     listing = capsys.readouterr().out
     assert "martyrs" in listing and "3 rows" in listing and "binh" in listing

@@ -161,3 +161,15 @@ def test_another_accounts_upload_is_not_there(app):
                                             "token": "../../server.db"})
     assert forged.status_code == 400
 
+
+
+def test_the_witness_page_says_what_is_wrong_with_a_query(app):
+    client, _csrf = _signed_in(app, "dung")
+    empty = client.get("/witnesses")
+    assert empty.status_code == 200 and 'id="oldest"' in empty.text
+    wrong = client.get("/witnesses?unit=E24&from=196")
+    assert wrong.status_code == 400 and "Năm phải có bốn chữ số" in wrong.text
+    assert 'value="E24"' in wrong.text  # the query stays in the form
+    refused = client.post("/witnesses/decide", data={"csrf": _csrf, "left": "person:a",
+                                                     "right": "person:b", "decision": "same"})
+    assert refused.status_code == 403  # a reader reads the network, does not decide

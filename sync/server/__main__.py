@@ -24,6 +24,9 @@
     sohoa-server reindex    --data DIR      rebuild the index of every batch from the archive
 
     sohoa-server cases link IN.csv --out OUT.csv   martyr mentions linked into cases (Splink)
+    sohoa-server lists import FILE --kind martyrs|graves|witnesses --title T --source S
+                --by USER [--map "Họ và tên=full_name" …] [--dry-run] [--replace]
+    sohoa-server lists list | withdraw ID --by USER   the imported lists
 
     sohoa-server report (--period 2026-11|2026-W48|2026-Q4|2026-H2|2026|campaign
                         | --from YYYY-MM-DD --to YYYY-MM-DD) [--by commune|station|province]
@@ -403,6 +406,11 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--web-port", type=int, default=8471)
     _add_account_parsers(commands)
     cases_cli.add_parser(commands)
+    # --- imported lists (h19-lists) ---
+    from sync.server import lists_cli
+
+    lists_cli.add_parser(commands)
+    # --- end imported lists ---
     _add_report_parser(commands)
     return parser
 
@@ -415,6 +423,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "cases":
             return cases_cli.run(args)
+        # --- imported lists (h19-lists) ---
+        if args.command == "lists":
+            from sync.server import lists_cli
+
+            return lists_cli.run(args)
+        # --- end imported lists ---
         if args.command == "init":
             keys = CommandKeys.create(data / "keys")
             _store(args)

@@ -60,6 +60,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Leads (sync/server/leads.py checks each move's roles again): readers export for reports.
     "export-leads": READS,
     "work-leads": CONTACTS,
+    # --- imported lists and the witness network (h19-lists; lists.py, witnesses.py check again)
+    "view-lists": READS,
+    "import-lists": frozenset({ADMIN, ANALYST}),
+    "view-witnesses": READS,
+    "review-witnesses": frozenset({ADMIN, ANALYST}),
+    # --- end imported lists and the witness network ---
 }
 
 

@@ -67,6 +67,27 @@ def _families() -> set[str]:
     made |= {f"reports.rule.{k}" for k in ("calendar", "decree-09")}
     made |= {f"reports.quick.{k}" for k in ("month", "week", "quarter", "half", "year",
                                             "campaign")}
+    made |= _list_and_witness_families()  # h19-lists
+    return made
+
+
+def _list_and_witness_families() -> set[str]:
+    """Imported lists and the witness network (h19-lists): every code their modules raise."""
+    from sync.server import list_files, lists, witnesses
+    from sync.server.casework_tables import LIST_KINDS
+
+    def codes(module, pattern: str) -> set[str]:  # type: ignore[no-untyped-def]
+        return set(re.findall(pattern, Path(module.__file__).read_text("utf-8")))
+
+    made = {f"listkind.{k}" for k in LIST_KINDS} | {f"listfield.{f}" for f in lists.FIELDS}
+    made |= {f"listproblem.{c}" for c in lists.PROBLEM_CODES}
+    made |= {f"listerror.{c}" for c in codes(lists, r'ListError\(\s*"([a-z_]+)"')}
+    made |= {"listerror.upload_gone", "listerror.not_found", "listerror.no_account"}
+    made |= {f"listfile.{c}" for c in codes(list_files, r'ListFileError\(\s*"([a-z_]+)"')}
+    made |= {f"witnesskind.{k}" for k in (*witnesses.SERVED_KINDS, "relative", "speaker",
+                                          "list")}
+    made |= {f"witnesses.{d}" for d in witnesses.DECISIONS}
+    made |= {f"witnesserror.{c}" for c in codes(witnesses, r'WitnessError\(\s*"([a-z_]+)"')}
     return made
 
 

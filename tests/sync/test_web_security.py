@@ -15,6 +15,7 @@ from sync.server import accounts
 from sync.server.actors import PERMISSIONS, ROLES
 from sync.server.web.app import PUBLIC, WebConfig, create_web_app
 from tests.sync import workbench_world as ww
+from tests.sync.test_lists import import_small_list  # h19-lists
 
 # The only routes anyone may open; everything else needs an account.
 OPEN = {"/signin", "/lang/{lang}"}
@@ -24,6 +25,7 @@ OPEN = {"/signin", "/lang/{lang}"}
 def world(tmp_path_factory):
     folder = tmp_path_factory.mktemp("workbench")
     built = ww.build(folder, f"sqlite:///{folder / 'server.db'}")
+    built.ids["import"] = import_small_list(built.store)  # h19-lists: /lists/{import_id}
     yield built
     built.store.engine.dispose()
 
@@ -65,7 +67,8 @@ def _paths(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"visit_id": world.visit_id, "page_id": pages[0], "kind": "page",
             "object_id": pages[0], "lang": "en", "username": "cuong", "token_id": "0" * 12,
             "format": "xlsx",
-            "lead_id": world.ids["lead"], "fmt": "geojson"}
+            "lead_id": world.ids["lead"], "fmt": "geojson",
+            "import_id": world.ids["import"]}  # h19-lists
 
 
 def _url(route: Route, values: dict[str, str]) -> str:
@@ -306,3 +309,27 @@ def test_an_admin_disables_an_account_from_its_page_and_its_session_ends(app, to
     assert admin.post("/accounts/cuong/state", data={"csrf": csrf, "active": "1"}
                       ).status_code == 303
     assert api.get("/api/v1/visits").status_code == 200
+
+
+# --- imported lists and the witness network (h19-lists) -------------------------------------
+
+def test_the_list_and_witness_forms_refuse_the_roles_that_may_not_send_them(app, world):
+    """Each POST with a valid CSRF token from a role without the right: 403, nothing done."""
+    import_id = world.ids["import"]
+    for role in ("verifier", "reader"):
+        client = _client(app, role)  # a fresh session (an earlier test disables the verifier)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+        for url, data in (("/lists/new", {"step": "upload", "kind": "witnesses"}),
+                          (f"/lists/{import_id}/withdraw", {}),
+                          ("/witnesses/decide", {"left": "person:a", "right": "person:b",
+                                                 "decision": "same"})):
+            answer = client.post(url, data={"csrf": csrf, **data})
+            assert answer.status_code == 403, (url, role)
+    with world.store.engine.connect() as conn:
+        from sqlalchemy import select
+
+        from sync.server.casework_tables import list_imports
+        from sync.server.witness_tables import witness_decisions
+
+        assert conn.execute(select(list_imports.c.withdrawn_at)).scalar_one() is None
+        assert conn.execute(select(witness_decisions)).first() is None

@@ -123,6 +123,8 @@ def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
         search,
         visits,
     )
+    from sync.server.web.views import lists as lists_views  # h19-lists
+    from sync.server.web.views import witnesses as witnesses_views  # h19-lists
 
     store = store or (Store(config.database_url) if config.database_url
                       else Store.in_folder(config.data))
@@ -162,6 +164,17 @@ def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
         route("/leads/export/{fmt}", leads.leads_export, "export-leads"),
         route("/leads/{lead_id}", leads.lead_page, "view-records"),
         route("/leads/{lead_id}", leads.lead_action, "work-leads", ("POST",)),
+        # --- imported lists and the witness network (h19-lists) ---
+        route("/lists", lists_views.lists_page, "view-lists"),
+        route("/lists/new", lists_views.new_form, "import-lists"),
+        lists_views.capped_upload_route(wb, "/lists/new", lists_views.new_post, "import-lists"),
+        route("/lists/{import_id}", lists_views.list_page, "view-lists"),
+        route("/lists/{import_id}/rows.csv", lists_views.rows_csv, "view-lists"),
+        route("/lists/{import_id}/withdraw", lists_views.withdraw_post, "import-lists",
+              ("POST",)),
+        route("/witnesses", witnesses_views.witnesses_page, "view-witnesses"),
+        route("/witnesses/decide", witnesses_views.decide, "review-witnesses", ("POST",)),
+        # --- end imported lists and the witness network ---
         route("/api/v1/search", api.search_hits, "view-records", api=True),
         route("/api/v1/leads", leads.api_leads, "view-records", api=True),
         route("/api/v1/leads/{lead_id}", leads.api_lead, "view-records", api=True),

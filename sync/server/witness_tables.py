@@ -1,4 +1,4 @@
-"""The witness network's one table (migration 0012): a person's decision that two mentions of
+"""The witness network's one table (migration 0009): a person's decision that two mentions of
 a witness are the same person, or two (sync/server/witnesses.py reads and writes it). Apart
 from witnesses.py so that store.py can register it without importing the index and the lists.
 A record, not an index: reindex keeps it."""

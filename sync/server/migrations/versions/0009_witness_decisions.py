@@ -1,14 +1,14 @@
 """The witness network's decisions: two mentions of a witness are the same person, or not
 (sync/server/witnesses.py). A record, not an index: reindex keeps it.
 
-Revision ID: 0012
+Revision ID: 0009
 Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

@@ -60,6 +60,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Leads (sync/server/leads.py checks each move's roles again): readers export for reports.
     "export-leads": READS,
     "work-leads": CONTACTS,
+    "manage-places": ADMINS,  # the register of places (sync/server/places.py)
 }
 
 

@@ -687,7 +687,9 @@ def proposals(conn: Connection, actor: Actor, lead_id: str) -> list[dict[str, An
     rows = conn.execute(select(lead_proposals).where(
         lead_proposals.c.visit_id == lead.visit_id,
         (lead_proposals.c.lead_id == lead_id) | lead_proposals.c.lead_id.is_(None))
-        .order_by(lead_proposals.c.lead_id.is_(None), lead_proposals.c.source_kind,
+        .order_by(lead_proposals.c.lead_id.is_(None),
+                  lead_proposals.c.notation == "place",  # place names below written coordinates
+                  lead_proposals.c.source_kind,
                   lead_proposals.c.source_id, lead_proposals.c.span_start,
                   lead_proposals.c.rank)).all()
     return [{**dict(r._mapping), "notes": json.loads(r.notes),

@@ -310,8 +310,17 @@ def _centres() -> dict[str, Any]:
     olds: dict[str, list[str]] = {}
     for old, new in admin.old_to_new_province.items():
         olds.setdefault(new, []).append(old)
+    # Neighbours, for a unit's extent: new wards by province, old wards by district, old
+    # districts by province.
+    groups: dict[tuple[str, ...], list[tuple[float, float]]] = {}
+    for (p, _w), v in new_wards.items():
+        groups.setdefault(("new", p), []).append((v[0], v[1]))
+    for (p, d, _w), v in old_wards.items():
+        groups.setdefault(("old", p, d), []).append((v[0], v[1]))
+    for (p, _d), v in districts.items():
+        groups.setdefault(("district", p), []).append((v[0], v[1]))
     return {"admin": admin, "new_wards": new_wards, "old_wards": old_wards,
-            "districts": districts, "olds": olds}
+            "districts": districts, "olds": olds, "groups": groups}
 
 
 def _radius(point: tuple[float, float], others: Iterable[tuple[float, float]],
@@ -336,8 +345,7 @@ def _admin_readings(span: str) -> list[tuple[float, float, float, str, str]]:
         for prov in olds:
             found = c["old_wards"].get((prov, district, ward))
             if found:
-                near = [(v[0], v[1]) for k, v in c["old_wards"].items()
-                        if k[0] == prov and k[1] == district]
+                near = c["groups"][("old", prov, district)]
                 now_name = c["new_wards"].get((town.province, town.ward), (0, 0, ""))[2]
                 out.append((found[0], found[1], _radius(found[:2], near, 1500, 15_000),
                             "commune", f"commune named: {found[2]} (before 2025)"
@@ -346,14 +354,14 @@ def _admin_readings(span: str) -> list[tuple[float, float, float, str, str]]:
     if town.ward and not town.old_ward:
         found = c["new_wards"].get((town.province, town.ward))
         if found:
-            near = [(v[0], v[1]) for k, v in c["new_wards"].items() if k[0] == town.province]
+            near = c["groups"][("new", town.province)]
             out.append((found[0], found[1], _radius(found[:2], near, 2000, 25_000),
                         "commune", f"commune named: {found[2]}"))
     if town.district and not town.old_ward:
         for prov in olds:
             found = c["districts"].get((prov, town.district))
             if found:
-                near = [(v[0], v[1]) for k, v in c["districts"].items() if k[0] == prov]
+                near = c["groups"][("district", prov)]
                 out.append((found[0], found[1], _radius(found[:2], near, 8000, 40_000),
                             "district", f"district named: {found[2]} (before 2025)"))
                 break
@@ -362,8 +370,7 @@ def _admin_readings(span: str) -> list[tuple[float, float, float, str, str]]:
         for w in (word, f"xa{word}", f"phuong{word}"):
             found = c["new_wards"].get((town.province, w))
             if found:
-                near = [(v[0], v[1]) for k, v in c["new_wards"].items()
-                        if k[0] == town.province]
+                near = c["groups"][("new", town.province)]
                 out.insert(0, (found[0], found[1], _radius(found[:2], near, 2000, 25_000),
                                "commune", f"commune named: {found[2]}"))
                 break
@@ -395,15 +402,18 @@ def find_places(text: str, province: str = "", register: Register | None = None,
                 (f"place in the register: {entry['name']} ({entry['kind']}); source: "
                  f"{entry['source'][:200]}",))]))
             take(m.start(), m.end())
-    matches = [(m.start(), m.end(), 1.0) for m in _CHAIN.finditer(cased)]
-    matches += [(m.start(), m.end(), 1.0) for m in _PAIR.finditer(cased)]
-    matches += [(m.start("name"), m.end("name"), 0.8) for m in _CUED.finditer(cased)]
-    for start, end, weight in matches:
+    # (start, end, weight, whether the visit's province may complete it): "Name, Name" alone
+    # must end with its province, or it is a list of people.
+    matches = [(m.start(), m.end(), 1.0, True) for m in _CHAIN.finditer(cased)]
+    matches += [(m.start(), m.end(), 1.0, False) for m in _PAIR.finditer(cased)]
+    matches += [(m.start("name"), m.end("name"), 0.8, True) for m in _CUED.finditer(cased)]
+    for start, end, weight, completed in matches:
         if any(taken[start:end]):
             continue
         span = text[start:end]
         readings = _admin_readings(span)
-        if not readings and province and fold(span).strip() != fold(province).strip():
+        if not readings and completed and province and fold(span).strip() != fold(
+                province).strip():
             readings = [(*r[:4], r[4] + f"; province not written: {province} assumed")
                         for r in _admin_readings(f"{span}, {province}")]
         if readings:

@@ -195,3 +195,34 @@ def test_a_page_kept_out_of_search_by_its_consent_is_not_read(tmp_path):
     with store.engine.connect() as conn:
         assert conn.execute(select(ocr.page_ocr.c.text)).scalar() == ""
     store.engine.dispose()
+
+
+def test_the_page_shows_what_was_read_and_the_lead_says_its_notes_in_vietnamese(tmp_path):
+    import re
+
+    from starlette.testclient import TestClient
+
+    from sync.server.accounts import Policy, add_account
+    from sync.server.web.app import WebConfig, create_web_app
+
+    store = Store(f"sqlite:///{tmp_path / 'server.db'}")
+    policy = Policy(argon2_memory_kib=8 * 1024, argon2_iterations=1)
+    with store.begin() as conn:
+        add_account(conn, "dung", "reader", "mật khẩu dung 2026", NOW, policy)
+    _visit_with_a_photographed_page(store, tmp_path)
+    client = TestClient(create_web_app(WebConfig(tmp_path, policy=policy), store),
+                        follow_redirects=False)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/signin").text).group(1)
+    client.post("/signin", data={"username": "dung", "password": "mật khẩu dung 2026",
+                                 "csrf": csrf, "next": "/"})
+    page = f"/visits/{VISIT}/pages/{PAGE}"
+    assert "Chưa đọc" in client.get(page).text
+    ocr.run(store)
+    shown = client.get(page).text
+    assert "Mai táng tại tọa độ 48Q XD 841 420" in shown and "độ tin cậy" in shown
+    lead = client.get(f"/leads/{LEAD}").text
+    assert "từ chữ nhận dạng (OCR) của trang ảnh chụp" in lead
+    assert "không ghi hệ tọa độ: coi là WGS 84" in lead  # the parser's note, in Vietnamese
+    assert "xã được nêu: Xã Cam Chính (trước 2025), nay là Xã Cam Lộ" in lead
+    assert lead.index("48Q XD 841 420") < lead.index("xã Cam Chính, huyện Cam Lộ")
+    store.engine.dispose()

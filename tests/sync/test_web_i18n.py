@@ -66,6 +66,7 @@ def _families() -> set[str]:
     from sync.server import places
 
     made.add("proposal.from.page-ocr")
+    made |= {f"ocr.{k}" for k in ("done", "failed", "skipped")}
     made |= {f"placekind.{k}" for k in places.KINDS}
     made |= {f"placeerror.{c}" for c in re.findall(
         r'PlaceError\(\s*"([a-z_]+)"', Path(places.__file__).read_text("utf-8"))}

@@ -226,3 +226,23 @@ def test_the_page_shows_what_was_read_and_the_lead_says_its_notes_in_vietnamese(
     assert "xã được nêu: Xã Cam Chính (trước 2025), nay là Xã Cam Lộ" in lead
     assert lead.index("48Q XD 841 420") < lead.index("xã Cam Chính, huyện Cam Lộ")
     store.engine.dispose()
+
+
+def test_the_serve_worker_reads_a_waiting_page_and_stops(tmp_path):
+    import time
+
+    store = Store(f"sqlite:///{tmp_path / 'server.db'}")
+    _visit_with_a_photographed_page(store, tmp_path)
+    stop = ocr.start_worker(store, every=0.2)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with store.engine.connect() as conn:
+                if ocr.page_reading(conn, PAGE) is not None:
+                    break
+            time.sleep(0.2)
+    finally:
+        stop.set()
+    with store.engine.connect() as conn:
+        assert ocr.page_reading(conn, PAGE)["status"] == "done"
+    store.engine.dispose()

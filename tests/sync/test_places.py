@@ -201,3 +201,21 @@ def test_the_register_pages_over_http(tmp_path):
     assert analyst.post("/places", data={"csrf": token, "do": "add"}).status_code == 403
     assert analyst.post("/places", data={"do": "add"}).status_code == 403
     store.engine.dispose()
+
+
+def test_the_command_line_imports_and_lists_the_register(tmp_path, capsys):
+    from sync.server.__main__ import main
+
+    data = tmp_path / "command"
+    Store.in_folder(data).engine.dispose()
+    assert main(["places", "import", str(SEED), "--data", str(data)]) == 0
+    assert '"added": 4' in capsys.readouterr().out
+    assert main(["places", "list", "--data", str(data)]) == 0
+    listed = capsys.readouterr().out
+    assert "Cầu Hiền Lương" in listed and "17.004167,107.051389" in listed
+    broken = tmp_path / "broken.csv"
+    broken.write_text("name,latitude\nĐồi X,16\n", encoding="utf-8")
+    assert main(["places", "import", str(broken), "--data", str(data)]) == 2
+    assert "the header lacks" in capsys.readouterr().err
+    assert main(["ocr", "--data", str(data)]) == 0
+    assert '"done": 0' in capsys.readouterr().out

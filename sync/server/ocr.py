@@ -180,8 +180,11 @@ def _tesseract(grey: Any, args: list[str], deadline: float) -> str:
     try:
         with os.fdopen(handle, "wb") as out:
             grey.save(out, "PNG")
-        done = subprocess.run(["tesseract", name, "stdout", *args], capture_output=True,
-                              timeout=left, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        # One thread, at a lower priority: OCR waits behind receiving batches and the pages.
+        # (coreutils' nice, not preexec_fn: that is unsafe in a process with threads.)
+        done = subprocess.run(["nice", "-n", "10", "tesseract", name, "stdout", *args],
+                              capture_output=True, timeout=left,
+                              env={**os.environ, "OMP_THREAD_LIMIT": "1"})
     except subprocess.TimeoutExpired:
         raise OcrFailed("out of time for this page") from None
     except OSError as e:
@@ -390,16 +393,17 @@ def run(store: Any, *, redo: bool = False, limit: int | None = None,
 
 
 def start_worker(store: Any, every: float = 30.0) -> threading.Event:
-    """A thread that reads waiting pages while ``serve`` runs; set the event to stop it."""
+    """A thread that reads waiting pages while ``serve`` runs, ``every`` seconds (the first
+    time ``every`` seconds after the start: the server answers first); set the event to stop
+    it."""
     stop = threading.Event()
 
     def loop() -> None:
-        while not stop.is_set():
+        while not stop.wait(every):
             try:
                 run(store, stop=stop)
             except Exception:  # a bad page never stops the worker; it is logged
                 log.exception("the OCR worker failed; it tries again")
-            stop.wait(every)
 
     threading.Thread(target=loop, name="sohoa-ocr", daemon=True).start()
     return stop

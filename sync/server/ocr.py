@@ -238,29 +238,45 @@ def _orientation(grey: Any, deadline: float) -> int | None:
     return turn % 360
 
 
+GOOD_CONFIDENCE = 75.0  # a first reading this sure is kept: the page was upright
+
+
+def _straightened(grey: Any) -> tuple[Any, float]:
+    skew = skew_angle(grey)
+    return (grey.rotate(skew, expand=True, fillcolor=255) if skew else grey), skew
+
+
 def recognise(data: bytes, rotation: int = 0, *, language: str = LANGUAGE,
               seconds: float = PAGE_SECONDS) -> Reading:
-    """Read one photographed page (the file's bytes) into text."""
+    """Read one photographed page (the file's bytes) into text. Most pages arrive upright (the
+    station applies its rotation): the page is read once, straightened; only a reading that is
+    unsure asks which way up the page is (orientation detection, else each quarter turn read
+    small) and reads it again turned, keeping the more confident reading."""
     started = time.monotonic()
     deadline = started + seconds
-    grey = prepare(_open(data), rotation)
-    turn = _orientation(grey, deadline)
-    if turn is None:
-        # Unsure: read each quarter turn small and keep the most confident.
-        trials = []
-        for quarter in (0, 90, 180, 270):
-            small = grey.rotate(-quarter, expand=True, fillcolor=255)
-            small.thumbnail((TRIAL_SIDE, TRIAL_SIDE))
-            text, conf = _read_tsv(_tesseract(small, ["-l", language, "--psm", "6", "tsv"],
-                                              deadline))
-            trials.append(((conf or 0) * min(1.0, len(text) / 40), quarter))
-        turn = max(trials)[1]
-    if turn:
-        grey = grey.rotate(-turn, expand=True, fillcolor=255)
-    skew = skew_angle(grey)
-    if skew:
-        grey = grey.rotate(skew, expand=True, fillcolor=255)
-    text, conf = _read_tsv(_tesseract(grey, ["-l", language, "--psm", "3", "tsv"], deadline))
+    upright = prepare(_open(data), rotation)
+    grey, skew = _straightened(upright)
+    args = ["-l", language, "--psm", "3", "tsv"]
+    text, conf = _read_tsv(_tesseract(grey, args, deadline))
+    turn = 0
+    if (conf or 0) < GOOD_CONFIDENCE or len(text.strip()) < 20:
+        found = _orientation(upright, deadline)
+        if found is None:
+            trials = []
+            for quarter in (90, 180, 270):
+                small = upright.rotate(-quarter, expand=True, fillcolor=255)
+                small.thumbnail((TRIAL_SIDE, TRIAL_SIDE))
+                t, c = _read_tsv(_tesseract(small, ["-l", language, "--psm", "6", "tsv"],
+                                            deadline))
+                trials.append(((c or 0) * min(1.0, len(t) / 40), quarter))
+            best = max(trials)
+            found = best[1] if best[0] > (conf or 0) * min(1.0, len(text) / 40) else 0
+        if found:
+            turned, turned_skew = _straightened(upright.rotate(-found, expand=True,
+                                                               fillcolor=255))
+            t, c = _read_tsv(_tesseract(turned, args, deadline))
+            if (c or 0) > (conf or 0):
+                text, conf, turn, skew = t, c, found, turned_skew
     return Reading(text, conf, turn, skew, time.monotonic() - started, engine_version())
 
 

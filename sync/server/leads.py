@@ -640,12 +640,14 @@ def refresh_proposals(conn: Connection, visit_ids: list[str], reader: Any = None
             ix.index_visits.c.visit_id == visit_id)).scalar()
         found: dict[str, dict[str, Any]] = {}
         sources: set[tuple[str, str]] = set()
-        province_name = ix._place("province", conn.execute(select(
-            ix.index_visits.c.province_code).where(
-            ix.index_visits.c.visit_id == visit_id)).scalar())
+        where = conn.execute(select(ix.index_visits.c.province_code,
+                                    ix.index_visits.c.ward_code).where(
+            ix.index_visits.c.visit_id == visit_id)).first()
+        province_name = ix._place("province", where.province_code if where else None)
+        commune = places.commune_centre(where.ward_code if where else None)
         for kind, source_id, lead_id, text, place in _texts(conn, visit_id):
             sources.add((kind, source_id))
-            named = places.find_places(text, province_name, register)
+            named = places.find_places(text, province_name, register, commune)
             for c in [*reader.find(text, Context(province=place)), *named]:
                 key = _proposal_key(visit_id, kind, source_id, c)
                 found[key] = {

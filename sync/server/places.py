@@ -319,8 +319,18 @@ def _centres() -> dict[str, Any]:
         groups.setdefault(("old", p, d), []).append((v[0], v[1]))
     for (p, _d), v in districts.items():
         groups.setdefault(("district", p), []).append((v[0], v[1]))
+    by_code = {int(i["wardCode"]): (i["wardLat"], i["wardLon"])
+               for wards in admin.new["DICT_PROVINCE_WARD_NO_ACCENTED"].values()
+               for i in wards.values()
+               if i.get("wardLat") is not None and str(i.get("wardCode", "")).isdigit()}
     return {"admin": admin, "new_wards": new_wards, "old_wards": old_wards,
-            "districts": districts, "olds": olds, "groups": groups}
+            "districts": districts, "olds": olds, "groups": groups, "by_code": by_code}
+
+
+def commune_centre(ward_code: int | None) -> tuple[float, float] | None:
+    """The centre of a 2025 commune or ward by its code (vietnam-provinces' codes): the visit's
+    commune, which ranks a name's readings (the nearer first)."""
+    return _centres()["by_code"].get(int(ward_code)) if ward_code is not None else None
 
 
 def _radius(point: tuple[float, float], others: Iterable[tuple[float, float]],

@@ -142,6 +142,7 @@ def _visit_with_a_photographed_page(store: Store, folder: Path) -> None:
             STATION, BATCH, NOW, bag_folder=bag, consents=[])
 
 
+@pytest.mark.slow
 def test_a_grid_reference_on_a_page_reaches_the_lead(database_url, tmp_path):
     store = Store(database_url)
     _visit_with_a_photographed_page(store, tmp_path)

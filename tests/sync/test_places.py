@@ -61,6 +61,11 @@ def test_units_old_and_new_and_register_places_are_found():
     assert near(town, 16.62, 106.73, 5000)
     [base] = pl.find_places("đóng quân ở sân bay Tà Cơn", "", register)
     assert near(base, 16.6544, 106.7308, 10)
+    # The visit's commune feeds plausibility: from Khe Sanh, 25 km off, Cam Lộ counts less.
+    district_first = pl.find_places("quê Cam Lộ, Quảng Trị", "", register,
+                                    pl.commune_centre(19429))  # Xã Khe Sanh
+    assert [m.rank for m in district_first] == [1, 2]
+    assert merged[0].plausibility > district_first[0].plausibility
     for nothing in ("Nguyễn Văn Hùng, đơn vị E24, F304", "cao điểm 544", "Đường 9",
                     "ông Hiền Lương kể lại", "đồi cao gần suối"):
         assert pl.find_places(nothing, "Quảng Trị", register) == [], nothing

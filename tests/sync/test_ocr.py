@@ -131,15 +131,7 @@ def _visit_with_a_photographed_page(store: Store, folder: Path) -> None:
         conn.execute(insert(batches).values(
             station_id=STATION, batch_id=BATCH, received_at=NOW, tagmanifest_sha256="0" * 64,
             payload_files=1, payload_bytes=1, archive_path=str(bag), receipt="{}"))
-        ix.index_record(conn, {
-            "format": "sohoa-visit/2",
-            "visit": {"id": VISIT, "visit_date": "2026-11-20", "province_code": 44},
-            "items": [{"id": ITEM, "kind": "document", "title": "Giấy báo tử",
-                       "pages": [{"id": PAGE, "file": f"visits/{VISIT}/notice.png",
-                                  "sha256": "a" * 64, "original_filename": "IMG_0001.jpg"}]}],
-            "leads": [{"id": LEAD, "description": "Mộ theo giấy báo tử",
-                       "source": {"kind": "page", "ref": PAGE}}]},
-            STATION, BATCH, NOW, bag_folder=bag, consents=[])
+        _index_visit(conn, bag)
 
 
 @pytest.mark.slow
@@ -169,12 +161,13 @@ def test_a_grid_reference_on_a_page_reaches_the_lead(database_url, tmp_path):
     check()
     with store.begin() as conn:  # reindex keeps what was read and proposed (no OCR again)
         ix.clear_index(conn)
-        _reindex_visit(conn, tmp_path)
+        _index_visit(conn, tmp_path / "bag")
     check()
     store.engine.dispose()
 
 
-def _reindex_visit(conn, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def _index_visit(conn, bag: Path) -> None:  # type: ignore[no-untyped-def]
+    """The visit: a death notice photographed, and the lead taken from that page."""
     ix.index_record(conn, {
         "format": "sohoa-visit/2",
         "visit": {"id": VISIT, "visit_date": "2026-11-20", "province_code": 44},
@@ -183,7 +176,7 @@ def _reindex_visit(conn, folder: Path) -> None:  # type: ignore[no-untyped-def]
                               "sha256": "a" * 64, "original_filename": "IMG_0001.jpg"}]}],
         "leads": [{"id": LEAD, "description": "Mộ theo giấy báo tử",
                    "source": {"kind": "page", "ref": PAGE}}]},
-        STATION, BATCH, NOW, bag_folder=folder / "bag", consents=[])
+        STATION, BATCH, NOW, bag_folder=bag, consents=[])
 
 
 def test_a_page_kept_out_of_search_by_its_consent_is_not_read(tmp_path):

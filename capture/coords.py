@@ -170,12 +170,51 @@ class Coordinate:
     def mgrs(self) -> str:
         return to_mgrs(self.lat, self.lon)
 
+    @property
+    def note_codes(self) -> list[dict[str, object]]:
+        """The notes as stable codes with their values, for a page to say in its language."""
+        return [note_code(n) or {"code": "text", "params": {"text": n}} for n in self.notes]
+
     def as_json(self) -> dict[str, object]:
         return {"lat": round(self.lat, 7), "lon": round(self.lon, 7), "notation": self.notation,
                 "datum": self.datum, "uncertainty_m": round(self.uncertainty_m, 1),
                 "text": self.text, "start": self.start, "end": self.end, "rank": self.rank,
                 "candidates": self.candidates, "plausibility": round(self.plausibility, 3),
-                "mgrs": self.mgrs, "projection": self.projection, "notes": list(self.notes)}
+                "mgrs": self.mgrs, "projection": self.projection, "notes": list(self.notes),
+                "note_codes": self.note_codes}
+
+
+# The notes' stable codes (docs/coords.md): the station (Qt tr()) and the workbench (vi.json,
+# en.json) say each in their language; the English note stays for scripts that read it.
+NOTE_CODES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (code, re.compile(pattern)) for code, pattern in (
+        ("datum_assumed_wgs84", r"datum not written: WGS 84 assumed"),
+        ("datum_assumed_vn2000", r"datum not written: VN-2000 assumed for X/Y"),
+        ("grid_zone_inferred", r"grid zone not written: (?P<zone>\w+) inferred \(Vietnam, "
+                               r"Laos, Cambodia\)"),
+        ("n_as_nam", r"N read as Nam \(south\)"),
+        ("lon_lat_order", r"read as longitude, latitude"),
+        ("xy_swapped", r"X and Y read the other way round \(X as the easting\)"),
+        ("meridian_from_province", r"central meridian (?P<meridian>\S+) of (?P<province>.+) "
+                                   r"\(from the province\)"),
+        ("zone_assumed_utm", r"zone not written: UTM (?P<zone>\d+N) assumed"),
+        ("zone_assumed_6", r"zone not written: 6° zone (?P<zone>\d+) assumed"),
+        ("zone_assumed_3", r"zone not written: 3° zone (?P<meridian>\S+) assumed"),
+        ("zone_size_unwritten", r"zone size not written: 6° zone \(k0 0\.9996\) read too"),
+        ("outside_indochina", r"outside Indochina"),
+        ("band_s_latitude", r"S read as latitude band S"),
+        ("band_s_south", r"S read as the southern hemisphere"),
+        ("band_mismatch", r"band (?P<band>\w) does not match the northing"),
+    ))
+
+
+def note_code(note: str) -> dict[str, object] | None:
+    """{"code": …, "params": {…}} for one of the parser's notes; None for another text."""
+    for code, pattern in NOTE_CODES:
+        found = pattern.fullmatch(note)
+        if found:
+            return {"code": code, "params": found.groupdict()}
+    return None
 
 
 def to_mgrs(lat: float, lon: float, digits: int = 10) -> str:
@@ -946,7 +985,7 @@ def find_coordinates(text: str, context: Context | None = None,
     return (reader or CoordinateReader()).find(text, context)
 
 
-__all__ = ["INDIAN1960", "VN2000", "WGS84", "Context", "Coordinate", "CoordinateReader",
-           "find_coordinates", "fold", "in_indochina", "provinces_named", "short_links",
-           "to_mgrs"]
+__all__ = ["INDIAN1960", "NOTE_CODES", "VN2000", "WGS84", "Context", "Coordinate",
+           "CoordinateReader", "find_coordinates", "fold", "in_indochina", "note_code",
+           "provinces_named", "short_links", "to_mgrs"]
 

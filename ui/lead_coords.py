@@ -24,47 +24,46 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from capture.coords import Context, Coordinate, CoordinateReader, short_links
+from capture.coords import Context, Coordinate, CoordinateReader, note_code, short_links
 
 translate = QCoreApplication.translate
 
-# The parser's notes are English and regular; each is said again in the user's language.
-_NOTES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"datum not written: WGS 84 assumed"),
-     QT_TRANSLATE_NOOP("coords", "datum not written: WGS 84 assumed")),
-    (re.compile(r"datum not written: VN-2000 assumed for X/Y"),
-     QT_TRANSLATE_NOOP("coords", "datum not written: VN-2000 assumed for X and Y")),
-    (re.compile(r"grid zone not written: (?P<zone>\w+) inferred"),
-     QT_TRANSLATE_NOOP("coords", "grid zone not written: {zone} assumed (Vietnam, Laos, "
-                       "Cambodia)")),
-    (re.compile(r"N read as Nam \(south\)"), QT_TRANSLATE_NOOP("coords", "N read as Nam (south)")),
-    (re.compile(r"read as longitude, latitude"),
-     QT_TRANSLATE_NOOP("coords", "read as longitude first, then latitude")),
-    (re.compile(r"X and Y read the other way round"),
-     QT_TRANSLATE_NOOP("coords", "X and Y read the other way round (X as the easting)")),
-    (re.compile(r"central meridian (?P<meridian>\S+) of (?P<province>.+) \(from the province\)"),
-     QT_TRANSLATE_NOOP("coords", "central meridian {meridian} of {province}")),
-    (re.compile(r"zone not written: (?P<zone>.+) assumed"),
-     QT_TRANSLATE_NOOP("coords", "zone not written: {zone} assumed")),
-    (re.compile(r"zone size not written"),
-     QT_TRANSLATE_NOOP("coords", "zone size not written: the 6° zone is read too")),
-    (re.compile(r"outside Indochina"),
-     QT_TRANSLATE_NOOP("coords", "outside Vietnam, Laos and Cambodia")),
-    (re.compile(r"S read as latitude band S"),
-     QT_TRANSLATE_NOOP("coords", "S read as the latitude band S")),
-    (re.compile(r"S read as the southern hemisphere"),
-     QT_TRANSLATE_NOOP("coords", "S read as the southern hemisphere")),
-    (re.compile(r"band (?P<band>\w) does not match the northing"),
-     QT_TRANSLATE_NOOP("coords", "band {band} does not match the northing")),
-]
+# The parser's notes, by their stable code (capture.coords.NOTE_CODES), in the user's language.
+_NOTES: dict[str, str] = {
+    "datum_assumed_wgs84": QT_TRANSLATE_NOOP("coords", "datum not written: WGS 84 assumed"),
+    "datum_assumed_vn2000": QT_TRANSLATE_NOOP("coords", "datum not written: VN-2000 assumed "
+                                                        "for X and Y"),
+    "grid_zone_inferred": QT_TRANSLATE_NOOP("coords", "grid zone not written: {zone} assumed "
+                                                      "(Vietnam, Laos, Cambodia)"),
+    "n_as_nam": QT_TRANSLATE_NOOP("coords", "N read as Nam (south)"),
+    "lon_lat_order": QT_TRANSLATE_NOOP("coords", "read as longitude first, then latitude"),
+    "xy_swapped": QT_TRANSLATE_NOOP("coords", "X and Y read the other way round (X as the "
+                                              "easting)"),
+    "meridian_from_province": QT_TRANSLATE_NOOP("coords", "central meridian {meridian} of "
+                                                          "{province}"),
+    "zone_assumed_utm": QT_TRANSLATE_NOOP("coords", "zone not written: {zone} assumed"),
+    "zone_assumed_6": QT_TRANSLATE_NOOP("coords", "zone not written: {zone} assumed"),
+    "zone_assumed_3": QT_TRANSLATE_NOOP("coords", "zone not written: {zone} assumed"),
+    "zone_size_unwritten": QT_TRANSLATE_NOOP("coords", "zone size not written: the 6° zone is "
+                                                       "read too"),
+    "outside_indochina": QT_TRANSLATE_NOOP("coords", "outside Vietnam, Laos and Cambodia"),
+    "band_s_latitude": QT_TRANSLATE_NOOP("coords", "S read as the latitude band S"),
+    "band_s_south": QT_TRANSLATE_NOOP("coords", "S read as the southern hemisphere"),
+    "band_mismatch": QT_TRANSLATE_NOOP("coords", "band {band} does not match the northing"),
+}
+# The zone as the sentence names it (the parser's values are plain numbers and meridians).
+_ZONES = {"zone_assumed_utm": "UTM {zone}", "zone_assumed_6": "6° zone {zone}",
+          "zone_assumed_3": "3° zone {meridian}"}
 
 
 def note_text(note: str) -> str:
-    for pattern, sentence in _NOTES:
-        match = pattern.search(note)
-        if match:
-            return translate("coords", sentence).format(**match.groupdict())
-    return note
+    coded = note_code(note)
+    if coded is None or coded["code"] not in _NOTES:
+        return note
+    values = {str(k): str(v) for k, v in dict(coded["params"]).items()}  # type: ignore[call-overload]
+    if coded["code"] in _ZONES:
+        values["zone"] = _ZONES[str(coded["code"])].format(**values)
+    return translate("coords", _NOTES[str(coded["code"])]).format(**values)
 
 
 def mgrs_spaced(reference: str) -> str:

@@ -81,6 +81,9 @@ SYSTEM_PACKAGES=(
     chromium-driver
     # guide (issue 18): ffprobe checks the tutorial clips as a trainee's player reads them
     ffmpeg
+    # leads (issue 14): OCR of the typed pages photographed at the station, Vietnamese model
+    tesseract-ocr
+    tesseract-ocr-vie
 )
 
 say() { printf 'setup: %s\n' "$*" >&2; }

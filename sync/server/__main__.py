@@ -22,6 +22,8 @@
     sohoa-server account list | disable NAME | enable NAME | passwd NAME [--password-stdin]
     sohoa-server token create NAME [--label TEXT] | list [NAME] | revoke TOKEN_ID
     sohoa-server reindex    --data DIR      rebuild the index of every batch from the archive
+    sohoa-server ocr [--all] [--limit N]    read the photographed pages waiting (Tesseract)
+    sohoa-server places import REGISTER.csv | list   the register of places the command curates
 
     sohoa-server cases link IN.csv --out OUT.csv   martyr mentions linked into cases (Splink)
     sohoa-server lists import FILE --kind martyrs|graves|witnesses --title T --source S
@@ -50,6 +52,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import segno
+from sqlalchemy import select
 
 from sync.enrol_link import EnrolLink, fingerprint
 from sync.errors import SyncError
@@ -170,7 +173,17 @@ def _serve(args: argparse.Namespace) -> int:
     web = uvicorn.Config(create_web_app(WebConfig(args.data, database_url=args.database)),
                          host=args.web_host, port=args.web_port, log_level="info",
                          **WEB_LIMITS)
-    serve_both(station, web)
+    ocr_worker = None
+    if not args.no_ocr:  # photographed pages are read in the background (sync/server/ocr.py)
+        from sync.server import ocr
+
+        ocr_worker = ocr.start_worker(Store(args.database) if args.database
+                                      else Store.in_folder(args.data))
+    try:
+        serve_both(station, web)
+    finally:
+        if ocr_worker is not None:
+            ocr_worker.set()
     return 0
 
 
@@ -325,6 +338,49 @@ def _add_report_parser(commands: argparse._SubParsersAction) -> None:  # type: i
     sub.add_argument("--signer", default="", help="who signs")
 
 
+def _add_ocr_places_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    ocr = commands.add_parser("ocr", help="read the photographed pages waiting (Tesseract)")
+    ocr.add_argument("--all", action="store_true", help="every page again, not only new ones")
+    ocr.add_argument("--limit", type=int, help="at most this many pages")
+    places = commands.add_parser("places", help="the register of places (cemeteries, hills…)")
+    actions = places.add_subparsers(dest="action", required=True)
+    imported = actions.add_parser("import", help="add or replace entries from a CSV file")
+    imported.add_argument("file", type=Path)
+    imported.add_argument("--as", dest="username", default="",
+                          help="the admin account it is recorded under (default: the first)")
+    actions.add_parser("list", help="every entry, as CSV-like lines")
+    for sub in (ocr, imported, actions.choices["list"]):
+        sub.add_argument("--data", type=Path, default=Path("sohoa-server-data"),
+                         help="the server's data folder")
+        sub.add_argument("--database", metavar="URL")
+
+
+def _ocr_places(args: argparse.Namespace, store: Store, now: datetime) -> int:
+    from sync.server import ocr, places
+    from sync.server.actors import ADMIN, Actor
+
+    if args.command == "ocr":
+        print(json.dumps(ocr.run(store, redo=args.all, limit=args.limit)))
+        return 0
+    if args.action == "list":
+        with store.begin() as conn:
+            for row in places.list_places(conn, Actor("cli", ADMIN)):
+                print(f"{row['id']}\t{row['kind']}\t{row['latitude']:.6f},"
+                      f"{row['longitude']:.6f}\t±{row['uncertainty_m']:.0f} m\t{row['name']}")
+        return 0
+    with store.begin() as conn:
+        name = args.username or conn.execute(
+            select(accounts.accounts.c.username).where(accounts.accounts.c.role == ADMIN)
+            .order_by(accounts.accounts.c.username).limit(1)).scalar() or "cli"
+        try:
+            counts = places.import_csv(conn, Actor(name, ADMIN), args.file.read_bytes(), now)
+        except places.PlaceError as error:
+            print(f"sohoa-server: {args.file}: {error.detail}", file=sys.stderr)
+            return 2
+    print(json.dumps(counts))
+    return 0
+
+
 def _store(args: argparse.Namespace) -> Store:
     return Store(args.database) if args.database else Store.in_folder(args.data)
 
@@ -404,7 +460,13 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--web-host", default="127.0.0.1",
                              help="the workbench's address: the command's office network only")
             sub.add_argument("--web-port", type=int, default=8471)
+            sub.add_argument("--no-ocr", action="store_true",
+                             help="do not read photographed pages in the background")
+        if name == "reindex":
+            sub.add_argument("--ocr", action="store_true",
+                             help="also read every photographed page again (slow)")
     _add_account_parsers(commands)
+    _add_ocr_places_parsers(commands)
     cases_cli.add_parser(commands)
     # --- imported lists (h19-lists) ---
     from sync.server import lists_cli
@@ -450,12 +512,18 @@ def main(argv: list[str] | None = None) -> int:
             return _token(args, _store(args), now)
         if args.command == "report":
             return _report(args, _store(args), now)
+        if args.command in ("ocr", "places"):
+            return _ocr_places(args, _store(args), now)
         if args.command == "reindex":
             from sync.server.index import reindex
 
             store = _store(args)
             with store.begin() as conn:
                 totals = reindex(conn)
+            if args.ocr:  # asked for: every page read again, after the index is rebuilt
+                from sync.server import ocr
+
+                totals["ocr"] = ocr.run(store, redo=True)
             print(json.dumps(totals))
             return 0
         keys = CommandKeys.load(data / "keys")

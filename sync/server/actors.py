@@ -66,6 +66,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view-witnesses": READS,
     "review-witnesses": frozenset({ADMIN, ANALYST}),
     # --- end imported lists and the witness network ---
+    "manage-places": ADMINS,  # the register of places (sync/server/places.py)
 }
 
 

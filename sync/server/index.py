@@ -545,6 +545,10 @@ def _build(conn: Connection, record: Any, station_id: str, batch_id: str,
         searchable("person", person_id, values["full_name"], values["full_name"],
                    values["relationship"], values["unit"], values["battles"], values["notes"])
 
+    # What OCR read of the pages before (sync/server/ocr.py: a record kept across reindex).
+    from sync.server.ocr import page_body, texts_of_visit
+
+    read_pages = texts_of_visit(conn, visit_id)
     for position, item in enumerate(_dict(i) for i in _list(record.get("items"))):
         item_id = _text(item.get("id"), 36)
         values = {k: _text(item.get(k)) for k in ("title", "description", "owner",
@@ -576,8 +580,9 @@ def _build(conn: Connection, record: Any, station_id: str, batch_id: str,
                     meta=json.dumps(_dict(page.get("meta")), ensure_ascii=False)[:100_000],
                     scopes=json.dumps(scopes) if isinstance(scopes, dict) else None)
             searchable("page" if media == "photo" else "video", page_id,
-                       f"{values['title'] or kind} — {number}",
-                       values["title"] or kind, _text(page.get("original_filename"), 500))
+                       f"{values['title'] or kind} — {number}", page_body(
+                           [values["title"] or kind, _text(page.get("original_filename"), 500)],
+                           read_pages.get(page_id, "")))
 
     marker_rows: dict[str, dict[str, Any]] = {}
     for testimony in (_dict(t) for t in _list(record.get("testimonies"))):
@@ -919,6 +924,10 @@ def _withdraw_capture(conn: Connection, visit_id: str, kind: str, ref_id: str,
         if page is not None:
             removed += _remove(conn, visit_id, page.batch_id, [page.path], notice)
             conn.execute(delete(index_pages).where(index_pages.c.id == ref_id))
+        from sync.server.ocr import page_ocr  # what OCR read of it goes with it
+
+        conn.execute(delete(page_ocr).where(page_ocr.c.page_id == ref_id,
+                                            page_ocr.c.visit_id == visit_id))
         conn.execute(delete(search_entries).where(search_entries.c.ref_id == ref_id,
                                                   search_entries.c.visit_id == visit_id,
                                                   search_entries.c.kind.in_(("page", "video"))))

@@ -604,9 +604,21 @@ def _texts(conn: Connection, visit_id: str) -> list[tuple[str, str, str | None, 
     pages = conn.execute(select(ix.index_pages.c.id, ix.index_pages.c.item_id).where(
         ix.index_pages.c.visit_id == visit_id)).all()
     item_lead = {p.item_id: by_page[p.id] for p in pages if p.id in by_page}
-    for item in conn.execute(select(ix.index_items).where(
-            ix.index_items.c.visit_id == visit_id)).all():
+    items = conn.execute(select(ix.index_items).where(
+        ix.index_items.c.visit_id == visit_id)).all()
+    for item in items:
         out.append(("item", item.id, item_lead.get(item.id), item.description, item.title))
+    # The text OCR read of the visit's photographed pages (sync/server/ocr.py).
+    from sync.server.ocr import texts_of_visit
+
+    item_of_page = {p.id: p.item_id for p in pages}
+    titles = {item.id: item.title for item in items}
+    for page_id, text in texts_of_visit(conn, visit_id).items():
+        item_id = item_of_page.get(page_id)
+        if item_id is None:
+            continue  # the page is no longer in the visit
+        out.append(("page-ocr", page_id, by_page.get(page_id) or item_lead.get(item_id or ""),
+                    text, titles.get(item_id or "", "")))
     return [(k, s, lead, text, f"{place} {province}") for k, s, lead, text, place in out
             if text and text.strip()]
 
@@ -618,17 +630,25 @@ def refresh_proposals(conn: Connection, visit_ids: list[str], reader: Any = None
     words (they went with what the family withdrew). Returns how many were added."""
     from capture.coords import Context, CoordinateReader
     from sync.server import index as ix
+    from sync.server import places
 
     reader = reader or CoordinateReader()
+    register = places.load_register(conn)  # place names: after the numeric readings, below
     added = 0
     for visit_id in dict.fromkeys(visit_ids):
         received_at = conn.execute(select(ix.index_visits.c.received_at).where(
             ix.index_visits.c.visit_id == visit_id)).scalar()
         found: dict[str, dict[str, Any]] = {}
         sources: set[tuple[str, str]] = set()
+        where = conn.execute(select(ix.index_visits.c.province_code,
+                                    ix.index_visits.c.ward_code).where(
+            ix.index_visits.c.visit_id == visit_id)).first()
+        province_name = ix._place("province", where.province_code if where else None)
+        commune = places.commune_centre(where.ward_code if where else None)
         for kind, source_id, lead_id, text, place in _texts(conn, visit_id):
             sources.add((kind, source_id))
-            for c in reader.find(text, Context(province=place)):
+            named = places.find_places(text, province_name, register, commune)
+            for c in [*reader.find(text, Context(province=place)), *named]:
                 key = _proposal_key(visit_id, kind, source_id, c)
                 found[key] = {
                     "key": key, "lead_id": lead_id, "visit_id": visit_id, "source_kind": kind,
@@ -669,12 +689,29 @@ def proposals(conn: Connection, actor: Actor, lead_id: str) -> list[dict[str, An
     rows = conn.execute(select(lead_proposals).where(
         lead_proposals.c.visit_id == lead.visit_id,
         (lead_proposals.c.lead_id == lead_id) | lead_proposals.c.lead_id.is_(None))
-        .order_by(lead_proposals.c.lead_id.is_(None), lead_proposals.c.source_kind,
+        .order_by(lead_proposals.c.lead_id.is_(None),
+                  lead_proposals.c.notation == "place",  # place names below written coordinates
+                  lead_proposals.c.source_kind,
                   lead_proposals.c.source_id, lead_proposals.c.span_start,
                   lead_proposals.c.rank)).all()
     return [{**dict(r._mapping), "notes": json.loads(r.notes),
+             "note_codes": _note_codes(json.loads(r.notes)),
              "mgrs": to_mgrs(r.latitude, r.longitude), "own": r.lead_id == lead_id}
             for r in rows]
+
+
+def _note_codes(notes: list[str]) -> list[dict[str, Any]]:
+    """The notes as codes and values, for the page to say in its language (a note no table
+    knows is kept as its text: code ``text``)."""
+    from capture.coords import note_code
+    from sync.server.places import note_codes
+
+    out: list[dict[str, Any]] = []
+    for note in notes:
+        coded = note_code(note)
+        out += [coded] if coded else (note_codes(note) or [{"code": "text",
+                                                              "params": {"text": note}}])
+    return out
 
 
 def _proposal_for(conn: Connection, proposal_id: int, lead_id: str) -> Any:
@@ -745,6 +782,7 @@ def positions(conn: Connection, lead_ids: list[str] | None = None) -> dict[str, 
                        lead_proposals.c.longitude, lead_proposals.c.uncertainty_m)
                 .join(lead_states, lead_states.c.lead_id == lead_proposals.c.lead_id)
                 .where(*where, lead_proposals.c.rank == 1,
+                       lead_proposals.c.notation != "place",  # a name says where to look
                        lead_proposals.c.status.in_((PROPOSED, ACCEPTED, CORRECTED)))
                 .order_by(lead_proposals.c.uncertainty_m.desc(), lead_proposals.c.id.desc()))
     for row in conn.execute(proposed).all():

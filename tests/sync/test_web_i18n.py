@@ -62,6 +62,16 @@ def _families() -> set[str]:
     made |= {f"proposal.{s}" for s in ("proposed", "accepted", "corrected", "rejected")}
     made |= {f"proposal.from.{k}" for k in ("lead", "lead-grid", "marker-label",
                                             "marker-note", "item")}
+    from capture.coords import NOTE_CODES
+    from sync.server import places
+
+    made.add("proposal.from.page-ocr")
+    made |= {f"ocr.{k}" for k in ("done", "failed", "skipped")}
+    made |= {f"placekind.{k}" for k in places.KINDS}
+    made |= {f"placeerror.{c}" for c in re.findall(
+        r'PlaceError\(\s*"([a-z_]+)"', Path(places.__file__).read_text("utf-8"))}
+    made |= {f"coordnote.{c}" for c, _ in (*NOTE_CODES, *places._NOTE_CODES)}
+    made |= {"coordnote.place_province_assumed", "coordnote.text"}
     made |= {f"reports.by.{k}" for k in ("commune", "station", "province")}
     made |= {f"reports.breakdown.{k}" for k in ("commune", "station", "province")}
     made |= {f"reports.rule.{k}" for k in ("calendar", "decree-09")}

@@ -33,6 +33,14 @@ def world(tmp_path_factory):
 @pytest.fixture(scope="module")
 def app(world):
     policy = accounts.Policy(argon2_memory_kib=8 * 1024, argon2_iterations=1)
+    from sync.server import places  # an entry of the register, for /places/{place_id}
+    from sync.server.actors import Actor
+
+    with world.store.begin() as conn:
+        world.ids["place"] = str(places.save_place(conn, Actor("an", "admin"), {
+            "name": "Cầu Hiền Lương", "kind": "bridge", "latitude": 17.004167,
+            "longitude": 107.051389, "uncertainty_m": 300, "source": "de.wikipedia.org"},
+            ww.NOW))
     return create_web_app(WebConfig(world.data, policy=policy), world.store)
 
 
@@ -68,7 +76,7 @@ def _paths(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
             "object_id": pages[0], "lang": "en", "username": "cuong", "token_id": "0" * 12,
             "format": "xlsx",
             "lead_id": world.ids["lead"], "fmt": "geojson",
-            "import_id": world.ids["import"]}  # h19-lists
+            "import_id": world.ids["import"], "place_id": world.ids["place"]}
 
 
 def _url(route: Route, values: dict[str, str]) -> str:

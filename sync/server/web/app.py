@@ -118,6 +118,7 @@ def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
         home,
         leads,
         media,
+        places,
         press,
         reports,
         search,
@@ -175,6 +176,10 @@ def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
         route("/witnesses", witnesses_views.witnesses_page, "view-witnesses"),
         route("/witnesses/decide", witnesses_views.decide, "review-witnesses", ("POST",)),
         # --- end imported lists and the witness network ---
+        route("/places", places.places_page, "view-records"),
+        route("/places", places.places_action, "manage-places", ("POST",)),
+        route("/places/{place_id}", places.place_page, "view-records"),
+        route("/places/{place_id}", places.place_action, "manage-places", ("POST",)),
         route("/api/v1/search", api.search_hits, "view-records", api=True),
         route("/api/v1/leads", leads.api_leads, "view-records", api=True),
         route("/api/v1/leads/{lead_id}", leads.api_lead, "view-records", api=True),

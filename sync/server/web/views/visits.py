@@ -79,8 +79,11 @@ def photo_page(request: Request, wb: Workbench) -> Response:
             return wb.refuse(request, 404, "not_found")
         access_log.record(conn, request.state.actor, "view-page", "page", page_id, wb.now(),
                           f"visit={visit_id}")
+        from sync.server.ocr import page_reading  # what OCR read of it, shown beside it
+
+        read = page_reading(conn, page_id)
     index = next(i for i, p in enumerate(photos) if p["id"] == page_id)
-    return wb.render(request, "photo.html", v=detail, item=item, photo=photos[index],
+    return wb.render(request, "photo.html", v=detail, item=item, photo=photos[index], read=read,
                      number=index + 1, count=len(photos), zoom=zoom, zooms=ZOOMS,
                      previous=photos[index - 1] if index > 0 else None,
                      next=photos[index + 1] if index + 1 < len(photos) else None)

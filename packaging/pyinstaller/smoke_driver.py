@@ -29,7 +29,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-PASSPHRASE = "quê hương là chùm khế ngọt"
+PASSPHRASE = "quê hương là chùm khế ngọt"  # noqa: S105 - the smoke's throwaway vault
 TEMPORARY = "tạm thời 12345"
 HANOI, BA_DINH = 1, 4
 
@@ -204,6 +204,14 @@ def _visit(path: Path, passphrases: dict[str, str], folder: Path) -> tuple[str, 
     started = time.monotonic()
     report = importer.import_files(volunteer, item, _photos(folder))
     found: dict[str, Any] = {"import_s": round(time.monotonic() - started, 2)}
+    # The decoders are this executable started by multiprocessing's spawn: on Linux with
+    # --multiprocessing-fork (freeze_support's cue), on Windows with its own pipe arguments.
+    import psutil
+
+    children = psutil.Process().children()
+    found["decoder_processes"] = sum(
+        1 for c in children if any("multiprocessing" in a for a in c.cmdline()))
+    assert found["decoder_processes"] >= 1, [c.cmdline() for c in children]
     statuses = [o.status for o in report.outcomes]
     assert statuses == ["imported", "imported"], [(o.status, o.error) for o in report.outcomes]
     found["imported"] = len(statuses)

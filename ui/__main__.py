@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # frozen, a spawned photo decoder starts here: it runs it
     args = sys.argv[1:] if argv is None else argv
     if args and not args[0].startswith("-platform"):
         from ui import cli

@@ -3,16 +3,29 @@
 # nothing changed it only asks dpkg-query and compares one hash, and returns in well under a second.
 #
 #   1. system packages (apt-get, only those missing; `apt-get update` once, only if one is missing)
-#   2. .venv (created if missing or broken)
-#   3. pip install -e '.[test]' when pyproject.toml changed since the last install
-#      (its hash is kept in .venv/.sohoa-installed)
+#   2. uv, the installer (from PyPI, pinned and hash-checked by packaging/dev/uv-requirements.txt,
+#      into a small venv of its own in the user's cache, shared by every clone on the machine)
+#   3. .venv synced exactly to uv.lock (every wheel hash-checked; the project itself editable,
+#      with the test and bundle extras) when pyproject.toml or uv.lock changed since the last
+#      sync (their hash is kept in .venv/.sohoa-installed)
 #
-# Environment: SOHOA_PYTHON=/path/to/python3.x picks the interpreter for a new .venv.
+# A pyproject.toml whose dependencies no longer match uv.lock is a stale lock: in CI (CI=true) the
+# set-up fails, since the install would not be the reviewed one; on a developer's machine it says
+# so, regenerates the lock (packaging/dev/lock.sh) and asks for it to be committed.
+#
+# Environment: SOHOA_PYTHON=/path/to/python3.x picks the interpreter for a new .venv;
+# UV_CACHE_DIR moves uv's download cache (default ~/.cache/uv).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 VENV="$ROOT/.venv"
 STAMP="$VENV/.sohoa-installed"
+EXTRAS=(test bundle)
+UV_REQUIREMENTS="$ROOT/packaging/dev/uv-requirements.txt"
+# uv's own venv, named by the hash of its pinned requirements: a new pin makes a new one.
+UV_HOME="${XDG_CACHE_HOME:-$HOME/.cache}/sohoa-dev/uv-$(sha256sum "$UV_REQUIREMENTS" | cut -c1-12)"
+UV="$UV_HOME/bin/uv"
+export UV_PYTHON_DOWNLOADS=never UV_NO_PROGRESS=1
 
 # One list. Later work appends here (one package a line, with the reason).
 SYSTEM_PACKAGES=(
@@ -157,33 +170,73 @@ pick_python() {
     exit 1
 }
 
-make_venv() {
-    if [[ -x "$VENV/bin/python" ]] && "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
+install_uv() {
+    if [[ -x "$UV" ]] && "$UV" --version >/dev/null 2>&1; then
         return 0
-    fi
-    if [[ -e "$VENV" ]]; then
-        say "$VENV is broken (its Python is gone?): making it again"
-        rm -rf "$VENV"
     fi
     local python
     python="$(pick_python)"
-    say "creating $VENV with $python ($("$python" --version 2>&1))"
-    "$python" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+    say "installing uv (pinned, hash-checked) into $UV_HOME"
+    rm -rf "$UV_HOME" "$UV_HOME.new"
+    "$python" -m venv "$UV_HOME.new"
+    # --require-hashes: uv's wheel must be one of those pinned, nothing else is taken.
+    "$UV_HOME.new/bin/python" -m pip install -q --disable-pip-version-check --no-deps \
+        --require-hashes --only-binary :all: -r "$UV_REQUIREMENTS"
+    mv "$UV_HOME.new" "$UV_HOME"
+}
+
+stamp_of() {  # what the installed .venv was synced from
+    cat "$ROOT/pyproject.toml" "$ROOT/uv.lock" "$UV_REQUIREMENTS" | sha256sum | cut -d' ' -f1
+    printf '%s\n' "${EXTRAS[@]}"
+}
+
+check_lock() {
+    local python="$1"
+    if "$UV" lock --check --project "$ROOT" --python "$python" -q 2>/dev/null; then
+        return 0
+    fi
+    say "uv.lock does not match pyproject.toml: its dependencies changed and the lock was not"
+    say "regenerated. Run: bash packaging/dev/lock.sh   (then commit uv.lock)"
+    if [[ -n "${CI:-}" && "${CI}" != "false" ]]; then
+        say "CI: a stale lock is a defect, stopping"
+        exit 1
+    fi
+    say "regenerating it now (not in CI); commit the new uv.lock with your change"
+    bash "$ROOT/packaging/dev/lock.sh"
 }
 
 install_project() {
-    local want
-    want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
-    if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]]; then
+    if [[ -f "$STAMP" && -x "$VENV/bin/python" && "$(cat "$STAMP")" == "$(stamp_of)" ]] \
+        && "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
         return 0
     fi
-    say "installing the project and its test tools into .venv (pyproject.toml changed)"
-    (cd "$ROOT" && PIP_NO_INPUT=1 "$VENV/bin/python" -m pip install -q \
-        --disable-pip-version-check -e '.[test]')
-    echo "$want" >"$STAMP"
+    install_uv
+    local python extra_args=()
+    if [[ -x "$VENV/bin/python" ]] && "$VENV/bin/python" -c 'import sys' 2>/dev/null \
+        && python_ok "$VENV/bin/python"; then
+        python="$VENV/bin/python"
+    else
+        if [[ -e "$VENV" ]]; then
+            say "$VENV is broken (its Python is gone?): making it again"
+            rm -rf "$VENV"
+        fi
+        python="$(pick_python)"
+        say "creating $VENV with $python ($("$python" --version 2>&1))"
+    fi
+    check_lock "$python"
+    for extra in "${EXTRAS[@]}"; do extra_args+=(--extra "$extra"); done
+    say "syncing .venv with uv.lock (hash-checked)"
+    # --locked: install exactly the lock, never re-resolve (and fail if it is stale). A .venv made
+    # by the old pip set-up is kept and made exact: what matches is not reinstalled.
+    (cd "$ROOT" && UV_PROJECT_ENVIRONMENT="$VENV" "$UV" sync --locked -q "${extra_args[@]}" \
+        --python "$python")
+    stamp_of >"$STAMP"
 }
 
+if [[ "${1:-}" == "--print-uv" ]]; then  # for lock.sh: uv, installed if needed, and no more
+    install_uv >&2
+    echo "$UV"
+    exit 0
+fi
 install_system_packages
-make_venv
 install_project

@@ -81,6 +81,9 @@ SYSTEM_PACKAGES=(
     chromium-driver
     # guide (issue 18): ffprobe checks the tutorial clips as a trainee's player reads them
     ffmpeg
+    # map layers (issue 14): gdalinfo, gdalwarp, gdal_translate and gdaladdo tile the command's
+    # georeferenced map sheets (run as bounded subprocesses by sync/server/map_layers.py)
+    gdal-bin
 )
 
 say() { printf 'setup: %s\n' "$*" >&2; }

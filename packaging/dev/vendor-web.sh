@@ -24,13 +24,19 @@ install -m 0644 "$CLUSTER/leaflet.markercluster.js" "$CLUSTER/MarkerCluster.css"
     "$CLUSTER/MarkerCluster.Default.css" "$VENDOR/"
 install -m 0644 "$WEB/node_modules/leaflet.markercluster/MIT-LICENCE.txt" \
     "$VENDOR/leaflet.markercluster.LICENSE"
+# The map's grids (sync/server/web/static/leadmap.js): proj4 projects the UTM lines, mgrs labels
+# them as capture/coords.py reads them (both from the proj4js project).
+install -m 0644 "$WEB/node_modules/proj4/dist/proj4.js" "$VENDOR/proj4.js"
+install -m 0644 "$WEB/node_modules/proj4/LICENSE.md" "$VENDOR/proj4.LICENSE"
+install -m 0644 "$WEB/node_modules/mgrs/dist/mgrs.min.js" "$VENDOR/mgrs.min.js"
+install -m 0644 "$WEB/node_modules/mgrs/license.md" "$VENDOR/mgrs.LICENSE"
 # What was copied, from which version, so a reviewer can check it against the registry.
 {
-    for package in htmx.org leaflet leaflet.markercluster; do
+    for package in htmx.org leaflet leaflet.markercluster proj4 mgrs; do
         printf '%s %s\n' "$package" \
             "$(node -p "require('$WEB/node_modules/$package/package.json').version")"
     done
     (cd "$VENDOR" && sha256sum htmx.min.js leaflet.js leaflet.css leaflet.markercluster.js \
-        MarkerCluster.css MarkerCluster.Default.css)
+        MarkerCluster.css MarkerCluster.Default.css proj4.js mgrs.min.js)
 } >"$VENDOR/VERSIONS"
 echo "vendored into $VENDOR:" && cat "$VENDOR/VERSIONS"

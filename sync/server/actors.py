@@ -60,6 +60,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Leads (sync/server/leads.py checks each move's roles again): readers export for reports.
     "export-leads": READS,
     "work-leads": CONTACTS,
+    # Map layers (sync/server/map_layers.py checks the roles again): staff add, admins remove.
+    "manage-map-layers": frozenset({ADMIN, ANALYST}),
+    "remove-map-layers": ADMINS,
 }
 
 

@@ -25,6 +25,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,6 +59,9 @@ TILES = "tiles.mbtiles"
 ID_LENGTH = 16
 WEB_MERCATOR_RES0 = 2 * math.pi * 6378137 / 256  # metres per pixel at zoom 0
 MAX_NAME = 200
+# One sheet tiled at a time in this process: each GDAL child may take ``memory_bytes``, and the
+# command's machine has a few cores and other work; a second upload waits for the first.
+_BUILDS = threading.BoundedSemaphore(1)
 
 map_layers = Table(
     "map_layers", metadata,
@@ -327,12 +331,21 @@ def build(actor: Actor, source: Path, sha256: str, limits: Limits | None = None)
     size cap): its tiles in TILES beside it. Staff only; the role is checked before GDAL runs."""
     require(actor, STAFF, "add a map layer")
     limits = limits or Limits()
-    budget = _Budget(limits)
     size = source.stat().st_size
     if size > limits.max_bytes:
         raise LayerError("too_large", f"at most {limits.max_bytes:,} bytes")
     with source.open("rb") as f:
         kind = kind_of(f.read(16))
+    if not _BUILDS.acquire(timeout=min(120.0, limits.timeout_s)):
+        raise LayerError("busy", "another sheet is being tiled")
+    try:
+        return _build(kind, source, sha256, size, limits, _Budget(limits))
+    finally:
+        _BUILDS.release()
+
+
+def _build(kind: str, source: Path, sha256: str, size: int, limits: Limits, budget: _Budget
+           ) -> Built:
     work = source.parent
     if kind == "geotiff":
         crs, _zoom_made = build_geotiff(source, limits, budget)

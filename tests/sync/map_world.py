@@ -118,3 +118,58 @@ def pixel(png: bytes, px: int, py: int) -> tuple[int, ...]:
     from PIL import Image
 
     return Image.open(BytesIO(png)).convert("RGBA").getpixel((px, py))
+
+
+def seed_leads(store: Store, count: int, seed: int = 14) -> None:
+    """``count`` leads straight into the database (ten a visit, across Vietnam, in every state
+    a lead on the map can be in), half with a coordinate a person set, half only proposed:
+    what the map reads, made in seconds rather than through ingest."""
+    import json as _json
+    import random
+
+    from sqlalchemy import insert
+
+    from sync.server import leads as ld
+
+    rng = random.Random(seed)
+    drawn = [s for s in ld.STATES if s != ld.DUPLICATE]  # a merged duplicate is not drawn
+    visits, leads, states, proposals = [], [], [], []
+    for n in range(count):
+        visit_id = f"72000000-0000-4000-8000-{n // 10:012d}"
+        if n % 10 == 0:
+            visits.append({
+                "visit_id": visit_id, "station_id": "6f1c1a52-0000-4000-8000-000000000001",
+                "batch_id": visit_id, "received_at": NOW, "record_format": "sohoa-visit/1",
+                "province_code": 1, "ward_code": 4, "visit_date": "2026-11-30",
+                "status": "approved", "village": "", "address": "", "contact_name": "",
+                "contact_phone": "", "latitude": None, "longitude": None, "notes": "",
+                "withheld_captures": 0, "review": "[]"})
+        lead_id = f"73000000-0000-4000-8000-{n:012d}"
+        lat, lon = rng.uniform(8.6, 23.3), rng.uniform(102.2, 109.4)
+        leads.append({
+            "id": lead_id, "visit_id": visit_id, "position": n % 10, "martyr_id": None,
+            "description": f"Nguồn tin số {n}: mộ gần suối, cách gốc đa {rng.randint(50, 900)} m",
+            "latitude": None, "longitude": None, "grid_reference": "", "source_kind": "other",
+            "source_ref": "", "source_testimony_id": None, "source_at_seconds": None,
+            "confidence": "medium"})
+        own = n % 2 == 0
+        states.append({
+            "lead_id": lead_id, "visit_id": visit_id, "state": drawn[n % len(drawn)],
+            "assigned_to": None, "merged_into": None, "latitude": lat if own else None,
+            "longitude": lon if own else None, "datum": "WGS 84" if own else None,
+            "uncertainty_m": 70.7 if own else None, "notation": "mgrs" if own else None,
+            "coordinate_from": "manual" if own else None, "remains_count": None,
+            "received_at": NOW, "updated_at": NOW})
+        if not own:
+            proposals.append({
+                "key": f"bench:{lead_id}", "lead_id": lead_id, "visit_id": visit_id,
+                "source_kind": "lead-grid", "source_id": lead_id, "span_start": 0,
+                "span_end": 10, "span_text": "XD 841 420", "latitude": lat, "longitude": lon,
+                "datum": "WGS 84", "notation": "mgrs", "uncertainty_m": 707.1, "rank": 1,
+                "candidates": 1, "plausibility": 0.9, "notes": _json.dumps([]),
+                "status": "proposed", "decided_by": None, "decided_at": None, "created_at": NOW})
+    with store.begin() as conn:
+        for table, rows in ((ix.index_visits, visits), (ix.index_leads, leads),
+                            (ld.lead_states, states), (ld.lead_proposals, proposals)):
+            for start in range(0, len(rows), 2000):
+                conn.execute(insert(table), rows[start:start + 2000])

@@ -1,13 +1,13 @@
-// The leads' map: every lead that points somewhere, coloured by its state, clustered; the
-// command's own map layers (tiles from this server only), each with an opacity slider; a
-// latitude/longitude graticule and a UTM/MGRS grid (proj4 draws the UTM lines, mgrs letters
+// The leads' map: every lead that points somewhere, coloured by its state, clustered
+// (supercluster); the command's own map layers (tiles from this server only), each with an
+// opacity slider; a latitude/longitude graticule and a UTM/MGRS grid (proj4 draws the UTM lines, mgrs letters
 // them the way capture/coords.py reads them); the pointer's MGRS. Nothing is fetched from
 // anywhere else. What a station or a person typed (a lead's words, a layer's name) becomes text
 // nodes, never HTML (Leaflet's layer control takes HTML names: they are escaped first).
 //
 // When the clusters are drawn the map says so for the browser tests and the bench:
-// data-drawn-ms (performance.now(), i.e. since the navigation started), data-fetched-ms, and a
-// performance mark "leads-drawn".
+// data-drawn-ms (performance.now(), i.e. since the navigation started; also data-asked-ms,
+// data-fetched-ms, data-made-ms for the steps before it) and a performance mark "leads-drawn".
 (function () {
   "use strict";
   var el = document.getElementById("map");
@@ -26,7 +26,7 @@
   }
 
   // No tile layer gives the zoom range, so the map sets its own (clusters need one).
-  var map = L.map(el, { attributionControl: false, minZoom: 3, maxZoom: 18 })
+  var map = L.map(el, { attributionControl: false, minZoom: 4, maxZoom: 18 })
     .setView([16.0, 106.5], 6);
   map.createPane("grid").style.zIndex = 450;  // above the sheets, below the leads
   map.createPane("gridLabels").style.zIndex = 460;
@@ -309,6 +309,61 @@
     });
   }
 
+  // The leads, clustered by supercluster (a k-d tree per zoom, made once); on each move only
+  // what the view holds is drawn: a cluster as a count, a lone lead as its coloured dot.
+  var LeadLayer = L.LayerGroup.extend({
+    initialize: function (rows, states) {
+      L.LayerGroup.prototype.initialize.call(this);
+      this.rows = rows; this.states = states;
+      var points = new Array(rows.length);
+      for (var i = 0; i < rows.length; i++) {
+        points[i] = { type: "Feature", properties: { i: i },
+                      geometry: { type: "Point", coordinates: [rows[i][2], rows[i][1]] } };
+      }
+      this.index = new Supercluster({ radius: 60, maxZoom: 16, minPoints: 2 }).load(points);
+    },
+    onAdd: Graticule.prototype.onAdd,
+    onRemove: Graticule.prototype.onRemove,
+    redraw: function () {
+      this.clearLayers();
+      var b = map.getBounds().pad(0.2), zoom = Math.round(map.getZoom()), that = this;
+      var found = this.index.getClusters([Math.max(-180, b.getWest()), Math.max(-85,
+        b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())], zoom);
+      found.forEach(function (f) {
+        var where = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+        if (f.properties.cluster) { that.addLayer(that.cluster(f, where)); return; }
+        that.addLayer(that.dot(that.rows[f.properties.i]));
+      });
+    },
+    cluster: function (f, where) {
+      var n = f.properties.point_count, box = document.createElement("div");
+      var span = document.createElement("span");
+      span.textContent = f.properties.point_count_abbreviated;
+      box.appendChild(span);
+      var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+      var marker = L.marker(where, { keyboard: false, title: String(n), icon: L.divIcon({
+        html: box, className: "lead-cluster lead-cluster-" + size, iconSize: [40, 40] }) });
+      var index = this.index;
+      marker.on("click", function () {
+        map.setView(where, Math.min(index.getClusterExpansionZoom(f.properties.cluster_id),
+                                    map.getMaxZoom()));
+      });
+      return marker;
+    },
+    dot: function (row) {
+      var colour = colours[this.states[row[3]]] || "#111827", states = this.states;
+      var dot = L.circleMarker([row[1], row[2]], row[5] ? {
+        radius: 7, weight: 2, color: colour, dashArray: "3 2", fillColor: colour,
+        fillOpacity: 0.35 } : {
+        radius: 7, weight: 2, color: "#ffffff", fillColor: colour, fillOpacity: 0.9 });
+      dot.on("click", function () {  // the popup is made when it is opened
+        L.popup().setLatLng(dot.getLatLng()).setContent(popupFor(row, states)).openOn(map);
+      });
+      return dot;
+    }
+  });
+
+  el.setAttribute("data-asked-ms", String(Math.round(performance.now())));
   fetch(el.getAttribute("data-source"), { credentials: "same-origin" })
     .then(function (answer) {
       if (!answer.ok) { throw new Error("HTTP " + answer.status); }
@@ -316,40 +371,19 @@
     })
     .then(function (data) {
       el.setAttribute("data-fetched-ms", String(Math.round(performance.now())));
-      var states = data.states, rows = data.leads, markers = new Array(rows.length);
-      for (var i = 0; i < rows.length; i++) {
-        var row = rows[i], colour = colours[states[row[3]]] || "#111827";
-        var marker = L.circleMarker([row[1], row[2]], row[5] ? {
-          radius: 7, weight: 2, color: colour, dashArray: "3 2", fillColor: colour,
-          fillOpacity: 0.35 } : {
-          radius: 7, weight: 2, color: "#ffffff", fillColor: colour, fillOpacity: 0.9 });
-        marker.lead = row;
-        markers[i] = marker;
-      }
-      var cluster = L.markerClusterGroup({
-        chunkedLoading: true, showCoverageOnHover: false,
-        chunkProgress: function (done, total) { if (done === total) { setTimeout(function () {
-          drawn(rows.length); }, 0); } }
-      });
-      cluster.on("click", function (e) {  // one popup, made when it is opened
-        if (e.layer && e.layer.lead) {
-          L.popup().setLatLng(e.layer.getLatLng()).setContent(popupFor(e.layer.lead, states))
-            .openOn(map);
-        }
-      });
-      control.addOverlay(cluster, escapeHtml(word("leads")));
+      var rows = data.leads, leads = new LeadLayer(rows, data.states);
+      el.setAttribute("data-made-ms", String(Math.round(performance.now())));
+      control.addOverlay(leads, escapeHtml(word("leads")));
       if (rows.length) {
         var box = L.latLngBounds(rows.map(function (r) { return [r[1], r[2]]; }));
         map.fitBounds(box, { maxZoom: 13, padding: [30, 30] });
-      }
-      map.addLayer(cluster);
-      cluster.addLayers(markers);
-      if (!rows.length) {
+      } else {
         layersDone.then(function () {
           if (layerBounds) { map.fitBounds(layerBounds, { padding: [20, 20] }); }
         });
-        drawn(0);
       }
+      map.addLayer(leads);
+      drawn(rows.length);
     })
     .catch(function (error) {  // said on the page, not only in the console
       el.setAttribute("data-error", String(error));

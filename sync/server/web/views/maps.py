@@ -28,6 +28,7 @@ from sync.server.web.app import Workbench
 
 CHUNK = 1 << 20
 LABEL = 80  # characters of a lead's martyr or description the map's popup shows
+PLACED = (ld.PROPOSED, ld.ACCEPTED, ld.CORRECTED)  # proposals that place a lead (leads.positions)
 
 
 # --- the bound on an upload's body ---------------------------------------------------------------
@@ -174,26 +175,36 @@ def layer_tile(request: Request, wb: Workbench) -> Response:
 # --- the leads, as the map draws them ------------------------------------------------------------
 
 def lead_points(conn: Any, actor: Any, state: str | None) -> dict[str, Any]:
-    """Every lead that points somewhere (its coordinate, else its best proposed reading), in a
-    compact form: ``[id, lat, lon, state number, radius m, 1 if proposed, label]``."""
+    """Every lead that points somewhere, as ``leads.positions`` says where (its coordinate when
+    a person set one, else its most plausible proposed reading; no merged duplicate), in a
+    compact form: ``[id, lat, lon, state number, radius m, 1 if proposed, label]``. Two queries
+    filtered by state in the database, not the positions of every lead (a test holds the two
+    to the same answer)."""
     require(actor, READS, "see the leads")
     if state is not None and state not in ld.STATES:
         raise ld.LeadError("bad_state", f"no state {state!r}")
-    s, lead, m = ld.lead_states, ix.index_leads, ix.index_martyrs
-    query = (select(s.c.lead_id, s.c.state, lead.c.description, m.c.full_name)
-             .join(lead, lead.c.id == s.c.lead_id).outerjoin(m, m.c.id == lead.c.martyr_id))
-    if state:
-        query = query.where(s.c.state == state)
-    where = ld.positions(conn)
+    s, lead, m, p = ld.lead_states, ix.index_leads, ix.index_martyrs, ld.lead_proposals
+    where = [s.c.state != ld.DUPLICATE] + ([s.c.state == state] if state else [])
+    rows = conn.execute(select(s.c.lead_id, s.c.state, s.c.latitude, s.c.longitude,
+                               s.c.uncertainty_m, lead.c.description, m.c.full_name)
+                        .join(lead, lead.c.id == s.c.lead_id)
+                        .outerjoin(m, m.c.id == lead.c.martyr_id).where(*where)).all()
+    proposed: dict[str, tuple[float, float, float]] = {}
+    for r in conn.execute(select(p.c.lead_id, p.c.latitude, p.c.longitude, p.c.uncertainty_m)
+                          .join(s, s.c.lead_id == p.c.lead_id)
+                          .where(*where, p.c.rank == 1, p.c.status.in_(PLACED))
+                          .order_by(p.c.uncertainty_m.desc(), p.c.id.desc())):
+        proposed[r.lead_id] = (r.latitude, r.longitude, r.uncertainty_m)  # smallest last
     number = {name: n for n, name in enumerate(ld.STATES)}
     points = []
-    for row in conn.execute(query):
-        point = where.get(row.lead_id)
+    for r in rows:
+        own = None not in (r.latitude, r.longitude, r.uncertainty_m)
+        point = (r.latitude, r.longitude, r.uncertainty_m) if own else proposed.get(r.lead_id)
         if point is None:
             continue
-        label = (row.full_name or row.description or "")[:LABEL]
-        points.append([row.lead_id, round(point[0], 6), round(point[1], 6), number[row.state],
-                       round(point[2]), 0 if point[3] == "coordinate" else 1, label])
+        points.append([r.lead_id, round(point[0], 6), round(point[1], 6), number[r.state],
+                       round(point[2]), 0 if own else 1,
+                       (r.full_name or r.description or "")[:LABEL]])
     return {"states": list(ld.STATES), "leads": points}
 
 

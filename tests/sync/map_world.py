@@ -173,3 +173,27 @@ def seed_leads(store: Store, count: int, seed: int = 14) -> None:
                             (ld.lead_states, states), (ld.lead_proposals, proposals)):
             for start in range(0, len(rows), 2000):
                 conn.execute(insert(table), rows[start:start + 2000])
+
+
+def tiny_layer(store: Store, data: Path) -> str:
+    """A map layer of one red tile (zoom 0), taken as an MBTiles file: for tests that need a
+    layer and not GDAL's time. Its id."""
+    import sqlite3
+
+    from PIL import Image
+
+    from sync.server import map_layers as ml
+    from sync.server.actors import Actor
+
+    _id, folder = ml.new_work_folder(data)
+    png = BytesIO()
+    Image.new("RGB", (256, 256), RED).save(png, "PNG")
+    source = folder / "source.mbtiles"
+    with sqlite3.connect(source) as db:
+        db.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, "
+                   "tile_row INTEGER, tile_data BLOB)")
+        db.execute("INSERT INTO tiles VALUES (0, 0, 0, ?)", (png.getvalue(),))
+    admin = Actor("an", "admin")
+    built = ml.build(admin, source, "0" * 64)
+    with store.begin() as conn:
+        return ml.record(conn, admin, data, built, "Một ô đỏ", "red.mbtiles", NOW)

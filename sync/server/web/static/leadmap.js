@@ -57,9 +57,15 @@
 
   // --- the graticule ---------------------------------------------------------------------------
   var hemispheres = (el.getAttribute("data-hemispheres") || "N,S,E,W").split(",");
-  // Degrees between lines at each zoom, so a few lines cross the view.
-  var STEPS = [10, 10, 10, 10, 5, 2, 1, 0.5, 0.25, 10 / 60, 5 / 60, 2 / 60, 1 / 60, 30 / 3600,
+  // Degrees between lines: the first of these round steps that leaves about 150 px or more
+  // between two lines at this zoom.
+  var STEPS = [10, 5, 2, 1, 30 / 60, 20 / 60, 10 / 60, 5 / 60, 2 / 60, 1 / 60, 30 / 3600,
                15 / 3600, 10 / 3600, 5 / 3600, 2 / 3600, 1 / 3600];
+  function stepFor(zoom) {
+    var wanted = 150 * 360 / (256 * Math.pow(2, zoom)), step = STEPS[0];
+    STEPS.forEach(function (s) { if (s >= wanted) { step = s; } });
+    return step;
+  }
 
   function dms(value, step, positive, negative) {
     var v = Math.abs(value), total = Math.round(v * 3600);
@@ -91,7 +97,7 @@
     },
     redraw: function () {
       this.clearLayers();
-      var b = map.getBounds(), step = STEPS[Math.min(map.getZoom(), STEPS.length - 1)];
+      var b = map.getBounds(), step = stepFor(map.getZoom());
       var south = Math.max(-85, b.getSouth()), north = Math.min(85, b.getNorth());
       var west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
       var style = { renderer: gridRenderer, color: "#1e3a8a", weight: 1, opacity: 0.6,
@@ -224,7 +230,11 @@
       if ((e1 - c0e) / cell * (n1 - c0n) / cell > 600) { return; }
       for (var ce = c0e; ce <= e1; ce += cell) {
         for (var cn = c0n; cn <= n1; cn += cell) {
-          var centre = ll(ce + cell / 2, cn + cell / 2);
+          // A 1 km square is labelled at its centre; a 100 km square at the middle of the
+          // part of it in view (its centre is often off the screen).
+          var centre = digits ? ll(ce + cell / 2, cn + cell / 2) :
+            ll((Math.max(ce, e0) + Math.min(ce + cell, e1)) / 2,
+               (Math.max(cn, n0) + Math.min(cn + cell, n1)) / 2);
           if (!box.contains(centre)) { continue; }
           this.addLayer(label(centre, mgrsOf(centre[0], centre[1], digits),
             digits ? "utm-label utm-cell" : "utm-label utm-square",

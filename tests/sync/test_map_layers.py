@@ -167,10 +167,12 @@ def test_hostile_uploads_are_refused_with_a_sentence(world, clients, tmp_path):
     assert len(_layers(analyst)) == before
     assert not list(ml.layers_folder(world.data).glob(".incoming-*"))  # nothing left behind
 
-    # The budgets: pixels and time, both checked by GDAL's own account of the file.
+    # The budgets: pixels and time (checked by GDAL's own account of the file), memory.
     for limits, code in ((ml.Limits(max_pixels=10_000), "too_many_pixels"),
                          (ml.Limits(timeout_s=0.01), "timeout"),
-                         (ml.Limits(max_zoom=30, max_output_pixels=1000), "too_many_pixels")):
+                         (ml.Limits(max_zoom=30, max_output_pixels=1000), "too_many_pixels"),
+                         # GDAL runs under prlimit: in 24 MiB of address space it cannot start
+                         (ml.Limits(memory_bytes=24 << 20), "corrupt")):
         with pytest.raises(ml.LayerError) as refused:
             ml.build(ANALYST, _work(world, tmp_path / "whole" / "sheet.tif"), "0" * 64, limits)
         assert refused.value.code == code

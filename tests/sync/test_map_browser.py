@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 _by = chromium.by
 
 
-def _wait(condition, timeout: float = 15.0):  # type: ignore[no-untyped-def]
+def _wait(condition, timeout: float = 30.0):  # type: ignore[no-untyped-def]
     return chromium.wait_until(condition, timeout)
 
 

@@ -15,6 +15,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from capture.coords import CoordinateReader
 from sync.server import map_layers as ml
@@ -254,3 +255,22 @@ def test_the_map_draws_the_leads_from_a_compact_list(clients):
     assert clients["dung"].get("/map/leads.json?state=verified").json()["leads"] == []
     assert clients["dung"].get("/map/leads.json?state=nonsense").status_code == 400
     assert json.loads(clients["dung"].get("/map/layers.json").text)["layers"] is not None
+
+
+def test_the_compact_list_places_each_lead_where_leads_positions_does(world, clients):
+    from sync.server import leads as ld
+
+    mw.seed_leads(world.store, 240)
+    with world.store.begin() as conn:
+        where = ld.positions(conn)
+        states = dict(conn.execute(select(ld.lead_states.c.lead_id, ld.lead_states.c.state)).all())
+    for state in (None, "verified", "received"):
+        rows = clients["dung"].get("/map/leads.json", params={"state": state} if state else {}
+                                   ).json()["leads"]
+        wanted = {k for k in where if state in (None, states[k])}
+        assert {r[0] for r in rows} == wanted and len(rows) == len(wanted), state
+        for lead_id, lat, lon, _state, radius, proposed, _label in rows:
+            point = where[lead_id]
+            assert (lat, lon, radius) == (round(point[0], 6), round(point[1], 6),
+                                          round(point[2]))
+            assert proposed == (point[3] != "coordinate")

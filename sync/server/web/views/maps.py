@@ -90,11 +90,13 @@ def layers_page(request: Request, wb: Workbench) -> Response:
     return _page(request, wb)
 
 
-async def _receive_file(upload: UploadFile, target: Path, cap: int) -> str:
-    """Copy the uploaded file out of the form, at most ``cap`` bytes; its SHA-256."""
+def _receive_file(upload: UploadFile, target: Path, cap: int) -> str:
+    """Copy the uploaded file out of the form (a spooled temporary file), at most ``cap``
+    bytes; its SHA-256."""
     digest, size = hashlib.sha256(), 0
+    upload.file.seek(0)
     with target.open("wb") as out:
-        while chunk := await upload.read(CHUNK):
+        while chunk := upload.file.read(CHUNK):
             size += len(chunk)
             if size > cap:
                 raise ml.LayerError("too_large", f"at most {cap:,} bytes")
@@ -103,33 +105,38 @@ async def _receive_file(upload: UploadFile, target: Path, cap: int) -> str:
     return digest.hexdigest()
 
 
-async def layer_add(request: Request, wb: Workbench) -> Response:
+def _add(request: Request, wb: Workbench, upload: UploadFile, name: str) -> Response:
+    """Receive, check, tile and record one layer (in a worker thread: it takes a while)."""
     actor, limits = request.state.actor, wb.config.map_limits
-    require(actor, ml.STAFF, "add a map layer")
-    form = await request.form()
+    _layer_id, work = ml.new_work_folder(wb.data)
+    try:
+        # Named by what its first bytes say, never by the uploaded name.
+        received = work / "upload"
+        sha256 = _receive_file(upload, received, limits.max_bytes)
+        with received.open("rb") as f:
+            kind = ml.kind_of(f.read(16))
+        source = received.rename(work / ("source.tif" if kind == "geotiff" else "source.mbtiles"))
+        built = ml.build(actor, source, sha256, limits)
+        with wb.store.begin() as conn:
+            ml.record(conn, actor, wb.data, built, name, str(upload.filename), wb.now())
+    except ml.LayerError as error:
+        ml.discard(work)
+        return _page(request, wb, 400, error.code, error.detail)
+    except BaseException:
+        ml.discard(work)
+        raise
+    return RedirectResponse("/map/layers", status_code=303)
+
+
+async def layer_add(request: Request, wb: Workbench) -> Response:
+    require(request.state.actor, ml.STAFF, "add a map layer")
+    form = await request.form()  # already parsed (and bounded) when the guard checked CSRF
     upload, name = form.get("file"), str(form.get("name", ""))
     if not isinstance(upload, UploadFile) or not upload.filename:
         return await run_in_threadpool(_page, request, wb, 400, "no_file")
     if not " ".join(name.split()):
         return await run_in_threadpool(_page, request, wb, 400, "no_name")
-    _layer_id, work = ml.new_work_folder(wb.data)
-    try:
-        # Named by what its first bytes say, never by the uploaded name.
-        received = work / "upload"
-        sha256 = await _receive_file(upload, received, limits.max_bytes)
-        with received.open("rb") as f:
-            kind = ml.kind_of(f.read(16))
-        source = received.rename(work / ("source.tif" if kind == "geotiff" else "source.mbtiles"))
-        built = await run_in_threadpool(ml.build, actor, source, sha256, limits)
-        with wb.store.begin() as conn:
-            ml.record(conn, actor, wb.data, built, name, str(upload.filename), wb.now())
-    except ml.LayerError as error:
-        ml.discard(work)
-        return await run_in_threadpool(_page, request, wb, 400, error.code, error.detail)
-    except BaseException:
-        ml.discard(work)
-        raise
-    return RedirectResponse("/map/layers", status_code=303)
+    return await run_in_threadpool(_add, request, wb, upload, name)
 
 
 def layer_remove(request: Request, wb: Workbench) -> Response:

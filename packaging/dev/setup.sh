@@ -97,6 +97,9 @@ SYSTEM_PACKAGES=(
     # leads (issue 14): OCR of the typed pages photographed at the station, Vietnamese model
     tesseract-ocr
     tesseract-ocr-vie
+    # map layers (issue 14): gdalinfo, gdalwarp, gdal_translate and gdaladdo tile the command's
+    # georeferenced map sheets (run as bounded subprocesses by sync/server/map_layers.py)
+    gdal-bin
 )
 
 say() { printf 'setup: %s\n' "$*" >&2; }

@@ -67,6 +67,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "review-witnesses": frozenset({ADMIN, ANALYST}),
     # --- end imported lists and the witness network ---
     "manage-places": ADMINS,  # the register of places (sync/server/places.py)
+    # Map layers (sync/server/map_layers.py checks the roles again): staff add, admins remove.
+    "manage-map-layers": frozenset({ADMIN, ANALYST}),
+    "remove-map-layers": ADMINS,
 }
 
 

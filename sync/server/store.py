@@ -291,6 +291,7 @@ from sync.server import accounts as _accounts  # noqa: E402, F401
 from sync.server import casework_tables as _casework_tables  # noqa: E402, F401
 from sync.server import index as _index  # noqa: E402, F401
 from sync.server import leads as _leads  # noqa: E402, F401
+from sync.server import map_layers as _map_layers  # noqa: E402, F401
 from sync.server import ocr as _ocr  # noqa: E402, F401
 from sync.server import places as _places  # noqa: E402, F401
 from sync.server import witness_tables as _witness_tables  # noqa: E402, F401  (migration 0009)

@@ -10,7 +10,7 @@ from pathlib import Path
 from capture.consent import MediaUse
 from capture.testimony import MarkerKind
 from capture.visits import Confidence, ItemKind, PersonKind, VisitStatus
-from sync.server import leads
+from sync.server import leads, map_layers, mbtiles_copy
 from sync.server.actors import ROLES
 from sync.server.search import KINDS
 from sync.server.web import i18n
@@ -72,6 +72,12 @@ def _families() -> set[str]:
         r'PlaceError\(\s*"([a-z_]+)"', Path(places.__file__).read_text("utf-8"))}
     made |= {f"coordnote.{c}" for c, _ in (*NOTE_CODES, *places._NOTE_CODES)}
     made |= {"coordnote.place_province_assumed", "coordnote.text"}
+    # The map's layers (sync/server/map_layers.py): every refusal a page may say, and the kinds.
+    refusals = "".join(Path(m.__file__).read_text("utf-8") for m in (map_layers, mbtiles_copy))
+    made |= {f"layererror.{c}" for c in re.findall(
+        r'(?:LayerError|CopyRefused)\(\s*"([a-z_]+)"', refusals)}
+    made |= {f"layererror.{c}" for c in ("not_found", "no_file", "no_name", "busy")}
+    made |= {f"layers.kind.{k}" for k in ("geotiff", "mbtiles")}
     made |= {f"reports.by.{k}" for k in ("commune", "station", "province")}
     made |= {f"reports.breakdown.{k}" for k in ("commune", "station", "province")}
     made |= {f"reports.rule.{k}" for k in ("calendar", "decree-09")}

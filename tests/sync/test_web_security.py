@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from sync.server import accounts
 from sync.server.actors import PERMISSIONS, ROLES
 from sync.server.web.app import PUBLIC, WebConfig, create_web_app
+from tests.sync import map_world
 from tests.sync import workbench_world as ww
 from tests.sync.test_lists import import_small_list  # h19-lists
 
@@ -26,6 +27,7 @@ def world(tmp_path_factory):
     folder = tmp_path_factory.mktemp("workbench")
     built = ww.build(folder, f"sqlite:///{folder / 'server.db'}")
     built.ids["import"] = import_small_list(built.store)  # h19-lists: /lists/{import_id}
+    built.ids["map_layer"] = map_world.tiny_layer(built.store, built.data)  # the map's tiles
     yield built
     built.store.engine.dispose()
 
@@ -76,7 +78,9 @@ def _paths(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
             "object_id": pages[0], "lang": "en", "username": "cuong", "token_id": "0" * 12,
             "format": "xlsx",
             "lead_id": world.ids["lead"], "fmt": "geojson",
-            "import_id": world.ids["import"], "place_id": world.ids["place"]}
+            "import_id": world.ids["import"], "place_id": world.ids["place"],
+            # the map's layers (tests/sync/test_map_layers.py has the rest)
+            "layer_id": world.ids["map_layer"], "z": "0", "x": "0", "y": "0"}
 
 
 def _url(route: Route, values: dict[str, str]) -> str:
@@ -158,6 +162,8 @@ def test_every_route_refuses_the_wrong_role_and_opens_for_the_right_one(app, wor
             checked.add((route.path, role))
     assert ("/access-log", "reader") in checked and ("/media/original/{kind}/{object_id}",
                                                      "reader") in checked
+    assert ("/map/layers", "verifier") in checked and (
+        "/map/layers/{layer_id}/{z}/{x}/{y}.png", "reader") in checked
 
 
 def test_a_form_without_its_csrf_token_changes_nothing(app, world):

@@ -29,6 +29,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sync.server import accounts
+from sync.server import map_layers as _map_layers
 from sync.server.actors import Actor, Forbidden, allowed
 from sync.server.store import Store
 from sync.server.web import i18n
@@ -59,6 +60,7 @@ class WebConfig:
     policy: accounts.Policy = field(default_factory=accounts.Policy)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     per_page: int = 20
+    map_limits: _map_layers.Limits = field(default_factory=_map_layers.Limits)
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
         auth,
         home,
         leads,
+        maps,
         media,
         places,
         press,
@@ -180,6 +183,16 @@ def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
         route("/places", places.places_action, "manage-places", ("POST",)),
         route("/places/{place_id}", places.place_page, "view-records"),
         route("/places/{place_id}", places.place_action, "manage-places", ("POST",)),
+        # --- the map's layers and points (views/maps.py) ---
+        route("/map/layers", maps.layers_page, "manage-map-layers"),
+        maps.limited(route("/map/layers", maps.layer_add, "manage-map-layers", ("POST",)),
+                     maps.upload_limit),
+        route("/map/layers/{layer_id}/remove", maps.layer_remove, "remove-map-layers",
+              ("POST",)),
+        route("/map/layers.json", maps.layers_json, "view-records"),
+        route("/map/layers/{layer_id}/{z}/{x}/{y}.png", maps.layer_tile, "view-records"),
+        route("/map/leads.json", maps.leads_json, "view-records"),
+        # --- end of the map's routes ---
         route("/api/v1/search", api.search_hits, "view-records", api=True),
         route("/api/v1/leads", leads.api_leads, "view-records", api=True),
         route("/api/v1/leads/{lead_id}", leads.api_lead, "view-records", api=True),

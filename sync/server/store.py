@@ -291,3 +291,4 @@ from sync.server import accounts as _accounts  # noqa: E402, F401
 from sync.server import casework_tables as _casework_tables  # noqa: E402, F401
 from sync.server import index as _index  # noqa: E402, F401
 from sync.server import leads as _leads  # noqa: E402, F401
+from sync.server import report_rollup as _report_rollup  # noqa: E402, F401

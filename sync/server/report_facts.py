@@ -375,33 +375,66 @@ _DRILL: dict[str, Any] = {
     "withdrawals": (tombstones, None),
     "leads_received": (index_leads, None),
 }
+# The lead work's and the DNA follow-up's figures: the visits whose leads (whose relatives'
+# samples) had that step on a day of the period.
+_EVENT_DRILL = {"leads_verified": VERIFIED, "coordinates_verified": VERIFIED,
+                "remains_found": REMAINS_FOUND, "remains_gathered": GATHERED,
+                "dna_samples_collected": "collected", "dna_samples_matched": "match"}
 DRILL_LIMIT = 200
 
 
 def drillable(kpi_id: str) -> bool:
-    return kpi_id in _DRILL
+    return kpi_id in _DRILL or kpi_id in _EVENT_DRILL
+
+
+def _event_query(conn: Connection, kpi_id: str, period: kpis.Period, where: list[Any]) -> Any:
+    v = index_visits.c
+    since, until = _db(conn, _start_of(period.start)), _db(conn, kpis.end_of_day(period.end))
+    columns = (v.visit_id, v.visit_date, v.ward_code, v.station_id, v.village)
+    if kpi_id.startswith("dna_"):
+        d, p = dna_steps.c, index_people.c
+        step = [d.step == "collected"] if kpi_id == "dna_samples_collected" else [
+            d.step == "result", d.result == "match"]
+        return (select(*columns, func.count(d.sample_code.distinct()).label("n"))
+                .select_from(dna_steps.join(index_people, p.id == d.person_id)
+                             .join(index_visits, v.visit_id == p.visit_id))
+                .where(*where, *step, d.at >= since, d.at < until).group_by(*columns))
+    e, s = lead_events.c, lead_states.c
+    count = (func.sum(func.coalesce(s.remains_count, 1)) if kpi_id.startswith("remains")
+             else func.count(e.lead_id.distinct()))
+    return (select(*columns, count.label("n"))
+            .select_from(lead_events.join(lead_states, s.lead_id == e.lead_id)
+                         .join(index_visits, v.visit_id == s.visit_id))
+            .where(*where, e.action == "transition", e.to_state == _EVENT_DRILL[kpi_id],
+                   e.at >= since, e.at < until).group_by(*columns))
 
 
 def records(conn: Connection, actor: Any, kpi_id: str, period: kpis.Period, *,
             commune: str = "", station: str = "", limit: int = DRILL_LIMIT
             ) -> list[dict[str, Any]]:
     """The visits of the period (their visit day in it; of a commune or a station when given)
-    that hold records of the figure, with how many each holds, newest day first. The index as it
-    is now: what arrived after a report's cut-off shows here too. Readers and up (the visit page
-    then shows each visit as the role may see it)."""
+    that hold records of the figure, with how many each holds, newest day first; for the lead
+    work's and the DNA figures, the visits whose leads (relatives' samples) had that step on a
+    day of the period. The index and the events as they are now: what was recorded after a
+    report's cut-off shows here too. Readers and up (the visit page then shows each visit as the
+    role may see it)."""
     from sync.server.actors import READS, require
 
     require(actor, READS, "see the records behind a figure")
-    if kpi_id not in _DRILL:
+    if not drillable(kpi_id):
         raise kpis.InvalidPeriod(text=f"figure {kpi_id}"[:40])
     v = index_visits.c
     where = [v.visit_date >= period.start.isoformat(), v.visit_date <= period.end.isoformat()]
+    if kpi_id in _EVENT_DRILL:
+        where = []
     if commune.isdigit():
         where.append(v.ward_code == int(commune))
     if station:
         where.append(v.station_id == station[:36])
-    spec = _DRILL[kpi_id]
-    if spec is None:
+    spec = _DRILL.get(kpi_id)
+    if kpi_id in _EVENT_DRILL:
+        query = _event_query(conn, kpi_id, period, where)
+    elif spec is None:
         count: Any = func.count().label("n")
         query = select(v.visit_id, v.visit_date, v.ward_code, v.station_id, v.village, count)
         query = query.where(*where).group_by(v.visit_id, v.visit_date, v.ward_code,

@@ -4,6 +4,7 @@ cut-off, and the CLI's JSON, XLSX and PDF."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 from datetime import date
@@ -11,7 +12,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from capture import kpis
+from capture import kpis, report_files
 from sync.server import report_facts as rf
 from sync.server.__main__ import main
 from sync.server.store import Store
@@ -85,11 +86,20 @@ def test_by_commune_station_and_province(command):
     assert [(g["key"], g["kpis"]["pages_digitised"]["value"])
             for g in by_commune["groups"]] == [("4", 5), ("7", 4)]
     assert by_commune["groups"][0]["label"] == "Phường Ba Đình"
-    by_province = rf.build(store, cut, period="2026-11", by="province")["by"]
-    assert by_province["dimension"] == "province"
-    assert [(g["label"], g["kpis"]["visits"]["value"]) for g in by_province["groups"]] == [
+    by_province = rf.build(store, cut, period="2026-11", by="province")
+    groups = by_province["by"]["groups"]
+    assert by_province["by"]["dimension"] == "province"
+    assert [(g["label"], g["kpis"]["visits"]["value"]) for g in groups] == [
         ("Thành phố Hà Nội", 3)]
-    assert by_province["groups"][0]["kpis"]["remains_found"]["status"] == "recorded"
+    assert groups[0]["kpis"]["remains_found"]["status"] == "recorded"
+    # One sheet per table, the breakdown's named for its dimension (it once said "Theo trạm").
+    sheets = report_files.tables(by_province)
+    assert list(sheets) == ["Thông tin", "Chỉ số", "So với kỳ trước", "Diễn biến",
+                            "Theo tỉnh, thành phố"]
+    assert sheets["Theo tỉnh, thành phố"][0][2] == "Thành phố Hà Nội (1)"
+    book = io.BytesIO()
+    report_files.write_xlsx(by_province, book)
+    assert load_workbook(book, read_only=True).sheetnames[-1] == "Theo tỉnh, thành phố"
 
 
 def test_same_cutoff_same_bytes_after_later_batches_and_a_withdrawal_counts(command):
@@ -176,6 +186,17 @@ def test_lead_and_dna_figures_from_their_events_counted_by_hand(command):
     assert [(g["key"], g["kpis"]["dna_samples_collected"]["value"],
              g["kpis"]["leads_verified"]["value"]) for g in groups] == [
         ("", 1, 0), (world.S1, 1, 1), (world.S2, 0, 0)]
+    # Drill-down: the visits whose leads (relatives' samples) had the step in the period.
+    from sync.server.actors import READER, Actor as Who
+    november_period = kpis.parse_period("2026-11")
+    with store.engine.connect() as conn:
+        def drill(kpi_id: str) -> list:
+            return [(r["visit_id"], r["count"]) for r in rf.records(
+                conn, Who("doc", READER), kpi_id, november_period)]
+        assert drill("leads_verified") == [(world.uid("V1"), 1)]
+        assert drill("remains_found") == [(world.uid("V1"), 3)]
+        assert drill("dna_samples_collected") == [(world.uid("V1"), 1)]
+        assert drill("remains_gathered") == []
     # The same cut-off, the same bytes, after later lead events.
     first = kpis.report_json(rf.build(store, cut, period="2026-11", by="commune"))
     from sync.server import leads

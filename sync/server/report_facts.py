@@ -27,6 +27,7 @@ import hashlib
 import json
 from bisect import bisect_left, bisect_right
 from datetime import UTC, date, datetime, timedelta
+from operator import add
 from typing import Any
 
 from sqlalchemy import Connection, func, inspect, select
@@ -59,7 +60,12 @@ LEAD_KINDS = frozenset({FactKind.LEAD_VERIFIED, FactKind.COORDINATE_VERIFIED,
 DNA_KINDS = frozenset({FactKind.DNA_SAMPLE_COLLECTED, FactKind.DNA_SAMPLE_MATCHED})
 BY = ("commune", "station", "province")
 
-# What each figure reads: a summed counter of the rows, or the number of distinct keys.
+# What each figure reads: a summed counter of the rows, or the number of distinct keys. Rows
+# hold them at fixed places (SUMS, KEYS): a province's report adds up tens of thousands.
+SUMS = (*report_rollup.COUNTERS, "withdrawals", "remains_found", "remains_gathered")
+KEYS = ("household", "lead_verified", "coordinate", "dna_collected", "dna_matched")
+_S = {name: at for at, name in enumerate(SUMS)}
+_K = {name: at for at, name in enumerate(KEYS)}
 _SUM = {FactKind.VISIT: "visits", FactKind.MARTYR: "martyrs", FactKind.PAGE: "pages",
         FactKind.VIDEO: "videos", FactKind.RECORDING: "seconds",
         FactKind.DNA_VOLUNTEER: "dna_volunteers", FactKind.CONSENT: "consents",
@@ -77,8 +83,10 @@ _DISTINCT: dict[tuple[FactKind, ...], tuple[str, str]] = {
     (FactKind.DNA_SAMPLE_MATCHED,): ("keys", "dna_matched"),
 }
 _PLACE = {"station": 1, "commune": 2, "province": 3}
-# (day, station, commune, province, counters, keys)
-Row = tuple[date, str, str, str, dict[str, float], dict[str, str]]
+_NO_SUMS = (0,) * len(SUMS)
+_NO_KEYS: tuple[str | None, ...] = (None,) * len(KEYS)
+# (day, station, commune, province, sums in SUMS' order, keys in KEYS' order)
+Row = tuple[date, str, str, str, tuple[float, ...], tuple[str | None, ...]]
 
 
 class _Counts(kpis.Counts):
@@ -89,35 +97,41 @@ class _Counts(kpis.Counts):
     def __init__(self, rows: list[Row]) -> None:
         self._rows = sorted(rows, key=lambda row: row[0])  # stable: the order read stays
         self._days = [row[0] for row in self._rows]
-        self._done: dict[tuple[date, date, str], dict[str, tuple[dict, dict]]] = {}
+        self._done: dict[tuple[date, date, str], dict[str, tuple[list, list]]] = {}
 
     def _of(self, period: kpis.Period, group: tuple[str, str] | None
-            ) -> tuple[dict[str, float], dict[str, set[str]]]:
+            ) -> tuple[list[float], list[set[str]]]:
         dimension = group[0] if group else ""
         key = (period.start, period.end, dimension)
         if key not in self._done:
-            acc: dict[str, tuple[dict, dict]] = {}
+            acc: dict[str, tuple[list, list]] = {}
             at = _PLACE.get(dimension)
             for row in self._rows[bisect_left(self._days, period.start):
                                   bisect_right(self._days, period.end)]:
-                sums, keys = acc.setdefault(row[at] if at else "", ({}, {}))
-                for name, value in row[4].items():
-                    sums[name] = sums.get(name, 0) + value
-                for name, value in row[5].items():
-                    keys.setdefault(name, set()).add(value)
+                name = row[at] if at else ""
+                if name not in acc:
+                    acc[name] = ([0] * len(SUMS), [set() for _ in KEYS])
+                sums, keys = acc[name]
+                if row[4] is not _NO_SUMS:
+                    sums[:] = map(add, sums, row[4])
+                if row[5] is not _NO_KEYS:
+                    for index, value in enumerate(row[5]):
+                        if value is not None:
+                            keys[index].add(value)
             self._done[key] = acc
-        return self._done[key].get(group[1] if group else "", ({}, {}))
+        return self._done[key].get(group[1] if group else "", (list(_NO_SUMS),
+                                                              [set() for _ in KEYS]))
 
     def total(self, kinds: tuple[FactKind, ...], period: kpis.Period,
               group: tuple[str, str] | None = None) -> float:
         sums = self._of(period, group)[0]
-        return sum(sums.get(_SUM[kind], 0) for kind in kinds)
+        return sum(sums[_S[_SUM[kind]]] for kind in kinds)
 
     def distinct(self, kinds: tuple[FactKind, ...], period: kpis.Period,
                  group: tuple[str, str] | None = None) -> int:
         how, name = _DISTINCT[kinds]
         sums, keys = self._of(period, group)
-        return int(sums.get(name, 0)) if how == "sum" else len(keys.get(name, ()))
+        return int(sums[_S[name]]) if how == "sum" else len(keys[_K[name]])
 
     def groups(self, dimension: str) -> list[str]:
         at = _PLACE[dimension]
@@ -144,35 +158,40 @@ def _read(conn: Connection, as_of: datetime, first: date, last: date, covers: fr
     cut = _db(conn, as_of)
     rows: list[Row] = []
     sha = hashlib.sha256()
-    by_kind: dict[str, int] = {}
+    by_source: dict[str, int] = {}
 
-    def add(source: str, day: date, place: tuple[str, str, str], sums: dict[str, float],
-            keys: dict[str, str]) -> None:
-        rows.append((day, *place, sums, keys))
-        for name in (*sums, *keys):
-            by_kind[name] = by_kind.get(name, 0) + 1
-        sha.update(f"{source}\t{day.isoformat()}\t{chr(9).join(place)}\t"
-                   f"{sorted(sums.items())!r}\t{sorted(keys.items())!r}\n".encode())
+    def add(source: str, day: date, place: tuple[str, str, str],
+            sums: dict[str, float] | None = None, keys: dict[str, str] | None = None) -> None:
+        vector = tuple(sums.get(name, 0) for name in SUMS) if sums else _NO_SUMS
+        known = tuple(keys.get(name) for name in KEYS) if keys else _NO_KEYS
+        rows.append((day, *place, vector, known))
+        by_source[source] = by_source.get(source, 0) + 1
+        sha.update(f"{source}\t{day}\t{place!r}\t{sums!r}\t{keys!r}\n".encode())
 
     r = report_days.c
-    counters = [r[name] for name in report_rollup.COUNTERS]
+    tail = (0,) * (len(SUMS) - len(report_rollup.COUNTERS))
     days: dict[str, date] = {}
     places_seen: dict[tuple[Any, Any, Any], tuple[str, str, str]] = {}
-    for row in conn.execution_options(stream_results=True, yield_per=20_000).execute(
-            select(r.day, r.station_id, r.ward_code, r.province_code, r.household, *counters)
-            .where(r.day >= first.isoformat(), r.day <= last.isoformat(), r.recorded_at < cut)
-            .order_by(r.day, r.visit_id, r.recorded_at)):
+    read = conn.execute(
+        select(r.day, r.station_id, r.ward_code, r.province_code, r.household,
+               *[r[name] for name in report_rollup.COUNTERS])
+        .where(r.day >= first.isoformat(), r.day <= last.isoformat(), r.recorded_at < cut)
+        .order_by(r.day, r.visit_id, r.recorded_at)).all()
+    # The digest is over the rows as read (one repr a chunk: cheap), then the events'.
+    for at in range(0, len(read), 8192):
+        sha.update(repr([tuple(row) for row in read[at:at + 8192]]).encode())
+    for row in read:
         day = days.get(row[0]) or days.setdefault(row[0], date.fromisoformat(row[0]))
         place = places_seen.get(row[1:4]) or places_seen.setdefault(row[1:4], _place(*row[1:4]))
-        sums = {name: value for name, value in zip(report_rollup.COUNTERS, row[5:],
-                                                   strict=True) if value}
-        add("visit", day, place, sums, {"household": row[4]} if row[4] else {})
+        rows.append((day, *place, (*row[5:], *tail),
+                     (row[4], None, None, None, None) if row[4] else _NO_KEYS))
     _withdrawals(conn, cut, first, last, add)
     if FactKind.LEAD_VERIFIED in covers:
         _lead_events(conn, cut, first, last, add)
     if FactKind.DNA_SAMPLE_COLLECTED in covers:
         _dna(conn, cut, first, last, add)
-    return rows, sha.hexdigest(), by_kind
+    by_source["visit_day"] = len(read)
+    return rows, sha.hexdigest(), dict(sorted(by_source.items()))
 
 
 def _withdrawals(conn: Connection, cut: datetime, first: date, last: date, add: Any) -> None:
@@ -202,14 +221,18 @@ def _lead_events(conn: Connection, cut: datetime, first: date, last: date, add: 
     transitions of the days first..last, recorded (``at``) before the cut-off."""
     e, s, v = lead_events.c, lead_states.c, index_visits.c
     until = min(cut, _db(conn, kpis.end_of_day(last)))
-    query = (select(e.lead_id, e.at, e.to_state, e.detail, s.remains_count, v.station_id,
-                    v.ward_code, v.province_code)
+    # Only a transition reaches these states (a merge leaves open states only): filtering on
+    # the state alone lets the database use that index rather than the action's.
+    query = (select(e.action, e.lead_id, e.at, e.to_state, e.detail, s.remains_count,
+                    v.station_id, v.ward_code, v.province_code)
              .select_from(lead_events.join(lead_states, s.lead_id == e.lead_id)
                           .outerjoin(index_visits, v.visit_id == s.visit_id))
-             .where(e.action == "transition", e.to_state.in_((VERIFIED, REMAINS_FOUND, GATHERED)),
+             .where(e.to_state.in_((VERIFIED, REMAINS_FOUND, GATHERED)),
                     e.at >= _db(conn, _start_of(first)), e.at < until)
              .order_by(e.id))
-    for lead_id, at, state, detail, remains, *place in conn.execute(query):
+    for action, lead_id, at, state, detail, remains, *place in conn.execute(query):
+        if action != "transition":
+            continue
         day = kpis.local_day(aware(at))
         try:
             said = json.loads(detail or "{}")
@@ -221,13 +244,13 @@ def _lead_events(conn: Connection, cut: datetime, first: date, last: date, add: 
             point = (f"{float(lat):.5f},{float(lon):.5f}"
                      if isinstance(lat, int | float) and isinstance(lon, int | float)
                      else f"lead:{lead_id}")
-            add("verified", day, _place(*place), {}, {"lead_verified": lead_id,
-                                                     "coordinate": point})
+            add("verified", day, _place(*place), None, {"lead_verified": lead_id,
+                                                       "coordinate": point})
         elif state == REMAINS_FOUND:
             count = said.get("remains") if isinstance(said.get("remains"), int) else remains
-            add("found", day, _place(*place), {"remains_found": int(count or 1)}, {})
+            add("found", day, _place(*place), {"remains_found": int(count or 1)})
         else:
-            add("gathered", day, _place(*place), {"remains_gathered": int(remains or 1)}, {})
+            add("gathered", day, _place(*place), {"remains_gathered": int(remains or 1)})
 
 
 def _dna(conn: Connection, cut: datetime, first: date, last: date, add: Any) -> None:
@@ -245,9 +268,9 @@ def _dna(conn: Connection, cut: datetime, first: date, last: date, add: Any) -> 
              .order_by(d.id))
     for step, code, at, result, *place in conn.execute(query):
         if step == "collected":
-            add("dna", kpis.local_day(aware(at)), _place(*place), {}, {"dna_collected": code})
+            add("dna", kpis.local_day(aware(at)), _place(*place), None, {"dna_collected": code})
         elif result == "match":
-            add("dna", kpis.local_day(aware(at)), _place(*place), {}, {"dna_matched": code})
+            add("dna", kpis.local_day(aware(at)), _place(*place), None, {"dna_matched": code})
 
 
 def covers(conn: Connection) -> frozenset[FactKind]:

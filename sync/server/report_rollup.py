@@ -30,6 +30,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Float,
+    Index,
     Integer,
     String,
     Table,
@@ -41,6 +42,7 @@ from sqlalchemy import (
 
 from capture import kpis
 from capture.folding import fold
+from sync.server.leads import lead_events
 from sync.server.store import batches, metadata
 
 # Summed per row; "seconds" is the finished recordings' length (frames / rate).
@@ -61,6 +63,11 @@ report_days = Table(
     *(Column(name, Float if name == "seconds" else Integer, nullable=False)
       for name in COUNTERS),
 )
+
+# The report reads the transitions to a few states over a range of days: with state and time in
+# one index it reads those rows alone (migration 0011; the table is sync/server/leads.py's).
+lead_events_by_state = Index("ix_lead_events_to_state_at", lead_events.c.to_state,
+                             lead_events.c.at)
 
 
 def aware(moment: datetime) -> datetime:

@@ -187,7 +187,8 @@ def test_lead_and_dna_figures_from_their_events_counted_by_hand(command):
              g["kpis"]["leads_verified"]["value"]) for g in groups] == [
         ("", 1, 0), (world.S1, 1, 1), (world.S2, 0, 0)]
     # Drill-down: the visits whose leads (relatives' samples) had the step in the period.
-    from sync.server.actors import READER, Actor as Who
+    from sync.server.actors import READER
+    from sync.server.actors import Actor as Who
     november_period = kpis.parse_period("2026-11")
     with store.engine.connect() as conn:
         def drill(kpi_id: str) -> list:

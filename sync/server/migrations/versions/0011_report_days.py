@@ -1,5 +1,6 @@
 """The reports' roll-up (sync/server/report_rollup.py): each indexed visit's counters by the day
-it happened and the instant the command received it, filled here from the index as it is.
+it happened and the instant the command received it, filled here from the index as it is; and an index of the lead events by state and time, which
+the reports read.
 Derived from the index: reindex rebuilds it.
 
 Revision ID: 0011
@@ -32,6 +33,7 @@ def upgrade() -> None:
         *(sa.Column(name, sa.Float if name == "seconds" else sa.Integer, nullable=False)
           for name in COUNTERS),
     )
+    op.create_index("ix_lead_events_to_state_at", "lead_events", ["to_state", "at"])
     # What is indexed already gets its rows now, so the reports need no reindex.
     from sync.server import index, report_rollup
 
@@ -41,4 +43,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_lead_events_to_state_at", table_name="lead_events")
     op.drop_table("report_days")

@@ -334,10 +334,14 @@ def _labels(conn: Connection, communes: set[str], provinces: set[str]
         except (UnknownPlace, ValueError, KeyError):
             return code
 
-    return {"commune": {c: name(places.ward_name, c) for c in sorted(communes)},
-            "station": {r.id: r.name for r in conn.execute(
-                select(stations.c.id, stations.c.name).order_by(stations.c.id))},
-            "province": {c: name(places.province_name, c) for c in sorted(provinces)}}
+    # "": a DNA step that names no relative of a visit, a lead whose visit left the index.
+    unknown = {"": "Không rõ địa bàn"}
+    return {"commune": {**unknown, **{c: name(places.ward_name, c) for c in sorted(communes)
+                                      if c}},
+            "station": {**unknown, **{r.id: r.name for r in conn.execute(
+                select(stations.c.id, stations.c.name).order_by(stations.c.id))}},
+            "province": {**unknown, **{c: name(places.province_name, c)
+                                       for c in sorted(provinces) if c}}}
 
 
 def choose_period(as_of: datetime, *, period: str | None = None, start: date | None = None,

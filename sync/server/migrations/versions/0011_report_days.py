@@ -1,6 +1,6 @@
 """The reports' roll-up (sync/server/report_rollup.py): each indexed visit's counters by the day
-it happened and the instant the command received it, filled here from the index as it is; and an index of the lead events by state and time, which
-the reports read.
+it happened and the instant the command received it, filled here from the index as it is; and
+an index of the lead events by state and time, which the reports read.
 Derived from the index: reindex rebuilds it.
 
 Revision ID: 0011

@@ -375,13 +375,19 @@ class Snapshot:
     facts: tuple[Fact, ...]
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # dimension -> key -> name
     digest: str = ""
+    # A source that counts in bulk (the command's roll-up) keeps no facts: how many rows it
+    # read, and how many of them hold each kind (``facts`` and ``facts_by_kind``).
+    rows: tuple[int, dict[str, int]] | None = None
 
     def describe(self) -> dict[str, Any]:
         counts = {str(kind): n for kind, n in Counter(map(attrgetter("kind"), self.facts))
                   .items()}
+        total = len(self.facts)
+        if self.rows is not None:
+            total, counts = self.rows[0], dict(self.rows[1])
         return {"format": SNAPSHOT_FORMAT, "as_of": _instant(self.as_of),
                 "source": dict(sorted(self.source.items())),
-                "covers": sorted(k.value for k in self.covers), "facts": len(self.facts),
+                "covers": sorted(k.value for k in self.covers), "facts": total,
                 "facts_by_kind": dict(sorted(counts.items())), "sha256": self.digest}
 
 
@@ -519,35 +525,70 @@ KPIS: tuple[Kpi, ...] = (
         f"Leads (a possible burial place or another clue) recorded {_VISIT_DAY_EN}, "
         f"{_CUTOFF_EN}.", (FactKind.LEAD,)),
     Kpi("leads_verified", "Manh mối đã xác minh", "Leads verified",
-        f"Số manh mối được xác minh trong kỳ. {_COMMAND_VI}.",
-        f"Leads verified in the period. {_COMMAND_EN}.", (FactKind.LEAD_VERIFIED,)),
+        "Số manh mối khác nhau được chuyển sang trạng thái \"đã xác minh\" trong kỳ (có tọa độ, "
+        f"hai nguồn độc lập hoặc kiểm tra thực địa), theo ngày xác minh, {_CUTOFF_VI}. "
+        f"{_COMMAND_VI}.",
+        "Distinct leads moved to \"verified\" in the period (with a coordinate, and two "
+        f"independent sources or a field check), by the day of verification, {_CUTOFF_EN}. "
+        f"{_COMMAND_EN}.", (FactKind.LEAD_VERIFIED,), "distinct"),
     Kpi("verification_rate", "Tỷ lệ xác minh (%)", "Verification rate (%)",
-        "Manh mối đã xác minh chia cho manh mối tiếp nhận trong kỳ, tính theo phần trăm, làm "
-        "tròn một chữ số thập phân; không có manh mối tiếp nhận thì để trống.",
-        "Leads verified divided by leads received in the period, in per cent, to one decimal; "
-        "blank when no lead was received.", (), "ratio", ("leads_verified", "leads_received")),
+        "Manh mối đã xác minh trong kỳ chia cho manh mối tiếp nhận trong kỳ, tính theo phần "
+        "trăm, làm tròn một chữ số thập phân (có thể quá 100 khi xác minh manh mối của các kỳ "
+        "trước); không có manh mối tiếp nhận thì để trống.",
+        "Leads verified in the period divided by leads received in the period, in per cent, to "
+        "one decimal (it can pass 100 when leads of earlier periods are verified); blank when "
+        "no lead was received.", (), "ratio", ("leads_verified", "leads_received")),
     Kpi("coordinates_verified", "Tọa độ được xác minh", "Coordinates verified",
-        f"Số tọa độ tìm kiếm được xác minh trong kỳ. {_COMMAND_VI}.",
-        f"Search coordinates verified in the period. {_COMMAND_EN}.",
-        (FactKind.COORDINATE_VERIFIED,)),
+        "Số tọa độ tìm kiếm khác nhau (làm tròn khoảng 1 m) của các manh mối được xác minh "
+        f"trong kỳ; hai manh mối chỉ cùng một điểm tính một, {_CUTOFF_VI}. {_COMMAND_VI}.",
+        "Distinct search coordinates (to about 1 m) of the leads verified in the period; two "
+        f"leads pointing at one place count once, {_CUTOFF_EN}. {_COMMAND_EN}.",
+        (FactKind.COORDINATE_VERIFIED,), "distinct"),
     Kpi("dna_samples_collected", "Mẫu ADN được thu thập", "DNA samples collected",
-        f"Số mẫu sinh phẩm ADN thu thập trong kỳ. {_COMMAND_VI}.",
-        f"DNA samples collected in the period. {_COMMAND_EN}.",
-        (FactKind.DNA_SAMPLE_COLLECTED,)),
+        "Số mẫu sinh phẩm ADN khác nhau (theo mã mẫu) có bước \"thu mẫu\" diễn ra trong kỳ, "
+        f"{_CUTOFF_VI}. {_COMMAND_VI}.",
+        "Distinct DNA samples (by sample code) whose \"collected\" step took place in the "
+        f"period, {_CUTOFF_EN}. {_COMMAND_EN}.", (FactKind.DNA_SAMPLE_COLLECTED,), "distinct"),
     Kpi("dna_samples_matched", "Mẫu ADN giám định thành công", "DNA samples matched",
-        f"Số mẫu ADN giám định thành công trong kỳ. {_COMMAND_VI}.",
-        f"DNA samples successfully matched in the period. {_COMMAND_EN}.",
-        (FactKind.DNA_SAMPLE_MATCHED,)),
+        "Số mẫu ADN khác nhau (theo mã mẫu) có kết quả giám định \"trùng khớp\" trong kỳ, "
+        f"{_CUTOFF_VI}. {_COMMAND_VI}.",
+        "Distinct DNA samples (by sample code) whose result, in the period, was a match, "
+        f"{_CUTOFF_EN}. {_COMMAND_EN}.", (FactKind.DNA_SAMPLE_MATCHED,), "distinct"),
     Kpi("remains_found", "Hài cốt được tìm thấy", "Remains found",
-        f"Số hài cốt liệt sĩ tìm thấy trong kỳ. {_COMMAND_VI}.",
-        f"Martyrs' remains found in the period. {_COMMAND_EN}.", (FactKind.REMAINS_FOUND,)),
+        "Số hài cốt liệt sĩ (không phải số manh mối) tìm thấy trong kỳ: tổng số hài cốt ghi khi "
+        f"manh mối chuyển sang \"tìm thấy hài cốt\", {_CUTOFF_VI}. {_COMMAND_VI}.",
+        "Martyrs' remains (not leads) found in the period: the number of remains recorded as a "
+        f"lead moved to \"remains found\", {_CUTOFF_EN}. {_COMMAND_EN}.",
+        (FactKind.REMAINS_FOUND,)),
     Kpi("remains_gathered", "Hài cốt được quy tập", "Remains gathered",
-        f"Số hài cốt liệt sĩ được quy tập trong kỳ. {_COMMAND_VI}.",
-        f"Martyrs' remains gathered (reburied in a cemetery) in the period. {_COMMAND_EN}.",
+        "Số hài cốt liệt sĩ (không phải số manh mối) được quy tập trong kỳ: số hài cốt của các "
+        f"manh mối chuyển sang \"đã quy tập\", {_CUTOFF_VI}. {_COMMAND_VI}.",
+        "Martyrs' remains (not leads) gathered (reburied in a cemetery) in the period: the "
+        f"remains of the leads moved to \"gathered\", {_CUTOFF_EN}. {_COMMAND_EN}.",
         (FactKind.REMAINS_GATHERED,)),
 )
 KPI_BY_ID = {kpi.id: kpi for kpi in KPIS}
 BREAKDOWNS = ("commune", "station")
+
+
+class Counts:
+    """What ``report`` asks of a source's records: a figure's sum of quantities or number of
+    distinct things, over the days of a period, for everything or one group of a breakdown.
+    The station's facts are counted by ``_FactCounts``; the command counts its roll-up
+    (``sync.server.report_facts``) without a fact object per thing."""
+
+    dimensions: tuple[str, ...] = ("commune", "station")
+
+    def total(self, kinds: tuple[FactKind, ...], period: Period, group: tuple[str, str] | None
+              = None) -> float:  # pragma: no cover - the interface
+        raise NotImplementedError
+
+    def distinct(self, kinds: tuple[FactKind, ...], period: Period,
+                 group: tuple[str, str] | None = None) -> int:  # pragma: no cover
+        raise NotImplementedError
+
+    def groups(self, dimension: str) -> list[str]:  # pragma: no cover
+        raise NotImplementedError
 
 
 class _Index:
@@ -582,8 +623,43 @@ class _Index:
         return self._facts[kind][bisect_left(days, period.start):bisect_right(days, period.end)]
 
 
-def _values(index: _Index, covers: frozenset[FactKind], period: Period
-            ) -> dict[str, float | int | None]:
+class _FactCounts(Counts):
+    """A snapshot's facts, counted: sums are exact (fsum), distinct things by their key."""
+
+    def __init__(self, facts: Iterable[Fact]) -> None:
+        self._index = _Index(facts)
+        self._split: dict[str, dict[str, _Index]] = {}
+
+    def _of(self, group: tuple[str, str] | None) -> _Index | None:
+        if group is None:
+            return self._index
+        dimension, key = group
+        if dimension not in self._split:
+            self._split[dimension] = self._index.split(dimension)
+        return self._split[dimension].get(key)
+
+    def _mine(self, kinds: tuple[FactKind, ...], period: Period,
+              group: tuple[str, str] | None) -> list[Fact]:
+        index = self._of(group)
+        return [] if index is None else [f for k in kinds for f in index.within(k, period)]
+
+    def total(self, kinds: tuple[FactKind, ...], period: Period,
+              group: tuple[str, str] | None = None) -> float:
+        # fsum: exact, so the order of the facts cannot change the last digit
+        return math.fsum(f.quantity for f in self._mine(kinds, period, group))
+
+    def distinct(self, kinds: tuple[FactKind, ...], period: Period,
+                 group: tuple[str, str] | None = None) -> int:
+        return len({f.key or f.id for f in self._mine(kinds, period, group)})
+
+    def groups(self, dimension: str) -> list[str]:
+        if dimension not in self._split:
+            self._split[dimension] = self._index.split(dimension)
+        return sorted(self._split[dimension])
+
+
+def _values(counts: Counts, covers: frozenset[FactKind], period: Period,
+            group: tuple[str, str] | None = None) -> dict[str, float | int | None]:
     """Every KPI's value over the facts whose day lies in the period (None: not recorded)."""
     values: dict[str, float | int | None] = {}
     for kpi in KPIS:
@@ -595,12 +671,10 @@ def _values(index: _Index, covers: frozenset[FactKind], period: Period
         if not set(kpi.kinds) <= covers:
             values[kpi.id] = None
             continue
-        mine = [f for kind in kpi.kinds for f in index.within(kind, period)]
         if kpi.measure == "distinct":
-            values[kpi.id] = len({f.key or f.id for f in mine})
-        else:  # fsum: exact, so the order of the facts cannot change the last digit;
-            # halves round up, as people do (Python's round would make 46.5 s into 46)
-            values[kpi.id] = math.floor(math.fsum(f.quantity for f in mine) + 0.5)
+            values[kpi.id] = counts.distinct(kpi.kinds, period, group)
+        else:  # halves round up, as people do (Python's round would make 46.5 s into 46)
+            values[kpi.id] = math.floor(counts.total(kpi.kinds, period, group) + 0.5)
     return values
 
 
@@ -610,20 +684,21 @@ def _status(kpi: Kpi, covers: frozenset[FactKind]) -> Status:
     return Status.RECORDED if set(kinds) <= covers else Status.NOT_YET_RECORDED
 
 
-def figures(snapshot: Snapshot, period: Period, index: _Index | None = None
+def figures(snapshot: Snapshot, period: Period, counts: Counts | None = None
             ) -> dict[str, float | int | None]:
-    return _values(index or _Index(snapshot.facts), snapshot.covers, period)
+    return _values(counts or _FactCounts(snapshot.facts), snapshot.covers, period)
 
 
 def report(snapshot: Snapshot, period: Period, by: str | None = None,
-           trend_length: int = TREND_LENGTH) -> dict[str, Any]:
-    """The whole report as plain data, in a fixed key order (see the module's docstring)."""
-    if by is not None and by not in BREAKDOWNS:
+           trend_length: int = TREND_LENGTH, counts: Counts | None = None) -> dict[str, Any]:
+    """The whole report as plain data, in a fixed key order (see the module's docstring).
+    ``counts``: how the source counts (default: the snapshot's facts)."""
+    counts = counts or _FactCounts(snapshot.facts)
+    if by is not None and by not in counts.dimensions:
         raise InvalidPeriod(text=f"by {by}")
     covers = snapshot.covers
     statuses = {kpi.id: _status(kpi, covers) for kpi in KPIS}
-    index = _Index(snapshot.facts)
-    values = figures(snapshot, period, index)
+    values = figures(snapshot, period, counts)
     out: dict[str, Any] = {
         "format": FORMAT,
         "period": period.as_json(),
@@ -636,15 +711,15 @@ def report(snapshot: Snapshot, period: Period, by: str | None = None,
     if previous is None:
         out["previous"] = None
     else:
-        before = figures(snapshot, previous, index)
+        before = figures(snapshot, previous, counts)
         out["previous"] = {"period": previous.as_json(), "kpis": {
             kpi.id: {"value": before[kpi.id], "change": _change(values[kpi.id], before[kpi.id])}
             for kpi in KPIS}}
     out["trend"] = [{"label": p.label, "short": p.short(), "from": p.start.isoformat(),
-                     "to": p.end.isoformat(), "values": figures(snapshot, p, index)}
+                     "to": p.end.isoformat(), "values": figures(snapshot, p, counts)}
                     for p in period.trend(trend_length)]
     if by is not None:
-        out["by"] = _breakdown(snapshot, index, period, by)
+        out["by"] = _breakdown(snapshot, counts, period, by)
     return out
 
 
@@ -655,14 +730,15 @@ def _change(now: float | int | None, before: float | int | None) -> float | int 
         else now - before
 
 
-def _breakdown(snapshot: Snapshot, index: _Index, period: Period, by: str) -> dict[str, Any]:
+def _breakdown(snapshot: Snapshot, counts: Counts, period: Period, by: str) -> dict[str, Any]:
     names = snapshot.labels.get(by, {})
     statuses = {kpi.id: _status(kpi, snapshot.covers).value for kpi in KPIS}
     return {"dimension": by, "groups": [
         {"key": key, "label": names.get(key, key),
          "kpis": {kpi_id: {"value": value, "status": statuses[kpi_id]}
-                  for kpi_id, value in _values(group, snapshot.covers, period).items()}}
-        for key, group in sorted(index.split(by).items())]}
+                  for kpi_id, value in _values(counts, snapshot.covers, period,
+                                               (by, key)).items()}}
+        for key in counts.groups(by)]}
 
 
 def report_json(data: dict[str, Any]) -> bytes:

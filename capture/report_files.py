@@ -13,6 +13,7 @@ same PDF bytes.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -159,8 +160,22 @@ def tables(data: dict[str, Any]) -> dict[str, list[list[Any]]]:
         for kpi_id, entry in data["kpis"].items():
             rows.append([kpi_id, entry["label_vi"],
                          *[g["kpis"][kpi_id]["value"] for g in groups]])
-        sheets["Theo xã phường" if data["by"]["dimension"] == "commune" else "Theo trạm"] = rows
+        sheets[sheet_title(BY_SHEET.get(data["by"]["dimension"], data["by"]["dimension"]))] = rows
     return sheets
+
+
+# The breakdown's sheet and section, by dimension (capture.kpis: commune, station; the command
+# adds province).
+BY_SHEET = {"commune": "Theo xã phường", "station": "Theo trạm", "province": "Theo tỉnh, thành phố"}
+BY_SECTION = {"commune": "XÃ, PHƯỜNG", "station": "TRẠM", "province": "TỈNH, THÀNH PHỐ"}
+_SHEET_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
+
+
+def sheet_title(name: str) -> str:
+    """A name Excel accepts for a sheet: none of \\ / ? * [ ] :, not blank, at most 31
+    characters (openpyxl writes a longer or forbidden one, and Excel then refuses the file)."""
+    cleaned = " ".join(_SHEET_FORBIDDEN.sub(" ", name).split()).strip("'")
+    return (cleaned or "Sheet")[:31]
 
 
 def write_xlsx(data: dict[str, Any], target: Path | BinaryIO) -> None:
@@ -375,8 +390,8 @@ def write_pdf(data: dict[str, Any], target: Path | BinaryIO, letterhead: Letterh
     next_section = "IV"
     if data.get("by"):
         by = data["by"]
-        story.append(Paragraph(f"IV. SỐ LIỆU THEO "
-                               f"{'XÃ, PHƯỜNG' if by['dimension'] == 'commune' else 'TRẠM'}",
+        story.append(Paragraph("IV. SỐ LIỆU THEO "
+                               f"{_escape(BY_SECTION.get(by['dimension'], by['dimension']))}",
                                section))
         head = style("head", 8.5, bold)
         by_rows = [[Paragraph("Đơn vị", head),

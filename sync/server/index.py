@@ -691,9 +691,17 @@ def _write(conn: Connection, built: list[_Visit]) -> int:
     # Each new lead starts its life (a record kept across reindexes; idempotent).
     from sync.server import leads  # it reads these tables: imported here, not at the top
 
-    leads.on_indexed(conn, [row["visit_id"] for out in built
-                            for row in out.rows[index_visits.name]])
+    visit_ids = [row["visit_id"] for out in built for row in out.rows[index_visits.name]]
+    leads.on_indexed(conn, visit_ids)
+    _report_rollup(conn, visit_ids)
     return written
+
+
+def _report_rollup(conn: Connection, visit_ids: list[str]) -> None:
+    """The reports' counters of these visits, again (sync/server/report_rollup.py)."""
+    from sync.server import report_rollup  # it reads these tables: imported here
+
+    report_rollup.refresh(conn, visit_ids)
 
 
 def _consent_rows(out: _Visit, document: dict[str, Any], visit_id: str, station_id: str,
@@ -747,6 +755,9 @@ def clear_index(conn: Connection) -> None:
     """Every index row (not the tombstones). On SQLite the FTS index is emptied at once and its
     delete trigger is set aside meanwhile (row by row it would cost as much as the rows); on
     PostgreSQL the tables are truncated."""
+    from sync.server import report_rollup  # the reports' counters go with the index
+
+    report_rollup.clear(conn)
     sqlite = conn.dialect.name == "sqlite"
     if conn.dialect.name == "postgresql":  # transactional, and no row-by-row delete
         conn.exec_driver_sql("TRUNCATE " + ", ".join(t.name for t in _PER_VISIT))
@@ -912,6 +923,8 @@ def apply_withdrawal(conn: Connection, document: Any, station_id: str, batch_id:
             notice_batch_id=batch_id, withdrawn_at=notice["at"], applied_at=now,
             removed=json.dumps(removed, ensure_ascii=False)))
         count += 1
+    if owner is not None:  # what left the index leaves the reports' counters
+        _report_rollup(conn, [visit_id])
     return count
 
 

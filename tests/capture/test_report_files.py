@@ -115,3 +115,13 @@ def test_numbers_read_as_people_write_them() -> None:
         == "—"
     assert report_files.value_text("remains_found", {"status": "not_yet_recorded",
                                                      "value": None}, "en") == "Not yet recorded"
+
+
+def test_sheet_titles_are_ones_excel_accepts() -> None:
+    assert report_files.sheet_title("Theo tỉnh, thành phố") == "Theo tỉnh, thành phố"
+    assert report_files.sheet_title("Theo xã/phường: [Quảng Trị]*?") == "Theo xã phường Quảng Trị"
+    assert len(report_files.sheet_title("Theo " + "đơn vị hành chính " * 4)) == 31
+    assert report_files.sheet_title(":/?") == "Sheet"
+    for dimension in ("commune", "station", "province"):
+        title = report_files.sheet_title(report_files.BY_SHEET[dimension])
+        assert title == report_files.BY_SHEET[dimension] and len(title) <= 31

@@ -12,6 +12,21 @@ Hand count (station S1 in commune 4, S2 in commune 7; province 1; November 2026,
   part (10 s) by an unnamed speaker who is not a listed person; item I4 with 4 photos, of
   which the family withdrew 1 (notice of 12-02, in batch B3 received 12-02 15:00 +07).
 - V4 2026-10-31 (S2, B2): October, 1 martyr (the previous month).
+
+The lead work (``case_work``, through the real sync.server.leads; times +07):
+- L1 = V1's first lead: point 16.8, 107.1 and a second source; verified 11-26 10:00, searched
+  11-27, 3 remains found 11-29, gathered 12-01 10:00 (December).
+- L2 = V1's second lead: a field check found the same point; verified 12-01 00:30, which is
+  still 30 November in UTC but December in Vietnam.
+- L3 = V3's lead: point 16.9, 107.2 and a second source; verified 12-04 10:00, after a cut-off
+  at the end of 12-03.
+The DNA follow-up (rows of dna_steps, as its page writes them):
+- S-001 (V1's relative): collected 11-10, entered again 11-11, result "match" 11-28.
+- S-002: collected 11-14 but entered only 12-04 (after the cut-off of 12-03).
+- S-003: collected 10-31 23:00 (October), result "no_match" 11-20.
+So November at the end of 12-03: leads verified 1, rate 1/3 = 33.3 %, coordinates 1, remains
+found 3 (remains, not leads), gathered 0, DNA collected 1, matched 1. December then: verified
+1 (L2), coordinates 1, gathered 3; at the end of 12-05 verified 2, coordinates 2.
 """
 
 from __future__ import annotations
@@ -24,6 +39,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import insert
 
 from sync.server import index as ix
+from sync.server import leads
+from sync.server.actors import ADMIN, Actor
+from sync.server.casework_tables import dna_steps
 from sync.server.store import Store, batches, stations
 
 ICT = timezone(timedelta(hours=7))
@@ -161,3 +179,53 @@ def resend_v1(store: Store, key: Ed25519PrivateKey) -> None:
         part["delivered_in"] = B1[0]
     with store.begin() as conn:
         ix.index_record(conn, record, S1, B4[0], utc(B4[1]), consents=consents)
+
+
+def case_work(store: Store) -> None:
+    """The leads' lives and the DNA steps counted in the module's docstring."""
+    boss = Actor("chi-huy", ADMIN)
+
+    def at(text: str) -> datetime:
+        return utc(datetime.fromisoformat(text).replace(tzinfo=ICT))
+
+    def verify(lead_id: str, when: str, point: leads.Point | None, field: bool = False) -> None:
+        day = when[:10]
+        leads.transition(conn, boss, lead_id, leads.SCREENING, at(f"{day}T07:00"))
+        leads.transition(conn, boss, lead_id, leads.CROSS_CHECKED, at(f"{day}T07:10"))
+        if field:
+            leads.transition(conn, boss, lead_id, leads.FIELD_CHECK, at(f"{day}T07:20"))
+            leads.field_check(conn, boss, lead_id, at(f"{day}T07:30"), found=True,
+                              point=leads.Point(16.8, 107.1, "WGS 84", 5.0))
+        else:
+            leads.set_coordinate(conn, boss, lead_id, point, at(f"{day}T07:20"))
+            leads.add_source(conn, boss, lead_id, "document", f"hồ sơ {lead_id[:4]}",
+                             at(f"{day}T07:30"))
+        leads.transition(conn, boss, lead_id, leads.VERIFIED, at(when))
+
+    l1, l2, l3 = uid("V1/l0"), uid("V1/l1"), uid("V3/l0")
+    with store.begin() as conn:
+        verify(l1, "2026-11-26T10:00", leads.Point(16.8, 107.1, "WGS 84", 10.0))
+        leads.transition(conn, boss, l1, leads.SEARCHED, at("2026-11-27T10:00"))
+        leads.transition(conn, boss, l1, leads.REMAINS_FOUND, at("2026-11-29T10:00"), remains=3)
+        leads.transition(conn, boss, l1, leads.GATHERED, at("2026-12-01T10:00"))
+        verify(l2, "2026-12-01T00:30", None, field=True)
+        verify(l3, "2026-12-04T10:00", leads.Point(16.9, 107.2, "WGS 84", 10.0))
+        common = {"case_id": "case-1", "relation": "mother", "username": "chi-huy",
+                  "laboratory": "Viện Pháp y Quân đội", "grave_ref": "", "note": ""}
+        conn.execute(insert(dna_steps), [
+            {**common, "person_id": uid("V1/p2"), "relative_name": "Người 2",
+             "step": step, "sample_code": "S-001", "at": at(when), "recorded_at": at(when),
+             "result": result}
+            for step, when, result in (("collected", "2026-11-10T09:00", None),
+                                       ("collected", "2026-11-11T09:00", None),
+                                       ("sent", "2026-11-12T09:00", None),
+                                       ("result", "2026-11-28T09:00", "match"))] + [
+            {**common, "person_id": None, "relative_name": "Bà Năm", "step": "collected",
+             "sample_code": "S-002", "at": at("2026-11-14T09:00"),
+             "recorded_at": at("2026-12-04T09:00"), "result": None},
+            {**common, "person_id": None, "relative_name": "Ông Sáu", "step": "collected",
+             "sample_code": "S-003", "at": at("2026-10-31T23:00"),
+             "recorded_at": at("2026-10-31T23:05"), "result": None},
+            {**common, "person_id": None, "relative_name": "Ông Sáu", "step": "result",
+             "sample_code": "S-003", "at": at("2026-11-20T09:00"),
+             "recorded_at": at("2026-11-20T09:00"), "result": "no_match"}])

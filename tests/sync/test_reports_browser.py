@@ -30,6 +30,7 @@ def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reports-browser")
     store = Store(f"sqlite:///{folder / 'server.db'}")
     world.build(store)
+    world.case_work(store)
     policy = accounts.Policy(argon2_memory_kib=8 * 1024, argon2_iterations=1)
     with store.begin() as conn:
         accounts.add_account(conn, "dung", "reader", PASSWORD, NOW, policy)
@@ -85,10 +86,13 @@ def test_a_reader_switches_period_drills_down_and_downloads_the_xlsx(browser, si
     _sign_in(browser, site)
     browser.find_element(*_by('header nav a[href="/reports"]')).click()
     _wait(lambda: browser.find_elements(*_by("table.figures")))
-    # This month (December, by the clock) holds no visit yet: 0, while case work is "not yet".
+    # This month (December, by the clock) holds no visit yet, but the lead work did: L2 verified
+    # on the 1st, L1's 3 remains gathered; no lead received, so no rate.
     assert "Tháng 12/2026" in browser.find_element(*_by("h1")).text
     assert _value(browser, "visits") == "0"
-    assert _value(browser, "leads_verified") == "Chưa có số liệu"
+    assert (_value(browser, "leads_verified"), _value(browser, "remains_gathered")) == ("1", "3")
+    assert _value(browser, "verification_rate") == "—"
+    browser.save_screenshot(str(shots / "vi-reports-december.png"))
     box = browser.find_element(*_by('input[name="period"]'))
     box.clear()
     box.send_keys("2026-11")
@@ -107,21 +111,29 @@ def test_a_reader_switches_period_drills_down_and_downloads_the_xlsx(browser, si
     browser.save_screenshot(str(shots / "vi-report-records.png"))
     browser.back()
     _wait(lambda: browser.find_elements(*_by("table.figures")))
+    # The remains found lead to the visit whose lead they were found by (V1, 3 remains).
+    browser.find_element(*_by('tr[data-kpi="remains_found"] td.value a')).click()
+    _wait(lambda: browser.find_elements(*_by("table.records")))
+    assert [a.text for a in browser.find_elements(*_by("table.records td a"))] == ["2026-11-24"]
+    browser.save_screenshot(str(shots / "vi-report-remains.png"))
+    browser.back()
+    _wait(lambda: browser.find_elements(*_by("table.figures")))
     browser.find_element(*_by('.downloads a[href^="/reports/download/xlsx"]')).click()
     done = _wait(lambda: [p for p in downloads.glob("*.xlsx")])
     sheet = load_workbook(done[0], read_only=True)["Chỉ số"]
     figures = {row[0]: row[3] for row in sheet.iter_rows(values_only=True)}
     assert figures["visits"] == 3 and figures["pages_digitised"] == 9
-    assert figures["remains_found"] is None
+    assert figures["remains_found"] == 3 and figures["dna_samples_collected"] == 1
 
 
 def test_the_dashboard_in_english(browser, site, shots):
     browser.get(f"{site}/lang/en?next=/reports%3Fperiod%3D2026-11%26by%3Dstation")
     _wait(lambda: browser.find_elements(*_by("table.breakdown")))
     assert "November 2026" in browser.find_element(*_by("h1")).text
-    assert _value(browser, "remains_gathered") == "Not yet recorded"
+    assert (_value(browser, "remains_found"), _value(browser, "remains_gathered")) == ("3", "0")
     heads = [th.text for th in browser.find_elements(*_by("table.breakdown th"))]
-    assert heads == ["Figure", "Trạm Đông Hà", "Trạm Gio Linh"]
+    # S-003 (collected in October, in the trend's days) names no relative: a group of its own.
+    assert heads == ["Figure", "Không rõ địa bàn", "Trạm Đông Hà", "Trạm Gio Linh"]
     browser.save_screenshot(str(shots / "en-reports.png"))
     browser.find_element(*_by("table.breakdown")).screenshot(
         str(shots / "en-reports-by-station.png"))

@@ -27,6 +27,7 @@ def app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reports-web")
     store = Store(f"sqlite:///{folder / 'server.db'}")
     world.build(store)
+    world.case_work(store)
     policy = accounts.Policy(argon2_memory_kib=8 * 1024, argon2_iterations=1)
     with store.begin() as conn:
         accounts.add_account(conn, "dung", "reader", PASSWORD, NOW, policy)
@@ -58,7 +59,13 @@ def test_a_reader_sees_november_drills_down_and_downloads(app):
     assert "Tháng 11/2026 (01/11/2026 – 30/11/2026)" in html
     assert (cell(html, "visits"), cell(html, "pages_digitised"), cell(html, "witnesses_heard")
             ) == ("3", "9", "3")
-    assert cell(html, "remains_found") == "Chưa có số liệu"  # never 0
+    # From the lead work: 3 remains found on 29 November (L1), 1 lead of 3 verified.
+    assert (cell(html, "remains_found"), cell(html, "leads_verified"),
+            cell(html, "verification_rate"), cell(html, "dna_samples_matched")) == (
+        "3", "1", "33,3", "1")
+    link = re.search(r'href="(/reports/records\?[^"]*kpi=remains_found)"', html).group(1)
+    behind = client.get(link.replace("&amp;", "&")).text
+    assert re.findall(r'<td>(\d+)</td></tr>', behind) == ["3"]
     assert "Hộ gia đình được thăm" in html and "Trạm Gio Linh" in html
     assert "Kỳ theo lịch" in html  # the cut-off rule is printed
     # The visits behind "pages digitised" in station S1: V1 (3 photos) and V2 (2).
@@ -83,7 +90,8 @@ def test_english_decree_rule_previous_period_and_bad_input(app):
     client.get("/lang/en?next=/reports")
     html = client.get("/reports?period=2026-12&rule=decree-09&by=commune").text
     assert "December 2026 (15/11/2026 – 14/12/2026)" in html
-    assert cell(html, "visits") == "3" and cell(html, "leads_verified") == "Not yet recorded"
+    # 15 November – 14 December, cut at 10:00 on 3 December: L1 (26/11) and L2 (1/12) verified.
+    assert cell(html, "visits") == "3" and cell(html, "leads_verified") == "2"
     assert "Phường Ba Đình" in html and "Households visited" in html
     assert 'class="previous"' in html and "period=2026-11" in html
     bad = client.get("/reports?period=2026-13")

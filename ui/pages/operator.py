@@ -50,11 +50,11 @@ from sync import outbox
 from sync import upload as upload_client
 from ui import settings as app_settings
 from ui import tasks
-from ui.consent_page import VaultLike, vault_getter
-from ui.enrol_dialog import EnrolDialog
+from ui.dialogs.enrol import EnrolDialog
+from ui.dialogs.importing import DrivePicker
 from ui.errors import user_message
-from ui.importing import DrivePicker
-from ui.widgets import Banner, BusyBar, heading, paragraph
+from ui.pages.consent import VaultLike, vault_getter
+from ui.widgets.common import Banner, BusyBar, heading, paragraph
 
 # Choices for the upload speed limit, in bytes per second (0: no limit). A shared 3G phone
 # or the commune office's line gives 30–200 KB/s; the operator leaves the rest to others.

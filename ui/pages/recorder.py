@@ -39,8 +39,8 @@ from capture.vault import UnlockedVault
 from ui import settings as app_settings
 from ui import tasks
 from ui.errors import user_message
-from ui.lead_coords import short_reading
-from ui.widgets import Banner, heading
+from ui.widgets.common import Banner, heading
+from ui.widgets.coordinates import short_reading
 
 SourceFactory = Callable[[str], rec.InputSource]
 DeviceLister = Callable[[bool], list[str]]  # (rescan) -> input device names, default first

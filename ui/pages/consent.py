@@ -47,11 +47,12 @@ from PySide6.QtWidgets import (
 from capture import consent, testimony, visits
 from capture.consent import DrawnSignature, MediaUse, Scopes, Signer, VerbalConsent
 from capture.vault import UnlockedVault
-from ui import i18n, receipt_pdf, tasks
+from ui import i18n, tasks
+from ui.documents import receipt_pdf
 from ui.errors import user_message
-from ui.signature_pad import SignaturePad
 from ui.viewmodels import day_month_year
-from ui.widgets import Banner, BusyBar, heading, paragraph
+from ui.widgets.common import Banner, BusyBar, heading, paragraph
+from ui.widgets.signature_pad import SignaturePad
 
 log = logging.getLogger(__name__)
 

@@ -53,12 +53,18 @@ from capture.visits import (
     VisitRecord,
 )
 from ui import tasks, viewmodels
+from ui.dialogs.importing import (
+    CameraDialog,
+    DrivePicker,
+    ImportPanel,
+    ImportReportDialog,
+    keep_photo,
+)
 from ui.errors import user_message
-from ui.gallery import Gallery, PageModel, PageViewer, ThumbnailLoader
-from ui.importing import CameraDialog, DrivePicker, ImportPanel, ImportReportDialog, keep_photo
-from ui.lead_coords import CoordinatesReadout, PhotoGps
 from ui.visit_forms import date_from_core, date_to_core
-from ui.widgets import Banner, PlacePicker, heading, paragraph
+from ui.widgets.common import Banner, PlacePicker, heading, paragraph
+from ui.widgets.coordinates import CoordinatesReadout, PhotoGps
+from ui.widgets.gallery import Gallery, PageModel, PageViewer, ThumbnailLoader
 
 SAVE_DELAY_MS = 700
 VaultGetter = Callable[[], UnlockedVault]
@@ -969,7 +975,7 @@ class VisitEditor(QWidget):
         self.tabs.addTab(self.testimony, self.tr("Testimony"))
         self.tabs.addTab(self.leads, self.tr("Leads"))
         # The last two steps of the guided visit: the family's consent, then the checklist and
-        # the submission for review (ui/consent_page.py, ui/review_page.py).
+        # the submission for review (ui/pages/consent.py, ui/pages/review.py).
         self.consent_tab = QWidget()
         QVBoxLayout(self.consent_tab).setContentsMargins(0, 0, 0, 0)
         self.submit_tab = QWidget()
@@ -1113,8 +1119,8 @@ class VisitEditor(QWidget):
         self.item_comment.setVisible(bool(comment))
 
     def _open_steps(self, visit_id: str) -> None:
-        from ui.consent_page import ConsentStep
-        from ui.review_page import CheckAndSubmitStep
+        from ui.pages.consent import ConsentStep
+        from ui.pages.review import CheckAndSubmitStep
 
         for old in (self.consent_step, self.submit_step):
             if old is not None:
@@ -1144,7 +1150,7 @@ class VisitEditor(QWidget):
             self.recorder.deleteLater()
             self.recorder = None
         try:
-            from ui.recorder import RecorderScreen
+            from ui.pages.recorder import RecorderScreen
         except ImportError:
             label = QLabel(self.tr("Recording testimony is not available in this version yet."))
             label.setObjectName("emptyState")

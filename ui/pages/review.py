@@ -41,7 +41,9 @@ from capture.review import Checklist, Flag
 from capture.vault import UnlockedVault
 from capture.visits import VisitStatus
 from ui import tasks
-from ui.consent_page import (
+from ui.dialogs.photo_viewer import PhotoViewer, ViewedPage
+from ui.errors import user_message
+from ui.pages.consent import (
     RecordRow,
     VaultLike,
     WithdrawByCodeDialog,
@@ -49,13 +51,11 @@ from ui.consent_page import (
     record_rows,
     vault_getter,
 )
-from ui.errors import user_message
-from ui.gallery import rotated
-from ui.media_viewer import PhotoViewer, ViewedPage
-from ui.recorder import TestimonyPlayer
+from ui.pages.recorder import TestimonyPlayer
+from ui.pages.visit_editor import item_kind_label
 from ui.viewmodels import day_month_year
-from ui.visit_editor import item_kind_label
-from ui.widgets import Banner, BusyBar, heading, paragraph
+from ui.widgets.common import Banner, BusyBar, heading, paragraph
+from ui.widgets.gallery import rotated
 
 BLOCKING = {Flag.CONSENT_MISSING, Flag.CONSENT_INVALID}
 FLAG_ORDER = [Flag.CONSENT_MISSING, Flag.CONSENT_INVALID, Flag.NO_CAPTURES,
@@ -810,7 +810,7 @@ class ReviewPage(QWidget):
         self._no_recordings.hide()
 
     def _show_players(self, views: list[testimony.TestimonyView]) -> None:
-        """One player per testimony (the recorder's own, ``ui/recorder.py``): every part in
+        """One player per testimony (the recorder's own, ``ui/pages/recorder.py``): every part in
         order, decrypted as it plays, its markers to jump to."""
         self._clear_players()
         for view in views:

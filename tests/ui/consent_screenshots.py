@@ -48,8 +48,9 @@ def main() -> int:
     from capture import paths, review, visits
     from capture.vault import Vault
     from capture.visits import Household, ItemData, ItemKind, MartyrData, PersonData, PersonKind
+    from ui.pages.check_and_submit import CheckAndSubmitStep
     from ui.pages.consent import ConsentStep
-    from ui.pages.review import CheckAndSubmitStep, ReviewPage
+    from ui.pages.review import ReviewPage
 
 
     path = paths.default_vault()

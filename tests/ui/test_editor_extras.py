@@ -21,8 +21,9 @@ from capture.importer import MEDIA_SUFFIXES
 from tests.capture import mediafiles as mf
 from ui import tasks
 from ui.dialogs.importing import CameraDialog, best_video_format, jpeg_bytes
-from ui.pages.visit_editor import PagesPanel
-from ui.widgets.gallery import PageModel, PageViewer, ThumbnailLoader
+from ui.dialogs.page_viewer import PageViewer
+from ui.pages.item_pages import PagesPanel
+from ui.widgets.gallery import PageModel, ThumbnailLoader
 
 from .visit_helpers import open_pages, photos, visit_with_item
 

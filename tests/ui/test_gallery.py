@@ -12,7 +12,8 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from capture import importer, media, visits
 from tests.capture import mediafiles as mf
 from ui.dialogs.importing import CameraDialog, jpeg_bytes, keep_photo
-from ui.widgets.gallery import HintsRole, PageModel, VideoDevice
+from ui.dialogs.page_viewer import VideoDevice
+from ui.widgets.gallery import HintsRole, PageModel
 
 from .visit_helpers import open_pages, photos, visit_with_item
 

@@ -14,8 +14,9 @@ from PySide6.QtGui import QColor, QImage
 from capture import importer, media, pictures, visits
 from tests.capture import mediafiles as mf
 from ui.dialogs.importing import CameraDialog, ImportPanel, keep_photo
+from ui.dialogs.page_viewer import PageViewer
 from ui.errors import user_message
-from ui.widgets.gallery import HintsRole, PageDelegate, PageModel, PageViewer, ThumbnailLoader
+from ui.widgets.gallery import HintsRole, PageDelegate, PageModel, ThumbnailLoader
 
 from .visit_helpers import visit_with_item
 

@@ -119,7 +119,7 @@ def qtbot_button():  # type: ignore[no-untyped-def]
 
 
 def test_coordinate_markers_show_what_was_read(app, qtbot, volunteer) -> None:  # type: ignore[no-untyped-def]
-    from ui.pages.recorder import TestimonyPlayer
+    from ui.widgets.audio import TestimonyPlayer
 
     player = TestimonyPlayer(volunteer)
     qtbot.addWidget(player)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from sync import enrol_link, outbox
 from ui import tasks
 from ui.errors import user_message
-from ui.pages.consent import VaultLike, vault_getter
+from ui.viewmodels import VaultLike, vault_getter
 from ui.widgets.common import BusyBar, paragraph
 
 

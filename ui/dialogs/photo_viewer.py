@@ -34,8 +34,9 @@ from capture import media
 from capture.vault import UnlockedVault
 from capture.visits import PageRecord
 from ui import tasks
+from ui.dialogs.page_viewer import PageViewer
 from ui.errors import user_message
-from ui.widgets.gallery import PageViewer, hint_text, quality_hints, rotated
+from ui.widgets.gallery import hint_text, quality_hints, rotated
 
 VaultGetter = Callable[[], UnlockedVault]
 ZOOM_STEP = 1.25

@@ -44,7 +44,7 @@ from capture.kpis import CutoffRule, Period, PeriodKind
 from ui import i18n, tasks
 from ui import settings as app_settings
 from ui.errors import user_message
-from ui.pages.consent import VaultLike, vault_getter
+from ui.viewmodels import VaultLike, vault_getter
 from ui.widgets.common import Banner, BusyBar, heading, paragraph
 
 MAX_CHOICES = 60  # periods offered in the "which" list, newest first

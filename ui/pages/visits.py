@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from capture.roles import Action, allowed
 from ui import tasks
 from ui.errors import user_message
-from ui.pages.visit_editor import VaultGetter, VisitEditor
+from ui.pages.visit_editor import VisitEditor
+from ui.viewmodels import VaultGetter
 from ui.visit_forms import VisitRow, date_from_core, new_visit_for_station, visit_rows
 from ui.widgets.common import Banner, heading
 

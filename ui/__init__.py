@@ -1,4 +1,4 @@
-"""The station app (PySide6). Where a screen's file is:
+"""The station app (PySide6), the only package that imports Qt. Where a screen's file is:
 
     pages/       one file per screen: visits, visit_editor (+ visit_sections, item_pages), review,
                  check_and_submit, consent, recorder, operator (+ operator_texts), reports,

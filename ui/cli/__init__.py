@@ -92,8 +92,3 @@ def main(argv: list[str]) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-
-
-# -- sohoa coords -------------------------------------------------------------------------------
-
-

@@ -55,12 +55,6 @@ from ui.widgets.signature_pad import SignaturePad
 
 log = logging.getLogger(__name__)
 
-# -- what the step shows, read on the database worker ------------------------------------------
-
-
-# -- the withdrawal dialog ----------------------------------------------------------------------
-
-
 # -- the step -----------------------------------------------------------------------------------
 
 

@@ -1,7 +1,6 @@
-"""Check and submit (the volunteer's last step of a visit) and the coordinator's Review page.
+"""The coordinator's Review page (the volunteer's last step, check and submit, is
+check_and_submit.py; its checklist is shown here too).
 
-    step = CheckAndSubmitStep(vault_or_getter, visit_id)
-    step.submitted.connect(lambda visit_id: ...)
     page = ReviewPage(vault_or_getter)      # coordinators (Action.REVIEW)
 
 The checklist comes from ``review.checklist``: only the consent blocks; everything else is a

@@ -2,6 +2,9 @@
 Testimony and Leads. Every change is saved to the vault as the volunteer types (a short pause,
 or leaving the field), on the database worker; an error from the core shows as one sentence in
 the banner. Page moves and turns go through a QUndoStack so they can be taken back.
+
+The tabs' forms are in visit_sections.py, an item's pages in item_pages.py; the consent and
+check-and-submit steps are their own pages (consent.py, check_and_submit.py).
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """An item's pages as a grid of thumbnails: ``PageModel`` (a QAbstractListModel), ``Gallery`` (the
 view, with drag to reorder and files dropped in), ``ThumbnailLoader`` (decrypts thumbnails off the
-GUI thread, only for the rows the view asks for, and keeps them in memory only: never on disk),
-the ``PageViewer`` for one page's preview or video, and ``VideoDevice``, a QIODevice that lets
-QMediaPlayer read a decrypted video without any plaintext touching the disk.
+GUI thread, only for the rows the view asks for, and keeps them in memory only: never on disk).
+One page full size (its preview or video) opens in ``ui/dialogs/page_viewer.py``.
 """
 
 from __future__ import annotations

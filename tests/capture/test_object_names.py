@@ -41,6 +41,7 @@ def _magic(store: ObjectStore, name: str) -> bytes:
     return store.path_of(name).read_bytes()[:len(crypto.MAGIC)]
 
 
+@pytest.mark.slow  # ~5 s: the operators' command in a process of its own
 def test_a_vault_written_with_hmac_names_opens_reads_checks_and_takes_new_objects(
         old_vault: Path, tmp_path: Path) -> None:
     lan = Vault(old_vault).unlock("lan", VOLUNTEER_PASS)

@@ -97,7 +97,9 @@ class _Keys:
     def __init__(self, master: bytes) -> None:
         self.database = crypto.derive_key(master, "sohoa/vault/database/v1")
         self.object_payload = crypto.derive_key(master, "sohoa/vault/object-payload/v1")
-        self.object_name = crypto.derive_key(master, "sohoa/vault/object-name/v1")
+        # v1: HMAC-SHA256 names (objects written before keyed BLAKE3); v2: keyed BLAKE3.
+        self.object_name_hmac = crypto.derive_key(master, "sohoa/vault/object-name/v1")
+        self.object_name = crypto.derive_key(master, "sohoa/vault/object-name/v2")
 
 
 def _private_raw(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
@@ -251,7 +253,8 @@ class UnlockedVault:
         self._engine: Engine | None = engine
         keys = _Keys(master)
         self._objects: ObjectStore | None = ObjectStore(
-            self.path / "objects", keys.object_payload, keys.object_name)
+            self.path / "objects", keys.object_payload, keys.object_name,
+            hmac_name_key=keys.object_name_hmac)
         self.must_change_passphrase = False
         self.open_report = OpenReport()
         self._last_activity = self.clock()

@@ -22,12 +22,12 @@ from capture.practice import Practice
 from capture.roles import Role
 from capture.vault import Clock, UnlockedVault, Vault, utc_now
 from ui import i18n, tasks
+from ui.dialogs.help import HelpWindow
 from ui.errors import user_message
-from ui.help_window import HelpWindow
-from ui.login import LoginScreen
+from ui.pages.login import LoginScreen
+from ui.pages.setup_wizard import SetupWizard
 from ui.resources import apply_style, assets_dir
 from ui.shell import Shell
-from ui.wizard import SetupWizard
 
 IDLE_CHECK_MS = 15_000
 _ACTIVITY = {

@@ -21,10 +21,10 @@ from capture import visits
 from capture.roles import Action, Role, allowed
 from capture.vault import UnlockedVault
 from ui import tasks, viewmodels
-from ui.practice_banner import PracticeBanner
-from ui.settings_page import SettingsPage
+from ui.pages.settings import SettingsPage
+from ui.pages.visits import VisitsPage
 from ui.viewmodels import Page
-from ui.visits_page import VisitsPage
+from ui.widgets.practice_banner import PracticeBanner
 
 
 class Shell(QWidget):
@@ -42,7 +42,7 @@ class Shell(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._top_bar())
-        # The practice station says so above every page (ui/practice_banner.py).
+        # The practice station says so above every page (ui/widgets/practice_banner.py).
         self.practice_banner: PracticeBanner | None = None
         if practice:
             self.practice_banner = PracticeBanner()
@@ -150,14 +150,14 @@ class Shell(QWidget):
         if page is Page.VISITS:
             return VisitsPage(lambda: self.vault)
         if page is Page.REVIEW:
-            from ui.review_page import ReviewPage
+            from ui.pages.review import ReviewPage
 
             return ReviewPage(lambda: self.vault)
         if page is Page.SYNC:
-            from ui.operator_page import OperatorPage
+            from ui.pages.operator import OperatorPage
 
             return OperatorPage(lambda: self.vault)
-        from ui.reports_page import ReportsPage
+        from ui.pages.reports import ReportsPage
 
         return ReportsPage(lambda: self.vault)
 
@@ -172,7 +172,7 @@ class Shell(QWidget):
             name=_escape(header.full_name), role=viewmodels.role_label(header.role)))
 
 
-# The guide's section for each page, and for each tab of the visit editor (ui/visit_editor.py:
+# The guide's section for each page, and for each tab of the visit editor (ui/pages/visit_editor.py:
 # household, martyrs, people present, items, testimony, leads, consent, check and submit).
 PAGE_SECTIONS = {Page.VISITS: "visit", Page.REVIEW: "review", Page.SYNC: "sending",
                  Page.REPORTS: "station", Page.SETTINGS: "station"}

@@ -6,6 +6,7 @@ widget can show. The ones that touch the vault are meant for ``ui.tasks.Task``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -16,6 +17,19 @@ from capture import accounts, places, station
 from capture.keyslots import MIN_PASSPHRASE, normalize_passphrase, valid_username
 from capture.roles import Action, Role, allowed
 from capture.vault import NewUser, UnlockedVault
+
+# Pages get the vault through a getter (it changes after a lock and a new sign-in); tests pass
+# the vault itself.
+VaultGetter = Callable[[], UnlockedVault]
+VaultLike = UnlockedVault | VaultGetter
+
+
+def vault_getter(vault: VaultLike) -> VaultGetter:
+    """The visit editor passes a getter (the vault changes after a lock); tests pass a vault."""
+    if isinstance(vault, UnlockedVault):
+        return lambda: vault
+    return vault
+
 
 ROLE_LABELS = {
     Role.ADMIN: QT_TRANSLATE_NOOP("roles", "Station admin"),

@@ -1,14 +1,17 @@
 """Plain helpers between the visit forms and the core: partial dates as families say them, and
-the rows of the visit list. No widgets here."""
+the rows of the visit list, the names of item kinds. No widgets here (pages and the review
+both use these: keeping them here keeps the editor and the review from importing each other)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from capture import places, visits
 from capture.vault import UnlockedVault
-from capture.visits import InvalidPartialDate
+from capture.visits import InvalidPartialDate, ItemKind
 
 _DMY = re.compile(r"^(?:(\d{1,2})[/.-])?(?:(\d{1,2})[/.-])?(\d{4})$")
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -71,3 +74,19 @@ def new_visit_for_station(vault: UnlockedVault) -> str:
 
     info = station.info(vault)
     return visits.create_visit(vault, visits.Household(info.province_code, info.ward_code))
+
+
+ITEM_KIND_LABELS = {
+    ItemKind.KEEPSAKE: QT_TRANSLATE_NOOP("ItemKind", "Keepsake"),
+    ItemKind.DIARY: QT_TRANSLATE_NOOP("ItemKind", "Battlefield diary"),
+    ItemKind.LETTER: QT_TRANSLATE_NOOP("ItemKind", "Letter"),
+    ItemKind.MAP: QT_TRANSLATE_NOOP("ItemKind", "Hand-drawn map"),
+    ItemKind.PHOTOGRAPH: QT_TRANSLATE_NOOP("ItemKind", "Photograph"),
+    ItemKind.DEATH_NOTICE: QT_TRANSLATE_NOOP("ItemKind", "Death notice"),
+    ItemKind.CERTIFICATE: QT_TRANSLATE_NOOP("ItemKind", "Certificate"),
+    ItemKind.OTHER: QT_TRANSLATE_NOOP("ItemKind", "Other"),
+}
+
+
+def item_kind_label(kind: ItemKind | str) -> str:
+    return QCoreApplication.translate("ItemKind", ITEM_KIND_LABELS[ItemKind(kind)])

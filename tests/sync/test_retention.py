@@ -66,7 +66,7 @@ def test_delivered_media_leave_after_the_retention_period_and_only_then(approved
     finally:
         admin.lock()
     # The coordinator's page viewer says what happened, not "missing from the vault".
-    from ui.gallery import load_preview
+    from ui.widgets.gallery import load_preview
 
     coordinator = Vault(path).unlock("minh", "mật khẩu của minh")
     try:

@@ -48,8 +48,9 @@ def main() -> int:
     from capture import paths, review, visits
     from capture.vault import Vault
     from capture.visits import Household, ItemData, ItemKind, MartyrData, PersonData, PersonKind
-    from ui.consent_page import ConsentStep
-    from ui.review_page import CheckAndSubmitStep, ReviewPage
+    from ui.pages.check_and_submit import CheckAndSubmitStep
+    from ui.pages.consent import ConsentStep
+    from ui.pages.review import ReviewPage
 
 
     path = paths.default_vault()

@@ -81,7 +81,7 @@ def run(kit: ShotKit, language: str) -> None:
     from capture.vault import Vault
     from tests.ui.test_operator_ui import Command
     from ui import i18n, tasks
-    from ui.operator_page import OperatorPage
+    from ui.pages.operator import OperatorPage
 
     i18n.install(kit.app, language)
     root = Path(os.environ["SOHOA_HOME"]) / language

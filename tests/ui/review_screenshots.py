@@ -30,8 +30,8 @@ def main() -> int:
     from tests.ui.test_consent_ui import draw_signature
     from tests.ui.test_review_ui import _wav
     from tests.ui.visit_helpers import photos
-    from ui.consent_page import ConsentStep
-    from ui.review_page import ReviewPage
+    from ui.pages.consent import ConsentStep
+    from ui.pages.review import ReviewPage
     from ui.shell import Shell
     from ui.viewmodels import Page
 

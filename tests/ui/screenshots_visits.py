@@ -25,7 +25,7 @@ def main() -> int:
     from capture.roles import Role
     from capture.vault import NewUser, StationSetup, Vault
     from tests.capture import mediafiles as mf
-    from ui.importing import ImportReportDialog
+    from ui.dialogs.importing import ImportReportDialog
     from ui.shell import Shell
     from ui.viewmodels import Page
 
@@ -133,7 +133,7 @@ def main() -> int:
                and not viewer.picture.pixmap().isNull())
     shot(viewer, "31-viewer")
     viewer.close()
-    from ui.importing import CameraDialog
+    from ui.dialogs.importing import CameraDialog
 
     camera = CameraDialog(shell)
     camera.show()

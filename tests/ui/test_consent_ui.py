@@ -16,7 +16,7 @@ from capture.roles import Role
 from capture.vault import NewUser, Vault
 from capture.visits import Household, ItemData, ItemKind, MartyrData
 from ui import tasks
-from ui.consent_page import ConsentStep
+from ui.pages.consent import ConsentStep
 
 from .conftest import ADMIN_PASSPHRASE
 

@@ -20,9 +20,10 @@ from capture import importer, visits
 from capture.importer import MEDIA_SUFFIXES
 from tests.capture import mediafiles as mf
 from ui import tasks
-from ui.gallery import PageModel, PageViewer, ThumbnailLoader
-from ui.importing import CameraDialog, best_video_format, jpeg_bytes
-from ui.visit_editor import PagesPanel
+from ui.dialogs.importing import CameraDialog, best_video_format, jpeg_bytes
+from ui.dialogs.page_viewer import PageViewer
+from ui.pages.item_pages import PagesPanel
+from ui.widgets.gallery import PageModel, ThumbnailLoader
 
 from .visit_helpers import open_pages, photos, visit_with_item
 
@@ -48,7 +49,7 @@ def _rotations(vault, visit_id):  # type: ignore[no-untyped-def]
 
 def test_keys_turn_the_chosen_page_and_ctrl_z_takes_the_turn_back(
         app, qtbot, volunteer, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from ui.importing import PreviewPass
+    from ui.dialogs.importing import PreviewPass
 
     monkeypatch.setattr(PreviewPass, "start", lambda *_args: None)  # not under test here
     visit_id, item_id = visit_with_item(volunteer)
@@ -84,7 +85,7 @@ def test_a_camera_photo_already_in_the_item_is_told_with_its_page_number(
         app, qtbot, volunteer, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """What the editor does with the camera's frames (there is no camera here: the frames are
     handed to the editor as the dialog's ``photo_taken`` would)."""
-    from ui.importing import PreviewPass
+    from ui.dialogs.importing import PreviewPass
 
     monkeypatch.setattr(PreviewPass, "start", lambda *_args: None)
     visit_id, item_id = visit_with_item(volunteer)

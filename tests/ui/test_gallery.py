@@ -11,8 +11,9 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from capture import importer, media, visits
 from tests.capture import mediafiles as mf
-from ui.gallery import HintsRole, PageModel, VideoDevice
-from ui.importing import CameraDialog, jpeg_bytes, keep_photo
+from ui.dialogs.importing import CameraDialog, jpeg_bytes, keep_photo
+from ui.dialogs.page_viewer import VideoDevice
+from ui.widgets.gallery import HintsRole, PageModel
 
 from .visit_helpers import open_pages, photos, visit_with_item
 
@@ -30,7 +31,7 @@ def test_thumbnails_load_then_pages_move_turn_and_undo(app, qtbot, volunteer, tm
                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # This test shows the viewer making a preview on first view: the pass that opening an
     # item starts would race it (that pass: tests/ui/test_import_ui.py).
-    from ui.importing import PreviewPass
+    from ui.dialogs.importing import PreviewPass
 
     monkeypatch.setattr(PreviewPass, "start", lambda *_args: None)
     visit_id, item_id = visit_with_item(volunteer)

@@ -198,7 +198,7 @@ def test_f1_on_the_setup_wizard_opens_the_start(app, qtbot, vault_path, clock) -
 def test_the_handbook_prints_every_page(app, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtPrintSupport import QPrinter
 
-    from ui.help_window import HelpWindow
+    from ui.dialogs.help import HelpWindow
 
     helper = HelpWindow()
     qtbot.addWidget(helper)

@@ -13,9 +13,10 @@ from PySide6.QtGui import QColor, QImage
 
 from capture import importer, media, pictures, visits
 from tests.capture import mediafiles as mf
+from ui.dialogs.importing import CameraDialog, ImportPanel, keep_photo
+from ui.dialogs.page_viewer import PageViewer
 from ui.errors import user_message
-from ui.gallery import HintsRole, PageDelegate, PageModel, PageViewer, ThumbnailLoader
-from ui.importing import CameraDialog, ImportPanel, keep_photo
+from ui.widgets.gallery import HintsRole, PageDelegate, PageModel, ThumbnailLoader
 
 from .visit_helpers import visit_with_item
 

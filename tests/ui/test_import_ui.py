@@ -10,7 +10,7 @@ from PySide6.QtCore import QTimer
 
 from capture import importer, media, visits
 from tests.capture import mediafiles as mf
-from ui.importing import ImportReportDialog
+from ui.dialogs.importing import ImportReportDialog
 
 from .visit_helpers import open_pages, photos, visit_with_item
 
@@ -197,7 +197,7 @@ def test_files_dropped_on_the_gallery_are_imported(app, qtbot, volunteer, tmp_pa
 def test_the_preview_pass_waits_while_a_recording_runs(app, qtbot, volunteer, tmp_path,
                                                         monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from capture import recorder
-    from ui.importing import PreviewPass
+    from ui.dialogs.importing import PreviewPass
 
     _visit_id, item_id = visit_with_item(volunteer)
     importer.import_files(volunteer, item_id, photos(tmp_path / "cam", 2))

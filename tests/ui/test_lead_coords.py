@@ -119,7 +119,7 @@ def qtbot_button():  # type: ignore[no-untyped-def]
 
 
 def test_coordinate_markers_show_what_was_read(app, qtbot, volunteer) -> None:  # type: ignore[no-untyped-def]
-    from ui.recorder import TestimonyPlayer
+    from ui.widgets.audio import TestimonyPlayer
 
     player = TestimonyPlayer(volunteer)
     qtbot.addWidget(player)
@@ -135,7 +135,7 @@ def test_coordinate_markers_show_what_was_read(app, qtbot, volunteer) -> None:  
 
 
 def test_a_coordinate_marker_says_what_it_will_be_read_as(app, qtbot, volunteer) -> None:  # type: ignore[no-untyped-def]
-    from ui.recorder import RecorderScreen
+    from ui.pages.recorder import RecorderScreen
 
     info = station.info(volunteer)
     visit_id = visits.create_visit(volunteer, visits.Household(info.province_code,

@@ -29,7 +29,7 @@ from tests.sync.conftest import approved  # noqa: F401 - the fixture, shared wit
 from tests.sync.servers import CommandServer, only_station
 from ui import settings as app_settings
 from ui import tasks
-from ui.operator_page import OperatorPage
+from ui.pages.operator import OperatorPage
 from ui.shell import Shell
 from ui.viewmodels import Page
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QInputMethodEvent
 
 from capture.search import fold
 from ui import viewmodels
-from ui.widgets import FOLDED_ROLE, PlacePicker
+from ui.widgets.common import FOLDED_ROLE, PlacePicker
 
 QUANG_TRI, HAI_LANG = 44, 19702
 

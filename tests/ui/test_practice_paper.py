@@ -12,7 +12,8 @@ import pytest
 from capture import practice, report_files, station_report
 from capture.practice import Practice
 from capture.roles import Role
-from ui import receipt_pdf, recovery_pdf, viewmodels
+from ui import viewmodels
+from ui.documents import receipt_pdf, recovery_pdf
 
 
 def _text(pdf: Path) -> str:

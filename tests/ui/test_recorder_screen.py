@@ -19,7 +19,7 @@ from capture.vault import NewUser, Vault
 from tests.capture.conftest import pulse  # noqa: F401 - the PulseAudio fixture, used by name
 from tests.capture.recording_helpers import tone
 from ui import settings as app_settings
-from ui.recorder import RecorderScreen
+from ui.pages.recorder import RecorderScreen
 
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
@@ -186,7 +186,7 @@ def test_playback_goes_on_into_the_next_part_through_portaudio(app, qtbot, volun
     from 0.6 s of a 1 s + 1 s testimony, the player must reach the second part and its end.
     PortAudio is first started while no sound server is reachable (it then lists no device,
     as when speakers are plugged in after the app started): the player looks again by itself."""
-    from ui.recorder import Player
+    from ui.widgets.audio import Player
 
     server = request.getfixturevalue("pulse")
     monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/native")

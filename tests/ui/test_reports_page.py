@@ -15,7 +15,7 @@ from capture.kpis import CutoffRule, PeriodKind
 from tests.capture import report_station as rs
 from ui import i18n
 from ui import settings as app_settings
-from ui.reports_page import ReportsPage
+from ui.pages.reports import ReportsPage
 
 TODAY = date(2026, 11, 24)
 

@@ -16,8 +16,9 @@ from capture.vault import NewUser, Vault
 from capture.visits import VisitStatus
 from tests.capture.conftest import pulse  # noqa: F401 - the fixture, shared
 from ui import tasks
-from ui.consent_page import ConsentStep
-from ui.review_page import CheckAndSubmitStep, ReviewPage
+from ui.pages.check_and_submit import CheckAndSubmitStep
+from ui.pages.consent import ConsentStep
+from ui.pages.review import ReviewPage
 
 from . import test_consent_ui, visit_helpers
 from .conftest import ADMIN_PASSPHRASE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QPushButton, QSpinBox
 
 from capture import retention
-from ui.settings_page import SettingsPage
+from ui.pages.settings import SettingsPage
 
 
 def test_the_admin_turns_media_retention_on_and_off_again(app, qtbot, make_vault):

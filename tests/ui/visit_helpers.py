@@ -7,9 +7,9 @@ from pathlib import Path
 from capture import visits
 from capture.visits import ItemData, ItemKind
 from tests.capture import mediafiles as mf
+from ui.pages.visits import VisitsPage
 from ui.shell import Shell
 from ui.viewmodels import Page
-from ui.visits_page import VisitsPage
 
 
 def visits_page(qtbot, vault) -> tuple[Shell, VisitsPage]:  # type: ignore[no-untyped-def]

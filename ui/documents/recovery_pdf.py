@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, Qt
 from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
-from ui import practice_mark
+from ui.documents import practice_mark
 from ui.resources import mono_font, ui_font
 from ui.viewmodels import RecoverySheet, recovery_groups
 

@@ -28,7 +28,7 @@ from PySide6.QtGui import (
 from capture import consent, station, visits
 from capture.consent import MediaUse
 from capture.vault import UnlockedVault
-from ui import practice_mark
+from ui.documents import practice_mark
 from ui.resources import mono_font, ui_font
 from ui.viewmodels import day_month_year
 

@@ -24,7 +24,7 @@ from capture.errors import TooManyAttempts, WrongPassphrase
 from capture.vault import Clock, UnlockedVault, Vault, utc_now
 from ui import tasks
 from ui.errors import user_message
-from ui.widgets import Banner, BusyBar, PassphrasePair, heading, paragraph, passphrase_edit
+from ui.widgets.common import Banner, BusyBar, PassphrasePair, heading, paragraph, passphrase_edit
 
 
 def _centered(inner: QWidget) -> QWidget:

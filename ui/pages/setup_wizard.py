@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 from capture.keyslots import KdfParams
 from capture.roles import Role
 from capture.vault import Clock, NewUser, StationSetup, UnlockedVault, Vault, utc_now
-from ui import i18n, recovery_pdf, tasks, viewmodels
+from ui import i18n, tasks, viewmodels
+from ui.documents import recovery_pdf
 from ui.errors import user_message
 from ui.resources import mono_font
-from ui.widgets import Banner, BusyBar, PassphrasePair, PlacePicker, heading, paragraph
+from ui.widgets.common import Banner, BusyBar, PassphrasePair, PlacePicker, heading, paragraph
 
 LANGUAGE_PAGE, STATION_PAGE, ADMIN_PAGE, CREATING_PAGE, RECOVERY_PAGE = range(5)
 

@@ -1,7 +1,6 @@
-"""Check and submit (the volunteer's last step of a visit) and the coordinator's Review page.
+"""The coordinator's Review page (the volunteer's last step, check and submit, is
+check_and_submit.py; its checklist is shown here too).
 
-    step = CheckAndSubmitStep(vault_or_getter, visit_id)
-    step.submitted.connect(lambda visit_id: ...)
     page = ReviewPage(vault_or_getter)      # coordinators (Action.REVIEW)
 
 The checklist comes from ``review.checklist``: only the consent blocks; everything else is a
@@ -39,289 +38,19 @@ from PySide6.QtWidgets import (
 from capture import review, testimony, visits
 from capture.review import Checklist, Flag
 from capture.vault import UnlockedVault
-from capture.visits import VisitStatus
 from ui import tasks
-from ui.consent_page import (
-    RecordRow,
-    VaultLike,
-    WithdrawByCodeDialog,
-    capture_labels,
-    record_rows,
-    vault_getter,
-)
+from ui.consent_records import RecordRow, capture_labels, record_rows
+from ui.dialogs.photo_viewer import PhotoViewer, ViewedPage
+from ui.dialogs.withdrawal import WithdrawByCodeDialog
 from ui.errors import user_message
-from ui.gallery import rotated
-from ui.media_viewer import PhotoViewer, ViewedPage
-from ui.recorder import TestimonyPlayer
-from ui.viewmodels import day_month_year
-from ui.visit_editor import item_kind_label
-from ui.widgets import Banner, BusyBar, heading, paragraph
+from ui.pages.check_and_submit import BLOCKING, COLOUR, FLAG_ORDER, MARK, ChecklistView, item_titles
+from ui.viewmodels import VaultLike, day_month_year, vault_getter
+from ui.visit_forms import item_kind_label
+from ui.widgets.audio import TestimonyPlayer
+from ui.widgets.common import Banner, BusyBar, escaped, heading, paragraph
+from ui.widgets.gallery import rotated
 
-BLOCKING = {Flag.CONSENT_MISSING, Flag.CONSENT_INVALID}
-FLAG_ORDER = [Flag.CONSENT_MISSING, Flag.CONSENT_INVALID, Flag.NO_CAPTURES,
-              Flag.HOUSEHOLD_INCOMPLETE, Flag.NO_MARTYR, Flag.MARTYR_WITHOUT_PLACE,
-              Flag.PHOTO_QUALITY, Flag.AUDIO_QUALITY]
-MARK = {"ok": "✓", "warning": "⚠", "blocking": "✗"}
-COLOUR = {"ok": "#1e7b3a", "warning": "#9a6200", "blocking": "#b3261e"}
 THUMB_CELL = 110
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-# -- the checklist ------------------------------------------------------------------------------
-
-
-class ChecklistView(QWidget):
-    """One line per flag: ✓ done, ⚠ worth a look, ✗ blocks submitting; one plain sentence each.
-    ``lines`` maps each flag to (mark, sentence) for tests and screen readers."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("checklist")
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(0, 0, 0, 0)
-        self.layout_.setSpacing(6)
-        self.lines: dict[Flag, tuple[str, str]] = {}
-        self.labels: dict[Flag, QLabel] = {}
-
-    def sentence(self, flag: Flag, count: int | None) -> str:
-        if count is None:
-            return {
-                Flag.CONSENT_MISSING: self.tr(
-                    "The family's consent covers every photo and recording."),
-                Flag.CONSENT_INVALID: self.tr("Every consent record passes its signature check."),
-                Flag.NO_CAPTURES: self.tr("Photos or recordings were made."),
-                Flag.HOUSEHOLD_INCOMPLETE: self.tr(
-                    "The household's address and contact person are filled in."),
-                Flag.NO_MARTYR: self.tr("The martyr the family remembers is named."),
-                Flag.MARTYR_WITHOUT_PLACE: self.tr(
-                    "Each martyr has a home town and a place of death or burial."),
-                Flag.PHOTO_QUALITY: self.tr("No photo looks blurred, dark or cut off."),
-                Flag.AUDIO_QUALITY: self.tr("No recording is silent or very short."),
-            }[flag]
-        return {
-            Flag.CONSENT_MISSING: self.tr(
-                "{count} photos or recordings are not covered by the family's consent: take the "
-                "consent (the Consent step) before submitting."),
-            Flag.CONSENT_INVALID: self.tr(
-                "{count} consent records fail their signature check: record the consent again "
-                "and tell the station admin."),
-            Flag.NO_CAPTURES: self.tr(
-                "Nothing was photographed or recorded yet: add the photos of the items."),
-            Flag.HOUSEHOLD_INCOMPLETE: self.tr(
-                "The household's address or contact person is missing: fill in the Household "
-                "step."),
-            Flag.NO_MARTYR: self.tr(
-                "No martyr is named: add at least the name the family knows."),
-            Flag.MARTYR_WITHOUT_PLACE: self.tr(
-                "{count} martyrs have no home town or no place of death or burial: ask the "
-                "family, or write what is known."),
-            Flag.PHOTO_QUALITY: self.tr(
-                "{count} photos may be blurred, dark or cut off: look at them and take them "
-                "again if you can."),
-            Flag.AUDIO_QUALITY: self.tr(
-                "{count} recordings are silent or very short: listen to them."),
-        }[flag].format(count=count)
-
-    def set_checklist(self, checklist: Checklist) -> None:
-        """One label per flag, made once and updated (no widgets deleted while shown)."""
-        if not self.labels:
-            for flag in FLAG_ORDER:
-                label = QLabel()
-                label.setWordWrap(True)
-                label.setObjectName(f"check_{flag.value}")
-                self.layout_.addWidget(label)
-                self.labels[flag] = label
-        self.lines = {}
-        for flag in FLAG_ORDER:
-            count = checklist.flags.get(flag)
-            kind = "ok" if count is None else "blocking" if flag in BLOCKING else "warning"
-            text = self.sentence(flag, count)
-            self.lines[flag] = (MARK[kind], text)
-            label = self.labels[flag]
-            label.setText(f"<span style='color:{COLOUR[kind]}; font-size:15pt; "
-                          f"font-weight:bold'>{MARK[kind]}</span>&nbsp;&nbsp;{_esc(text)}")
-            label.setProperty("state", kind)
-
-
-# -- check and submit ---------------------------------------------------------------------------
-
-
-@dataclass
-class SubmitState:
-    status: VisitStatus
-    checklist: Checklist
-    returned_comments: list[tuple[str, str]]  # (what: "" for the visit, or the item title; text)
-    other_returned: list[tuple[str, str]]  # (visit label, first comment)
-
-
-def _item_titles(visit: visits.VisitRecord) -> dict[str, str]:
-    return {item.id: item.data.title or item_kind_label(item.data.kind) for item in visit.items}
-
-
-def load_submit_state(vault: UnlockedVault, visit_id: str) -> SubmitState:
-    visit = visits.load_visit(vault, visit_id)
-    notes = review.last_return(vault, visit_id)
-    titles = _item_titles(visit)
-    comments = ([("", notes.visit_comment)] if notes.visit_comment else []) + [
-        (titles.get(item_id, "?"), text) for item_id, text in notes.item_comments.items()]
-    others = []
-    summaries = {s.id: s for s in visits.list_visits(vault)}
-    for other_id, notes in review.returned_to_me(vault):
-        if other_id == visit_id:
-            continue
-        summary = summaries.get(other_id)
-        label = (f"{day_month_year(summary.visit_date)} · {summary.contact_name or '—'}"
-                 if summary else other_id[:8])
-        others.append((label, notes[0].comment if notes else ""))
-    return SubmitState(visit.status, review.checklist(vault, visit_id), comments, others)
-
-
-class CheckAndSubmitStep(QWidget):
-    """What is still missing, the coordinator's comments if the visit came back, and the big
-    "Submit for review" button (enabled only when nothing blocks)."""
-
-    submitted = Signal(str)
-
-    def __init__(self, vault: VaultLike, visit_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("checkAndSubmitStep")
-        self._vault = vault_getter(vault)
-        self.visit_id = visit_id
-        self.state: SubmitState | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(area)
-        page = QWidget()
-        area.setWidget(page)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(24, 16, 24, 24)
-        layout.setSpacing(12)
-        layout.addWidget(heading(self.tr("Check and submit")))
-        self.status_label = paragraph("")
-        self.status_label.setObjectName("visitStatus")
-        layout.addWidget(self.status_label)
-        self.banner = Banner()
-        layout.addWidget(self.banner)
-
-        self.returned_box = QGroupBox(self.tr("Returned by the coordinator: what to fix"))
-        self.returned_box.setObjectName("returnedBox")
-        returned_layout = QVBoxLayout(self.returned_box)
-        self.returned_label = QLabel()
-        self.returned_label.setWordWrap(True)
-        self.returned_label.setTextFormat(Qt.TextFormat.RichText)
-        returned_layout.addWidget(self.returned_label)
-        self.returned_box.hide()
-        layout.addWidget(self.returned_box)
-
-        box = QGroupBox(self.tr("Before sending"))
-        box_layout = QVBoxLayout(box)
-        self.checklist = ChecklistView()
-        box_layout.addWidget(self.checklist)
-        layout.addWidget(box)
-
-        self.busy = BusyBar()
-        self.busy.hide()
-        layout.addWidget(self.busy)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.submit_button = QPushButton(self.tr("Submit for review"))
-        self.submit_button.setProperty("primary", True)
-        self.submit_button.setMinimumSize(QSize(240, 52))
-        font = self.submit_button.font()
-        font.setPointSize(font.pointSize() + 3)
-        font.setBold(True)
-        self.submit_button.setFont(font)
-        self.submit_button.setEnabled(False)
-        self.submit_button.clicked.connect(self.submit)
-        row.addWidget(self.submit_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        self.hint = paragraph("")
-        self.hint.setObjectName("hint")
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.hint)
-
-        self.others_box = QGroupBox(self.tr("Other visits returned to you"))
-        others_layout = QVBoxLayout(self.others_box)
-        self.others_list = QListWidget()
-        self.others_list.setMaximumHeight(140)
-        others_layout.addWidget(self.others_list)
-        self.others_box.hide()
-        layout.addWidget(self.others_box)
-        layout.addStretch(1)
-        self.reload()
-
-    @property
-    def vault(self) -> UnlockedVault:
-        return self._vault()
-
-    def reload(self) -> None:
-        tasks.Task(self, load_submit_state, self.vault, self.visit_id).success(
-            self._loaded).failure(self._failed).run(tasks.Pool.DATABASE)
-
-    def status_text(self, status: VisitStatus) -> str:
-        return {
-            VisitStatus.DRAFT: self.tr("This visit is a draft: not yet sent for review."),
-            VisitStatus.SUBMITTED: self.tr(
-                "Sent for review: the coordinator will approve it or return it with comments."),
-            VisitStatus.APPROVED: self.tr("Approved by the coordinator."),
-            VisitStatus.RETURNED: self.tr(
-                "Returned by the coordinator: fix what they ask, then send it again."),
-        }.get(status, status.value)
-
-    def _loaded(self, state: SubmitState) -> None:
-        self.state = state
-        self.busy.hide()
-        self.status_label.setText(self.status_text(state.status))
-        self.checklist.set_checklist(state.checklist)
-        if state.returned_comments and state.status == VisitStatus.RETURNED:
-            lines = []
-            for what, text in state.returned_comments:
-                who = self.tr("The whole visit") if not what else what
-                lines.append(f"<b>{_esc(who)}:</b> {_esc(text)}")
-            self.returned_label.setText("<br>".join(lines))
-            self.returned_box.show()
-        else:
-            self.returned_box.hide()
-        self.others_list.clear()
-        for label, comment in state.other_returned:
-            self.others_list.addItem(f"{label} — {comment}")
-        self.others_box.setVisible(bool(state.other_returned))
-        can_send = state.status in (VisitStatus.DRAFT, VisitStatus.RETURNED)
-        self.submit_button.setEnabled(can_send and not state.checklist.blocking)
-        if not can_send:
-            self.hint.setText("")
-        elif state.checklist.blocking:
-            self.hint.setText(self.tr("Fix the lines marked ✗ first; the ⚠ lines are advice."))
-        elif state.checklist.flags:
-            self.hint.setText(self.tr(
-                "You can send it now; the coordinator will see the ⚠ lines too."))
-        else:
-            self.hint.setText(self.tr("Everything is in order."))
-
-    def _failed(self, error: BaseException) -> None:
-        self.busy.hide()
-        self.banner.show_error(user_message(error))
-        if self.state is not None:
-            self._loaded(self.state)
-
-    def submit(self) -> None:
-        self.banner.clear()
-        self.submit_button.setEnabled(False)
-        self.busy.show()
-        tasks.Task(self, review.submit, self.vault, self.visit_id).success(
-            self._submitted).failure(self._failed).run(tasks.Pool.DATABASE)
-
-    def _submitted(self, _result: object) -> None:
-        self.banner.show_info(self.tr("Sent for review. Thank you!"))
-        self.reload()
-        self.submitted.emit(self.visit_id)
 
 
 # -- the coordinator's review --------------------------------------------------------------------
@@ -341,7 +70,7 @@ def load_review(vault: UnlockedVault, visit_id: str) -> ReviewDetail:
     visit = visits.load_visit(vault, visit_id)
     labels = capture_labels(vault, visit)
     rows = record_rows(vault, visit_id, labels, check_captures=True)
-    titles = _item_titles(visit)
+    titles = item_titles(visit)
     history = [(d.decision, titles.get(d.item_id or "", ""), d.comment)
                for d in review.history(vault, visit_id)]
     recordings = [testimony.load_testimony(vault, testimony_id)
@@ -422,8 +151,8 @@ class QueueRow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(4)
-        title = QLabel(f"<b>{_esc(day_month_year(entry.visit_date))}</b> · "
-                       f"{_esc(entry.contact_name or '—')} · {_esc(entry.village or '')}")
+        title = QLabel(f"<b>{escaped(day_month_year(entry.visit_date))}</b> · "
+                       f"{escaped(entry.contact_name or '—')} · {escaped(entry.village or '')}")
         layout.addWidget(title)
         badges = QHBoxLayout()
         badges.setSpacing(4)
@@ -695,19 +424,19 @@ class ReviewPage(QWidget):
             date=day_month_year(visit.visit_date), contact=h.contact_name or "—"))
         self.stage_label.setText(stage_sentence(detail.stage))
         self.household_label.setText(
-            f"{_esc(h.village)} {_esc(h.address)}<br>"
-            + self.tr("Contact: {name} {phone}").format(name=_esc(h.contact_name),
-                                                         phone=_esc(h.contact_phone)))
+            f"{escaped(h.village)} {escaped(h.address)}<br>"
+            + self.tr("Contact: {name} {phone}").format(name=escaped(h.contact_name),
+                                                         phone=escaped(h.contact_phone)))
         lines = []
         for _id, martyr in visit.martyrs:
             facts = ", ".join(x for x in (
                 martyr.birth_year and str(martyr.birth_year), martyr.home_town, martyr.unit,
                 martyr.death_place, martyr.burial_info) if x)
             lines.append(self.tr("Martyr: <b>{name}</b> {facts}").format(
-                name=_esc(martyr.full_name), facts=_esc(f"({facts})" if facts else "")))
+                name=escaped(martyr.full_name), facts=escaped(f"({facts})" if facts else "")))
         for _id, person in visit.people:
-            lines.append(f"{_esc(person.full_name)} "
-                         f"{_esc(f'({person.relationship})' if person.relationship else '')}")
+            lines.append(f"{escaped(person.full_name)} "
+                         f"{escaped(f'({person.relationship})' if person.relationship else '')}")
         self.people_label.setText("<br>".join(lines) or self.tr("No one recorded."))
         self._show_items(visit)
         self._show_players(detail.recordings)
@@ -715,13 +444,13 @@ class ReviewPage(QWidget):
         for row in detail.records:
             if row.state == "invalid":
                 check = self.tr("✗ fails its check: {problems}").format(
-                    problems=_esc("; ".join(row.problems)))
+                    problems=escaped("; ".join(row.problems)))
             else:
                 check = self.tr("✓ signature verified")
             kind = {"grant": self.tr("consent"), "amend": self.tr("amended consent"),
                     "withdraw": self.tr("withdrawal")}.get(row.kind, row.kind)
-            consent_lines.append(f"<b>{_esc(row.reference_code)}</b> · {kind} · "
-                                 f"{_esc(row.signer)} · {check}")
+            consent_lines.append(f"<b>{escaped(row.reference_code)}</b> · {kind} · "
+                                 f"{escaped(row.signer)} · {check}")
         self.consent_label.setText("<br>".join(consent_lines) or self.tr("No consent."))
         self.checklist.set_checklist(detail.checklist)
         history = []
@@ -730,8 +459,8 @@ class ReviewPage(QWidget):
                     "resubmitted": self.tr("sent again after changes"),
                     "returned": self.tr("returned"), "comment": self.tr("comment")}.get(
                 decision, decision)
-            history.append(f"<b>{name}</b>{' · ' + _esc(what) if what else ''}"
-                           f"{': ' + _esc(text) if text else ''}")
+            history.append(f"<b>{name}</b>{' · ' + escaped(what) if what else ''}"
+                           f"{': ' + escaped(text) if text else ''}")
         self.history_label.setText("<br>".join(history))
         self.history_box.setVisible(len(history) > 1)
         self.approve_comment.clear()
@@ -747,7 +476,7 @@ class ReviewPage(QWidget):
         if not visit.items:
             self._items_host_layout.addWidget(QLabel(self.tr("No items.")))
         for item in visit.items:
-            title = QLabel(f"<b>{_esc(item.data.title or item_kind_label(item.data.kind))}</b>"
+            title = QLabel(f"<b>{escaped(item.data.title or item_kind_label(item.data.kind))}</b>"
                            " · " + self.tr("{count} pages").format(count=len(item.pages)))
             self._items_host_layout.addWidget(title)
             grid_host = QWidget()
@@ -810,7 +539,7 @@ class ReviewPage(QWidget):
         self._no_recordings.hide()
 
     def _show_players(self, views: list[testimony.TestimonyView]) -> None:
-        """One player per testimony (the recorder's own, ``ui/recorder.py``): every part in
+        """One player per testimony (the recorder's own, ``ui/widgets/audio.py``): every part in
         order, decrypted as it plays, its markers to jump to."""
         self._clear_players()
         for view in views:
@@ -819,7 +548,7 @@ class ReviewPage(QWidget):
             layout.setContentsMargins(0, 0, 0, 8)
             minutes, seconds = divmod(int(view.duration), 60)
             title = QLabel(self.tr("<b>{speaker}</b> · {minutes}:{seconds} · {markers} markers")
-                           .format(speaker=_esc(view.speaker_name or "—"), minutes=minutes,
+                           .format(speaker=escaped(view.speaker_name or "—"), minutes=minutes,
                                    seconds=f"{seconds:02d}", markers=len(view.markers)))
             layout.addWidget(title)
             player = TestimonyPlayer(self.vault)
@@ -887,6 +616,5 @@ class ReviewPage(QWidget):
         self.approve_button.setEnabled(self.detail is not None
                                        and not self.detail.checklist.blocking)
         self.banner.show_error(user_message(error))
-
 
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from capture import guide, handbook
 from ui import i18n
 from ui.errors import user_message
-from ui.widgets import Banner
+from ui.widgets.common import Banner
 
 
 def _inline(text: str) -> str:

@@ -6,8 +6,8 @@ who needs more than a thumbnail):
 Everything is decrypted in memory on a worker and never written to disk. The viewer shows the
 page's preview at once and swaps in the decoded original (its camera orientation applied, then
 the page's own rotation) so zooming shows every pixel the camera took. Videos play in the
-gallery's ``PageViewer`` (``ui/gallery.py``), which streams the decrypted video to the player.
-Recordings are played by the recorder's ``TestimonyPlayer`` (``ui/recorder.py``).
+``PageViewer`` (``ui/dialogs/page_viewer.py``), which streams the decrypted video to the
+player. Recordings are played by ``TestimonyPlayer`` (``ui/widgets/testimony_player.py``).
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ from capture import media
 from capture.vault import UnlockedVault
 from capture.visits import PageRecord
 from ui import tasks
+from ui.dialogs.page_viewer import PageViewer
 from ui.errors import user_message
-from ui.gallery import PageViewer, hint_text, quality_hints, rotated
+from ui.widgets.gallery import hint_text, quality_hints, rotated
 
 VaultGetter = Callable[[], UnlockedVault]
 ZOOM_STEP = 1.25

@@ -12,20 +12,17 @@ visit's consent records with their state, and recording a withdrawal.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -44,375 +41,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from capture import consent, testimony, visits
+from capture import consent
 from capture.consent import DrawnSignature, MediaUse, Scopes, Signer, VerbalConsent
 from capture.vault import UnlockedVault
-from ui import i18n, receipt_pdf, tasks
+from ui import i18n, tasks
+from ui.consent_records import ConsentState, RecordRow, load_state, local_time
+from ui.dialogs.withdrawal import WithdrawalDialog, WithdrawByCodeDialog, withdrawal_notice_text
+from ui.documents import receipt_pdf
 from ui.errors import user_message
-from ui.signature_pad import SignaturePad
-from ui.viewmodels import day_month_year
-from ui.widgets import Banner, BusyBar, heading, paragraph
+from ui.viewmodels import VaultLike, vault_getter
+from ui.widgets.common import Banner, BusyBar, escaped, heading, paragraph
+from ui.widgets.signature_pad import SignaturePad
 
 log = logging.getLogger(__name__)
-
-VaultLike = UnlockedVault | Callable[[], UnlockedVault]
-
-
-def vault_getter(vault: VaultLike) -> Callable[[], UnlockedVault]:
-    """The visit editor passes a getter (the vault changes after a lock); tests pass a vault."""
-    if isinstance(vault, UnlockedVault):
-        return lambda: vault
-    return vault
-
-
-# -- what the step shows, read on the database worker ------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecordRow:
-    id: str
-    kind: str  # grant | amend | withdraw
-    reference_code: str
-    created_at: str
-    signer: str
-    state: str  # valid | superseded | withdrawn | partly_withdrawn | invalid | withdrawal
-    target_code: str = ""  # for a withdrawal: the code of the consent it takes back
-    problems: tuple[str, ...] = ()
-    covers: tuple[tuple[str, str], ...] = ()  # (object name, label)
-    scopes: Scopes | None = None  # None for a withdrawal
-    relationship: str = ""
-    notice_sent_in: str | None = None  # a withdrawal: the batch that told the command
-
-
-@dataclass
-class ConsentState:
-    visit_status: str
-    household_contact: str
-    records: list[RecordRow]
-    capture_count: int
-    uncovered: int
-    testimonies: list[tuple[str, str]] = field(default_factory=list)  # (reference, label)
-    labels: dict[str, str] = field(default_factory=dict)
-
-
-def capture_labels(vault: UnlockedVault, visit: visits.VisitRecord) -> dict[str, str]:
-    """object name -> "Letter to mother, page 2" and the like, for lists people read."""
-    labels: dict[str, str] = {}
-    for item in visit.items:
-        title = item.data.title or item.data.kind.value
-        for page in item.pages:
-            labels[page.object_name] = f"{title} · {page.position + 1}"
-    try:
-        for testimony_id in testimony.list_testimonies(vault, visit.id):
-            view = testimony.load_testimony(vault, testimony_id)
-            for part in view.parts:
-                if part.object_name:
-                    speaker = view.speaker_name or "—"
-                    labels[part.object_name] = f"{speaker} · {part.position + 1}"
-    except Exception:  # the recorder may not be there yet: pages keep their labels
-        log.warning("testimony labels unavailable", exc_info=True)
-    return labels
-
-
-def record_rows(vault: UnlockedVault, visit_id: str, labels: dict[str, str],
-                check_captures: bool = False) -> list[RecordRow]:
-    views = consent.records(vault, visit_id)
-    by_id = {v.id: v for v in views}
-    superseded = {v.supersedes for v in views if v.kind == "amend"}
-    withdrawn: dict[str, set[str]] = {}
-    for v in views:
-        if v.kind == "withdraw" and v.supersedes:
-            withdrawn.setdefault(v.supersedes, set()).update(c.object_name for c in v.covers)
-    rows = []
-    for v in views:
-        check = consent.verify(vault, v.id, check_captures=check_captures)
-        covers = tuple((c.object_name, labels.get(c.object_name, f"{c.kind} {c.ref_id[:8]}"))
-                       for c in v.covers)
-        if not check.valid:
-            state = "invalid"
-        elif v.kind == "withdraw":
-            state = "withdrawal"
-        elif v.id in superseded:
-            state = "superseded"
-        elif v.id in withdrawn:
-            state = ("withdrawn" if withdrawn[v.id] >= {c.object_name for c in v.covers}
-                     else "partly_withdrawn")
-        else:
-            state = "valid"
-        target = by_id.get(v.supersedes or "")
-        signer = v.payload.get("signer") or {}
-        rows.append(RecordRow(
-            v.id, v.kind, v.reference_code, v.payload.get("created_at", ""),
-            signer.get("name", ""), state,
-            target.reference_code if target else "", tuple(check.problems), covers,
-            v.scopes if v.kind != "withdraw" else None, signer.get("relationship", ""),
-            v.notice_sent_in))
-    return rows
-
-
-@dataclass(frozen=True)
-class FoundConsent:
-    """What a family's reference code leads to: the consent in force and its visit."""
-
-    row: RecordRow
-    quoted_code: str
-    visit_date: str
-    contact_name: str
-
-
-def find_consent(vault: UnlockedVault, code: str) -> FoundConsent:
-    """The consent a quoted code speaks for now (an old receipt's code leads to the amendment
-    that replaced it), with its visit, for the withdrawal dialog."""
-    quoted = consent.find_by_reference(vault, code)
-    current = consent.in_force(vault, quoted.id)
-    visit_id = current.payload["visit"]
-    visit = visits.load_visit(vault, visit_id)
-    rows = record_rows(vault, visit_id, capture_labels(vault, visit))
-    row = next(r for r in rows if r.id == current.id)
-    return FoundConsent(row, quoted.reference_code, visit.visit_date,
-                        visit.household.contact_name)
-
-
-def load_state(vault: UnlockedVault, visit_id: str) -> ConsentState:
-    visit = visits.load_visit(vault, visit_id)
-    labels = capture_labels(vault, visit)
-    coverage = consent.coverage(vault, visit_id)
-    options: list[tuple[str, str]] = []
-    try:
-        for testimony_id in testimony.list_testimonies(vault, visit_id):
-            view = testimony.load_testimony(vault, testimony_id)
-            speaker = view.speaker_name or "—"
-            options.append((f"testimony/{view.id}", speaker))
-            for marker in view.markers:
-                minutes, seconds = divmod(int(marker.at_seconds), 60)
-                options.append((f"testimony/{view.id}#marker/{marker.id}",
-                                f"{speaker} · {minutes}:{seconds:02d} {marker.label}"))
-    except Exception:  # no testimonies to choose from: a typed reference will do
-        log.warning("testimony list unavailable", exc_info=True)
-    return ConsentState(visit.status.value, visit.household.contact_name,
-                        record_rows(vault, visit_id, labels),
-                        len(coverage.covered) + len(coverage.uncovered),
-                        len(coverage.uncovered), options, labels)
-
-
-def _local_time(iso: str) -> str:
-    from datetime import datetime
-
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%d/%m/%Y %H:%M")
-    except ValueError:
-        return iso
-
-
-# -- the withdrawal dialog ----------------------------------------------------------------------
-
-
-class WithdrawalDialog(QDialog):
-    """Who asked, how (phone, letter, in person), and all or some of what the consent covers."""
-
-    def __init__(self, record: RecordRow, parent: QWidget | None = None,
-                 context: str = "") -> None:
-        super().__init__(parent)
-        self.setObjectName("withdrawalDialog")
-        self.setWindowTitle(self.tr("Record a withdrawal of consent"))
-        self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading(self.tr("Withdrawal of consent {code}").format(
-            code=record.reference_code), 2))
-        if context:
-            layout.addWidget(paragraph(context))
-        layout.addWidget(paragraph(self.tr(
-            "Write down the family's request as they made it. The consent record stays; a new "
-            "signed record says what is taken back, and it is no longer sent anywhere.")))
-        form = QFormLayout()
-        self.name = QLineEdit(record.signer)
-        self.relationship = QLineEdit()
-        self.relationship.setPlaceholderText(self.tr("e.g. daughter, nephew"))
-        form.addRow(self.tr("Who asked"), self.name)
-        form.addRow(self.tr("Relationship to the martyr"), self.relationship)
-        how_row = QHBoxLayout()
-        self.how_group = QButtonGroup(self)
-        self.how_buttons: dict[str, QRadioButton] = {}
-        for key, text in (("phone", self.tr("By phone")), ("letter", self.tr("By letter")),
-                          ("in_person", self.tr("In person"))):
-            button = QRadioButton(text)
-            self.how_group.addButton(button)
-            self.how_buttons[key] = button
-            how_row.addWidget(button)
-        self.how_buttons["phone"].setChecked(True)
-        how_row.addStretch(1)
-        form.addRow(self.tr("How"), how_row)
-        self.detail = QLineEdit()
-        self.detail.setPlaceholderText(self.tr("Date, phone number or other details"))
-        form.addRow(self.tr("Details"), self.detail)
-        layout.addLayout(form)
-        self.all_button = QRadioButton(self.tr("Everything this consent covers"))
-        self.some_button = QRadioButton(self.tr("Only the photos and recordings chosen below"))
-        self.all_button.setChecked(True)
-        layout.addWidget(self.all_button)
-        layout.addWidget(self.some_button)
-        self.captures = QListWidget()
-        for name, label in record.covers:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.captures.addItem(item)
-        self.captures.setEnabled(False)
-        self.some_button.toggled.connect(self.captures.setEnabled)
-        layout.addWidget(self.captures)
-        self.error = QLabel()
-        self.error.setObjectName("inlineError")
-        self.error.hide()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton(self.tr("Record the withdrawal"),
-                                           QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setProperty("primary", True)
-        buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def requested_by(self) -> Signer:
-        return Signer(self.name.text().strip(), self.relationship.text().strip())
-
-    def how(self) -> str:
-        labels = {key: button.text() for key, button in self.how_buttons.items()}
-        chosen = next(key for key, button in self.how_buttons.items() if button.isChecked())
-        detail = self.detail.text().strip()
-        return labels[chosen] + (f": {detail}" if detail else "")
-
-    def chosen_objects(self) -> list[str] | None:
-        if self.all_button.isChecked():
-            return None
-        return [self.captures.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(self.captures.count())
-                if self.captures.item(i).checkState() == Qt.CheckState.Checked]
-
-    def _accept(self) -> None:
-        if not self.name.text().strip():
-            self.error.setText(self.tr("Write the name of the person who asked."))
-            self.error.show()
-            return
-        if self.chosen_objects() == []:
-            self.error.setText(self.tr("Tick the photos or recordings the family takes back."))
-            self.error.show()
-            return
-        self.accept()
-
-
-class WithdrawByCodeDialog(QDialog):
-    """A family calls, writes or comes by with the code on their receipt: find the consent it
-    names (whatever visit it belongs to), then record what they take back. Emits ``withdrawn``
-    with the new record."""
-
-    withdrawn = Signal(object)  # consent.ConsentView
-
-    def __init__(self, vault: VaultLike, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("withdrawByCode")
-        self.setWindowTitle(self.tr("Withdrawal by reference code"))
-        self.setMinimumWidth(560)
-        self._vault = vault_getter(vault)
-        self.found: FoundConsent | None = None
-        self.withdrawal_dialog: WithdrawalDialog | None = None
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading(self.tr("Withdrawal by reference code"), 2))
-        layout.addWidget(paragraph(self.tr(
-            "Type the code the family reads from their receipt (DY-XXXX-XXXX).")))
-        row = QHBoxLayout()
-        self.code = QLineEdit()
-        self.code.setObjectName("referenceCodeInput")
-        self.code.setPlaceholderText("DY-XXXX-XXXX")
-        self.code.returnPressed.connect(self.find)
-        self.find_button = QPushButton(self.tr("Find"))
-        self.find_button.clicked.connect(self.find)
-        row.addWidget(self.code, 1)
-        row.addWidget(self.find_button)
-        layout.addLayout(row)
-        self.banner = Banner()
-        layout.addWidget(self.banner)
-        self.summary = paragraph("")
-        self.summary.setObjectName("foundConsent")
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.summary.hide()
-        layout.addWidget(self.summary)
-        buttons = QDialogButtonBox()
-        self.continue_button = buttons.addButton(self.tr("Record the withdrawal…"),
-                                                 QDialogButtonBox.ButtonRole.ActionRole)
-        self.continue_button.setProperty("primary", True)
-        self.continue_button.setEnabled(False)
-        self.continue_button.clicked.connect(self.open_withdrawal)
-        self.close_button = buttons.addButton(self.tr("Close"),
-                                              QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    @property
-    def vault(self) -> UnlockedVault:
-        return self._vault()
-
-    def find(self) -> None:
-        self.banner.clear()
-        self.found = None
-        self.summary.hide()
-        self.continue_button.setEnabled(False)
-        code = self.code.text().strip()
-        if not code:
-            self.banner.show_error(self.tr("Type the code from the family's receipt."))
-            return
-        tasks.Task(self, find_consent, self.vault, code).success(self._found).failure(
-            lambda error: self.banner.show_error(user_message(error))).run(tasks.Pool.DATABASE)
-
-    def _found(self, found: FoundConsent) -> None:
-        self.found = found
-        row = found.row
-        lines = [self.tr("Consent <b>{code}</b>, signed by {name} on {when}, visit of {date} "
-                         "to {contact}.").format(
-            code=_esc(row.reference_code), name=_esc(row.signer),
-            when=_local_time(row.created_at), date=day_month_year(found.visit_date),
-            contact=_esc(found.contact_name or "—"))]
-        if found.quoted_code != row.reference_code:
-            lines.append(self.tr("The code {quoted} was changed later; {code} is the consent "
-                                 "in force now.").format(quoted=_esc(found.quoted_code),
-                                                         code=_esc(row.reference_code)))
-        if row.state == "withdrawn":
-            lines.append(self.tr("Everything it covered was already withdrawn."))
-        else:
-            lines.append(self.tr("It covers {count} photos and recordings.").format(
-                count=len(row.covers)))
-        self.summary.setText("<br>".join(lines))
-        self.summary.show()
-        self.continue_button.setEnabled(row.state in ("valid", "partly_withdrawn"))
-
-    def open_withdrawal(self) -> None:
-        if self.found is None:
-            return
-        found = self.found
-        dialog = WithdrawalDialog(found.row, self, context=self.tr(
-            "Visit of {date} to {contact}.").format(date=day_month_year(found.visit_date),
-                                                    contact=found.contact_name or "—"))
-        self.withdrawal_dialog = dialog
-        dialog.accepted.connect(lambda: self._withdraw(found.row, dialog))
-        dialog.open()
-
-    def _withdraw(self, row: RecordRow, dialog: WithdrawalDialog) -> None:
-        self.continue_button.setEnabled(False)
-        tasks.Task(self, consent.withdraw, self.vault, row.id, dialog.requested_by(),
-                   dialog.how(), dialog.chosen_objects()).success(self._withdrawn).failure(
-            lambda error: self.banner.show_error(user_message(error))).run(tasks.Pool.DATABASE)
-
-    def _withdrawn(self, view: consent.ConsentView) -> None:
-        self.banner.show_info(withdrawal_notice_text(view.reference_code))
-        self.withdrawn.emit(view)
-
-
-def withdrawal_notice_text(code: str) -> str:
-    return QCoreApplication.translate(
-        "ConsentStep", "The withdrawal is recorded ({code}). What it names will not be sent; "
-        "the command is told with the next batch.").format(code=code)
-
 
 # -- the step -----------------------------------------------------------------------------------
 
@@ -773,7 +414,7 @@ class ConsentStep(QWidget):
             self.banner.clear()
 
     def _record_text(self, row: RecordRow) -> str:
-        when = _local_time(row.created_at)
+        when = local_time(row.created_at)
         if row.kind == "withdraw":
             notice = (self.tr("the command is told with the next batch")
                       if row.notice_sent_in is None else
@@ -903,14 +544,14 @@ class ConsentStep(QWidget):
         self.receipt = data
         self.receipt_banner.clear()
         self.receipt_code.setText(data.reference_code)
-        lines = [f"<b>{_esc(what)}:</b> {_esc(answer)}" for what, answer in data.scopes]
+        lines = [f"<b>{escaped(what)}:</b> {escaped(answer)}" for what, answer in data.scopes]
         embargo = self.tr("Not public before")
-        lines.append(f"<b>{_esc(embargo)}:</b> {_esc(data.embargo)}")
+        lines.append(f"<b>{escaped(embargo)}:</b> {escaped(data.embargo)}")
         self.receipt_summary.setText(
             self.tr("Signed by {signer} on {when}; witness {witness}.").format(
-                signer=_esc(data.signer + (f" ({data.relationship})" if data.relationship
+                signer=escaped(data.signer + (f" ({data.relationship})" if data.relationship
                                            else "")),
-                when=data.signed_at, witness=_esc(data.witness))
+                when=data.signed_at, witness=escaped(data.witness))
             + ("<br>" + self.tr("This changes consent {code}; that one is no longer in force "
                                 "but stays in the history.").format(code=data.replaces)
                if data.replaces else "")
@@ -1002,7 +643,4 @@ def _record_and_read(vault: UnlockedVault, visit_id: str, scopes: Scopes, signer
         view = consent.record(vault, visit_id, scopes, signer, evidence, language)
     return view.id, receipt_pdf.receipt_data(vault, view.id)
 
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 
 from sync import enrol_link, outbox
 from ui import tasks
-from ui.consent_page import VaultLike, vault_getter
 from ui.errors import user_message
-from ui.widgets import BusyBar, paragraph
+from ui.viewmodels import VaultLike, vault_getter
+from ui.widgets.common import BusyBar, paragraph
 
 
 class EnrolDialog(QDialog):

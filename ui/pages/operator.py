@@ -16,16 +16,13 @@ shows as paused; Resume continues from where the command stopped.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QLocale, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialogButtonBox,
     QFileDialog,
     QFrame,
     QGroupBox,
@@ -47,61 +44,30 @@ from capture.errors import VaultLocked
 from capture.roles import Action, allowed
 from capture.vault import UnlockedVault
 from sync import outbox
-from sync import upload as upload_client
 from ui import settings as app_settings
 from ui import tasks
-from ui.consent_page import VaultLike, vault_getter
-from ui.enrol_dialog import EnrolDialog
+from ui.dialogs.enrol import EnrolDialog
+from ui.dialogs.usb import UsbDialog, accept_receipt_file
 from ui.errors import user_message
-from ui.importing import DrivePicker
-from ui.widgets import Banner, BusyBar, heading, paragraph
+from ui.pages.operator_texts import (
+    Overview,
+    UploadRun,
+    figures_text,
+    load_overview,
+    local_time,
+    retry_text,
+    sent_text,
+    size_text,
+    state_sentence,
+    state_text,
+)
+from ui.viewmodels import VaultLike, vault_getter
+from ui.widgets.common import Banner, BusyBar, escaped, heading, paragraph
 
 # Choices for the upload speed limit, in bytes per second (0: no limit). A shared 3G phone
 # or the commune office's line gives 30–200 KB/s; the operator leaves the rest to others.
 UPLOAD_CAPS = (0, 32 * 1024, 64 * 1024, 128 * 1024, 256 * 1024, 512 * 1024, 1024 * 1024,
                2 * 1024 * 1024)
-
-
-@dataclass
-class Overview:
-    enrolment: outbox.Enrolment | None
-    plan: Any  # outbox.Plan, or None for a role that may not build batches
-    batches: list[Any] = field(default_factory=list)  # outbox.OutgoingBatch, newest first
-
-
-def load_overview(vault: UnlockedVault, can_send: bool) -> Overview:
-    enrolment = outbox.enrolment(vault)
-    if not can_send:
-        return Overview(enrolment, None, [])
-    # Receipts an upload kept while the vault was locked are recorded now, at the unlock.
-    outbox.record_kept_receipts(vault)
-    return Overview(enrolment, outbox.preview(vault), outbox.status(vault))
-
-
-def size_text(size: int, precision: int = 1) -> str:
-    return QLocale().formattedDataSize(max(size, 0), precision,
-                                       QLocale.DataSizeFormat.DataSizeTraditionalFormat)
-
-
-def local_time(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
-
-
-class UploadRun:
-    """One upload started from this screen: its batch and the events the core watches."""
-
-    def __init__(self, batch_id: str) -> None:
-        self.batch_id = batch_id
-        self.pause = threading.Event()
-        self.cancel = upload_client.Stop()  # its set() closes the connection at once
-        self.progress: upload_client.Progress | None = None
-        self.waiting_for_network = False
-        self.wait_reason = ""  # why it waits: "network", or the command's code
-        self.attempts = 0
 
 
 class OperatorPage(QScrollArea):
@@ -392,7 +358,7 @@ class OperatorPage(QScrollArea):
                     "the command). Until then no batch can be built or sent.")
         else:
             text = self.tr("<b>Enrolled with the command</b> at {server}<br>since {when}").format(
-                server=_esc(enrolment.server_url), when=local_time(enrolment.enrolled_at))
+                server=escaped(enrolment.server_url), when=local_time(enrolment.enrolled_at))
         self.enrolment_label.setText(text)
         self.enrolment_label.setProperty("enrolled", enrolment is not None)
         self.enrol_button.setVisible(self.can_enrol)
@@ -497,27 +463,6 @@ class OperatorPage(QScrollArea):
 
     # -- the list of batches --------------------------------------------------------------------
 
-    def state_text(self, batch: Any) -> str:
-        run = self.upload_run
-        if run is not None and run.batch_id == batch.id:
-            if run.pause.is_set():
-                return self.tr("Paused")
-            if run.waiting_for_network and run.wait_reason in ("", upload_client.NETWORK):
-                return self.tr("Waiting for the network")
-            if run.waiting_for_network:
-                return self.tr("Waiting — see the note below")
-            return self.tr("Sending…")
-        if batch.state == "uploading":
-            # Was sending when the app closed or the upload stopped: the core kept its place.
-            return self.tr("Paused — press Resume")
-        if batch.state == "delivered":
-            return self.tr("Delivered ✓")
-        if batch.state == "refused":
-            return self.tr("Refused by the command")
-        if batch.exported_at is not None:
-            return self.tr("Written to USB — waiting for the receipt")
-        return self.tr("Ready to send")
-
     def _show_batches(self, batches: list[Any]) -> None:
         keep = self.selected_batch_id()
         if keep is None and self.upload_run is not None:
@@ -527,7 +472,8 @@ class OperatorPage(QScrollArea):
         for row, batch in enumerate(batches):
             cells = [local_time(batch.created_at),
                      self.tr("{part} of {parts}").format(part=batch.part, parts=batch.parts),
-                     str(len(batch.visits)), size_text(batch.size), self.state_text(batch),
+                     str(len(batch.visits)), size_text(batch.size),
+                     state_text(batch, self.upload_run),
                      local_time(batch.delivered_at)]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -565,7 +511,7 @@ class OperatorPage(QScrollArea):
             "Batch of {when} · part {part} of {parts} · {visits} visits · {size}").format(
             when=local_time(batch.created_at), part=batch.part, parts=batch.parts,
             visits=len(batch.visits), size=size_text(batch.size)))
-        self.detail_state.setText(self._state_sentence(batch))
+        self.detail_state.setText(state_sentence(batch, self.upload_run))
         run = self.upload_run if self.upload_run and self.upload_run.batch_id == batch.id \
             else None
         sent = run.progress.sent if run and run.progress else batch.sent_bytes
@@ -574,24 +520,9 @@ class OperatorPage(QScrollArea):
             sent = total
         self.upload_bar.setValue(int(1000 * sent / total) if total else 0)
         if run is None:
-            self.upload_figures.setText(self.sent_text(sent, total))
+            self.upload_figures.setText(sent_text(sent, total))
             self.network_note.hide()
         self._update_buttons()
-
-    def _state_sentence(self, batch: Any) -> str:
-        state = self.state_text(batch)
-        if batch.state == "delivered":
-            return self.tr("Delivered on {when}: the command's signed receipt was checked "
-                           "and kept.").format(when=local_time(batch.delivered_at))
-        if batch.state == "refused":
-            return self.tr("The command refused this batch: {reason}").format(
-                reason=batch.refusal_reason or "—")
-        running_here = self.upload_run is not None and self.upload_run.batch_id == batch.id
-        if batch.exported_at is not None and batch.state == "built" and not running_here:
-            return self.tr("Written to a USB drive on {when}. Take it to the command and load "
-                           "the receipt they give you; or upload it, whichever comes "
-                           "first.").format(when=local_time(batch.exported_at))
-        return state
 
     def _update_buttons(self) -> None:
         batch = self.selected_batch()
@@ -665,7 +596,8 @@ class OperatorPage(QScrollArea):
         if self.selected_batch_id() == run.batch_id:
             total = max(progress.total, 1)
             self.upload_bar.setValue(int(1000 * progress.sent / total))
-            self.upload_figures.setText(self.figures_text(progress))
+            self.upload_figures.setText(figures_text(
+                progress, self.upload_run is not None and self.upload_run.pause.is_set()))
         if was_waiting != run.waiting_for_network:
             self._refresh_row_states()
 
@@ -681,69 +613,12 @@ class OperatorPage(QScrollArea):
         run.wait_reason = reason
         batch = self.selected_batch()
         if run.progress is None and batch is not None and batch.id == run.batch_id:
-            self.upload_figures.setText(self.sent_text(batch.sent_bytes, batch.size))
-        self.network_note.setText(self.retry_text(reason, seconds, attempt))
+            self.upload_figures.setText(sent_text(batch.sent_bytes, batch.size))
+        self.network_note.setText(retry_text(reason, seconds, attempt))
         self.network_note.show()
         if not run.waiting_for_network or changed:
             run.waiting_for_network = True
             self._refresh_row_states()
-
-    def retry_text(self, reason: str, seconds: float, attempt: int) -> str:
-        """The amber notice: nothing failed for good, and why the app waits."""
-        wait = max(1, round(seconds))
-        if reason == upload_client.NETWORK:
-            return self.tr(
-                "The connection to the command was lost. Nothing is lost: the app tries again "
-                "by itself (in {seconds} s, attempt {attempt}) and continues from where it "
-                "stopped.").format(seconds=wait, attempt=attempt)
-        if reason == upload_client.UNSIGNED:
-            return self.tr(
-                "An answer did not come from the command (it is not signed by the command's "
-                "key): something on the network may be in between. Nothing is lost: the app "
-                "tries again in {seconds} s (attempt {attempt}).").format(
-                seconds=wait, attempt=attempt)
-        if reason == upload_client.CERTIFICATE:
-            return self.tr(
-                "The server's security certificate is not the one kept at enrolment, so "
-                "nothing was sent. The app tries again in {seconds} s (attempt {attempt}); if "
-                "this lasts, tell the command.").format(seconds=wait, attempt=attempt)
-        explained = {
-            "rate_limited": self.tr("the command is receiving too many requests"),
-            "busy": self.tr("the command is busy"),
-            "quota_exceeded": self.tr("this station's space at the command is full for now"),
-            "no_space": self.tr("the command's disk is full for now"),
-            "server_error": self.tr("the command could not file the batch yet; it keeps the "
-                                    "upload and tries again itself"),
-        }.get(reason, reason)
-        return self.tr(
-            "The command asks to wait: {why} ({code}). Nothing is lost: the app tries again "
-            "in {seconds} s (attempt {attempt}).").format(why=explained, code=reason,
-                                                          seconds=wait, attempt=attempt)
-
-    def sent_text(self, sent: int, total: int) -> str:
-        return self.tr("{sent} of {total} sent ({percent}%)").format(
-            sent=size_text(sent), total=size_text(total),
-            percent=int(100 * sent / total) if total else 0)
-
-    def figures_text(self, progress: Any) -> str:
-        sent = self.sent_text(progress.sent, progress.total)
-        if self.upload_run is not None and self.upload_run.pause.is_set():
-            return sent + " · " + self.tr("paused")
-        speed = progress.bytes_per_s
-        if speed <= 0:
-            return sent
-        left = (progress.total - progress.sent) / speed
-        return " · ".join((sent, self.tr("{speed}/s").format(speed=size_text(int(speed))),
-                           self.time_left_text(left)))
-
-    def time_left_text(self, seconds: float) -> str:
-        if seconds < 60:
-            return self.tr("less than a minute left")
-        minutes = int(seconds // 60 + 1)
-        if minutes < 60:
-            return self.tr("about {minutes} min left").format(minutes=minutes)
-        return self.tr("about {hours} h {minutes} min left").format(
-            hours=minutes // 60, minutes=minutes % 60)
 
     def _refresh_row_states(self) -> None:
         if self.overview is None:
@@ -751,7 +626,7 @@ class OperatorPage(QScrollArea):
         for row, batch in enumerate(self.overview.batches):
             item = self.table.item(row, 4)
             if item is not None:
-                item.setText(self.state_text(batch))
+                item.setText(state_text(batch, self.upload_run))
         self._show_selected()
 
     def _upload_done(self, run: UploadRun, batch: Any) -> None:
@@ -851,7 +726,7 @@ class OperatorPage(QScrollArea):
         self.banner.clear()
         self.busy_batch = "receipt"
         self._update_buttons()
-        tasks.Task(self, _accept_receipt_file, self.vault, path).success(
+        tasks.Task(self, accept_receipt_file, self.vault, path).success(
             self._receipt_accepted).failure(self._busy_failed).run(tasks.Pool.DATABASE)
 
     def _receipt_accepted(self, batch: Any) -> None:
@@ -862,66 +737,3 @@ class OperatorPage(QScrollArea):
         self.refresh()
 
 
-def _accept_receipt_file(vault: UnlockedVault, path: Path) -> Any:
-    # A receipt is a few kilobytes of signed JSON; anything far larger is not one.
-    with open(path, "rb") as source:
-        data = source.read(1024 * 1024)
-    return outbox.accept_receipt(vault, data.decode("utf-8", errors="replace"))
-
-
-class UsbDialog(DrivePicker):
-    """Where to write the batch: a USB drive plugged in now (the import's drive list), or any
-    folder."""
-
-    def __init__(self, size: int, parent: QWidget | None = None) -> None:
-        self._folder: Path | None = None  # before the drive list arrives, which re-adds it
-        super().__init__(parent)
-        self.setObjectName("usbDialog")
-        self.setWindowTitle(self.tr("Write to USB drive"))
-        self.intro.setText(self.tr(
-            "Plug in the USB drive and choose it. The batch ({size}) is encrypted for the "
-            "command: a lost drive reveals nothing.").format(size=size_text(size)))
-        self.empty.setText(self.tr("Looking for USB drives…"))
-        folder = QPushButton(self.tr("Choose a folder…"))
-        folder.clicked.connect(self._pick_folder)
-        self.row.insertWidget(1, folder)
-        self.write_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.write_button.setText(self.tr("Write"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        self.list.currentRowChanged.connect(lambda _row: self._update())
-
-    def none_found_text(self) -> str:
-        return self.tr("No USB drive found. Plug one in, then press \"Look again\", or choose "
-                       "a folder.")
-
-    def _show(self, drives: list[Path]) -> None:
-        super()._show(drives)
-        if self._folder is not None:
-            self.add_folder(self._folder)
-        self._update()
-
-    def _pick_folder(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, self.tr("Write the batch into"))
-        if name:
-            self.add_folder(Path(name))
-
-    def add_folder(self, folder: Path) -> None:
-        self._folder = folder
-        for row in range(self.list.count()):
-            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == str(folder):
-                self.list.setCurrentRow(row)
-                return
-        item = QListWidgetItem(str(folder))
-        item.setData(Qt.ItemDataRole.UserRole, str(folder))
-        self.list.addItem(item)
-        self.list.setCurrentItem(item)
-        self.empty.hide()
-        self._update()
-
-    def _update(self) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
-            self.list.currentItem() is not None)
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

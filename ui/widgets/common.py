@@ -3,7 +3,7 @@ a place picker searched without accents."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -227,3 +227,14 @@ class PlacePicker(QComboBox):
     def select_code(self, code: int) -> None:
         index = self.findData(code)
         self.setCurrentIndex(index)
+
+
+def escaped(text: str) -> str:
+    """For text put into a QLabel's rich text (names and notes families gave us)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def size_text(size: int, precision: int = 1) -> str:
+    """Bytes as people read them (1.5 MB, 700 KB), in the app's language."""
+    return QLocale().formattedDataSize(max(size, 0), precision,
+                                       QLocale.DataSizeFormat.DataSizeTraditionalFormat)

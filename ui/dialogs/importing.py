@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 from capture.vault import UnlockedVault
 from ui import tasks
 from ui.errors import user_message
-from ui.widgets import heading, paragraph
+from ui.widgets.common import heading, paragraph
 
 
 class ImportPanel(QFrame):

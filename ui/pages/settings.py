@@ -31,7 +31,7 @@ from capture.roles import Role
 from capture.vault import UnlockedVault
 from ui import i18n, tasks, viewmodels
 from ui.errors import user_message
-from ui.widgets import Banner, PassphrasePair, heading, paragraph, passphrase_edit
+from ui.widgets.common import Banner, PassphrasePair, heading, paragraph, passphrase_edit
 
 
 class SettingsPage(QScrollArea):

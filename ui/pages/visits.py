@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 from capture.roles import Action, allowed
 from ui import tasks
 from ui.errors import user_message
-from ui.visit_editor import VaultGetter, VisitEditor
+from ui.pages.visit_editor import VisitEditor
+from ui.viewmodels import VaultGetter
 from ui.visit_forms import VisitRow, date_from_core, new_visit_for_station, visit_rows
-from ui.widgets import Banner, heading
+from ui.widgets.common import Banner, heading
 
 STATUS_LABELS = {
     "draft": QT_TRANSLATE_NOOP("VisitStatus", "Draft"),

@@ -43,9 +43,9 @@ from capture import kpis, report_files, station_report
 from capture.kpis import CutoffRule, Period, PeriodKind
 from ui import i18n, tasks
 from ui import settings as app_settings
-from ui.consent_page import VaultLike, vault_getter
 from ui.errors import user_message
-from ui.widgets import Banner, BusyBar, heading, paragraph
+from ui.viewmodels import VaultLike, vault_getter
+from ui.widgets.common import Banner, BusyBar, heading, paragraph
 
 MAX_CHOICES = 60  # periods offered in the "which" list, newest first
 

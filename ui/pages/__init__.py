@@ -1,0 +1,1 @@
+"""The screens: one file per page of the app (what the navigation or the login leads to)."""

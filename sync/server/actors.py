@@ -60,6 +60,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Leads (sync/server/leads.py checks each move's roles again): readers export for reports.
     "export-leads": READS,
     "work-leads": CONTACTS,
+    # Cases (sync/server/cases/casework.py and dna.py check the roles again): everyone reads;
+    # analysts decide on links; those who follow leads up record DNA samples.
+    "view-cases": READS,
+    "decide-cases": frozenset({ADMIN, ANALYST}),
+    "record-dna": CONTACTS,
 }
 
 

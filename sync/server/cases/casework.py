@@ -323,7 +323,8 @@ def split(conn: Connection, actor: Actor, case_id: str, mention_ids: list[str], 
           reason: str = "") -> tuple[int, str]:
     """The chosen mentions (and the testimonies, items and leads that name them) out of the
     case into a new one. Recorded as "different" between each moved and each kept mention and
-    "same" among the moved, so relinking keeps the split. (The link's id, the new case's id.)"""
+    "same" among the moved and among the kept (the person looked at the whole case: what
+    stays, stays together), so relinking keeps the split. (The link's id, the new case's id.)"""
     require(actor, DECIDERS, "split a case")
     _open_case(conn, case_id)
     members = _members(conn, case_id)
@@ -337,7 +338,7 @@ def split(conn: Connection, actor: Actor, case_id: str, mention_ids: list[str], 
     existing_ids = set(conn.execute(select(cases.c.id)).scalars())
     new_id = new_case_id(moved[0], existing_ids)
     wanted = [(m, k, DIFFERENT) for m in moved for k in kept] + \
-             [(moved[0], m, SAME) for m in moved[1:]]
+             [(moved[0], m, SAME) for m in moved[1:]] + [(kept[0], k, SAME) for k in kept[1:]]
     pairs_before = [r for a, b, _s in wanted if (r := _pair_row(conn, a, b)) is not None]
     scope = {"cases": sorted({case_id, new_id}), "pairs": sorted(r.id for r in pairs_before),
              "dna": []}
@@ -372,7 +373,7 @@ def decide(conn: Connection, actor: Actor, pair_id: int, decision: str, now: dat
     if row.status != PENDING:
         raise CaseError("already_decided", f"this pair was decided {row.status} already")
     of = dict(conn.execute(select(case_members.c.mention_id, case_members.c.case_id).where(
-        case_members.c.mention_id.in_((row.left_id, row.right_id)))).tuples().all())
+        case_members.c.mention_id.in_((row.left_id, row.right_id)))).all())
     if len(of) != 2:
         raise CaseError("gone", "a mention of this pair is no longer in any case")
     left_case, right_case = of[row.left_id], of[row.right_id]

@@ -124,7 +124,7 @@ def _name_groups(conn: Connection, groups: list[list[str]]) -> dict[str, str]:
     """mention -> case id: the id most of the group's mentions had, else a new one."""
     before = dict(conn.execute(select(case_members.c.mention_id, case_members.c.case_id)
                                .where(case_members.c.mention_id == case_members.c.anchor))
-                  .tuples().all())
+                  .all())
     existing = set(conn.execute(select(cases.c.id)).scalars())
     taken: set[str] = set()
     named: dict[str, str] = {}
@@ -180,7 +180,7 @@ def _write_members(conn: Connection, gathered: sources.Gathered,
 
 def _retire_and_open(conn: Connection, live: set[str], now: datetime) -> set[str]:
     """Cases with mentions are open; an open case left without any is retired."""
-    states = dict(conn.execute(select(cases.c.id, cases.c.state)).tuples().all())
+    states = dict(conn.execute(select(cases.c.id, cases.c.state)).all())
     changed = set()
     for case_id, state in states.items():
         if state == OPEN and case_id not in live:

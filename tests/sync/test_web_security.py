@@ -8,11 +8,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from sync.server import accounts
 from sync.server.actors import PERMISSIONS, ROLES
+from sync.server.cases.relink import relink
+from sync.server.cases.tables import case_members
 from sync.server.web.app import PUBLIC, WebConfig, create_web_app
 from tests.sync import workbench_world as ww
 
@@ -24,6 +27,9 @@ OPEN = {"/signin", "/lang/{lang}"}
 def world(tmp_path_factory):
     folder = tmp_path_factory.mktemp("workbench")
     built = ww.build(folder, f"sqlite:///{folder / 'server.db'}")
+    with built.store.begin() as conn:  # the visit's martyr in a case (/cases/{case_id})
+        relink(conn, ww.NOW)
+        built.ids["case"] = conn.execute(select(case_members.c.case_id)).scalars().first()
     yield built
     built.store.engine.dispose()
 
@@ -65,7 +71,7 @@ def _paths(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"visit_id": world.visit_id, "page_id": pages[0], "kind": "page",
             "object_id": pages[0], "lang": "en", "username": "cuong", "token_id": "0" * 12,
             "format": "xlsx",
-            "lead_id": world.ids["lead"], "fmt": "geojson"}
+            "lead_id": world.ids["lead"], "fmt": "geojson", "case_id": world.ids["case"]}
 
 
 def _url(route: Route, values: dict[str, str]) -> str:

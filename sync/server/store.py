@@ -289,6 +289,6 @@ def _code_hash(code: str) -> str:
 from sync.server import access_log as _access_log  # noqa: E402, F401
 from sync.server import accounts as _accounts  # noqa: E402, F401
 from sync.server import casework_tables as _casework_tables  # noqa: E402, F401
-from sync.server.cases import tables as _case_tables  # noqa: E402, F401
 from sync.server import index as _index  # noqa: E402, F401
 from sync.server import leads as _leads  # noqa: E402, F401
+from sync.server.cases import tables as _case_tables  # noqa: E402, F401

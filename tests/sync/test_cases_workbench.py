@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from sync.server.actors import Actor, Forbidden
-from sync.server.casework_tables import dna_steps
 from sync.server.cases import casework as cw
 from sync.server.cases import dna
 from sync.server.cases.relink import relink, relink_if_changed
 from sync.server.cases.tables import case_links, case_members, case_pairs, case_runs, cases
+from sync.server.casework_tables import dna_steps
 from sync.server.store import Store
 from tests.sync import cases_world as world
 

@@ -73,10 +73,10 @@ def _families() -> set[str]:
 
 def _case_families() -> set[str]:
     """The cases' words made from a kind, a field, a state, an error code, a model level."""
-    from sync.server.casework_tables import DNA_RESULTS, DNA_STEPS
     from sync.server.cases import casework, dna, tables
     from sync.server.cases.linker import load_model
     from sync.server.cases.sources import FIELDS
+    from sync.server.casework_tables import DNA_RESULTS, DNA_STEPS
 
     made = {f"casekind.{k}" for k in tables.MENTION_KINDS}
     made |= {f"casefield.{f}" for f in FIELDS} | {f"casestate.{s}" for s in tables.CASE_STATES}

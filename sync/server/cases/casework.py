@@ -23,7 +23,6 @@ from sqlalchemy import Connection, and_, delete, func, insert, or_, select, upda
 from capture.folding import fold
 from sync.errors import SyncError
 from sync.server.actors import ADMIN, ANALYST, READS, Actor, require
-from sync.server.casework_tables import dna_steps
 from sync.server.cases import sources
 from sync.server.cases.profile import LINKED, side_by_side
 from sync.server.cases.relink import new_case_id, refresh_cases
@@ -38,6 +37,7 @@ from sync.server.cases.tables import (
     case_pairs,
     cases,
 )
+from sync.server.casework_tables import dna_steps
 
 DECIDERS = frozenset({ADMIN, ANALYST})
 MAX_REASON = 2000

@@ -22,9 +22,9 @@ from sqlalchemy import Connection, and_, func, insert, or_, select
 
 from sync.server import index as ix
 from sync.server.actors import CONTACTS, READS, Actor, may, require
-from sync.server.casework_tables import DNA_RESULTS, DNA_STEPS, dna_steps
 from sync.server.cases.casework import CaseError, CaseNotFound
 from sync.server.cases.tables import OPEN, case_members, cases
+from sync.server.casework_tables import DNA_RESULTS, DNA_STEPS, dna_steps
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 MATERNAL = ("mother", "maternal_grandmother", "same_mother_sibling", "mother_sibling")

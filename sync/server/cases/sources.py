@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from sync.server import index as ix
-from sync.server.casework_tables import list_imports, list_rows
 from sync.server.cases.mentions import MAX_FIELD, Mention
+from sync.server.casework_tables import list_imports, list_rows
 
 # The mention's fields as the pages show them, in this order.
 FIELDS = ("full_name", "other_names", "birth_year", "home_town", "unit", "death_date",

@@ -17,9 +17,9 @@ from starlette.responses import RedirectResponse, Response
 
 from sync.server import access_log
 from sync.server.actors import may
-from sync.server.casework_tables import DNA_RESULTS, DNA_STEPS
 from sync.server.cases import casework as cw
 from sync.server.cases import dna
+from sync.server.casework_tables import DNA_RESULTS, DNA_STEPS
 from sync.server.web.app import Workbench, api_error
 from sync.server.web.paging import Paging, page_number
 from sync.server.web.views.api import ApiResponse

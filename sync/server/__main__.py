@@ -24,6 +24,7 @@
     sohoa-server reindex    --data DIR      rebuild the index of every batch from the archive
 
     sohoa-server cases link IN.csv --out OUT.csv   martyr mentions linked into cases (Splink)
+    sohoa-server cases relink | decisions --out F  the command's cases; people's decisions
 
     sohoa-server report (--period 2026-11|2026-W48|2026-Q4|2026-H2|2026|campaign
                         | --from YYYY-MM-DD --to YYYY-MM-DD) [--by commune|station|province]

@@ -10,14 +10,15 @@ from urllib.parse import unquote
 
 import pytest
 
-from sync.server import accounts
-from sync.server.web.app import WebConfig, create_web_app
 from tests.sync import cases_site
 from tests.sync import workbench_world as ww
-from tests.sync.servers import CommandServer
+from tests.sync.test_leads_browser import _click
 from tests.sync.test_workbench_browser import _by, _language, _sign_in, _wait
 from tests.sync.test_workbench_browser import browser as browser
 from tests.sync.test_workbench_browser import shots as shots
+
+# The command serving this module's world (the fixture reads the ``world`` defined here).
+from tests.sync.test_workbench_browser import site as site
 
 pytestmark = pytest.mark.slow
 
@@ -27,21 +28,6 @@ def world(tmp_path_factory):
     built = cases_site.build(tmp_path_factory.mktemp("cases-browser"))
     yield built
     built.store.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def site(world):
-    policy = accounts.Policy(argon2_memory_kib=8 * 1024, argon2_iterations=1)
-    server = CommandServer(create_web_app(WebConfig(world.data, policy=policy),
-                                          world.store)).start()
-    yield server.url
-    server.stop()
-
-
-def _click(browser, css: str) -> None:  # type: ignore[no-untyped-def]
-    old = browser.find_element(*_by("html"))
-    browser.find_element(*_by(css)).click()
-    _wait(lambda: old != browser.find_element(*_by("html")))
 
 
 def _texts(browser, css: str) -> list[str]:  # type: ignore[no-untyped-def]

@@ -120,11 +120,16 @@ def _link_row(link: Any, undoable: bool) -> dict[str, Any]:
             "undoable": undoable}
 
 
+def pending_pairs(conn: Connection, actor: Actor) -> int:
+    require(actor, READS, "read cases")
+    return conn.execute(select(func.count()).select_from(case_pairs)
+                        .where(case_pairs.c.status == PENDING)).scalar_one()
+
+
 def review_queue(conn: Connection, actor: Actor, *, offset: int = 0) -> dict[str, Any]:
     """The pending pairs, strongest first; the one at ``offset`` with both sides' records."""
-    require(actor, READS, "read cases")
     where = case_pairs.c.status == PENDING
-    total = conn.execute(select(func.count()).select_from(case_pairs).where(where)).scalar_one()
+    total = pending_pairs(conn, actor)
     offset = max(0, min(int(offset), max(0, total - 1)))
     row = conn.execute(select(case_pairs).where(where)
                        .order_by(case_pairs.c.probability.desc(), case_pairs.c.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -36,7 +37,7 @@ def cases_page(request: Request, wb: Workbench) -> Response:
     with wb.store.begin() as conn:
         found = cw.list_cases(conn, request.state.actor, q=q, page=page_number(request),
                               per_page=wb.config.per_page)
-        queue = cw.review_queue(conn, request.state.actor)["total"]
+        queue = cw.pending_pairs(conn, request.state.actor)
     paging = Paging(request, found["page"], found["per_page"], found["total"])
     template = "cases_results.html" if request.headers.get("hx-request") else "cases.html"
     return wb.render(request, template, found=found, q=q, paging=paging, queue=queue)
@@ -93,7 +94,7 @@ async def case_action(request: Request, wb: Workbench) -> Response:
     if code is not None:
         return await run_in_threadpool(_render_case, request, wb, case_id,
                                        f"caseerror.{code}", 404 if code == "not_found" else 400)
-    return RedirectResponse(f"/cases/{target}", status_code=303)
+    return RedirectResponse(f"/cases/{quote(target, safe=':')}", status_code=303)
 
 
 def _offset(request: Request) -> int:
@@ -139,7 +140,7 @@ async def review_action(request: Request, wb: Workbench) -> Response:
     if code is not None:
         return await run_in_threadpool(_render_review, request, wb, 0, f"caseerror.{code}",
                                        404 if code == "not_found" else 400)
-    target = f"/cases/review?done={done['case_id']}"
+    target = f"/cases/review?done={quote(done['case_id'], safe=':')}"
     if done.get("link"):
         target += f"&link={done['link']}"
     return RedirectResponse(target, status_code=303)
@@ -202,7 +203,7 @@ async def dna_action(request: Request, wb: Workbench) -> Response:
     if code is not None:
         return await run_in_threadpool(_render_dna, request, wb, case_id, f"caseerror.{code}",
                                        404 if code == "not_found" else 400)
-    return RedirectResponse(f"/cases/{case_id}/dna", status_code=303)
+    return RedirectResponse(f"/cases/{quote(case_id, safe=':')}/dna", status_code=303)
 
 
 # --- API ---------------------------------------------------------------------------------------

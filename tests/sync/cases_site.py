@@ -39,3 +39,30 @@ def build(folder: Path) -> ww.World:
                       "grave": graves[0], "bay1_case": of[listed[1]],
                       "bay2_case": of[listed[2]]})
     return world
+
+
+def build_light(folder: Path):  # type: ignore[no-untyped-def]
+    """The same kinds of mention without a station (rows written as ingest and the list import
+    write them: tests/sync/cases_world.py), for the browser test, where a station's vault,
+    recording and batch would only cost minutes on a loaded machine. Two "Lê Văn Tám" from two
+    communes of Quảng Trị are a pair across two cases."""
+    from sync.server import accounts
+    from sync.server.store import Store
+
+    data = folder / "command"
+    data.mkdir(parents=True)
+    store = Store(f"sqlite:///{folder / 'server.db'}")
+    policy = accounts.Policy(argon2_memory_kib=8 * 1024, argon2_iterations=1)
+    with store.begin() as conn:
+        ids = cw.hung_world(conn)
+        ids["tam1"], ids["tam2"] = cw.a_list(conn, "imp-tam", "martyrs", [
+            {"full_name": "Lê Văn Tám", "birth_year": "1951", "home_town": "Hải Lăng, Quảng Trị"},
+            {"full_name": "Lê Văn Tám", "birth_year": "1951",
+             "home_town": "Triệu Phong, Quảng Trị"}], title="Danh sách bổ sung")
+        for name, role in ww.ROLES.items():
+            accounts.add_account(conn, name, role, ww.PASSWORDS[name], ww.NOW, policy)
+        relink(conn, ww.NOW)
+        of = dict(conn.execute(select(case_members.c.mention_id, case_members.c.case_id)).all())
+    ids.update({"hung_case": of[ids["hung"]], "tam1_case": of[ids["tam1"]],
+                "tam2_case": of[ids["tam2"]], "grave": ids["hung_grave"]})
+    return ww.World(data, store, "v1", cw.STATION, "b-v1", ids)

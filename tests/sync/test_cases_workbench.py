@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select, update
 
+from sync.server import index as ix
 from sync.server.actors import Actor, Forbidden
 from sync.server.cases import casework as cw
 from sync.server.cases import dna
@@ -43,6 +44,7 @@ def store(database_url):
     built.engine.dispose()
 
 
+@pytest.mark.slow
 def test_relink_puts_every_source_in_its_case_and_keeps_contradictions(store):
     with store.begin() as conn:
         ids = world.hung_world(conn)
@@ -93,6 +95,13 @@ def test_relink_puts_every_source_in_its_case_and_keeps_contradictions(store):
         later = relink_if_changed(conn, NOW + timedelta(hours=2))
         assert not later.skipped and later.mentions == 7
         assert _of(conn, "list:imp0:2") == hung == _of(conn, ids["hung"])
+        # what a mention says changed (a reindexed visit): its case's columns follow
+        conn.execute(update(ix.index_martyrs).where(ix.index_martyrs.c.id == "m-hung2")
+                     .values(death_date="4/1975"))
+        assert not relink_if_changed(conn, NOW + timedelta(hours=3)).skipped
+        namesake = _of(conn, ids["namesake"])
+        assert conn.execute(select(cases.c.death_date).where(cases.c.id == namesake)
+                            ).scalar_one() == "4/1975"
 
 
 def test_merge_and_undo_put_every_row_back_exactly(store):

@@ -109,7 +109,9 @@ def relink(conn: Connection, now: datetime, username: str = "system", *,
     named = _name_groups(conn, list(groups.values()))
     changed = _write_members(conn, gathered, named)
     changed |= _retire_and_open(conn, set(named.values()), now)
-    refresh_cases(conn, changed, now)
+    # Every case, not only those whose membership moved: a reindexed visit or a corrected list
+    # may have changed what a mention says (only cases whose columns differ are written).
+    refresh_cases(conn, changed | set(named.values()), now)
     pairs = _write_review(conn, review, now)
     seconds = time.monotonic() - started
     conn.execute(insert(case_runs).values(
@@ -117,7 +119,7 @@ def relink(conn: Connection, now: datetime, username: str = "system", *,
         mentions=len(gathered.mentions), cases=len(set(named.values())), pairs=pairs,
         trained=trained, seconds=round(seconds, 3)))
     return Run(False, len(gathered.mentions), len(set(named.values())), pairs, len(changed),
-               seconds)
+               seconds)  # changed_cases: those whose membership changed
 
 
 def _name_groups(conn: Connection, groups: list[list[str]]) -> dict[str, str]:

@@ -29,6 +29,7 @@
     sohoa-server lists import FILE --kind martyrs|graves|witnesses --title T --source S
                 --by USER [--map "Họ và tên=full_name" …] [--dry-run] [--replace]
     sohoa-server lists list | withdraw ID --by USER   the imported lists
+    sohoa-server cases relink | decisions --out F  the command's cases; people's decisions
 
     sohoa-server report (--period 2026-11|2026-W48|2026-Q4|2026-H2|2026|campaign
                         | --from YYYY-MM-DD --to YYYY-MM-DD) [--by commune|station|province]

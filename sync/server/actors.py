@@ -70,6 +70,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Map layers (sync/server/map_layers.py checks the roles again): staff add, admins remove.
     "manage-map-layers": frozenset({ADMIN, ANALYST}),
     "remove-map-layers": ADMINS,
+    # Cases (sync/server/cases/casework.py and dna.py check the roles again): everyone reads;
+    # analysts decide on links; those who follow leads up record DNA samples.
+    "view-cases": READS,
+    "decide-cases": frozenset({ADMIN, ANALYST}),
+    "record-dna": CONTACTS,
 }
 
 

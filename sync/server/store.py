@@ -296,3 +296,4 @@ from sync.server import ocr as _ocr  # noqa: E402, F401
 from sync.server import places as _places  # noqa: E402, F401
 from sync.server import report_rollup as _report_rollup  # noqa: E402, F401
 from sync.server import witness_tables as _witness_tables  # noqa: E402, F401  (migration 0009)
+from sync.server.cases import tables as _case_tables  # noqa: E402, F401

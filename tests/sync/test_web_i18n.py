@@ -84,6 +84,7 @@ def _families() -> set[str]:
     made |= {f"reports.quick.{k}" for k in ("month", "week", "quarter", "half", "year",
                                             "campaign")}
     made |= _list_and_witness_families()  # h19-lists
+    made |= _case_families()
     return made
 
 
@@ -104,6 +105,32 @@ def _list_and_witness_families() -> set[str]:
                                           "list")}
     made |= {f"witnesses.{d}" for d in witnesses.DECISIONS}
     made |= {f"witnesserror.{c}" for c in codes(witnesses, r'WitnessError\(\s*"([a-z_]+)"')}
+    return made
+
+
+def _case_families() -> set[str]:
+    """The cases' words made from a kind, a field, a state, an error code, a model level."""
+    from sync.server.cases import casework, dna, tables
+    from sync.server.cases.linker import load_model
+    from sync.server.cases.sources import FIELDS
+    from sync.server.casework_tables import DNA_RESULTS, DNA_STEPS
+
+    made = {f"casekind.{k}" for k in tables.MENTION_KINDS}
+    made |= {f"casefield.{f}" for f in FIELDS} | {f"casestate.{s}" for s in tables.CASE_STATES}
+    made |= {f"caselink.{a}" for a in ("merge", "split")}
+    model = load_model()["splink"]["comparisons"]
+    made |= {f"comparison.{c['output_column_name']}" for c in model}
+    made |= {f"caselevel.{lv['label_for_charts']}" for c in model
+             for lv in c["comparison_levels"]}
+    made |= {f"relation.{r}" for r in dna.RELATIONS}
+    made |= {f"maternal.{m}" for m in (dna.YES, dna.NO, dna.UNKNOWN)}
+    made |= {f"dnastep.{s}" for s in DNA_STEPS} | {f"dnastep.record_{s}" for s in DNA_STEPS}
+    made |= {f"dnaresult.{r}" for r in DNA_RESULTS}
+    made |= {f"log.{a}" for a in ("view-case", "view-case-pair", "view-case-dna")}
+    for module in (casework, dna):
+        made |= {f"caseerror.{c}" for c in re.findall(r'CaseError\(\s*"([a-z_]+)"',
+                                                       Path(module.__file__).read_text("utf-8"))}
+    made |= {f"caseerror.{c}" for c in ("not_found", "unknown_action")}
     return made
 
 

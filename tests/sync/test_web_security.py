@@ -8,11 +8,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from sync.server import accounts
 from sync.server.actors import PERMISSIONS, ROLES
+from sync.server.cases.relink import relink
+from sync.server.cases.tables import case_members
 from sync.server.web.app import PUBLIC, WebConfig, create_web_app
 from tests.sync import map_world
 from tests.sync import workbench_world as ww
@@ -28,6 +31,9 @@ def world(tmp_path_factory):
     built = ww.build(folder, f"sqlite:///{folder / 'server.db'}")
     built.ids["import"] = import_small_list(built.store)  # h19-lists: /lists/{import_id}
     built.ids["map_layer"] = map_world.tiny_layer(built.store, built.data)  # the map's tiles
+    with built.store.begin() as conn:  # the visit's martyr in a case (/cases/{case_id})
+        relink(conn, ww.NOW)
+        built.ids["case"] = conn.execute(select(case_members.c.case_id)).scalars().first()
     yield built
     built.store.engine.dispose()
 
@@ -80,7 +86,8 @@ def _paths(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
             "lead_id": world.ids["lead"], "fmt": "geojson",
             "import_id": world.ids["import"], "place_id": world.ids["place"],
             # the map's layers (tests/sync/test_map_layers.py has the rest)
-            "layer_id": world.ids["map_layer"], "z": "0", "x": "0", "y": "0"}
+            "layer_id": world.ids["map_layer"], "z": "0", "x": "0", "y": "0",
+            "case_id": world.ids["case"]}
 
 
 def _url(route: Route, values: dict[str, str]) -> str:

@@ -35,6 +35,20 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                       help="use the model's parameters as they are (small files)")
     link.add_argument("--threads", type=int, default=2, help="DuckDB threads (default 2)")
     link.add_argument("--seed", type=int, default=15, help="seed of the random pairs for u")
+    relink = sub.add_parser("relink", help="link every mention the command holds into its "
+                            "cases (people's decisions kept)")
+    relink.add_argument("--if-changed", action="store_true",
+                        help="do nothing when nothing changed since the last run")
+    relink.add_argument("--threads", type=int, default=2, help="DuckDB threads (default 2)")
+    decisions = sub.add_parser("decisions", help="the pairs people decided, labelled, for "
+                               "the next training")
+    decisions.add_argument("--out", type=Path, required=True, help="CSV to write")
+    for command in (relink, decisions):
+        command.add_argument("--data", type=Path, default=Path("sohoa-server-data"),
+                             help="the server's data folder")
+        command.add_argument("--database", metavar="URL",
+                             help="the database as an SQLAlchemy URL (default: SQLite in "
+                                  "--data)")
 
 
 def _atomic_csv(path: Path, header: list[str], rows) -> None:
@@ -53,6 +67,58 @@ def _atomic_csv(path: Path, header: list[str], rows) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.cases_command == "relink":
+        return _relink(args)
+    if args.cases_command == "decisions":
+        return _decisions(args)
+    return _link(args)
+
+
+def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from sync.server.store import Store
+
+    return Store(args.database) if args.database else Store.in_folder(args.data)
+
+
+def _relink(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from sync.server.cases.relink import relink
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    store = _store(args)
+    with store.begin() as conn:
+        run = relink(conn, datetime.now(UTC), "cli", only_if_changed=args.if_changed,
+                     threads=args.threads)
+    if run.skipped:
+        print("nothing changed since the last run: the cases are as they were")
+    else:
+        print(f"{run.mentions} mentions -> {run.cases} cases ({run.changed_cases} changed), "
+              f"{run.pairs} pairs waiting for a person ({run.seconds:.1f} s)")
+    return 0
+
+
+def _decisions(args: argparse.Namespace) -> int:
+    from sync.server.cases.casework import DECISION_COLUMNS, decisions
+    from sync.server.cases.sources import FIELDS
+
+    store = _store(args)
+    with store.begin() as conn:
+        rows = decisions(conn)
+    header = [*DECISION_COLUMNS, *(f"{side}_{name}" for side in ("left", "right")
+                                   for name in FIELDS)]
+    _atomic_csv(args.out, header, ([_cell(row[h]) for h in header] for row in rows))
+    print(f"{len(rows)} decided pairs -> {args.out}")
+    return 0
+
+
+def _cell(value: object) -> str:
+    """A spreadsheet opens this file: a cell that starts like a formula stays text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _link(args: argparse.Namespace) -> int:
     from sync.server.cases.linker import MODEL_PATH, SMALL_FILE, link_table, load_model
     from sync.server.cases.mentions import MentionsError, feature_table, read_mentions
     from sync.server.cases.normalise import admin_index

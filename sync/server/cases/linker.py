@@ -119,8 +119,14 @@ def _duckdb_api(threads: int | None):
 
 
 def link_table(table: Any, model: dict[str, Any] | None = None, *, train_model: bool = True,
-               seed: int = 15, threads: int | None = None, db_api: Any = None) -> Linkage:
-    """Link a feature table (see mentions.feature_table) into cases."""
+               seed: int = 15, threads: int | None = None, db_api: Any = None,
+               together: list[tuple[str, str]] = (), apart: list[tuple[str, str]] = (),
+               ) -> Linkage:
+    """Link a feature table (see mentions.feature_table) into cases.
+
+    ``together`` and ``apart``: pairs people decided are the same / different martyr; the
+    model never joins an ``apart`` pair and always joins a ``together`` one (unless a person
+    also kept one of its sides apart from the other group)."""
     model = model or load_model()
     ids = [str(x) for x in table.column("unique_id").to_pylist()]
     if len(ids) < 2:
@@ -150,7 +156,8 @@ def link_table(table: Any, model: dict[str, Any] | None = None, *, train_model: 
     groups, held_apart = cluster(
         ids, [(str(e["unique_id_l"]), str(e["unique_id_r"]), float(e["match_probability"]))
               for e in edges],
-        [(str(c["unique_id_l"]), str(c["unique_id_r"])) for c in conflicts])
+        [(str(c["unique_id_l"]), str(c["unique_id_r"])) for c in conflicts],
+        together=together, apart=apart)
     case_of = {mention: _case_id(group) for group in groups for mention in group}
     trained_settings = {k: v for k, v in linker.misc.save_model_to_json().items()
                         if k != "linker_uid"}  # a run's own table prefix
@@ -185,16 +192,28 @@ CONTRADICTION = ("gamma_birth_year = 0 OR gamma_death_date = 0 OR gamma_home_tow
 
 
 def cluster(ids: list[str], edges: list[tuple[str, str, float]],
-            conflicts: list[tuple[str, str]]) -> tuple[list[list[str]], list[tuple[str, str]]]:
+            conflicts: list[tuple[str, str]], *, together: list[tuple[str, str]] = (),
+            apart: list[tuple[str, str]] = (),
+            ) -> tuple[list[list[str]], list[tuple[str, str]]]:
     """Greedy linking, strongest pair first, never joining two groups that hold a
-    contradicting pair. Returns the groups and the pairs held apart (for the review list)."""
+    contradicting pair. Returns the groups and the pairs held apart (for the review list).
+
+    People's decisions come first: ``together`` pairs are joined before any edge of the model
+    (the model's contradictions do not stop them, a person's ``apart`` does), and ``apart``
+    pairs block like contradictions."""
     parent = {i: i for i in ids}
     members = {i: [i] for i in ids}
-    against: dict[str, set[str]] = {}
-    for a, b in conflicts:
-        against.setdefault(a, set()).add(b)
-        against.setdefault(b, set()).add(a)
-    blocked = {i: set(against.get(i, ())) for i in ids}  # root -> mentions it cannot take
+
+    def pairs_against(pairs) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for a, b in pairs:
+            if a in parent and b in parent:
+                out.setdefault(a, set()).add(b)
+                out.setdefault(b, set()).add(a)
+        return out
+
+    decided = pairs_against(apart)
+    blocked = {i: set(decided.get(i, ())) for i in ids}  # root -> mentions it cannot take
 
     def root(i: str) -> str:
         while parent[i] != i:
@@ -203,18 +222,27 @@ def cluster(ids: list[str], edges: list[tuple[str, str, float]],
         return i
 
     held: list[tuple[str, str]] = []
-    for a, b, _p in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
+
+    def join(a: str, b: str) -> None:
         ra, rb = root(a), root(b)
         if ra == rb:
-            continue
+            return
         if len(members[ra]) < len(members[rb]):
             ra, rb = rb, ra
         if any(m in blocked[ra] for m in members[rb]):
             held.append((a, b))
-            continue
+            return
         parent[rb] = ra
         members[ra].extend(members.pop(rb))
         blocked[ra] |= blocked.pop(rb)
+
+    for a, b in sorted((a, b) for a, b in together if a in parent and b in parent):
+        join(a, b)
+    del held[:]  # a person's own contradiction is theirs to see, not the model's review
+    for mention, others in pairs_against(conflicts).items():
+        blocked[root(mention)] |= others
+    for a, b, _p in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
+        join(a, b)
     return list(members.values()), held
 
 

@@ -117,6 +117,7 @@ def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
         admin,
         api,
         auth,
+        cases,
         home,
         leads,
         maps,
@@ -198,6 +199,17 @@ def create_web_app(config: WebConfig, store: Store | None = None) -> Starlette:
         route("/api/v1/leads/{lead_id}", leads.api_lead, "view-records", api=True),
         route("/api/v1/visits", api.visits, "view-records", api=True),
         route("/api/v1/visits/{visit_id}", api.visit, "view-records", api=True),
+        # --- cases (sync/server/web/views/cases.py) ---
+        route("/cases", cases.cases_page, "view-cases"),
+        route("/cases/review", cases.review_page, "view-cases"),
+        route("/cases/review", cases.review_action, "decide-cases", ("POST",)),
+        route("/cases/{case_id}", cases.case_page, "view-cases"),
+        route("/cases/{case_id}", cases.case_action, "decide-cases", ("POST",)),
+        route("/cases/{case_id}/dna", cases.dna_page, "view-cases"),
+        route("/cases/{case_id}/dna", cases.dna_action, "record-dna", ("POST",)),
+        route("/api/v1/cases", cases.api_cases, "view-cases", api=True),
+        route("/api/v1/cases/{case_id}", cases.api_case, "view-cases", api=True),
+        # --- end of cases ---
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes)

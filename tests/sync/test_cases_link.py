@@ -31,9 +31,12 @@ def test_linker_precision_and_recall_at_its_default_threshold():
     scores = pairwise_scores(linkage.case_of, truth)
     assert set(linkage.case_of) == set(truth)  # every mention has a case
     by_id = {m.mention_id: m for m in mentions}
+    members = defaultdict(list)  # case -> its mentions (grouped once: 4,000 cases)
+    for m, c in linkage.case_of.items():
+        members[c].append(m)
     merged = Counter()  # wrong pairs in one case, by the cases that hold them
-    for case in set(linkage.case_of.values()):
-        people = Counter(truth[m] for m, c in linkage.case_of.items() if c == case)
+    for case, in_case in members.items():
+        people = Counter(truth[m] for m in in_case)
         if len(people) > 1:
             merged[case] = sum(a * b for a, b in combinations(people.values(), 2))
     print(f"\n{len(mentions)} mentions of {len(set(truth.values()))} people: precision "
@@ -42,14 +45,17 @@ def test_linker_precision_and_recall_at_its_default_threshold():
           f"{len(linkage.review)} pairs to review, {time.monotonic() - started:.1f} s")
     for case, wrong in merged.most_common(3):
         print(f"wrongly merged ({wrong} pairs):")
-        for m in sorted(m for m, c in linkage.case_of.items() if c == case):
+        for m in sorted(members[case]):
             print(f"  {truth[m]}  {by_id[m]}")
     split = defaultdict(set)
     for m, person in truth.items():
         split[person].add(linkage.case_of[m])
+    mentions_of = defaultdict(list)
+    for m, p in truth.items():
+        mentions_of[p].append(m)
     for person, cases in sorted(split.items(), key=lambda kv: -len(kv[1]))[:2]:
         print(f"split into {len(cases)} cases: {person}")
-        for m in sorted(m for m, p in truth.items() if p == person):
+        for m in sorted(mentions_of[person]):
             print(f"  {linkage.case_of[m]}  {by_id[m]}")
     assert scores.precision >= 0.97
     assert scores.recall >= 0.93

@@ -15,6 +15,10 @@ import copy
 import json
 import logging
 import math
+import tempfile
+import time
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +46,7 @@ class Linkage:
     review: list[ReviewPair] = field(default_factory=list)
     model: dict[str, Any] = field(default_factory=dict)  # the settings as trained
     pairs_scored: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds by phase
 
 
 def _level_weights(settings: dict[str, Any]) -> dict[str, dict[int, tuple[str, float]]]:
@@ -108,30 +113,67 @@ def train(linker: Any, model: dict[str, Any], seed: int) -> None:
             block, estimate_without_term_frequencies=True)
 
 
-def _duckdb_api(threads: int | None):
+# DuckDB is told how much memory it may use and where to spill beyond it (a scratch directory,
+# removed after), rather than growing without bound on a machine shared with others. An
+# on-disk database file kept the 100,000-mention run under 0.9 GiB but wrote every scored
+# pair to disk: several times slower on a loaded machine, so the database stays in memory.
+MEMORY_LIMIT = "2GB"
+
+
+@contextmanager
+def _duckdb_api(threads: int | None, memory_limit: str | None):
     import duckdb
     from splink import DuckDBAPI
 
-    con = duckdb.connect(":memory:")
-    if threads:
-        con.execute(f"SET threads = {int(threads)}")
-    return DuckDBAPI(connection=con)
+    with tempfile.TemporaryDirectory(prefix="sohoa-cases-") as scratch:
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute(f"SET temp_directory = '{Path(scratch) / 'spill'}'")
+            con.execute("SET preserve_insertion_order = false")
+            if memory_limit:
+                con.execute("SET memory_limit = ?", [memory_limit])
+            if threads:
+                con.execute(f"SET threads = {int(threads)}")
+            yield DuckDBAPI(connection=con)
+        finally:
+            con.close()
 
 
 def link_table(table: Any, model: dict[str, Any] | None = None, *, train_model: bool = True,
                seed: int = 15, threads: int | None = None, db_api: Any = None,
+               memory_limit: str | None = MEMORY_LIMIT,
                together: list[tuple[str, str]] = (), apart: list[tuple[str, str]] = (),
                ) -> Linkage:
     """Link a feature table (see mentions.feature_table) into cases.
 
     ``together`` and ``apart``: pairs people decided are the same / different martyr; the
     model never joins an ``apart`` pair and always joins a ``together`` one (unless a person
-    also kept one of its sides apart from the other group)."""
+    also kept one of its sides apart from the other group).
+
+    ``memory_limit`` bounds DuckDB's own memory (it spills to a temporary directory beyond
+    it); it is not used when a ``db_api`` (Spark) is given."""
     model = model or load_model()
     ids = [str(x) for x in table.column("unique_id").to_pylist()]
     if len(ids) < 2:
         return Linkage({i: _case_id([i]) for i in ids}, model=model)
-    db_api = db_api or _duckdb_api(threads)
+    if db_api is not None:
+        return _link(table, ids, model, train_model, seed, db_api, together, apart)
+    with _duckdb_api(threads, memory_limit) as duck:
+        return _link(table, ids, model, train_model, seed, duck, together, apart)
+
+
+def _link(table: Any, ids: list[str], model: dict[str, Any], train_model: bool, seed: int,
+          db_api: Any, together: list[tuple[str, str]] = (),
+          apart: list[tuple[str, str]] = ()) -> Linkage:
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(phase: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[phase] = round(now - clock, 2)
+        clock = now
+
     settings = model["splink"]
     if len(ids) < SMALL_FILE:
         settings = without_term_frequencies(settings)
@@ -140,47 +182,88 @@ def link_table(table: Any, model: dict[str, Any] | None = None, *, train_model: 
     linker = make_linker(db_api, table, settings)
     if train_model:
         train(linker, model, seed)
+    lap("train")
     thresholds = model["thresholds"]
     low, link, high = (float(thresholds[k]) for k in ("surely_different", "link", "surely_same"))
     predictions = linker.inference.predict()
-    edges = predictions.query_sql(
-        "SELECT unique_id_l, unique_id_r, match_probability FROM {this}"  # noqa: S608 - floats
-        f" WHERE match_probability >= {link}").as_record_list()
-    conflicts = predictions.query_sql(
-        "WITH linked AS (SELECT unique_id_l AS id FROM {this} WHERE match_probability >= "  # noqa: S608
-        f"{link} UNION SELECT unique_id_r FROM {{this}} WHERE match_probability >= {link}) "
-        "SELECT unique_id_l, unique_id_r FROM {this}"
-        f" WHERE match_probability < {low} AND ({model.get('contradiction', CONTRADICTION)})"
-        " AND unique_id_l IN (SELECT id FROM linked) AND unique_id_r IN (SELECT id FROM linked)"
-    ).as_record_list()
-    groups, held_apart = cluster(
-        ids, [(str(e["unique_id_l"]), str(e["unique_id_r"]), float(e["match_probability"]))
-              for e in edges],
-        [(str(c["unique_id_l"]), str(c["unique_id_r"])) for c in conflicts],
-        together=together, apart=apart)
-    case_of = {mention: _case_id(group) for group in groups for mention in group}
+    lap("predict")
     trained_settings = {k: v for k, v in linker.misc.save_model_to_json().items()
                         if k != "linker_uid"}  # a run's own table prefix
     weights = _level_weights(trained_settings)
     names = list(weights)
     gammas = ", ".join(f"gamma_{n}" for n in names)
-    review: list[ReviewPair] = []
     pairs = int(predictions.query_sql("SELECT count(*) AS n FROM {this}").as_record_list()[0]["n"])
-    held = set(held_apart)
-    band = predictions.query_sql(  # the thresholds are floats: nothing from the file in the SQL
+    # Only the pairs above "surely different" come back to Python: the links and the review
+    # band. The thresholds are floats: nothing from the file is in the SQL.
+    band = predictions.query_sql(
         f"SELECT unique_id_l, unique_id_r, match_probability, match_weight, {gammas}"  # noqa: S608
         f" FROM {{this}} WHERE match_probability >= {low}")
-    for row in band.as_record_list():
-        p = float(row["match_probability"])
-        pair = (str(row["unique_id_l"]), str(row["unique_id_r"]))
+    band_rows = [tuple(r.values()) for r in band.as_record_list()]
+    band.drop_table_from_database_and_remove_from_cache()
+    edges = [(str(r[0]), str(r[1]), float(r[2])) for r in band_rows if float(r[2]) >= link]
+    lap("fetch links")
+    component_ids = set(ids)
+    # A contradiction matters only between two mentions the links could bring into one case:
+    # the pairs below "surely different" are narrowed to those within one linked component.
+    # People's "same" decisions join components too: their contradictions matter as well.
+    component = _components(ids, edges + [(a, b, 1.0) for a, b in together
+                                           if a in component_ids and b in component_ids])
+    components = db_api.register(_component_table(component)).physical_name
+    conflicts = predictions.query_sql(
+        "SELECT p.unique_id_l, p.unique_id_r FROM {this} p"  # noqa: S608 - floats, our names
+        f" JOIN {components} cl ON cl.unique_id = p.unique_id_l"
+        f" JOIN {components} cr ON cr.unique_id = p.unique_id_r"
+        f" WHERE cl.component = cr.component AND p.match_probability < {low}"
+        f" AND ({model.get('contradiction', CONTRADICTION)})")
+    conflict_pairs = [(str(c["unique_id_l"]), str(c["unique_id_r"]))
+                      for c in conflicts.as_record_list()]
+    conflicts.drop_table_from_database_and_remove_from_cache()
+    predictions.drop_table_from_database_and_remove_from_cache()
+    lap("fetch contradictions")
+    groups, held_apart = cluster(ids, edges, conflict_pairs, together=together, apart=apart)
+    case_of = {mention: _case_id(group) for group in groups for mention in group}
+    lap("cluster")
+    held = set(held_apart)
+    review: list[ReviewPair] = []
+    for row in band_rows:
+        p = float(row[2])
+        pair = (str(row[0]), str(row[1]))
         if p >= high and pair not in held:
             continue
-        reasons = {name: weights[name].get(int(row[f"gamma_{name}"]), ("?", 0.0))
-                   for name in names}
-        review.append(ReviewPair(*pair, p, float(row["match_weight"]), reasons,
-                                 held_apart=pair in held))
+        reasons = {name: weights[name].get(int(row[4 + i]), ("?", 0.0))
+                   for i, name in enumerate(names)}
+        review.append(ReviewPair(*pair, p, float(row[3]), reasons, held_apart=pair in held))
     review.sort(key=lambda r: -r.match_probability)
-    return Linkage(case_of, review, dict(model, splink=trained_settings), pairs)
+    lap("review list")
+    return Linkage(case_of, review, dict(model, splink=trained_settings), pairs,
+                   timings=timings)
+
+
+def _components(ids: list[str], edges: list[tuple[str, str, float]]) -> dict[str, int]:
+    """Connected components of the links (mention -> component number)."""
+    index = {m: i for i, m in enumerate(ids)}
+    parent = list(range(len(ids)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b, _p in edges:
+        ra, rb = root(index[a]), root(index[b])
+        if ra != rb:
+            parent[rb] = ra
+    return {m: root(i) for m, i in index.items()}
+
+
+def _component_table(component: dict[str, int]):
+    import pyarrow as pa
+
+    linked = {c for c, n in Counter(component.values()).items() if n > 1}
+    kept = [(m, c) for m, c in component.items() if c in linked]
+    return pa.table({"unique_id": pa.array([m for m, _ in kept], pa.string()),
+                     "component": pa.array([c for _, c in kept], pa.int64())})
 
 
 # Two mentions that plainly disagree (born more than 2 years apart, died in years more than one

@@ -79,12 +79,13 @@ def main() -> int:
     print(f"pairs scored {linkage.pairs_scored:,}; floor: the {len(rules)} blocking rules as "
           f"DuckDB self-join counts {floor_s:.1f} s ({floor_pairs:,} pairs before dedup); "
           f"ratio {total / floor_s:.1f}x")
+    print("link phases (s): " + ", ".join(f"{k} {v:.1f}" for k, v in linkage.timings.items()))
     print(f"precision {scores.precision:.4f}, recall {scores.recall:.4f}; "
           f"{len(linkage.review):,} pairs to review; peak RSS {peak_rss_mib():.0f} MiB")
     print(json.dumps({
         "bench": "cases", "mentions": n, "threads": args.threads,
         "seconds": round(total, 1), "normalise_s": round(normalised, 1),
-        "link_s": round(linked, 1), "mentions_per_s": round(n / total),
+        "link_s": round(linked, 1), "phases_s": linkage.timings, "mentions_per_s": round(n / total),
         "pairs_scored": linkage.pairs_scored, "floor_s": round(floor_s, 2),
         "floor_pairs": floor_pairs, "ratio_to_floor": round(total / floor_s, 1),
         "precision": round(scores.precision, 4), "recall": round(scores.recall, 4),

@@ -69,7 +69,10 @@ def _actor(store: Store, username: str) -> Actor:
     return Actor(username, row.role)
 
 
-def _print_report(checked: lists.Checked, out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
+def _print_report(checked: lists.Checked, out=None) -> None:  # type: ignore[no-untyped-def]
+    # sys.stdout looked up at the call, not at import: a redirected or replaced stdout (a pipe
+    # that was swapped, pytest's capture) must be the one written to.
+    out = out if out is not None else sys.stdout
     for problem in checked.problems[:SHOWN_PROBLEMS]:
         where = f"row {problem.line}" if problem.line else "the file"
         column = f", column {problem.column!r}" if problem.column else ""
